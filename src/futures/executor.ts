@@ -1,0 +1,120 @@
+// The Executor contract shared by every executor: submit, an ordered lazy map, shutdown.
+import type { TransferListItem } from "node:worker_threads";
+import { Future } from "./future.ts";
+import type { AnyFunction } from "./task.ts";
+
+export interface SubmitOptions {
+  /** Aborting it stops the task: in-process it is handed to the function, in a pool it ends the worker. */
+  signal?: AbortSignal | undefined;
+  /** Objects to transfer instead of copy to a worker thread (ArrayBuffers, ports). */
+  transfer?: readonly TransferListItem[] | undefined;
+}
+
+export interface MapOptions {
+  /** Milliseconds from the call to map() after which a missing result raises TimeoutError. */
+  timeout?: number | undefined;
+  /** Items sent to a worker process per message; other executors ignore it, as in Python. */
+  chunksize?: number | undefined;
+  /** Submit at most this many items ahead of the consumer, so an endless iterable works. */
+  buffersize?: number | undefined;
+}
+
+export interface ShutdownOptions {
+  /** Wait until every submitted task has finished (default true). */
+  wait?: boolean | undefined;
+  /** Cancel tasks that have not started yet (default false). */
+  cancelFutures?: boolean | undefined;
+}
+
+export type Result<F extends AnyFunction> = Awaited<ReturnType<F>>;
+
+export abstract class Executor {
+  /** Schedule `fn(...args)` and return a Future of its result. */
+  submit<F extends AnyFunction>(fn: F, ...args: Parameters<F>): Future<Result<F>> {
+    return this.submitWith({}, fn, ...args);
+  }
+
+  /** submit() with options: an AbortSignal, or transferables for worker threads. */
+  abstract submitWith<F extends AnyFunction>(
+    options: SubmitOptions,
+    fn: F,
+    ...args: Parameters<F>
+  ): Future<Result<F>>;
+
+  /** Stop taking work; optionally cancel what has not started and wait for the rest. */
+  abstract shutdown(options?: ShutdownOptions): Promise<void>;
+
+  /**
+   * Apply `fn` to every item and yield the results in input order. Work is submitted now
+   * (or `buffersize` items ahead); results are awaited lazily as the iterator is read.
+   * Leaving the loop early cancels what has not started.
+   */
+  map<A, R>(
+    fn: (item: A) => R,
+    items: Iterable<A>,
+    { timeout, chunksize = 1, buffersize }: MapOptions = {},
+  ): AsyncGenerator<Awaited<R>, void, undefined> {
+    if (!Number.isInteger(chunksize) || chunksize < 1)
+      throw new RangeError("chunksize must be an integer >= 1");
+    if (buffersize !== undefined && (!Number.isInteger(buffersize) || buffersize < 1)) {
+      throw new RangeError("buffersize must be an integer >= 1");
+    }
+    const deadline = timeout === undefined ? undefined : performance.now() + timeout;
+    const chunks = chunked(items, this.submitChunk ? chunksize : 1);
+    const pending: Future<any>[] = [];
+    const submitNext = (): boolean => {
+      const next = chunks.next();
+      if (next.done) return false;
+      const chunk = next.value;
+      pending.push(
+        this.submitChunk && chunk.length > 1
+          ? this.submitChunk(fn, chunk)
+          : this.submit(fn as AnyFunction, chunk[0]),
+      );
+      return true;
+    };
+    while ((buffersize === undefined || pending.length < buffersize) && submitNext());
+    return collect<Awaited<R>>(pending, deadline, buffersize === undefined ? undefined : submitNext);
+  }
+
+  /** Pools that can send several items in one message implement this; map() then honours chunksize. */
+  protected submitChunk?<A, R>(fn: (item: A) => R, chunk: A[]): ChunkFuture<Awaited<R>>;
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.shutdown({ wait: true });
+  }
+}
+
+async function* collect<R>(
+  pending: Future<any>[],
+  deadline: number | undefined,
+  refill: (() => boolean) | undefined,
+): AsyncGenerator<R, void, undefined> {
+  try {
+    while (pending.length > 0) {
+      const future = pending.shift()!;
+      refill?.();
+      const timeout = deadline === undefined ? undefined : deadline - performance.now();
+      const value = await future.result({ timeout });
+      if (future instanceof ChunkFuture) yield* value as R[];
+      else yield value as R;
+    }
+  } finally {
+    for (const future of pending) future.cancel();
+  }
+}
+
+/** The future of a chunk: its result is the list of the chunk's results. */
+export class ChunkFuture<R> extends Future<R[]> {}
+
+function* chunked<A>(items: Iterable<A>, size: number): Generator<A[]> {
+  let chunk: A[] = [];
+  for (const item of items) {
+    chunk.push(item);
+    if (chunk.length === size) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield chunk;
+}

@@ -1,0 +1,183 @@
+// Future: the state machine of Python's concurrent.futures, made awaitable.
+//
+// PENDING -> RUNNING -> FINISHED, or PENDING -> CANCELLED. The executor drives the
+// transitions with setRunningOrNotifyCancel(), setResult() and setException(); users
+// observe them with done(), result(), addDoneCallback() or `await future`.
+//
+// No promise is created until somebody awaits, so a failed future that nobody looks
+// at can never become an unhandled rejection.
+import { CancelledError, InvalidStateError, TimeoutError } from "./errors.ts";
+
+export type FutureState = "pending" | "running" | "cancelled" | "finished";
+
+export type DoneCallback<T> = (future: Future<T>) => void;
+
+export interface TimeoutOptions {
+  /** Milliseconds to wait; undefined waits for ever. */
+  timeout?: number | undefined;
+}
+
+/** Listeners for wait() and asCompleted(); unlike done callbacks they can be removed. */
+export const kWaiters = Symbol("futures.waiters");
+/** True when the future finished by raising; a synchronous peek for wait(). */
+export const kFailed = Symbol("futures.failed");
+
+/** How a callback's error is reported; replaceable so tests can observe it. */
+export let reportCallbackError = (error: unknown, future: Future<unknown>): void => {
+  console.error(`exception calling callback for ${future}:`, error);
+};
+
+export function setCallbackErrorReporter(fn: (error: unknown, future: Future<unknown>) => void): void {
+  reportCallbackError = fn;
+}
+
+export class Future<T = unknown> implements PromiseLike<T> {
+  #state: FutureState = "pending";
+  #result: T | undefined;
+  #error: unknown;
+  #failed = false;
+  #callbacks: DoneCallback<T>[] = [];
+  readonly [kWaiters] = new Set<(future: Future<T>) => void>();
+
+  /** Attempt to cancel. A running or finished future cannot be cancelled. */
+  cancel(): boolean {
+    if (this.#state === "running" || this.#state === "finished") return false;
+    if (this.#state === "cancelled") return true;
+    this.#state = "cancelled";
+    this.#notify();
+    return true;
+  }
+
+  cancelled(): boolean {
+    return this.#state === "cancelled";
+  }
+
+  running(): boolean {
+    return this.#state === "running";
+  }
+
+  done(): boolean {
+    return this.#state === "cancelled" || this.#state === "finished";
+  }
+
+  get state(): FutureState {
+    return this.#state;
+  }
+
+  /** The result, waiting at most `timeout` ms; rejects with the task's error, CancelledError or TimeoutError. */
+  async result({ timeout }: TimeoutOptions = {}): Promise<T> {
+    await this.#settled(timeout);
+    if (this.#state === "cancelled") throw new CancelledError();
+    if (this.#failed) throw this.#error;
+    return this.#result as T;
+  }
+
+  /** The error the task raised, or undefined when it succeeded. */
+  async exception({ timeout }: TimeoutOptions = {}): Promise<unknown> {
+    await this.#settled(timeout);
+    if (this.#state === "cancelled") throw new CancelledError();
+    return this.#failed ? this.#error : undefined;
+  }
+
+  /** Call `fn(future)` when the future is done, at once when it already is. */
+  addDoneCallback(fn: DoneCallback<T>): void {
+    if (this.done()) this.#invoke(fn);
+    else this.#callbacks.push(fn);
+  }
+
+  /** For executors: mark running, or return false when the future was cancelled meanwhile. */
+  setRunningOrNotifyCancel(): boolean {
+    if (this.#state === "cancelled") return false;
+    if (this.#state === "pending") {
+      this.#state = "running";
+      return true;
+    }
+    throw new InvalidStateError(`future in unexpected state: ${this.#state}`);
+  }
+
+  setResult(value: T): void {
+    this.#finish();
+    this.#result = value;
+    this.#notify();
+  }
+
+  setException(error: unknown): void {
+    this.#finish();
+    this.#failed = true;
+    this.#error = error;
+    this.#notify();
+  }
+
+  [kFailed](): boolean {
+    return this.#failed;
+  }
+
+  then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    return this.result().then(onfulfilled, onrejected);
+  }
+
+  toString(): string {
+    if (this.#state !== "finished") return `Future<state=${this.#state}>`;
+    if (this.#failed) return `Future<state=finished raised ${errorName(this.#error)}>`;
+    return `Future<state=finished returned ${typeName(this.#result)}>`;
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+
+  #finish(): void {
+    if (this.done()) throw new InvalidStateError(`${this} cannot be set again`);
+    this.#state = "finished";
+  }
+
+  #notify(): void {
+    for (const waiter of [...this[kWaiters]]) waiter(this);
+    const callbacks = this.#callbacks;
+    this.#callbacks = [];
+    for (const fn of callbacks) this.#invoke(fn);
+  }
+
+  #invoke(fn: DoneCallback<T>): void {
+    try {
+      fn(this);
+    } catch (error) {
+      reportCallbackError(error, this as Future<unknown>);
+    }
+  }
+
+  #settled(timeout: number | undefined): Promise<void> {
+    if (this.done()) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const waiter = (): void => {
+        clearTimeout(timer);
+        this[kWaiters].delete(waiter);
+        resolve();
+      };
+      this[kWaiters].add(waiter);
+      if (timeout !== undefined) {
+        timer = setTimeout(
+          () => {
+            this[kWaiters].delete(waiter);
+            reject(new TimeoutError(`future not done after ${timeout} ms`));
+          },
+          Math.max(0, timeout),
+        );
+      }
+    });
+  }
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : typeName(error);
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value === "object") return value.constructor?.name ?? "Object";
+  return typeof value;
+}

@@ -1,0 +1,29 @@
+// The futures library: Python's concurrent.futures for TypeScript.
+export * from "./errors.ts";
+export {
+  Future,
+  setCallbackErrorReporter,
+  type DoneCallback,
+  type FutureState,
+  type TimeoutOptions,
+} from "./future.ts";
+export {
+  Executor,
+  type MapOptions,
+  type Result,
+  type ShutdownOptions,
+  type SubmitOptions,
+} from "./executor.ts";
+export {
+  asCompleted,
+  wait,
+  ALL_COMPLETED,
+  FIRST_COMPLETED,
+  FIRST_EXCEPTION,
+  type AsCompletedOptions,
+  type DoneAndNotDone,
+  type ReturnWhen,
+  type WaitOptions,
+} from "./wait.ts";
+export { task, isTask, type Task, type TaskRef } from "./task.ts";
+export { AsyncExecutor, type AsyncExecutorOptions } from "./async-pool.ts";

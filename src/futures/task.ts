@@ -1,0 +1,61 @@
+// Task references: how a function is named so that another thread or process can run it.
+//
+// Python pickles a function as "module + qualified name" and the worker imports it. A
+// JavaScript closure cannot cross a thread or process boundary either, so a task carries
+// the URL of the module that exports it and the export's name; the worker imports that
+// module and looks the export up. In-process executors simply call it.
+//
+//   export const square = task(import.meta.url, "square", (n: number) => n * n);
+//
+// import.meta.url is the .ts file under tsx and the .js file once compiled, so the same
+// line works from sources and from dist/.
+
+export const kTask = Symbol.for("futures.task");
+
+export interface TaskRef {
+  readonly moduleUrl: string;
+  readonly exportName: string;
+}
+
+export type AnyFunction = (...args: any[]) => any;
+
+/** A function that also carries where it can be imported from. */
+export type Task<F extends AnyFunction = AnyFunction> = F & { readonly [kTask]: TaskRef };
+
+export function task<F extends AnyFunction>(moduleUrl: string, exportName: string, fn: F): Task<F> {
+  if (typeof fn !== "function") throw new TypeError("task() needs a function");
+  if (!moduleUrl.includes(":"))
+    throw new TypeError(`task() needs a module URL (import.meta.url), got ${moduleUrl}`);
+  const wrapper = function (this: unknown, ...args: unknown[]) {
+    return fn.apply(this, args);
+  };
+  // Keep the arity: executors use it to decide whether a task accepts an AbortSignal.
+  Object.defineProperty(wrapper, "length", { value: fn.length });
+  Object.defineProperty(wrapper, "name", { value: exportName });
+  Object.defineProperty(wrapper, kTask, { value: { moduleUrl, exportName } satisfies TaskRef });
+  return wrapper as unknown as Task<F>;
+}
+
+export function isTask(fn: unknown): fn is Task {
+  return typeof fn === "function" && kTask in fn;
+}
+
+/** The reference of a task, or a TypeError saying how to make one. */
+export function taskRef(fn: unknown, executorName: string): TaskRef {
+  if (isTask(fn)) return fn[kTask];
+  const name = typeof fn === "function" && fn.name ? fn.name : "this function";
+  throw new TypeError(
+    `${executorName} runs functions by reference: export ${name} as ` +
+      `task(import.meta.url, "${name}", fn) from a module and submit that`,
+  );
+}
+
+/** Import the function a reference names; used inside workers. */
+export async function resolveTask(ref: TaskRef): Promise<AnyFunction> {
+  const module = (await import(ref.moduleUrl)) as Record<string, unknown>;
+  const fn = module[ref.exportName];
+  if (typeof fn !== "function") {
+    throw new TypeError(`${ref.moduleUrl} has no exported function named ${ref.exportName}`);
+  }
+  return fn as AnyFunction;
+}

@@ -1,0 +1,163 @@
+// asCompleted and wait: watch futures from any executors finish.
+import { TimeoutError } from "./errors.ts";
+import { Future, kFailed, kWaiters } from "./future.ts";
+
+export type ReturnWhen = "FIRST_COMPLETED" | "FIRST_EXCEPTION" | "ALL_COMPLETED";
+export const FIRST_COMPLETED = "FIRST_COMPLETED";
+export const FIRST_EXCEPTION = "FIRST_EXCEPTION";
+export const ALL_COMPLETED = "ALL_COMPLETED";
+
+export interface AsCompletedOptions {
+  /** Milliseconds from the call after which the iterator throws TimeoutError. */
+  timeout?: number | undefined;
+}
+
+export interface WaitOptions {
+  timeout?: number | undefined;
+  returnWhen?: ReturnWhen | undefined;
+}
+
+export interface DoneAndNotDone<T> {
+  done: Set<Future<T>>;
+  notDone: Set<Future<T>>;
+}
+
+/**
+ * Yield each future as it finishes (or is cancelled): those already done first, then in
+ * completion order. Duplicates are yielded once. The timeout counts from this call.
+ *
+ * Not an async generator: a generator awaits what it yields, and a Future is awaitable,
+ * so it would hand out results instead of futures.
+ */
+export function asCompleted<T>(
+  futures: Iterable<Future<T>>,
+  { timeout }: AsCompletedOptions = {},
+): AsyncIterableIterator<Future<T>> {
+  return new CompletionIterator(futures, timeout);
+}
+
+class CompletionIterator<T> implements AsyncIterableIterator<Future<T>> {
+  readonly #finished: Future<T>[] = [];
+  readonly #pending = new Set<Future<T>>();
+  readonly #total: number;
+  readonly #deadline: number | undefined;
+  #wake: (() => void) | undefined;
+
+  constructor(futures: Iterable<Future<T>>, timeout: number | undefined) {
+    this.#deadline = timeout === undefined ? undefined : performance.now() + timeout;
+    const all = new Set(futures);
+    this.#total = all.size;
+    for (const future of all) {
+      if (future.done()) this.#finished.push(future);
+      else {
+        this.#pending.add(future);
+        future[kWaiters].add(this.#onDone);
+      }
+    }
+  }
+
+  readonly #onDone = (future: Future<T>): void => {
+    future[kWaiters].delete(this.#onDone);
+    if (!this.#pending.delete(future)) return;
+    this.#finished.push(future);
+    this.#wake?.();
+  };
+
+  async next(): Promise<IteratorResult<Future<T>, undefined>> {
+    while (this.#finished.length === 0) {
+      if (this.#pending.size === 0) return { done: true, value: undefined };
+      if (!(await this.#sleep()) && this.#finished.length === 0) {
+        const unfinished = this.#pending.size;
+        this.#stop();
+        throw new TimeoutError(`${unfinished} (of ${this.#total}) futures unfinished`);
+      }
+    }
+    return { done: false, value: this.#finished.shift()! };
+  }
+
+  async return(): Promise<IteratorResult<Future<T>, undefined>> {
+    this.#stop();
+    return { done: true, value: undefined };
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  #stop(): void {
+    for (const future of this.#pending) future[kWaiters].delete(this.#onDone);
+    this.#pending.clear();
+    this.#finished.length = 0;
+  }
+
+  /** Resolve true when a future finishes, false when the deadline passes first. */
+  #sleep(): Promise<boolean> {
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      this.#wake = () => {
+        clearTimeout(timer);
+        this.#wake = undefined;
+        resolve(true);
+      };
+      if (this.#deadline !== undefined) {
+        timer = setTimeout(
+          () => {
+            this.#wake = undefined;
+            resolve(false);
+          },
+          Math.max(0, this.#deadline - performance.now()),
+        );
+      }
+    });
+  }
+}
+
+/** Wait until the `returnWhen` condition holds or the timeout passes; never throws on timeout. */
+export function wait<T>(
+  futures: Iterable<Future<T>>,
+  { timeout, returnWhen = ALL_COMPLETED }: WaitOptions = {},
+): Promise<DoneAndNotDone<T>> {
+  if (![FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED].includes(returnWhen)) {
+    throw new RangeError(`invalid returnWhen: ${String(returnWhen)}`);
+  }
+  const all = new Set(futures);
+  const split = (): DoneAndNotDone<T> => {
+    const done = new Set<Future<T>>();
+    const notDone = new Set<Future<T>>();
+    for (const future of all) (future.done() ? done : notDone).add(future);
+    return { done, notDone };
+  };
+  // Counters, not rescans: waiting on 100k futures stays linear.
+  let left = 0;
+  let anyDone = false;
+  let anyFailed = false;
+  const record = (future: Future<T>): void => {
+    anyDone = true;
+    if (future[kFailed]()) anyFailed = true;
+  };
+  for (const future of all) {
+    if (future.done()) record(future);
+    else left++;
+  }
+  const satisfied = (): boolean =>
+    left === 0 ||
+    (returnWhen === FIRST_COMPLETED && anyDone) ||
+    (returnWhen === FIRST_EXCEPTION && anyFailed);
+  if (satisfied()) return Promise.resolve(split());
+  return new Promise((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (): void => {
+      clearTimeout(timer);
+      for (const future of all) future[kWaiters].delete(check);
+      resolve(split());
+    };
+    const check = (future: Future<T>): void => {
+      future[kWaiters].delete(check);
+      left--;
+      record(future);
+      if (satisfied()) finish();
+    };
+    for (const future of all) if (!future.done()) future[kWaiters].add(check);
+    if (timeout !== undefined) timer = setTimeout(finish, Math.max(0, timeout));
+  });
+}

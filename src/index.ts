@@ -1,0 +1,2 @@
+// Public entry of the package: the futures library.
+export * from "./futures/index.ts";
