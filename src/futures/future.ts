@@ -36,8 +36,8 @@ export class Future<T = unknown> implements PromiseLike<T> {
   #result: T | undefined;
   #error: unknown;
   #failed = false;
-  #callbacks: DoneCallback<T>[] = [];
-  readonly [kWaiters] = new Set<(future: Future<T>) => void>();
+  #callbacks: DoneCallback<any>[] = [];
+  readonly [kWaiters] = new Set<(future: Future<any>) => void>();
 
   /** Attempt to cancel. A running or finished future cannot be cancelled. */
   cancel(): boolean {

@@ -27,3 +27,6 @@ export {
 } from "./wait.ts";
 export { task, isTask, type Task, type TaskRef } from "./task.ts";
 export { AsyncExecutor, type AsyncExecutorOptions } from "./async-pool.ts";
+export { ThreadPoolExecutor, type ThreadPoolExecutorOptions } from "./thread-pool.ts";
+export { ProcessPoolExecutor, type ProcessPoolExecutorOptions } from "./process-pool.ts";
+export { RemoteTraceback } from "./remote-error.ts";

@@ -10,6 +10,8 @@
 // import.meta.url is the .ts file under tsx and the .js file once compiled, so the same
 // line works from sources and from dist/.
 
+import { importModule } from "./import-module.ts";
+
 export const kTask = Symbol.for("futures.task");
 
 export interface TaskRef {
@@ -52,7 +54,7 @@ export function taskRef(fn: unknown, executorName: string): TaskRef {
 
 /** Import the function a reference names; used inside workers. */
 export async function resolveTask(ref: TaskRef): Promise<AnyFunction> {
-  const module = (await import(ref.moduleUrl)) as Record<string, unknown>;
+  const module = await importModule(ref.moduleUrl);
   const fn = module[ref.exportName];
   if (typeof fn !== "function") {
     throw new TypeError(`${ref.moduleUrl} has no exported function named ${ref.exportName}`);

@@ -1,0 +1,31 @@
+// Import a task's module, TypeScript included.
+//
+// Child processes inherit the parent's loader flags (node --import tsx), so .ts modules
+// just work there. Worker threads on Node 20 do not get the parent's loader hooks, so when
+// a .ts module cannot be imported natively we fall back to tsx's tsImport(), if tsx is
+// installed. tsx is optional: compiled .js tasks never need it.
+
+// A variable specifier keeps tsx out of the library's static dependencies.
+const TSX_API = "tsx/esm/api";
+
+type TsImport = (specifier: string, parentURL: string) => Promise<Record<string, unknown>>;
+
+export async function importModule(url: string): Promise<Record<string, unknown>> {
+  try {
+    return (await import(url)) as Record<string, unknown>;
+  } catch (error) {
+    if ((error as { code?: string }).code !== "ERR_UNKNOWN_FILE_EXTENSION") throw error;
+    return (await loadTsImport(url, error))(url, import.meta.url);
+  }
+}
+
+async function loadTsImport(url: string, cause: unknown): Promise<TsImport> {
+  try {
+    return ((await import(TSX_API)) as { tsImport: TsImport }).tsImport;
+  } catch {
+    throw new TypeError(
+      `cannot import ${url} in a worker: install tsx to run TypeScript tasks from source, or compile them to JavaScript`,
+      { cause },
+    );
+  }
+}

@@ -1,0 +1,52 @@
+// The messages between a pool and its workers, the same for threads and processes.
+import type { ErrorRecord } from "./remote-error.ts";
+import type { TaskRef } from "./task.ts";
+
+/** Sent first: the initializer to run before any task. */
+export interface InitMessage {
+  t: "init";
+  initializer: TaskRef | undefined;
+  initargs: unknown[];
+}
+
+/** Names a task once per worker, so later calls send a small number instead of a URL. */
+export interface DefineMessage {
+  t: "def";
+  key: number;
+  ref: TaskRef;
+}
+
+/** A call: id, task key, arguments, and whether args is a chunk of single arguments. */
+export type Call = [id: number, key: number, args: unknown[], chunk: boolean];
+
+export interface RunMessage {
+  t: "run";
+  calls: Call[];
+}
+
+export interface ExitMessage {
+  t: "exit";
+}
+
+export type ToWorker = InitMessage | DefineMessage | RunMessage | ExitMessage;
+
+/** An outcome: id, 1 with the value or 0 with an error record. */
+export type Outcome = [id: number, ok: 1, value: unknown] | [id: number, ok: 0, error: ErrorRecord];
+
+export interface ReadyMessage {
+  t: "ready";
+}
+
+export interface InitFailedMessage {
+  t: "init-failed";
+  error: ErrorRecord;
+}
+
+export interface DoneMessage {
+  t: "done";
+  outcomes: Outcome[];
+  /** Milliseconds spent running these calls; the pool sizes its batches by it. */
+  busy: number;
+}
+
+export type FromWorker = ReadyMessage | InitFailedMessage | DoneMessage;

@@ -1,0 +1,460 @@
+// What the thread and process pools share: a queue, workers started on demand and reused,
+// batched dispatch, and breaking the pool when a worker dies abruptly.
+//
+// A worker runs one call at a time. While the queue is short, each worker is given one
+// call when it is idle, exactly like Python's pools. When the queue is deep, calls go out
+// in batches sized to about two milliseconds of work, with a second batch in flight, so
+// that tiny tasks are not dominated by message round trips.
+import type { TransferListItem } from "node:worker_threads";
+import { BrokenExecutor, CancelledError, ShutdownError } from "./errors.ts";
+import { ChunkFuture, Executor, type Result, type ShutdownOptions, type SubmitOptions } from "./executor.ts";
+import { Future } from "./future.ts";
+import type { Call, FromWorker, ToWorker } from "./messages.ts";
+import { fromErrorRecord } from "./remote-error.ts";
+import { taskRef, type AnyFunction, type TaskRef } from "./task.ts";
+
+/** How the pool talks to one worker, whatever it is. */
+export interface WorkerChannel {
+  send(message: ToWorker, transfer?: TransferListItem[]): void;
+  /** Keep the parent alive while this worker has work; let it exit otherwise. */
+  ref(): void;
+  unref(): void;
+  /** Stop now (a thread is terminated, a process gets SIGTERM, or the given signal). */
+  terminate(signal?: NodeJS.Signals): void;
+}
+
+export interface WorkerEvents {
+  message(message: FromWorker): void;
+  /** The worker is gone; `reason` says how (exit code, signal, error). */
+  exit(reason: string, error?: unknown): void;
+}
+
+export interface PoolOptions {
+  maxWorkers: number;
+  initializer?: AnyFunction | undefined;
+  initargs?: unknown[] | undefined;
+  maxTasksPerChild?: number | undefined;
+}
+
+interface WorkItem {
+  id: number;
+  future: Future<any>;
+  key: number;
+  args: unknown[];
+  chunk: boolean;
+  transfer: TransferListItem[] | undefined;
+  signal: AbortSignal | undefined;
+  worker: Worker | undefined;
+}
+
+interface Worker {
+  channel: WorkerChannel;
+  inflight: Map<number, WorkItem>;
+  defined: Set<number>;
+  tasksLeft: number;
+  /** Runs a call with an AbortSignal and nothing else, so aborting it can end the worker. */
+  exclusive: boolean;
+  /** Its end is expected (retired, aborted, shut down): not a crash. */
+  leaving: boolean;
+  exited: Promise<void>;
+}
+
+const MAX_BATCH = 256;
+const BATCH_MS = 2;
+
+export abstract class WorkerPool extends Executor {
+  readonly maxWorkers: number;
+  readonly #initializer: TaskRef | undefined;
+  readonly #initargs: unknown[];
+  readonly #maxTasksPerChild: number;
+  #queue: WorkItem[] = [];
+  #head = 0;
+  readonly #workers = new Set<Worker>();
+  readonly #idle: Worker[] = [];
+  readonly #keys = new Map<string, number>();
+  readonly #refs: TaskRef[] = [];
+  #nextId = 1;
+  #broken: BrokenExecutor | undefined;
+  #shutdown = false;
+  #whenIdle: (() => void)[] = [];
+  /** Mean milliseconds per call, measured by the workers. */
+  #callMs = 1;
+
+  constructor({ maxWorkers, initializer, initargs = [], maxTasksPerChild }: PoolOptions) {
+    super();
+    if (!Number.isInteger(maxWorkers) || maxWorkers < 1) {
+      throw new RangeError(`maxWorkers must be an integer >= 1, got ${maxWorkers}`);
+    }
+    if (maxTasksPerChild !== undefined && (!Number.isInteger(maxTasksPerChild) || maxTasksPerChild < 1)) {
+      throw new RangeError(`maxTasksPerChild must be an integer >= 1, got ${maxTasksPerChild}`);
+    }
+    this.maxWorkers = maxWorkers;
+    this.#initializer = initializer === undefined ? undefined : taskRef(initializer, this.constructor.name);
+    this.#initargs = initargs;
+    this.#maxTasksPerChild = maxTasksPerChild ?? Infinity;
+  }
+
+  /** Start one worker; report what it sends and how it ends through `events`. */
+  protected abstract spawn(events: WorkerEvents): WorkerChannel;
+
+  /** The pool's own kind of BrokenExecutor. */
+  protected abstract broken(message: string, cause?: unknown): BrokenExecutor;
+
+  /** A word for the pool's workers in messages: "thread" or "process". */
+  protected abstract readonly workerKind: string;
+
+  submitWith<F extends AnyFunction>(
+    { signal, transfer }: SubmitOptions,
+    fn: F,
+    ...args: Parameters<F>
+  ): Future<Result<F>> {
+    const ref = taskRef(fn, this.constructor.name);
+    return this.#enqueue(new Future<Result<F>>(), ref, args, false, signal, transfer);
+  }
+
+  protected override submitChunk<A, R>(fn: (item: A) => R, chunk: A[]): ChunkFuture<Awaited<R>> {
+    const ref = taskRef(fn, this.constructor.name);
+    return this.#enqueue(new ChunkFuture<Awaited<R>>(), ref, chunk, true, undefined, undefined);
+  }
+
+  async shutdown({ wait = true, cancelFutures = false }: ShutdownOptions = {}): Promise<void> {
+    this.#shutdown = true;
+    if (cancelFutures) for (const item of this.#drainQueue()) item.future.cancel();
+    const closed = this.#idleNow().then(() => this.#closeAll());
+    if (wait) await closed;
+  }
+
+  /** Number of live workers (started and not yet exited). */
+  get workerCount(): number {
+    return this.#workers.size;
+  }
+
+  override toString(): string {
+    const state = this.#broken ? "broken" : this.#shutdown ? "shut down" : "open";
+    return `${this.constructor.name}<maxWorkers=${this.maxWorkers} workers=${this.#workers.size} queued=${this.#queue.length - this.#head} ${state}>`;
+  }
+
+  /** Stop every worker now with `signal`; what is queued is cancelled, what runs fails. */
+  protected async stopWorkers(signal: NodeJS.Signals, reason: string): Promise<void> {
+    this.#shutdown = true;
+    for (const item of this.#drainQueue()) item.future.cancel();
+    const exits: Promise<void>[] = [];
+    for (const worker of this.#workers) {
+      worker.leaving = true;
+      for (const item of worker.inflight.values())
+        settle(item, () => item.future.setException(this.broken(reason)));
+      worker.inflight.clear();
+      worker.channel.ref();
+      worker.channel.terminate(signal);
+      exits.push(worker.exited);
+    }
+    this.#notifyIdle();
+    await Promise.all(exits);
+  }
+
+  #enqueue<F extends Future<any>>(
+    future: F,
+    ref: TaskRef,
+    args: unknown[],
+    chunk: boolean,
+    signal: AbortSignal | undefined,
+    transfer: readonly TransferListItem[] | undefined,
+  ): F {
+    if (this.#broken) throw this.broken(this.#broken.message, this.#broken.cause);
+    if (this.#shutdown) throw new ShutdownError();
+    const item: WorkItem = {
+      id: this.#nextId++,
+      future,
+      key: this.#keyOf(ref),
+      args,
+      chunk,
+      transfer: transfer && [...transfer],
+      signal,
+      worker: undefined,
+    };
+    if (signal) {
+      if (signal.aborted) {
+        future.cancel();
+        return future;
+      }
+      const onAbort = (): void => this.#abort(item);
+      signal.addEventListener("abort", onAbort, { once: true });
+      future.addDoneCallback(() => signal.removeEventListener("abort", onAbort));
+    }
+    this.#queue.push(item);
+    this.#dispatch();
+    return future;
+  }
+
+  #keyOf(ref: TaskRef): number {
+    const name = `${ref.moduleUrl}#${ref.exportName}`;
+    let key = this.#keys.get(name);
+    if (key === undefined) {
+      key = this.#refs.push(ref) - 1;
+      this.#keys.set(name, key);
+    }
+    return key;
+  }
+
+  #queued(): number {
+    return this.#queue.length - this.#head;
+  }
+
+  #dispatch(): void {
+    while (!this.#broken && this.#queued() > 0) {
+      const worker = this.#pickWorker();
+      if (!worker || this.#sendBatch(worker) === 0) break;
+    }
+  }
+
+  #pickWorker(): Worker | undefined {
+    const idle = this.#idle.pop();
+    if (idle) return idle;
+    if (this.#workers.size < this.maxWorkers) return this.#start();
+    // Deep queue: give a worker its next batch before it runs dry.
+    const batch = this.#batchSize();
+    if (batch > 1 && this.#queued() >= batch * this.#workers.size) {
+      for (const worker of this.#workers) {
+        if (!worker.exclusive && !worker.leaving && worker.inflight.size <= batch) return worker;
+      }
+    }
+    return undefined;
+  }
+
+  #batchSize(): number {
+    const perWorker = Math.ceil(this.#queued() / Math.max(1, this.#workers.size));
+    const byTime = Math.max(1, Math.floor(BATCH_MS / this.#callMs));
+    return Math.min(MAX_BATCH, byTime, perWorker);
+  }
+
+  /** Move calls from the queue to `worker`; returns how many were sent. */
+  #sendBatch(worker: Worker): number {
+    const wasIdle = worker.inflight.size === 0;
+    const limit = Math.min(this.#batchSize(), worker.tasksLeft);
+    const items: WorkItem[] = [];
+    while (items.length < limit && this.#head < this.#queue.length) {
+      const item = this.#queue[this.#head]!;
+      if (item.signal && (!wasIdle || items.length > 0)) break; // goes alone to an idle worker
+      this.#queue[this.#head++] = undefined as unknown as WorkItem;
+      if (!item.future.setRunningOrNotifyCancel()) continue;
+      items.push(item);
+      if (item.signal) {
+        worker.exclusive = true;
+        break;
+      }
+    }
+    this.#compactQueue();
+    if (items.length === 0) {
+      if (wasIdle) this.#idle.push(worker);
+      return 0;
+    }
+    this.#send(worker, items);
+    return items.length;
+  }
+
+  #send(worker: Worker, items: WorkItem[]): void {
+    for (const item of items) {
+      if (!worker.defined.has(item.key)) {
+        worker.channel.send({ t: "def", key: item.key, ref: this.#refs[item.key]! });
+        worker.defined.add(item.key);
+      }
+    }
+    const calls = items.map((item): Call => [item.id, item.key, item.args, item.chunk]);
+    const transfer = items.flatMap((item) => item.transfer ?? []);
+    try {
+      worker.channel.send({ t: "run", calls }, transfer);
+    } catch {
+      // Something in the batch cannot be cloned: send the others, fail that one alone.
+      for (const item of items) {
+        try {
+          worker.channel.send(
+            { t: "run", calls: [[item.id, item.key, item.args, item.chunk]] },
+            item.transfer,
+          );
+        } catch (error) {
+          const reason = new TypeError(
+            `the task's arguments cannot be sent to a worker: ${(error as Error).message}`,
+          );
+          item.future.setException(reason);
+          continue;
+        }
+        this.#track(worker, item);
+      }
+      if (worker.inflight.size === 0) this.#idle.push(worker);
+      return;
+    }
+    for (const item of items) this.#track(worker, item);
+  }
+
+  #track(worker: Worker, item: WorkItem): void {
+    if (worker.inflight.size === 0) worker.channel.ref();
+    worker.inflight.set(item.id, item);
+    worker.tasksLeft--;
+    item.worker = worker;
+  }
+
+  #start(): Worker {
+    let exited!: () => void;
+    const worker: Worker = {
+      channel: undefined as unknown as WorkerChannel,
+      inflight: new Map(),
+      defined: new Set(),
+      tasksLeft: this.#maxTasksPerChild,
+      exclusive: false,
+      leaving: false,
+      exited: new Promise((resolve) => (exited = resolve)),
+    };
+    worker.channel = this.spawn({
+      message: (message) => this.#onMessage(worker, message),
+      exit: (reason, error) => {
+        exited();
+        this.#onExit(worker, reason, error);
+      },
+    });
+    // Idle workers must not keep the program alive; #track refs a worker while it has work.
+    worker.channel.unref();
+    this.#workers.add(worker);
+    worker.channel.send({ t: "init", initializer: this.#initializer, initargs: this.#initargs });
+    return worker;
+  }
+
+  #onMessage(worker: Worker, message: FromWorker): void {
+    if (message.t === "init-failed") {
+      const cause = fromErrorRecord(message.error);
+      this.#break(
+        this.broken(`A ${this.workerKind} initializer failed, the pool is not usable anymore`, cause),
+      );
+      return;
+    }
+    if (message.t !== "done") return;
+    if (message.outcomes.length > 0) {
+      this.#callMs = 0.8 * this.#callMs + 0.2 * (message.busy / message.outcomes.length);
+    }
+    for (const [id, ok, value] of message.outcomes) {
+      const item = worker.inflight.get(id);
+      if (!item) continue;
+      worker.inflight.delete(id);
+      if (ok) settle(item, () => item.future.setResult(value));
+      else settle(item, () => item.future.setException(fromErrorRecord(value)));
+    }
+    if (worker.inflight.size === 0 && !worker.leaving) {
+      worker.channel.unref();
+      worker.exclusive = false;
+      if (worker.tasksLeft <= 0) this.#retire(worker);
+      else this.#idle.push(worker);
+    }
+    this.#dispatch();
+    this.#notifyIdle();
+  }
+
+  #onExit(worker: Worker, reason: string, error: unknown): void {
+    this.#workers.delete(worker);
+    removeFrom(this.#idle, worker);
+    if (worker.leaving) {
+      this.#dispatch();
+      return;
+    }
+    this.#break(
+      this.broken(
+        `A ${this.workerKind} in the pool was terminated abruptly while the future was running or pending (${reason})`,
+        error,
+      ),
+    );
+  }
+
+  #retire(worker: Worker): void {
+    worker.leaving = true;
+    removeFrom(this.#idle, worker);
+    worker.channel.send({ t: "exit" });
+  }
+
+  #abort(item: WorkItem): void {
+    const { worker, future, signal } = item;
+    if (!worker) {
+      future.cancel();
+      return;
+    }
+    if (future.done()) return;
+    // A running call cannot be interrupted, but its worker can be ended and replaced.
+    worker.leaving = true;
+    worker.inflight.delete(item.id);
+    removeFrom(this.#idle, worker);
+    worker.channel.terminate();
+    settle(item, () => future.setException(signal?.reason ?? new CancelledError("aborted")));
+    this.#notifyIdle();
+  }
+
+  #break(error: BrokenExecutor): void {
+    if (this.#broken) return;
+    this.#broken = error;
+    const failed = this.#drainQueue();
+    for (const worker of this.#workers) {
+      failed.push(...worker.inflight.values());
+      worker.inflight.clear();
+      worker.leaving = true;
+      worker.channel.terminate();
+    }
+    for (const item of failed) {
+      settle(item, () => item.future.setException(this.broken(error.message, error.cause)));
+    }
+    this.#notifyIdle();
+  }
+
+  #drainQueue(): WorkItem[] {
+    const items = this.#queue.slice(this.#head);
+    this.#queue = [];
+    this.#head = 0;
+    return items;
+  }
+
+  #compactQueue(): void {
+    if (this.#head === this.#queue.length) {
+      this.#queue = [];
+      this.#head = 0;
+    } else if (this.#head > 4096 && this.#head * 2 > this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+
+  #busy(): boolean {
+    if (this.#broken) return false;
+    if (this.#queued() > 0) return true;
+    for (const worker of this.#workers) if (worker.inflight.size > 0) return true;
+    return false;
+  }
+
+  #idleNow(): Promise<void> {
+    if (!this.#busy()) return Promise.resolve();
+    return new Promise((resolve) => this.#whenIdle.push(resolve));
+  }
+
+  #notifyIdle(): void {
+    if (this.#whenIdle.length > 0 && !this.#busy()) for (const resolve of this.#whenIdle.splice(0)) resolve();
+  }
+
+  async #closeAll(): Promise<void> {
+    const exits: Promise<void>[] = [];
+    for (const worker of this.#workers) {
+      // Whoever awaits shutdown() waits for these exits: keep the program alive for them.
+      worker.channel.ref();
+      if (!worker.leaving) {
+        worker.leaving = true;
+        worker.channel.send({ t: "exit" });
+      }
+      exits.push(worker.exited);
+    }
+    this.#idle.length = 0;
+    await Promise.all(exits);
+  }
+}
+
+/** Set a future's outcome unless it is already done (a race with abort or a break). */
+function settle(item: WorkItem, set: () => void): void {
+  if (!item.future.done()) set();
+}
+
+function removeFrom<T>(list: T[], value: T): void {
+  const index = list.indexOf(value);
+  if (index >= 0) list.splice(index, 1);
+}

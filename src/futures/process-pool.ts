@@ -1,0 +1,76 @@
+// ProcessPoolExecutor: tasks run in child processes, arguments and results by V8 serialization.
+import { fork } from "node:child_process";
+import os from "node:os";
+import { BrokenProcessPool } from "./errors.ts";
+import { WorkerPool, type WorkerChannel, type WorkerEvents } from "./pool.ts";
+import type { AnyFunction } from "./task.ts";
+import { workerPath } from "./worker-entry.ts";
+
+export interface ProcessPoolExecutorOptions {
+  /** Default os.availableParallelism(). */
+  maxWorkers?: number | undefined;
+  /** A task run once in each new process before any work; if it throws, the pool breaks. */
+  initializer?: AnyFunction | undefined;
+  initargs?: unknown[] | undefined;
+  /** Replace a process after it has run this many tasks. */
+  maxTasksPerChild?: number | undefined;
+  /** Node options for the children; default: this process's own (so a TypeScript loader carries over). */
+  execArgv?: string[] | undefined;
+}
+
+export class ProcessPoolExecutor extends WorkerPool {
+  protected readonly workerKind = "process";
+  readonly #execArgv: string[];
+
+  constructor({
+    maxWorkers,
+    initializer,
+    initargs,
+    maxTasksPerChild,
+    execArgv,
+  }: ProcessPoolExecutorOptions = {}) {
+    super({ maxWorkers: maxWorkers ?? os.availableParallelism(), initializer, initargs, maxTasksPerChild });
+    this.#execArgv = execArgv ?? process.execArgv;
+  }
+
+  /** Send SIGTERM to every worker process now (Python 3.14's terminate_workers). */
+  terminateWorkers(): Promise<void> {
+    return this.stopWorkers("SIGTERM", "the pool's workers were terminated");
+  }
+
+  /** Send SIGKILL to every worker process now (Python 3.14's kill_workers). */
+  killWorkers(): Promise<void> {
+    return this.stopWorkers("SIGKILL", "the pool's workers were killed");
+  }
+
+  protected spawn(events: WorkerEvents): WorkerChannel {
+    const child = fork(workerPath, [], {
+      serialization: "advanced",
+      execArgv: this.#execArgv,
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    let spawnError: unknown;
+    child.on("message", events.message);
+    child.on("error", (error) => (spawnError = error));
+    child.on("exit", (code, signal) => {
+      const reason = signal ? `killed by ${signal}` : spawnError ? String(spawnError) : `exit code ${code}`;
+      events.exit(reason, spawnError);
+    });
+    return {
+      send: (message) => void child.send(message),
+      ref: () => {
+        child.ref();
+        child.channel?.ref();
+      },
+      unref: () => {
+        child.unref();
+        child.channel?.unref();
+      },
+      terminate: (signal = "SIGTERM") => void child.kill(signal),
+    };
+  }
+
+  protected broken(message: string, cause?: unknown): BrokenProcessPool {
+    return new BrokenProcessPool(message, cause === undefined ? undefined : { cause });
+  }
+}

@@ -1,0 +1,49 @@
+// ThreadPoolExecutor: tasks run in worker_threads, arguments and results by structured clone.
+import os from "node:os";
+import { Worker, type ResourceLimits } from "node:worker_threads";
+import { BrokenThreadPool } from "./errors.ts";
+import { WorkerPool, type WorkerChannel, type WorkerEvents } from "./pool.ts";
+import type { AnyFunction } from "./task.ts";
+import { threadEntry } from "./worker-entry.ts";
+
+export interface ThreadPoolExecutorOptions {
+  /** Default min(32, cpus + 4), as in Python. */
+  maxWorkers?: number | undefined;
+  /** A task run once in each new thread before any work; if it throws, the pool breaks. */
+  initializer?: AnyFunction | undefined;
+  initargs?: unknown[] | undefined;
+  /** V8 heap limits per thread; a thread that exceeds them breaks the pool. */
+  resourceLimits?: ResourceLimits | undefined;
+}
+
+export class ThreadPoolExecutor extends WorkerPool {
+  protected readonly workerKind = "thread";
+  readonly #resourceLimits: ResourceLimits | undefined;
+
+  constructor({ maxWorkers, initializer, initargs, resourceLimits }: ThreadPoolExecutorOptions = {}) {
+    super({ maxWorkers: maxWorkers ?? Math.min(32, os.availableParallelism() + 4), initializer, initargs });
+    this.#resourceLimits = resourceLimits;
+  }
+
+  protected spawn(events: WorkerEvents): WorkerChannel {
+    const { entry, eval: isCode } = threadEntry();
+    const worker = new Worker(entry, { eval: isCode, resourceLimits: this.#resourceLimits });
+    let error: unknown;
+    worker.on("message", events.message);
+    worker.on("error", (e) => (error = e));
+    worker.on("exit", (code) => {
+      const reason = error instanceof Error ? `${error.name}: ${error.message}` : `exit code ${code}`;
+      events.exit(reason, error);
+    });
+    return {
+      send: (message, transfer) => worker.postMessage(message, transfer),
+      ref: () => worker.ref(),
+      unref: () => worker.unref(),
+      terminate: () => void worker.terminate(),
+    };
+  }
+
+  protected broken(message: string, cause?: unknown): BrokenThreadPool {
+    return new BrokenThreadPool(message, cause === undefined ? undefined : { cause });
+  }
+}

@@ -1,0 +1,21 @@
+// Where the worker loop lives: worker.ts next to this module under a TypeScript loader
+// during development, worker.js once compiled.
+import { fileURLToPath } from "node:url";
+
+const fromSource = import.meta.url.endsWith(".ts");
+
+export const workerUrl = new URL(`./worker${fromSource ? ".ts" : ".js"}`, import.meta.url);
+export const workerPath = fileURLToPath(workerUrl);
+
+/**
+ * What a worker thread starts from. Compiled: worker.js itself. From source on Node 20,
+ * threads do not inherit the loader hooks, so a small script loads worker.ts through tsx.
+ */
+export function threadEntry(): { entry: URL | string; eval: boolean } {
+  if (!fromSource) return { entry: workerUrl, eval: false };
+  const tsxApi = import.meta.resolve("tsx/esm/api");
+  const code =
+    `const { tsImport } = await import(${JSON.stringify(tsxApi)});\n` +
+    `await tsImport(${JSON.stringify(workerUrl.href)}, ${JSON.stringify(workerUrl.href)});\n`;
+  return { entry: code, eval: true };
+}
