@@ -1,11 +1,11 @@
 // AsyncExecutor: bounded concurrency on the event loop, the analog of asyncio with a semaphore.
 //
 // Any function, sync or async, runs in this thread; at most `maxWorkers` at once, started
-// in submission order. A function whose arity is one more than the arguments it was given
-// receives an AbortSignal last, which aborts on shutdown({ cancelFutures: true }) or when the
-// signal passed to submitWith() aborts.
+// in submission order. A function wrapped in abortable() receives an AbortSignal last, which
+// aborts on shutdown({ cancelFutures: true }) or when the signal passed to submitWith() aborts.
 import { ShutdownError } from "./errors.ts";
 import { Executor, type Result, type ShutdownOptions, type SubmitOptions } from "./executor.ts";
+import { signalTaker } from "./abortable.ts";
 import { Future } from "./future.ts";
 import type { AnyFunction } from "./task.ts";
 
@@ -18,7 +18,8 @@ interface WorkItem {
   future: Future<any>;
   fn: AnyFunction;
   args: unknown[];
-  signal: AbortSignal | undefined;
+  signal: AbortSignal;
+  userSignal: AbortSignal | undefined;
 }
 
 export class AsyncExecutor extends Executor {
@@ -46,8 +47,14 @@ export class AsyncExecutor extends Executor {
     if (this.#shutdown) throw new ShutdownError();
     if (typeof fn !== "function") throw new TypeError("submit() needs a function");
     const future = new Future<Result<F>>();
+    if (signal?.aborted) {
+      future.cancel();
+      return future;
+    }
     const taskSignal = signal ? AbortSignal.any([signal, this.#abort.signal]) : this.#abort.signal;
-    this.#queue.push({ future, fn, args, signal: taskSignal });
+    // Aborting work that has not started is cancelling it.
+    signal?.addEventListener("abort", () => future.cancel(), { once: true });
+    this.#queue.push({ future, fn, args, signal: taskSignal, userSignal: signal });
     this.#pump();
     return future;
   }
@@ -79,10 +86,12 @@ export class AsyncExecutor extends Executor {
     if (this.#isIdle()) for (const resolve of this.#idle.splice(0)) resolve();
   }
 
-  async #run({ future, fn, args, signal }: WorkItem): Promise<void> {
+  async #run({ future, fn, args, signal, userSignal }: WorkItem): Promise<void> {
     try {
-      const callArgs = fn.length > args.length && signal ? [...args, signal] : args;
-      future.setResult(await fn(...callArgs));
+      // Marked running at submit, but not begun: honour an abort that came in between.
+      userSignal?.throwIfAborted();
+      const takesSignal = signalTaker(fn);
+      future.setResult(await (takesSignal ? takesSignal(...args, signal) : fn(...args)));
     } catch (error) {
       future.setException(error);
     } finally {

@@ -23,12 +23,17 @@ export const kWaiters = Symbol("futures.waiters");
 export const kFailed = Symbol("futures.failed");
 
 /** How a callback's error is reported; replaceable so tests can observe it. */
-export let reportCallbackError = (error: unknown, future: Future<unknown>): void => {
+let reportCallbackError = (error: unknown, future: Future<unknown>): void => {
   console.error(`exception calling callback for ${future}:`, error);
 };
 
-export function setCallbackErrorReporter(fn: (error: unknown, future: Future<unknown>) => void): void {
+type CallbackErrorReporter = (error: unknown, future: Future<unknown>) => void;
+
+/** Replace how throwing done callbacks are reported; returns the previous reporter. */
+export function setCallbackErrorReporter(fn: CallbackErrorReporter): CallbackErrorReporter {
+  const previous = reportCallbackError;
   reportCallbackError = fn;
+  return previous;
 }
 
 export class Future<T = unknown> implements PromiseLike<T> {

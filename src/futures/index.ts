@@ -21,11 +21,13 @@ export {
   FIRST_COMPLETED,
   FIRST_EXCEPTION,
   type AsCompletedOptions,
+  type CompletedFuture,
   type DoneAndNotDone,
   type ReturnWhen,
   type WaitOptions,
 } from "./wait.ts";
 export { task, isTask, type Task, type TaskRef } from "./task.ts";
+export { abortable, type Abortable } from "./abortable.ts";
 export { AsyncExecutor, type AsyncExecutorOptions } from "./async-pool.ts";
 export { ThreadPoolExecutor, type ThreadPoolExecutorOptions } from "./thread-pool.ts";
 export { ProcessPoolExecutor, type ProcessPoolExecutorOptions } from "./process-pool.ts";

@@ -60,6 +60,8 @@ interface Worker {
 }
 
 const MAX_BATCH = 256;
+/** Queued calls per worker before a second batch is sent ahead. */
+const MIN_DEEP_QUEUE = 8;
 const BATCH_MS = 2;
 
 export abstract class WorkerPool extends Executor {
@@ -77,8 +79,8 @@ export abstract class WorkerPool extends Executor {
   #broken: BrokenExecutor | undefined;
   #shutdown = false;
   #whenIdle: (() => void)[] = [];
-  /** Mean milliseconds per call, measured by the workers. */
-  #callMs = 1;
+  /** Mean milliseconds per call, measured by the workers; assumed slow until measured. */
+  #callMs = 10;
 
   constructor({ maxWorkers, initializer, initargs = [], maxTasksPerChild }: PoolOptions) {
     super();
@@ -213,7 +215,7 @@ export abstract class WorkerPool extends Executor {
     if (this.#workers.size < this.maxWorkers) return this.#start();
     // Deep queue: give a worker its next batch before it runs dry.
     const batch = this.#batchSize();
-    if (batch > 1 && this.#queued() >= batch * this.#workers.size) {
+    if (batch > 1 && this.#queued() >= Math.max(batch, MIN_DEEP_QUEUE) * this.#workers.size) {
       for (const worker of this.#workers) {
         if (!worker.exclusive && !worker.leaving && worker.inflight.size <= batch) return worker;
       }
@@ -348,23 +350,25 @@ export abstract class WorkerPool extends Executor {
   }
 
   #onExit(worker: Worker, reason: string, error: unknown): void {
+    if (!worker.leaving) {
+      // Break before forgetting the worker, so that its own calls fail too.
+      this.#break(
+        this.broken(
+          `A ${this.workerKind} in the pool was terminated abruptly while the future was running or pending (${reason})`,
+          error,
+        ),
+      );
+    }
     this.#workers.delete(worker);
     removeFrom(this.#idle, worker);
-    if (worker.leaving) {
-      this.#dispatch();
-      return;
-    }
-    this.#break(
-      this.broken(
-        `A ${this.workerKind} in the pool was terminated abruptly while the future was running or pending (${reason})`,
-        error,
-      ),
-    );
+    this.#dispatch();
   }
 
   #retire(worker: Worker): void {
     worker.leaving = true;
     removeFrom(this.#idle, worker);
+    // Queued work may be waiting for this exit to start a replacement.
+    worker.channel.ref();
     worker.channel.send({ t: "exit" });
   }
 
@@ -379,6 +383,7 @@ export abstract class WorkerPool extends Executor {
     worker.leaving = true;
     worker.inflight.delete(item.id);
     removeFrom(this.#idle, worker);
+    worker.channel.ref();
     worker.channel.terminate();
     settle(item, () => future.setException(signal?.reason ?? new CancelledError("aborted")));
     this.#notifyIdle();

@@ -23,6 +23,13 @@ export interface DoneAndNotDone<T> {
 }
 
 /**
+ * A future as asCompleted() yields it. TypeScript types a `for await` variable as the
+ * awaited value, which for a Future would be its result; without `then` in the type, the
+ * loop variable keeps the Future's methods. Read it with `await future.result()`.
+ */
+export type CompletedFuture<T> = Omit<Future<T>, "then">;
+
+/**
  * Yield each future as it finishes (or is cancelled): those already done first, then in
  * completion order. Duplicates are yielded once. The timeout counts from this call.
  *
@@ -32,11 +39,11 @@ export interface DoneAndNotDone<T> {
 export function asCompleted<T>(
   futures: Iterable<Future<T>>,
   { timeout }: AsCompletedOptions = {},
-): AsyncIterableIterator<Future<T>> {
+): AsyncIterableIterator<CompletedFuture<T>> {
   return new CompletionIterator(futures, timeout);
 }
 
-class CompletionIterator<T> implements AsyncIterableIterator<Future<T>> {
+class CompletionIterator<T> implements AsyncIterableIterator<CompletedFuture<T>> {
   readonly #finished: Future<T>[] = [];
   readonly #pending = new Set<Future<T>>();
   readonly #total: number;
@@ -63,7 +70,7 @@ class CompletionIterator<T> implements AsyncIterableIterator<Future<T>> {
     this.#wake?.();
   };
 
-  async next(): Promise<IteratorResult<Future<T>, undefined>> {
+  async next(): Promise<IteratorResult<CompletedFuture<T>, undefined>> {
     while (this.#finished.length === 0) {
       if (this.#pending.size === 0) return { done: true, value: undefined };
       if (!(await this.#sleep()) && this.#finished.length === 0) {
@@ -75,7 +82,7 @@ class CompletionIterator<T> implements AsyncIterableIterator<Future<T>> {
     return { done: false, value: this.#finished.shift()! };
   }
 
-  async return(): Promise<IteratorResult<Future<T>, undefined>> {
+  async return(): Promise<IteratorResult<CompletedFuture<T>, undefined>> {
     this.#stop();
     return { done: true, value: undefined };
   }
