@@ -83,21 +83,34 @@ export class AsyncExecutor extends Executor {
       // Start on a microtask: submit() returns a running future before any of its code runs.
       queueMicrotask(() => this.#run(item));
     }
-    if (this.#isIdle()) for (const resolve of this.#idle.splice(0)) resolve();
+    if (this.#idle.length > 0 && this.#isIdle()) for (const resolve of this.#idle.splice(0)) resolve();
   }
 
-  async #run({ future, fn, args, signal, userSignal }: WorkItem): Promise<void> {
+  #run({ future, fn, args, signal, userSignal }: WorkItem): void {
+    let value: unknown;
     try {
       // Marked running at submit, but not begun: honour an abort that came in between.
       userSignal?.throwIfAborted();
       const takesSignal = signalTaker(fn);
-      future.setResult(await (takesSignal ? takesSignal(...args, signal) : fn(...args)));
+      value = takesSignal ? takesSignal(...args, signal) : fn(...args);
     } catch (error) {
-      future.setException(error);
-    } finally {
-      this.#running--;
-      this.#pump();
+      this.#finish(future, false, error);
+      return;
     }
+    // Plain values settle now; only real promises cost a trip through the microtask queue.
+    if (typeof (value as PromiseLike<unknown> | null)?.then !== "function") this.#finish(future, true, value);
+    else
+      Promise.resolve(value).then(
+        (result) => this.#finish(future, true, result),
+        (error) => this.#finish(future, false, error),
+      );
+  }
+
+  #finish(future: Future<any>, ok: boolean, outcome: unknown): void {
+    if (ok) future.setResult(outcome);
+    else future.setException(outcome);
+    this.#running--;
+    this.#pump();
   }
 
   #isIdle(): boolean {

@@ -18,7 +18,8 @@ export interface TimeoutOptions {
 }
 
 /** Listeners for wait() and asCompleted(); unlike done callbacks they can be removed. */
-export const kWaiters = Symbol("futures.waiters");
+export const kAddWaiter = Symbol("futures.addWaiter");
+export const kRemoveWaiter = Symbol("futures.removeWaiter");
 /** True when the future finished by raising; a synchronous peek for wait(). */
 export const kFailed = Symbol("futures.failed");
 
@@ -41,8 +42,9 @@ export class Future<T = unknown> implements PromiseLike<T> {
   #result: T | undefined;
   #error: unknown;
   #failed = false;
-  #callbacks: DoneCallback<any>[] = [];
-  readonly [kWaiters] = new Set<(future: Future<any>) => void>();
+  // Allocated on first use: most futures are awaited once and never waited on.
+  #callbacks: DoneCallback<any>[] | undefined;
+  #waiters: Set<(future: Future<any>) => void> | undefined;
 
   /** Attempt to cancel. A running or finished future cannot be cancelled. */
   cancel(): boolean {
@@ -70,24 +72,26 @@ export class Future<T = unknown> implements PromiseLike<T> {
   }
 
   /** The result, waiting at most `timeout` ms; rejects with the task's error, CancelledError or TimeoutError. */
-  async result({ timeout }: TimeoutOptions = {}): Promise<T> {
-    await this.#settled(timeout);
-    if (this.#state === "cancelled") throw new CancelledError();
-    if (this.#failed) throw this.#error;
-    return this.#result as T;
+  result(options?: TimeoutOptions): Promise<T> {
+    return this.#whenDone(options?.timeout, () => {
+      if (this.#state === "cancelled") throw new CancelledError();
+      if (this.#failed) throw this.#error;
+      return this.#result as T;
+    });
   }
 
   /** The error the task raised, or undefined when it succeeded. */
-  async exception({ timeout }: TimeoutOptions = {}): Promise<unknown> {
-    await this.#settled(timeout);
-    if (this.#state === "cancelled") throw new CancelledError();
-    return this.#failed ? this.#error : undefined;
+  exception(options?: TimeoutOptions): Promise<unknown> {
+    return this.#whenDone(options?.timeout, () => {
+      if (this.#state === "cancelled") throw new CancelledError();
+      return this.#failed ? this.#error : undefined;
+    });
   }
 
   /** Call `fn(future)` when the future is done, at once when it already is. */
   addDoneCallback(fn: DoneCallback<T>): void {
     if (this.done()) this.#invoke(fn);
-    else this.#callbacks.push(fn);
+    else (this.#callbacks ??= []).push(fn);
   }
 
   /** For executors: mark running, or return false when the future was cancelled meanwhile. */
@@ -117,6 +121,14 @@ export class Future<T = unknown> implements PromiseLike<T> {
     return this.#failed;
   }
 
+  [kAddWaiter](waiter: (future: Future<any>) => void): void {
+    (this.#waiters ??= new Set()).add(waiter);
+  }
+
+  [kRemoveWaiter](waiter: (future: Future<any>) => void): void {
+    this.#waiters?.delete(waiter);
+  }
+
   then<R1 = T, R2 = never>(
     onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
@@ -140,10 +152,12 @@ export class Future<T = unknown> implements PromiseLike<T> {
   }
 
   #notify(): void {
-    for (const waiter of [...this[kWaiters]]) waiter(this);
+    const waiters = this.#waiters;
+    this.#waiters = undefined;
+    if (waiters) for (const waiter of waiters) waiter(this);
     const callbacks = this.#callbacks;
-    this.#callbacks = [];
-    for (const fn of callbacks) this.#invoke(fn);
+    this.#callbacks = undefined;
+    if (callbacks) for (const fn of callbacks) this.#invoke(fn);
   }
 
   #invoke(fn: DoneCallback<T>): void {
@@ -154,26 +168,38 @@ export class Future<T = unknown> implements PromiseLike<T> {
     }
   }
 
-  #settled(timeout: number | undefined): Promise<void> {
-    if (this.done()) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
+  /** Settle with `read()` once done, or reject with TimeoutError after `timeout` ms. */
+  #whenDone<R>(timeout: number | undefined, read: () => R): Promise<R> {
+    if (this.done()) return settleWith(read);
+    return new Promise<R>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       const waiter = (): void => {
-        clearTimeout(timer);
-        this[kWaiters].delete(waiter);
-        resolve();
+        if (timer !== undefined) clearTimeout(timer);
+        try {
+          resolve(read());
+        } catch (error) {
+          reject(error);
+        }
       };
-      this[kWaiters].add(waiter);
+      this[kAddWaiter](waiter);
       if (timeout !== undefined) {
         timer = setTimeout(
           () => {
-            this[kWaiters].delete(waiter);
+            this[kRemoveWaiter](waiter);
             reject(new TimeoutError(`future not done after ${timeout} ms`));
           },
           Math.max(0, timeout),
         );
       }
     });
+  }
+}
+
+function settleWith<R>(read: () => R): Promise<R> {
+  try {
+    return Promise.resolve(read());
+  } catch (error) {
+    return Promise.reject(error);
   }
 }
 

@@ -1,6 +1,6 @@
 // asCompleted and wait: watch futures from any executors finish.
 import { TimeoutError } from "./errors.ts";
-import { Future, kFailed, kWaiters } from "./future.ts";
+import { Future, kAddWaiter, kFailed, kRemoveWaiter } from "./future.ts";
 
 export type ReturnWhen = "FIRST_COMPLETED" | "FIRST_EXCEPTION" | "ALL_COMPLETED";
 export const FIRST_COMPLETED = "FIRST_COMPLETED";
@@ -58,13 +58,13 @@ class CompletionIterator<T> implements AsyncIterableIterator<CompletedFuture<T>>
       if (future.done()) this.#finished.push(future);
       else {
         this.#pending.add(future);
-        future[kWaiters].add(this.#onDone);
+        future[kAddWaiter](this.#onDone);
       }
     }
   }
 
   readonly #onDone = (future: Future<T>): void => {
-    future[kWaiters].delete(this.#onDone);
+    future[kRemoveWaiter](this.#onDone);
     if (!this.#pending.delete(future)) return;
     this.#finished.push(future);
     this.#wake?.();
@@ -92,7 +92,7 @@ class CompletionIterator<T> implements AsyncIterableIterator<CompletedFuture<T>>
   }
 
   #stop(): void {
-    for (const future of this.#pending) future[kWaiters].delete(this.#onDone);
+    for (const future of this.#pending) future[kRemoveWaiter](this.#onDone);
     this.#pending.clear();
     this.#finished.length = 0;
   }
@@ -155,16 +155,16 @@ export function wait<T>(
     let timer: NodeJS.Timeout | undefined;
     const finish = (): void => {
       clearTimeout(timer);
-      for (const future of all) future[kWaiters].delete(check);
+      for (const future of all) future[kRemoveWaiter](check);
       resolve(split());
     };
     const check = (future: Future<T>): void => {
-      future[kWaiters].delete(check);
+      future[kRemoveWaiter](check);
       left--;
       record(future);
       if (satisfied()) finish();
     };
-    for (const future of all) if (!future.done()) future[kWaiters].add(check);
+    for (const future of all) if (!future.done()) future[kAddWaiter](check);
     if (timeout !== undefined) timer = setTimeout(finish, Math.max(0, timeout));
   });
 }
