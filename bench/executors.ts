@@ -123,7 +123,9 @@ const processes: Contender[] = [
       });
       return {
         run: (n) => Promise.all(Array.from({ length: n }, () => pool.exec("noop", []))),
-        close: () => pool.terminate(),
+        close: async () => {
+          await pool.terminate();
+        },
       };
     },
   },
