@@ -12,9 +12,9 @@ for (const Executor of [AsyncExecutor, ThreadPoolExecutor, ProcessPoolExecutor])
 // submit + asCompleted: futures in the order they finish.
 await using pool = new ThreadPoolExecutor({ maxWorkers: 3 });
 const futures = [
-  pool.submit(slowSquare, 3, 300),
-  pool.submit(slowSquare, 2, 200),
-  pool.submit(slowSquare, 1, 100),
+  pool.submit(slowSquare, 3, 1200),
+  pool.submit(slowSquare, 2, 800),
+  pool.submit(slowSquare, 1, 400),
 ];
 console.log(String(futures[0]));
 for await (const future of asCompleted(futures)) {
