@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `futures` command: one entry, one subcommand per part of the product.
 import { Command, CommanderError } from "commander";
+import { registerServerCommands } from "./server/command.ts";
 import { UsageError } from "./usage.ts";
 
 const program = new Command("futures")
@@ -8,7 +9,7 @@ const program = new Command("futures")
   .showHelpAfterError("(run with --help for usage)")
   .exitOverride();
 
-// Each part adds its subcommands here.
+registerServerCommands(program);
 
 try {
   await program.parseAsync(process.argv);

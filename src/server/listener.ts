@@ -1,0 +1,155 @@
+// One listener: an HTTP server with one behaviour (LOCAL, DELAY or ERROR) over the shared
+// in-memory data set. Flag requests are counted and may be spoiled; / and /stats are neither.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { DataSet } from "./data-set.ts";
+import { deliver, PendingTimers, send } from "./deliver.ts";
+import type { Behaviour } from "./describe.ts";
+import { drawDelayMs, drawFault, type Fault } from "./faults.ts";
+import { indexPage } from "./index-page.ts";
+import type { ListenerLabel } from "./options.ts";
+import type { Random } from "./random.ts";
+import { bodyReply, replyForFile, textReply, type Reply } from "./reply.ts";
+import { parseTarget } from "./request-target.ts";
+import { snapshotAll, StatsCounter } from "./stats.ts";
+
+export interface ListenerSetup {
+  behaviour: Behaviour;
+  data: DataSet;
+  /** Every listener's counter, for /stats; this listener adds its own. */
+  counters: Map<ListenerLabel, StatsCounter>;
+  random: Random;
+  seed: number;
+}
+
+/** Listening failed, typically because the port is taken. */
+export class ListenError extends Error {
+  override name = "ListenError";
+  constructor(
+    readonly label: ListenerLabel,
+    readonly host: string,
+    readonly port: number,
+    readonly code: string | undefined,
+    reason: string,
+  ) {
+    super(`${label} cannot listen on ${formatHostPort(host, port)}: ${reason}`);
+  }
+}
+
+const ALLOW = { Allow: "GET, HEAD" };
+const NO_FAULT: Fault = { kind: "none" };
+// A downloader opening 1000 connections at once (-m 1000) should be queued, not dropped.
+const BACKLOG = 1024;
+
+export class Listener {
+  readonly label: ListenerLabel;
+  readonly server: Server;
+  readonly #timers = new PendingTimers();
+  #closing: Promise<void> | undefined;
+
+  constructor({ behaviour, data, counters, random, seed }: ListenerSetup) {
+    this.label = behaviour.label;
+    const counter = new StatsCounter();
+    counters.set(this.label, counter);
+    const timers = this.#timers;
+    const files = data.files;
+    const drawFor = faultDrawer(behaviour, random);
+    const page = indexPage(behaviour, data, seed);
+    const pages = {
+      GET: bodyReply(200, "GET", "text/html; charset=utf-8", page),
+      HEAD: bodyReply(200, "HEAD", "text/html; charset=utf-8", page),
+    };
+
+    const answer = (req: IncomingMessage, res: ServerResponse, reply: Reply) => {
+      const fault = drawFor();
+      if (fault.kind !== "none") counter.faults[fault.kind]++;
+      deliver(fault, req, res, reply, counter, timers);
+    };
+
+    const handle = (req: IncomingMessage, res: ServerResponse) => {
+      const url = req.url ?? "/";
+      const method = req.method ?? "GET";
+      // Fast path: an exact flag path, the case a downloader sends thousands of times.
+      const file = files.get(url);
+      if (file !== undefined && (method === "GET" || method === "HEAD")) {
+        counter.requests++;
+        return answer(req, res, replyForFile(method, req.headers, file));
+      }
+      const target = parseTarget(url);
+      if (target.kind === "index" || target.kind === "stats") {
+        if (method !== "GET" && method !== "HEAD") return send(res, textReply(405, method, ALLOW));
+        if (target.kind === "index") return send(res, pages[method]);
+        const json = Buffer.from(JSON.stringify(snapshotAll(counters)) + "\n");
+        return send(res, bodyReply(200, method, "application/json", json, { "Cache-Control": "no-store" }));
+      }
+      counter.requests++;
+      if (target.kind === "bad") return answer(req, res, textReply(target.status, method));
+      if (method !== "GET" && method !== "HEAD") return answer(req, res, textReply(405, method, ALLOW));
+      const found = files.get(target.path);
+      answer(req, res, found ? replyForFile(method, req.headers, found) : textReply(404, method));
+    };
+
+    this.server = createServer(handle);
+    // Downloaders reuse connections across a run; drop idle ones after a while, never busy ones
+    // (a request fully received is not timed out, so a hung one waits for the client or close()).
+    // maxConnections stays unlimited: a DELAY run holds 1000 connections open at once.
+    this.server.keepAliveTimeout = 10_000;
+    this.server.headersTimeout = 15_000;
+    this.server.requestTimeout = 30_000;
+  }
+
+  listen(host: string, port: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const onError = (error: NodeJS.ErrnoException) => {
+        reject(new ListenError(this.label, host, port, error.code, reasonOf(error)));
+      };
+      this.server.once("error", onError);
+      this.server.listen({ host, port, backlog: BACKLOG }, () => {
+        this.server.off("error", onError);
+        const address = this.server.address();
+        resolve(typeof address === "object" && address !== null ? address.port : port);
+      });
+    });
+  }
+
+  /** Stop listening, cancel pending replies and destroy every socket, hung ones included. */
+  close(): Promise<void> {
+    this.#closing ??= new Promise((resolve) => {
+      this.#timers.clear();
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+    return this.#closing;
+  }
+}
+
+function faultDrawer(behaviour: Behaviour, random: Random): () => Fault {
+  switch (behaviour.label) {
+    case "LOCAL":
+      return () => NO_FAULT;
+    case "DELAY": {
+      const delay = behaviour.delay;
+      return () => ({ kind: "delay", ms: drawDelayMs(delay, random) });
+    }
+    case "ERROR": {
+      const faults = behaviour.faults;
+      return () => drawFault(faults, random);
+    }
+  }
+}
+
+export function formatHostPort(host: string, port: number): string {
+  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+function reasonOf(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case "EADDRINUSE":
+      return "address already in use";
+    case "EACCES":
+      return "permission denied";
+    case "EADDRNOTAVAIL":
+      return "address not available on this machine";
+    default:
+      return error.message;
+  }
+}
