@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
 import { fetchRaw, freePort } from "./helpers.ts";
 
-const ENTRY = fileURLToPath(new URL("./serve-entry.ts", import.meta.url));
+const ENTRY = fileURLToPath(new URL("../../src/cli.ts", import.meta.url));
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 interface Run {
