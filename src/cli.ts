@@ -11,6 +11,12 @@ const program = new Command("futures")
 
 registerServerCommands(program);
 
+// Remember which subcommand runs, so that a usage error can show that command's usage.
+let active: Command = program;
+program.hook("preAction", (_, command) => {
+  active = command;
+});
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
@@ -23,10 +29,16 @@ function exitCodeFor(error: unknown): number {
     return error.exitCode === 0 ? 0 : 2;
   }
   if (error instanceof UsageError) {
-    console.error(`futures: error: ${error.message}`);
-    console.error("(run with --help for usage)");
+    console.error(`${commandPath(active)}: error: ${error.message}`);
+    console.error(`Usage: ${commandPath(active)} ${active.usage()}`);
     return 2;
   }
   console.error(`futures: ${error instanceof Error ? error.message : String(error)}`);
   return 1;
+}
+
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c; c = c.parent) names.unshift(c.name());
+  return names.join(" ");
 }

@@ -138,7 +138,7 @@ describe("futures serve", () => {
     }
   });
 
-  it("bad option values are usage errors: one line, exit status 2", async () => {
+  it("bad option values are usage errors: one line and the usage, exit status 2", async () => {
     const cases = [
       ["--delay", "fast"],
       ["--delay", "5:1"],
@@ -154,8 +154,9 @@ describe("futures serve", () => {
     for (const { args, run } of runs) {
       assert.equal(await run.exit, 2, args.join(" "));
       const lines = run.stderr().trim().split("\n");
-      assert.equal(lines.length, 1, run.stderr());
-      assert.match(lines[0]!, /^futures: error: --/);
+      assert.equal(lines.length, 2, run.stderr());
+      assert.match(lines[0]!, /^futures serve: error: --/);
+      assert.match(lines[1]!, /^Usage: futures serve \[options\]/);
     }
   });
 });
