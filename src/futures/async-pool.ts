@@ -53,7 +53,11 @@ export class AsyncExecutor extends Executor {
     }
     const taskSignal = signal ? AbortSignal.any([signal, this.#abort.signal]) : this.#abort.signal;
     // Aborting work that has not started is cancelling it.
-    signal?.addEventListener("abort", () => future.cancel(), { once: true });
+    if (signal) {
+      const onAbort = (): void => void future.cancel();
+      signal.addEventListener("abort", onAbort, { once: true });
+      future.addDoneCallback(() => signal.removeEventListener("abort", onAbort));
+    }
     this.#queue.push({ future, fn, args, signal: taskSignal, userSignal: signal });
     this.#pump();
     return future;

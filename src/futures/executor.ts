@@ -95,7 +95,13 @@ async function* collect<R>(
       const future = pending.shift()!;
       refill?.();
       const timeout = deadline === undefined ? undefined : deadline - performance.now();
-      const value = await future.result({ timeout });
+      let value: unknown;
+      try {
+        value = await future.result({ timeout });
+      } catch (error) {
+        future.cancel(); // as Python's _result_or_cancel: a timed-out item must not run later
+        throw error;
+      }
       if (future instanceof ChunkFuture) yield* value as R[];
       else yield value as R;
     }

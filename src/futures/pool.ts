@@ -62,6 +62,7 @@ interface Worker {
 const MAX_BATCH = 256;
 /** Queued calls per worker before a second batch is sent ahead. */
 const MIN_DEEP_QUEUE = 8;
+const UNMEASURED_MS = 10;
 const BATCH_MS = 2;
 
 export abstract class WorkerPool extends Executor {
@@ -79,8 +80,8 @@ export abstract class WorkerPool extends Executor {
   #broken: BrokenExecutor | undefined;
   #shutdown = false;
   #whenIdle: (() => void)[] = [];
-  /** Mean milliseconds per call, measured by the workers; assumed slow until measured. */
-  #callMs = 10;
+  /** Mean milliseconds per call of each task, measured by the workers. */
+  readonly #callMs: number[] = [];
 
   constructor({ maxWorkers, initializer, initargs = [], maxTasksPerChild }: PoolOptions) {
     super();
@@ -207,6 +208,8 @@ export abstract class WorkerPool extends Executor {
       const worker = this.#pickWorker();
       if (!worker || this.#sendBatch(worker) === 0) break;
     }
+    // Dispatch may have dropped the last cancelled items: shutdown() may be waiting for that.
+    this.#notifyIdle();
   }
 
   #pickWorker(): Worker | undefined {
@@ -217,16 +220,25 @@ export abstract class WorkerPool extends Executor {
     const batch = this.#batchSize();
     if (batch > 1 && this.#queued() >= Math.max(batch, MIN_DEEP_QUEUE) * this.#workers.size) {
       for (const worker of this.#workers) {
-        if (!worker.exclusive && !worker.leaving && worker.inflight.size <= batch) return worker;
+        if (!worker.exclusive && !worker.leaving && worker.tasksLeft > 0 && worker.inflight.size <= batch) {
+          return worker;
+        }
       }
     }
     return undefined;
   }
 
+  /** How many calls to send at once: about BATCH_MS of work, judged by the task at the head. */
   #batchSize(): number {
     const perWorker = Math.ceil(this.#queued() / Math.max(1, this.#workers.size));
-    const byTime = Math.max(1, Math.floor(BATCH_MS / this.#callMs));
+    const head = this.#queue[this.#head];
+    const byTime = head ? Math.max(1, Math.floor(BATCH_MS / this.#estimateMs(head.key))) : 1;
     return Math.min(MAX_BATCH, byTime, perWorker);
+  }
+
+  /** A task not measured yet is assumed slow, so it goes one call at a time. */
+  #estimateMs(key: number): number {
+    return this.#callMs[key] ?? UNMEASURED_MS;
   }
 
   /** Move calls from the queue to `worker`; returns how many were sent. */
@@ -237,6 +249,7 @@ export abstract class WorkerPool extends Executor {
     while (items.length < limit && this.#head < this.#queue.length) {
       const item = this.#queue[this.#head]!;
       if (item.signal && (!wasIdle || items.length > 0)) break; // goes alone to an idle worker
+      if (items.length > 0 && (items.length + 1) * this.#estimateMs(item.key) > BATCH_MS) break;
       this.#queue[this.#head++] = undefined as unknown as WorkItem;
       if (!item.future.setRunningOrNotifyCancel()) continue;
       items.push(item);
@@ -329,12 +342,12 @@ export abstract class WorkerPool extends Executor {
       return;
     }
     if (message.t !== "done") return;
-    if (message.outcomes.length > 0) {
-      this.#callMs = 0.8 * this.#callMs + 0.2 * (message.busy / message.outcomes.length);
-    }
+    const perCall = message.busy / Math.max(1, message.outcomes.length);
     for (const [id, ok, value] of message.outcomes) {
       const item = worker.inflight.get(id);
       if (!item) continue;
+      const known = this.#callMs[item.key];
+      this.#callMs[item.key] = known === undefined ? perCall : 0.8 * known + 0.2 * perCall;
       worker.inflight.delete(id);
       if (ok) settle(item, () => item.future.setResult(value));
       else settle(item, () => item.future.setException(fromErrorRecord(value)));

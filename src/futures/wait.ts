@@ -48,7 +48,8 @@ class CompletionIterator<T> implements AsyncIterableIterator<CompletedFuture<T>>
   readonly #pending = new Set<Future<T>>();
   readonly #total: number;
   readonly #deadline: number | undefined;
-  #wake: (() => void) | undefined;
+  /** Waiting next() calls, oldest first: the protocol allows several at once. */
+  #sleepers: ((arrived: boolean) => void)[] = [];
 
   constructor(futures: Iterable<Future<T>>, timeout: number | undefined) {
     this.#deadline = timeout === undefined ? undefined : performance.now() + timeout;
@@ -67,19 +68,19 @@ class CompletionIterator<T> implements AsyncIterableIterator<CompletedFuture<T>>
     future[kRemoveWaiter](this.#onDone);
     if (!this.#pending.delete(future)) return;
     this.#finished.push(future);
-    this.#wake?.();
+    this.#sleepers.shift()?.(true);
   };
 
   async next(): Promise<IteratorResult<CompletedFuture<T>, undefined>> {
-    while (this.#finished.length === 0) {
+    for (;;) {
+      if (this.#finished.length > 0) return { done: false, value: this.#finished.shift()! };
       if (this.#pending.size === 0) return { done: true, value: undefined };
-      if (!(await this.#sleep()) && this.#finished.length === 0) {
+      if (!(await this.#sleep()) && this.#finished.length === 0 && this.#pending.size > 0) {
         const unfinished = this.#pending.size;
         this.#stop();
         throw new TimeoutError(`${unfinished} (of ${this.#total}) futures unfinished`);
       }
     }
-    return { done: false, value: this.#finished.shift()! };
   }
 
   async return(): Promise<IteratorResult<CompletedFuture<T>, undefined>> {
@@ -91,25 +92,27 @@ class CompletionIterator<T> implements AsyncIterableIterator<CompletedFuture<T>>
     return this;
   }
 
+  /** Forget every future and end every waiting next(). */
   #stop(): void {
     for (const future of this.#pending) future[kRemoveWaiter](this.#onDone);
     this.#pending.clear();
     this.#finished.length = 0;
+    for (const wake of this.#sleepers.splice(0)) wake(true);
   }
 
-  /** Resolve true when a future finishes, false when the deadline passes first. */
+  /** Resolve true when woken by a finished future, false when the deadline passes first. */
   #sleep(): Promise<boolean> {
     return new Promise((resolve) => {
       let timer: NodeJS.Timeout | undefined;
-      this.#wake = () => {
+      const wake = (arrived: boolean): void => {
         clearTimeout(timer);
-        this.#wake = undefined;
-        resolve(true);
+        resolve(arrived);
       };
+      this.#sleepers.push(wake);
       if (this.#deadline !== undefined) {
         timer = setTimeout(
           () => {
-            this.#wake = undefined;
+            this.#sleepers = this.#sleepers.filter((sleeper) => sleeper !== wake);
             resolve(false);
           },
           Math.max(0, this.#deadline - performance.now()),

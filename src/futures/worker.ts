@@ -19,9 +19,13 @@ function onMessage(message: ToWorker): void {
     case "init":
       chain = chain.then(() => initialize(message.initializer, message.initargs));
       break;
-    case "def":
-      tasks.set(message.key, resolveTask(message.ref));
+    case "def": {
+      const loading = resolveTask(message.ref);
+      // Awaited by the call that needs it; until then a failure must not count as unhandled.
+      loading.catch(() => {});
+      tasks.set(message.key, loading);
       break;
+    }
     case "run":
       chain = chain.then(() => runCalls(message.calls));
       break;
@@ -37,8 +41,7 @@ async function initialize(ref: TaskRef | undefined, args: unknown[]): Promise<vo
     send({ t: "ready" });
   } catch (error) {
     send({ t: "init-failed", error: toErrorRecord(error) });
-    // Give the message time to leave, then stop: the pool is broken anyway.
-    setTimeout(() => process.exit(1), 50);
+    // Run nothing more; the pool breaks on this message and ends every worker.
     await new Promise(() => {});
   }
 }
@@ -68,8 +71,13 @@ async function runCall(id: number, key: number, args: unknown[], chunk: boolean)
     const fn = await tasks.get(key)!;
     let value: unknown;
     if (chunk) {
-      const results = args.map((item) => fn(item));
-      value = results.some(isThenable) ? await Promise.all(results) : results;
+      // One call at a time, as for single calls: an async item finishes before the next starts.
+      const results: unknown[] = [];
+      for (const item of args) {
+        const result = fn(item);
+        results.push(isThenable(result) ? await result : result);
+      }
+      value = results;
     } else {
       value = fn(...args);
       if (isThenable(value)) value = await value;

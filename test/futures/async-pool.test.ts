@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { getEventListeners } from "node:events";
 import { describe, it } from "node:test";
 import { AsyncExecutor, ShutdownError, abortable } from "../../src/futures/index.ts";
 import { executorSuite } from "./executor-suite.ts";
@@ -91,6 +92,15 @@ describe("AsyncExecutor specifics", () => {
     controller.abort(new Error("stop it"));
     assert.equal(((await running.exception()) as Error).message, "stop it");
     assert.equal(queued.cancelled(), true);
+  });
+
+  it("leaves no listener on a long-lived signal after tasks finish", async () => {
+    await using executor = new AsyncExecutor({ maxWorkers: 4 });
+    const controller = new AbortController();
+    await Promise.all(
+      Array.from({ length: 50 }, () => executor.submitWith({ signal: controller.signal }, () => 1)),
+    );
+    assert.equal(getEventListeners(controller.signal, "abort").length, 0);
   });
 
   it("does not start a task whose signal aborted before it began", async () => {

@@ -1,6 +1,9 @@
 // The behaviour suite of CPython's test_concurrent_futures, written for this API and run
 // against every executor: each executor's test file calls executorSuite().
 import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, it } from "node:test";
 import {
   ALL_COMPLETED,
@@ -15,7 +18,7 @@ import {
   type CompletedFuture,
   type Executor,
 } from "../../src/futures/index.ts";
-import { add, fail, identity, sleep, square, whereAmI } from "../fixtures/tasks.ts";
+import { add, fail, identity, sleep, square, touch, whereAmI } from "../fixtures/tasks.ts";
 
 export type MakeExecutor = (options: { maxWorkers: number }) => Executor;
 
@@ -169,6 +172,18 @@ export function executorSuite(name: string, make: MakeExecutor): void {
         assert.deepEqual(seen, [10]);
       }));
 
+    it("cancels the item whose result timed out, as Python's _result_or_cancel", () =>
+      using(make({ maxWorkers: 1 }), async (executor) => {
+        const folder = mkdtempSync(path.join(os.tmpdir(), "futures-map-"));
+        const traces = ["a", "b", "c"].map((name) => path.join(folder, name));
+        const blocker = executor.submit(sleep, 300);
+        await assert.rejects(collect(executor.map(touch, traces, { timeout: 50 })), TimeoutError);
+        await blocker;
+        await wait([executor.submit(sleep, 50)]);
+        assert.deepEqual(readdirSync(folder), [], "no item of the map ran");
+        rmSync(folder, { recursive: true });
+      }));
+
     it("with buffersize, reads an endless iterable only as far as needed", () =>
       using(make({ maxWorkers: 2 }), async (executor) => {
         let pulled = 0;
@@ -255,6 +270,18 @@ export function executorSuite(name: string, make: MakeExecutor): void {
           if (await future.exception()) failures++;
         }
         assert.equal(failures, 1);
+      }));
+
+    it("asCompleted serves overlapping next() calls and ends them on return()", () =>
+      using(make({ maxWorkers: 2 }), async (executor) => {
+        const futures = [executor.submit(sleep, 20), executor.submit(sleep, 40)];
+        const iterator = asCompleted(futures);
+        const [first, second] = await Promise.all([iterator.next(), iterator.next()]);
+        assert.deepEqual([first.value, second.value], futures);
+        const other = asCompleted([executor.submit(sleep, 5000)]);
+        const waiting = other.next();
+        await other.return!();
+        assert.deepEqual(await waiting, { done: true, value: undefined });
       }));
 
     it("asCompleted raises TimeoutError with the count of unfinished futures", () =>

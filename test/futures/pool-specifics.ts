@@ -9,6 +9,7 @@ import {
   fail,
   hang,
   identity,
+  missingExport,
   notATask,
   returnFunction,
   sleep,
@@ -51,6 +52,37 @@ export function poolSpecifics(
       assert.match(String(await bad.exception()), /cannot be sent to a worker/);
       assert.match(String(await badResult.exception()), /cannot be sent back/);
       assert.equal(await good, 5);
+    });
+  });
+
+  describe(`${name}: dispatch`, () => {
+    it("fails only the future whose task cannot be imported, even while the worker is busy", async () => {
+      await using pool = make({ maxWorkers: 1 });
+      const busy = pool.submit(sleep, 200);
+      const missing = pool.submit(missingExport);
+      assert.match(String(await missing.exception()), /no exported function named doesNotExist/);
+      assert.equal(await busy, 200);
+      assert.equal(await pool.submit(identity, 7), 7);
+    });
+
+    it("keeps slow work cancellable after many fast tasks taught it to batch", async () => {
+      await using pool = make({ maxWorkers: 2 });
+      await wait(Array.from({ length: 3000 }, () => pool.submit(identity, 0)));
+      const futures = Array.from({ length: 40 }, () => pool.submit(sleep, 50));
+      const running = futures.filter((f) => f.running()).length;
+      assert.ok(running <= 4, `${running} of 40 slow tasks were already marked running`);
+      assert.ok(futures.filter((f) => f.cancel()).length >= 36);
+    });
+
+    it("shutdown returns when the last queued items were cancelled while a worker was replaced", async () => {
+      const pool = make({ maxWorkers: 1 });
+      const controller = new AbortController();
+      pool.submitWith({ signal: controller.signal }, sleep, 5000);
+      pool.submit(sleep, 10).cancel();
+      setTimeout(() => controller.abort(), 100);
+      const shutdown = pool.shutdown();
+      const outcome = await Promise.race([shutdown.then(() => "returned"), sleep(10_000, "hung")]);
+      assert.equal(outcome, "returned");
     });
   });
 
