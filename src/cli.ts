@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `futures` command: one entry, one subcommand per part of the product.
 import { Command, CommanderError } from "commander";
+import { registerFlagsCommands } from "./flags/command.ts";
 import { registerServerCommands } from "./server/command.ts";
 import { UsageError } from "./usage.ts";
 
@@ -9,6 +10,7 @@ const program = new Command("futures")
   .showHelpAfterError("(run with --help for usage)")
   .exitOverride();
 
+registerFlagsCommands(program);
 registerServerCommands(program);
 
 // Remember which subcommand runs, so that a usage error can show that command's usage.

@@ -1,0 +1,41 @@
+// What happened to one country code, and the tally of a whole run.
+
+/** Only HTTP 404 is "not_found"; every other failure is an "error"; "cancelled" never ran to the end. */
+export type FlagStatus = "ok" | "not_found" | "error" | "cancelled";
+
+export interface FlagResult {
+  cc: string;
+  status: FlagStatus;
+  /** Why it failed: "HTTP 503 Service Unavailable", "connection refused", "timed out after 5s", ... */
+  error?: string;
+  /** The file was already there and left untouched. */
+  existing?: boolean;
+  /** HTTP requests made for this code (retries included). */
+  attempts: number;
+  /** Bytes of the flag saved. */
+  bytes: number;
+  elapsedMs: number;
+}
+
+export interface FlagCounts {
+  ok: number;
+  notFound: number;
+  error: number;
+  cancelled: number;
+}
+
+export function countResults(results: Iterable<FlagResult>): FlagCounts {
+  const counts: FlagCounts = { ok: 0, notFound: 0, error: 0, cancelled: 0 };
+  for (const { status } of results) {
+    if (status === "ok") counts.ok++;
+    else if (status === "not_found") counts.notFound++;
+    else if (status === "error") counts.error++;
+    else counts.cancelled++;
+  }
+  return counts;
+}
+
+/** A result for a code that never ran to the end. */
+export function cancelledResult(cc: string): FlagResult {
+  return { cc, status: "cancelled", attempts: 0, bytes: 0, elapsedMs: 0 };
+}

@@ -1,0 +1,43 @@
+// The flag downloader as a library: the pieces `futures flags` is made of.
+export { downloadMany, type DownloadManyOptions, type DownloadSummary } from "./download-many.ts";
+export { downloadFlag, downloadOne, flagUrl, type DownloadRequest } from "./download-one.ts";
+export { countResults, type FlagCounts, type FlagResult, type FlagStatus } from "./flag-result.ts";
+export {
+  POP20_CC,
+  everyCode,
+  expandCcArgs,
+  readCountryCodes,
+  selectCodes,
+  type CodeSelection,
+} from "./country-codes.ts";
+export {
+  DEFAULT_EXECUTOR,
+  EXECUTORS,
+  EXECUTOR_NAMES,
+  MAX_CONCURRENCY,
+  actualConcurrency,
+  type ExecutorLimits,
+  type ExecutorName,
+} from "./executors.ts";
+export { DEFAULT_DEST, DEFAULT_TIMEOUT_MS } from "./defaults.ts";
+export { DEFAULT_BACKOFF, backoffDelay, type BackoffOptions } from "./backoff.ts";
+export { FetchError, HttpClient, type GetOptions, type HttpResponse } from "./http-get.ts";
+export {
+  DestinationError,
+  flagFileName,
+  prepareDestination,
+  saveFlag,
+  type SaveOptions,
+} from "./save-flag.ts";
+export {
+  DEFAULT_PORTS,
+  LOCAL_LABELS,
+  PORT_ENV,
+  REMOTE_URL,
+  resolveServer,
+  type LocalLabel,
+  type ServerChoice,
+} from "./servers.ts";
+export { ensureLocalServer, isListening, type LocalServer } from "./local-server.ts";
+export { runAsCompletedDemo, type AsCompletedDemoOptions } from "./as-completed-demo.ts";
+export { registerFlagsCommands } from "./command.ts";

@@ -1,0 +1,87 @@
+// The text reports, in the book's words, and the --json document.
+import type { DownloadSummary } from "./download-many.ts";
+import type { FlagResult } from "./flag-result.ts";
+import type { ServerChoice } from "./servers.ts";
+
+export interface SiteInfo {
+  server: ServerChoice;
+  /** The flag server was started inside this process because nothing was listening. */
+  startedHere: boolean;
+}
+
+export function initialReport(
+  { server, startedHere }: SiteInfo,
+  codes: readonly string[],
+  concurrency: number,
+): string {
+  const note = startedHere ? " (started here: nothing was listening)" : "";
+  const which = codes.length <= 10 ? codes.join(", ") : `from ${codes[0]} to ${codes.at(-1)}`;
+  const connections =
+    concurrency === 1 ? "1 connection will be used." : `${concurrency} concurrent connections will be used.`;
+  return [
+    `${server.label} site: ${server.url}${note}`,
+    `Searching for ${codes.length} flag${plural(codes.length)}: ${which}`,
+    connections,
+  ].join("\n");
+}
+
+export function finalReport({ counts, elapsedMs }: DownloadSummary): string {
+  const lines = ["-".repeat(20), `${pad(counts.ok)} flag${plural(counts.ok)} downloaded.`];
+  if (counts.notFound) lines.push(`${pad(counts.notFound)} not found.`);
+  if (counts.error) lines.push(`${pad(counts.error)} error${plural(counts.error)}.`);
+  if (counts.cancelled) lines.push(`${pad(counts.cancelled)} cancelled.`);
+  lines.push(`Elapsed time: ${(elapsedMs / 1000).toFixed(2)}s`);
+  return lines.join("\n");
+}
+
+/** One line per code for --verbose: "BR ok", "XX not found", "YY error: <reason>". */
+export function verboseLine(result: FlagResult): string | undefined {
+  switch (result.status) {
+    case "ok":
+      return result.existing ? `${result.cc} ok (already there)` : `${result.cc} ok`;
+    case "not_found":
+      return `${result.cc} not found`;
+    case "error":
+      return `${result.cc} error: ${result.error}`;
+    case "cancelled":
+      return undefined;
+  }
+}
+
+/** Advice when the failures say the server is not there at all. */
+export function hints({ server }: SiteInfo, summary: DownloadSummary): string[] {
+  const unreachable = summary.results.find(
+    (r) => r.status === "error" && /^(connection refused|host not found)/.test(r.error ?? ""),
+  );
+  if (!unreachable) return [];
+  const how = server.local ? "start it with `futures serve`" : "check the URL or start a flag server there";
+  return [
+    `hint: nothing answered at ${server.url} (${unreachable.error}); ${how}, or choose another --server`,
+  ];
+}
+
+export function jsonReport(site: SiteInfo, summary: DownloadSummary): string {
+  const document = {
+    server: { label: site.server.label, url: site.server.url, startedHere: site.startedHere },
+    executor: summary.executor,
+    concurrency: summary.concurrency,
+    codes: summary.results.length,
+    counts: summary.counts,
+    interrupted: summary.interrupted,
+    elapsedMs: round(summary.elapsedMs),
+    results: summary.results.map((result) => ({ ...result, elapsedMs: round(result.elapsedMs) })),
+  };
+  return JSON.stringify(document, null, 2);
+}
+
+function plural(n: number): string {
+  return n === 1 ? "" : "s";
+}
+
+function pad(n: number): string {
+  return String(n).padStart(3);
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}

@@ -1,0 +1,99 @@
+// Shared by the flags tests: temp folders, the flag server on ephemeral ports, and the
+// `futures flags` command run as a child process.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startFlagServer, type FlagServer, type FlagServerOptions } from "../../src/server/index.ts";
+
+export const DATA_DIR = fileURLToPath(new URL("../../data/", import.meta.url));
+/** The real `futures` entry, run from source. */
+export const CLI = fileURLToPath(new URL("../../src/cli.ts", import.meta.url));
+export const TSX = import.meta.resolve("tsx");
+
+export async function makeTempDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), "futures-flags-"));
+}
+
+export async function removeDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}
+
+/** The flag server on ephemeral loopback ports. */
+export function startServer(options: FlagServerOptions = {}): Promise<FlagServer> {
+  return startFlagServer({ ports: { LOCAL: 0, DELAY: 0, ERROR: 0 }, ...options });
+}
+
+/** The port of a flags base URL. */
+export function portOf(url: string | undefined): number {
+  return Number(new URL(url!).port);
+}
+
+/** A loopback port nothing listens on (bound, then released). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** The environment that points LOCAL, DELAY and ERROR at a test server's ports. */
+export function labelEnv(server: FlagServer): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  if (server.urls.LOCAL) env.FUTURES_LOCAL_PORT = String(portOf(server.urls.LOCAL));
+  if (server.urls.DELAY) env.FUTURES_DELAY_PORT = String(portOf(server.urls.DELAY));
+  if (server.urls.ERROR) env.FUTURES_ERROR_PORT = String(portOf(server.urls.ERROR));
+  return env;
+}
+
+export interface CliRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Start `futures flags ARGS` in `cwd`; the test owns the child until it exits. */
+export function spawnFlags(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): ChildProcess {
+  return spawn(process.execPath, ["--import", TSX, CLI, "flags", ...args], {
+    cwd,
+    env: { ...process.env, FORCE_COLOR: "0", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+/** Wait for a child started by spawnFlags; kill it if it outlives `timeoutMs`. */
+export function finished(child: ChildProcess, timeoutMs = 60_000): Promise<CliRun> {
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`futures flags did not finish in ${timeoutMs} ms\n${stdout}\n${stderr}`));
+    }, timeoutMs);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+export function runFlagsCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  return finished(spawnFlags(args, cwd, env));
+}
+
+/** Names in `dir`, sorted; temporary files included (they start with a dot). */
+export async function listDir(dir: string): Promise<string[]> {
+  return (await readdir(dir)).sort();
+}
+
+/** The flag of `cc` as the data set has it. */
+export function dataFlag(cc: string): Promise<Buffer> {
+  const code = cc.toLowerCase();
+  return readFile(join(DATA_DIR, "flags", code, `${code}.gif`));
+}
