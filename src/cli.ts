@@ -5,6 +5,14 @@ import { registerFlagsCommands } from "./flags/command.ts";
 import { registerServerCommands } from "./server/command.ts";
 import { UsageError } from "./usage.ts";
 
+// `futures ... | head` closes the pipe early: that is the reader's choice, not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 const program = new Command("futures")
   .description("Concurrency with futures: flag downloads, flag servers and CPU-bound work in pools")
   .showHelpAfterError("(run with --help for usage)")
