@@ -1,9 +1,12 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { readFile } from "node:fs/promises";
 import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import { createServer, type Server, type Socket } from "node:net";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import { FetchError, HttpClient } from "../../src/flags/http-get.ts";
-import { freePort } from "./helpers.ts";
+import { TSX, freePort } from "./helpers.ts";
 
 const options = { timeout: 2000, connections: 1 };
 const servers: (Server | HttpServer)[] = [];
@@ -48,6 +51,11 @@ async function dribble(socket: Socket, text: string): Promise<void> {
     socket.write(Buffer.of(byte));
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
+}
+
+/** Wait until `condition` holds, for at most two seconds. */
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
 describe("HttpClient", () => {
@@ -103,7 +111,8 @@ describe("HttpClient", () => {
   it("reads a body that ends with the connection, and skips interim responses", async () => {
     const server = await rawServer((socket) => {
       socket.write(
-        "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.0 200 OK\r\nContent-Type: image/gif\r\n\r\nuntil the end",
+        "HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n" +
+          "HTTP/1.0 200 OK\r\nContent-Type: image/gif\r\n\r\nuntil the end",
       );
       socket.end();
     });
@@ -130,11 +139,23 @@ describe("HttpClient", () => {
   it("reports truncated bodies, malformed responses and early closes as errors", async () => {
     const cases: [string, RegExp][] = [
       ["HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", /^truncated body: got 3 of 10 bytes$/],
+      [
+        "HTTP/1.1 200 OK\r\nContent-Length: 10\r\nConnection: close\r\n\r\nabc",
+        /^truncated body: got 3 of 10 bytes$/,
+      ],
       ["HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab", /^truncated body: got 2 bytes$/],
-      ["HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", /^malformed chunk size/],
-      ["SMTP ready\r\n\r\n", /^malformed status line/],
-      ["HTTP/1.1 200 OK\r\nno colon here\r\n\r\n", /^malformed header line/],
-      ["HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", /^malformed Content-Length/],
+      [
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        /^malformed response \(Invalid character in chunk size\)$/,
+      ],
+      ["SMTP ready\r\n\r\n", /^malformed response \(Expected HTTP\//],
+      ["HTTP/1.1 200 OK\r\nno colon here\r\n\r\n", /^malformed response \(Invalid header token\)$/],
+      [
+        "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
+        /^malformed response \(Invalid character in Content-Length\)$/,
+      ],
+      // A 100 Continue answers a request that did not ask for one.
+      ["HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", /^bad response$/],
       ["", /^connection closed before the response$/],
     ];
     for (const [reply, message] of cases) {
@@ -163,8 +184,27 @@ describe("HttpClient", () => {
     const silent = await rawServer(() => {});
     await assert.rejects(
       client.get(new URL(`${silent.url}/a.gif`), { ...options, timeout: 100 }),
-      /timed out after 0.1s/,
+      /^FetchError: timed out after 0.1s$/,
     );
+  });
+
+  it("times out a hung body, and a request still waiting for a connection", async () => {
+    const hung = await rawServer((socket) =>
+      socket.write("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"),
+    );
+    const started = performance.now();
+    const [first, queued] = await Promise.allSettled([
+      client.get(new URL(`${hung.url}/a.gif`), { ...options, timeout: 150 }),
+      client.get(new URL(`${hung.url}/b.gif`), { ...options, timeout: 150 }),
+    ]);
+    assert.ok(performance.now() - started >= 140);
+    for (const outcome of [first, queued]) {
+      assert.equal(outcome.status, "rejected");
+      assert.match(String(outcome.reason), /^FetchError: timed out after 0.15s$/);
+    }
+    // The hung exchange's connection is closed, not kept for the next request.
+    await until(() => hung.sockets.size === 0);
+    assert.equal(hung.sockets.size, 0);
   });
 
   it("stops at once when its signal aborts", async () => {
@@ -201,5 +241,57 @@ describe("HttpClient", () => {
     );
     assert.ok(bodies.every((response) => response.body.toString() === "ok"));
     assert.equal(server.connections(), 3);
+  });
+
+  it("speaks https, trusting the certificate authority it is given, and only that", async () => {
+    const fixture = (name: string) => readFile(new URL(`./fixtures/${name}`, import.meta.url));
+    const cert = await fixture("loopback-cert.pem");
+    const server = createHttpsServer({ cert, key: await fixture("loopback-key.pem") }, (request, response) =>
+      response.end(`secure ${request.url}`),
+    );
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as { port: number };
+    const url = new URL(`https://127.0.0.1:${port}/br.gif`);
+    const trusting = new HttpClient({ connect: { ca: cert } });
+    try {
+      const response = await trusting.get(url, options);
+      assert.equal(response.body.toString(), "secure /br.gif");
+    } finally {
+      trusting.close();
+    }
+    // Verification stays on: a client without that authority refuses the certificate.
+    await assert.rejects(client.get(url, options), (error: unknown) => {
+      assert.ok(error instanceof FetchError);
+      assert.match(error.message, /self-signed certificate/);
+      assert.equal(error.unreachable, false);
+      return true;
+    });
+    server.closeAllConnections();
+  });
+
+  it("lets a process exit with idle keep-alive connections open", async () => {
+    const server = await rawServer((socket) =>
+      socket.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"),
+    );
+    const module = new URL("../../src/flags/http-get.ts", import.meta.url).href;
+    const script = [
+      `const { sharedClient } = await import(${JSON.stringify(module)});`,
+      `const response = await sharedClient.get(new URL("${server.url}/a.gif"), { timeout: 5000, connections: 2 });`,
+      "console.log(response.body.toString());",
+    ].join("\n");
+    const child = spawn(process.execPath, ["--import", TSX, "--input-type=module", "-e", script], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let stdout = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) =>
+      child.on("close", (exitCode, exitSignal) => resolve([exitCode, exitSignal])),
+    );
+    clearTimeout(timer);
+    assert.deepEqual([code, signal, stdout], [0, null, "ok\n"]);
+    await until(() => server.sockets.size === 0);
+    assert.equal(server.sockets.size, 0, "the connection ended with the process");
   });
 });
