@@ -21,7 +21,13 @@ export {
 } from "./executors.ts";
 export { DEFAULT_DEST, DEFAULT_TIMEOUT_MS } from "./defaults.ts";
 export { DEFAULT_BACKOFF, backoffDelay, type BackoffOptions } from "./backoff.ts";
-export { FetchError, HttpClient, type GetOptions, type HttpResponse } from "./http-get.ts";
+export {
+  FetchError,
+  HttpClient,
+  type GetOptions,
+  type HttpClientOptions,
+  type HttpResponse,
+} from "./http-get.ts";
 export {
   DestinationError,
   flagFileName,
@@ -40,4 +46,3 @@ export {
 } from "./servers.ts";
 export { ensureLocalServer, isListening, type LocalServer } from "./local-server.ts";
 export { runAsCompletedDemo, type AsCompletedDemoOptions } from "./as-completed-demo.ts";
-export { registerFlagsCommands } from "./command.ts";

@@ -1,13 +1,14 @@
 // Where flags are downloaded from: a server label or any base URL.
+import { DEFAULT_PORTS, LISTENER_LABELS, type ListenerLabel } from "../server/options.ts";
 import { UsageError } from "../usage.ts";
 
-export const LOCAL_LABELS = ["LOCAL", "DELAY", "ERROR"] as const;
-export type LocalLabel = (typeof LOCAL_LABELS)[number];
+/** The labels served on loopback: the flag server's listeners. */
+export const LOCAL_LABELS = LISTENER_LABELS;
+export type LocalLabel = ListenerLabel;
+export { DEFAULT_PORTS };
 
 /** The book's public site. */
 export const REMOTE_URL = "https://www.fluentpython.com/data/flags";
-
-export const DEFAULT_PORTS: Readonly<Record<LocalLabel, number>> = { LOCAL: 8001, DELAY: 8002, ERROR: 8003 };
 
 /**
  * Point a label at another port of 127.0.0.1 (tests do this because 8001..8003 may be
