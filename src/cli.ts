@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `futures` command: one entry, one subcommand per part of the product.
 import { Command, CommanderError } from "commander";
+import { demoCommand, registerCpuCommands } from "./cpu/command.ts";
 import { registerFlagsCommands } from "./flags/command.ts";
 import { registerServerCommands } from "./server/command.ts";
 import { UsageError } from "./usage.ts";
@@ -20,6 +21,11 @@ const program = new Command("futures")
 
 registerFlagsCommands(program);
 registerServerCommands(program);
+registerCpuCommands(program);
+demoCommand(program)
+  .command("as-completed")
+  .description("the book's flags_threadpool_ac.py: five downloads on 3 threads, printed as they finish")
+  .action(async () => (await import("./flags/as-completed-demo.ts")).runAsCompletedDemo());
 
 // Remember which subcommand runs, so that a usage error can show that command's usage.
 let active: Command = program;

@@ -1,0 +1,138 @@
+// The self-contained HTML report of `futures bench`: tables and inline SVG charts, no scripts,
+// nothing fetched, so it opens from a file anywhere.
+import os from "node:os";
+import type { BenchOptions } from "./bench-measure.ts";
+import { SUITES } from "./bench-measure.ts";
+import type { BenchRow } from "./bench-summary.ts";
+import type { ExecutorKind } from "./executor-kinds.ts";
+import { barChart, escapeXml, lineChart, type BarGroup, type LineSeries } from "./svg-chart.ts";
+
+const KIND_COLORS: Record<ExecutorKind, string> = {
+  processes: "#1f6fb4",
+  threads: "#2a9d3f",
+  async: "#d1495b",
+};
+const WORKER_COLORS = [
+  "#8fb8de",
+  "#3a7dc9",
+  "#1d4e89",
+  "#f4a259",
+  "#bc4b51",
+  "#5b8e7d",
+  "#8e6c8a",
+  "#6c757d",
+];
+const SUITE_DASH: Record<string, string | undefined> = { RC4: undefined, "SHA-256": "6 4" };
+
+export function benchHtml(rows: readonly BenchRow[], options: BenchOptions, date = new Date()): string {
+  const kinds = [...new Set(rows.map((row) => row.kind))];
+  const maxWorkers = Math.max(...rows.map((row) => row.workers));
+  const speedups: LineSeries[] = kinds.flatMap((kind) =>
+    SUITES.map((suite) => ({
+      name: `${suite}, ${kind}`,
+      color: KIND_COLORS[kind],
+      dash: SUITE_DASH[suite],
+      points: rows
+        .filter((row) => row.kind === kind)
+        .map((row) => [row.workers, row.speedup[suite]] as const),
+    })),
+  );
+  speedups.push({
+    name: "ideal",
+    color: "#999",
+    dash: "2 4",
+    points: Array.from({ length: maxWorkers }, (_, i) => [i + 1, i + 1] as const),
+  });
+  const barsBy = (value: (row: BenchRow) => number, kindsShown: readonly ExecutorKind[]): BarGroup[] =>
+    kindsShown.map((kind) => ({
+      label: kind,
+      bars: rows
+        .filter((row) => row.kind === kind)
+        .map((row) => ({
+          label: `${row.workers} worker${row.workers === 1 ? "" : "s"}`,
+          value: value(row),
+          color: WORKER_COLORS[(row.workers - 1) % WORKER_COLORS.length]!,
+        })),
+    }));
+  const pools = kinds.filter((kind) => kind !== "async");
+  const charts = [
+    lineChart("Speedup against one worker", "workers", "speedup (x)", speedups),
+    ...SUITES.map((suite) =>
+      barChart(
+        `${suite}: time per executor`,
+        "seconds",
+        barsBy((row) => row.seconds[suite], kinds),
+        "s",
+      ),
+    ),
+    ...(pools.length > 0
+      ? [
+          barChart(
+            "Pool start-up until every worker ran a no-op",
+            "milliseconds",
+            barsBy((row) => row.startupMs, pools),
+            "ms",
+          ),
+        ]
+      : []),
+  ];
+  const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>futures bench: CPU-bound work on processes, threads and the event loop</title>
+<style>
+  body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1180px; color: #222; padding: 0 1rem; }
+  table { border-collapse: collapse; margin: 1rem 0; }
+  th, td { padding: 0.3rem 0.8rem; border-bottom: 1px solid #ddd; text-align: right; }
+  th:first-child, td:first-child { text-align: left; }
+  .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); gap: 1rem; }
+  .charts svg { width: 100%; height: auto; border: 1px solid #eee; background: #fff; }
+  .meta { color: #555; }
+</style>
+</head>
+<body>
+<h1>CPU-bound work on futures executors</h1>
+<p class="meta">${escapeXml(date.toISOString())} &middot; ${escapeXml(os.cpus()[0]?.model ?? "unknown CPU")} &middot;
+${os.availableParallelism()} cores &middot; Node.js ${escapeXml(process.version)}</p>
+<p>The book's table 17-1 for this machine. RC4: ${options.jobs} jobs, middle size ${mib(options.arcfourSize)}, each
+encrypted and decrypted with 20 key-schedule loops. SHA-256: ${options.jobs} jobs of ${mib(options.shaSize)}.
+Median of ${options.runs} run${options.runs === 1 ? "" : "s"}; each run is timed on a pool whose workers are already
+running, and the start-up of that pool is reported on its own. <em>async</em> runs every job on the event loop,
+like Python threads under the GIL: more of its workers cannot go faster.</p>
+<h2>Time and speedup</h2>
+${htmlTable(
+  ["executor", "workers", ...SUITES.flatMap((suite) => [`${suite} time`, `${suite} speedup`])],
+  rows.map((row) => [
+    row.kind,
+    String(row.workers),
+    ...SUITES.flatMap((suite) => [`${row.seconds[suite].toFixed(2)} s`, `${row.speedup[suite].toFixed(2)}x`]),
+  ]),
+)}
+<h2>Pool start-up</h2>
+${htmlTable(
+  ["executor", "workers", "start-up", "per worker"],
+  rows
+    .filter((row) => row.kind !== "async")
+    .map((row) => [
+      row.kind,
+      String(row.workers),
+      `${row.startupMs.toFixed(0)} ms`,
+      `${(row.startupMs / row.workers).toFixed(0)} ms`,
+    ]),
+)}
+<h2>Charts</h2>
+<div class="charts">
+${charts.join("\n")}
+</div>
+</body>
+</html>
+`;
+}
+
+function htmlTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const cells = (tag: string, values: readonly string[]) =>
+    values.map((value) => `<${tag}>${escapeXml(value)}</${tag}>`).join("");
+  return `<table>\n<tr>${cells("th", headers)}</tr>\n${rows.map((row) => `<tr>${cells("td", row)}</tr>`).join("\n")}\n</table>`;
+}

@@ -1,0 +1,17 @@
+// Make the executor a CPU-bound command runs on, from its name on the command line.
+import { AsyncExecutor, ProcessPoolExecutor, ThreadPoolExecutor, type Executor } from "../futures/index.ts";
+import type { ExecutorKind } from "./executor-kinds.ts";
+
+export type SizedExecutor = Executor & { readonly maxWorkers: number };
+
+/** A new executor of that kind; `maxWorkers` undefined means the kind's own default. */
+export function createExecutor(kind: ExecutorKind, maxWorkers?: number): SizedExecutor {
+  switch (kind) {
+    case "processes":
+      return new ProcessPoolExecutor({ maxWorkers });
+    case "threads":
+      return new ThreadPoolExecutor({ maxWorkers });
+    case "async":
+      return new AsyncExecutor({ maxWorkers });
+  }
+}

@@ -1,0 +1,30 @@
+// `futures bench`: measure, print the tables, write the HTML report.
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { benchHtml } from "./bench-html.ts";
+import { measureSuites, type BenchOptions } from "./bench-measure.ts";
+import { startupTable, suiteTable, summarize } from "./bench-summary.ts";
+import type { Print } from "./suite.ts";
+
+export interface RunBenchOptions extends BenchOptions {
+  /** Where to write the HTML report. */
+  html: string;
+  print?: Print | undefined;
+}
+
+export async function runBench({ html, print = console.log, ...options }: RunBenchOptions): Promise<void> {
+  const measurements = await measureSuites(options, (line) => print(line));
+  const rows = summarize(measurements);
+  print("");
+  print(`Median of ${options.runs} runs, timed on pools whose workers are already running:`);
+  for (const line of suiteTable(rows)) print(line);
+  if (rows.some((row) => row.kind !== "async")) {
+    print("");
+    print("Pool start-up (created until every worker ran a no-op):");
+    for (const line of startupTable(rows)) print(line);
+  }
+  const file = path.resolve(html);
+  await writeFile(file, benchHtml(rows, options));
+  print("");
+  print(`Report written to ${file}`);
+}
