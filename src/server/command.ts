@@ -8,6 +8,7 @@ export function registerServerCommands(program: Command): void {
   const faults = DEFAULT_FAULTS;
   program
     .command("serve")
+    .summary("run the flag servers: LOCAL, DELAY and ERROR (the book's test servers)")
     .description(
       "Run the flag servers: LOCAL (as fast as it can), DELAY (every response delayed) and " +
         "ERROR (faults injected; by default the 1st edition's mix: 25% error statuses, 50% delayed)",
