@@ -13,7 +13,7 @@ import { median } from "../src/cpu/bench-measure.ts";
 import { arcfourJobSizes } from "../src/cpu/arcfour-job.ts";
 import { submitArcfourJobs } from "../src/cpu/run-arcfour.ts";
 import { startPool } from "../src/cpu/startup-cost.ts";
-import { textTable } from "../src/cpu/text-table.ts";
+import { textTable } from "../src/text-table.ts";
 
 const { values } = parseArgs({
   options: {

@@ -9,7 +9,8 @@ import { Piscina } from "piscina";
 import Tinypool from "tinypool";
 import workerpool from "workerpool";
 import { AsyncExecutor, ProcessPoolExecutor, ThreadPoolExecutor } from "../src/futures/index.ts";
-import { median, printTable } from "./table.ts";
+import { median } from "../src/cpu/bench-measure.ts";
+import { textTable } from "../src/text-table.ts";
 import { noop } from "./workers/tasks.ts";
 
 const TASKS = Number(process.argv[2] ?? 100_000);
@@ -132,7 +133,7 @@ const processes: Contender[] = [
 ];
 
 async function measure(group: string, contenders: Contender[]): Promise<void> {
-  const rows: (string | number)[][] = [];
+  const rows: string[][] = [];
   let ours = 0;
   for (const contender of contenders) {
     const { run, close } = await contender.setup();
@@ -149,7 +150,7 @@ async function measure(group: string, contenders: Contender[]): Promise<void> {
     rows.push([contender.name, Math.round(rate).toLocaleString("en-US"), (ours / rate).toFixed(2)]);
   }
   console.log(`\n${group}: ${TASKS.toLocaleString("en-US")} no-op tasks, submit + await, median of ${RUNS}`);
-  printTable(["executor", "tasks/s", "futures ÷ peer"], rows);
+  for (const line of textTable(["executor", "tasks/s", "futures ÷ peer"], rows)) console.log(line);
 }
 
 await measure(`In-process, concurrency ${CONCURRENCY}`, inProcess);

@@ -14,6 +14,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { textTable } from "../src/text-table.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const CLI = process.env.FUTURES_CLI ?? join(ROOT, "dist", "cli.js");
@@ -246,12 +247,7 @@ function printTable(title: string, rows: Row[], python: Sample | undefined, curl
     ratio(sample, python),
     ratio(sample, curl),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((line) => line[i]!.length)));
-  const format = (cells: string[]) =>
-    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ");
-  console.log(format(header));
-  console.log(widths.map((w) => "-".repeat(w)).join("  "));
-  for (const line of lines) console.log(format(line));
+  for (const line of textTable(header, lines)) console.log(line);
 }
 
 // ---- main -----------------------------------------------------------------------------

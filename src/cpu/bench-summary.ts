@@ -2,7 +2,7 @@
 // and speedup against one worker of the same executor.
 import type { ExecutorKind } from "./executor-kinds.ts";
 import { median, SUITES, type Measurement, type SuiteName } from "./bench-measure.ts";
-import { textTable } from "./text-table.ts";
+import { textTable } from "../text-table.ts";
 
 export interface BenchRow {
   kind: ExecutorKind;

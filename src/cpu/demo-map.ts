@@ -5,11 +5,16 @@ import { ThreadPoolExecutor } from "../futures/index.ts";
 import { loiter } from "./demo-jobs.ts";
 import { display } from "./display.ts";
 
-export async function runMapDemo(): Promise<void> {
+export function runMapDemo(): Promise<void> {
+  return showMap(loiter, [0, 1, 2, 3, 4]);
+}
+
+/** The book's map demo script around any task: map on 3 threads, results printed in order. */
+export async function showMap<A, R>(fn: (item: A) => R, items: readonly A[]): Promise<void> {
   display("Script starting.");
   const executor = new ThreadPoolExecutor({ maxWorkers: 3 });
   try {
-    const results = executor.map(loiter, [0, 1, 2, 3, 4]);
+    const results = executor.map(fn, items);
     display(`results: ${inspect(results)}`);
     display("Waiting for individual results:");
     let i = 0;

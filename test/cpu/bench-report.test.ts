@@ -4,7 +4,7 @@ import { benchHtml } from "../../src/cpu/bench-html.ts";
 import { median, type Measurement } from "../../src/cpu/bench-measure.ts";
 import { startupTable, suiteTable, summarize } from "../../src/cpu/bench-summary.ts";
 import { escapeXml, niceTicks } from "../../src/cpu/svg-chart.ts";
-import { textTable } from "../../src/cpu/text-table.ts";
+import { textTable } from "../../src/text-table.ts";
 
 const measurements: Measurement[] = [
   {
