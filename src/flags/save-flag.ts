@@ -1,6 +1,6 @@
 // Save a flag atomically: write a temporary file in the destination folder, then give it its
 // name in one step. Nobody ever sees a partial file, and a failure leaves no temporary file.
-import { link, mkdir, readdir, rename, rm, unlink, writeFile } from "node:fs/promises";
+import { link, mkdir, readdir, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
 export function flagFileName(cc: string): string {
@@ -83,12 +83,37 @@ export async function existingFlags(dest: string): Promise<Set<string>> {
 export async function prepareDestination(dest: string): Promise<void> {
   const probe = join(dest, `.${newTempTag()}.probe.tmp`);
   try {
-    await mkdir(dest, { recursive: true });
+    await makeFolders(dest);
     await writeFile(probe, "", { flag: "wx" });
     await unlink(probe);
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
     throw new DestinationError(`cannot write flags to '${dest}': ${code ? describeCode(code) : message}`);
+  }
+}
+
+/**
+ * mkdir -p, one level at a time. Node's `mkdir(..., { recursive: true })` never returns on a
+ * path whose parent exists but refuses children (such as /proc/x): it retries for ever.
+ */
+async function makeFolders(folder: string): Promise<void> {
+  try {
+    await mkdir(folder);
+  } catch (error) {
+    const { code } = error as NodeJS.ErrnoException;
+    if (code === "EEXIST" && (await stat(folder)).isDirectory()) return;
+    const parent = dirname(folder);
+    if (code !== "ENOENT" || parent === folder || (await isDirectory(parent))) throw error;
+    await makeFolders(parent);
+    await mkdir(folder);
+  }
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
   }
 }
 
@@ -99,6 +124,7 @@ export class DestinationError extends Error {
 function describeCode(code: string): string {
   const reasons: Record<string, string> = {
     EACCES: "permission denied",
+    ENOENT: "the folder cannot be created there",
     EPERM: "operation not permitted",
     EROFS: "read-only file system",
     ENOTDIR: "a part of the path is a file, not a folder",

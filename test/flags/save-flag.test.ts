@@ -78,6 +78,24 @@ describe("destination and temporary files", () => {
     });
   });
 
+  it("fails at once where the parent refuses new folders (mkdir -p would spin for ever)", async (t) => {
+    if (!(await stat("/proc").catch(() => undefined))) return t.skip("no /proc on this machine");
+    await assert.rejects(prepareDestination("/proc/futures-test/flags"), (error: unknown) => {
+      assert.ok(error instanceof DestinationError);
+      assert.match(error.message, /^cannot write flags to '\/proc\/futures-test\/flags': /);
+      return true;
+    });
+  });
+
+  it("is content with a folder that already exists, and refuses a file in the way", async () => {
+    await prepareDestination(root);
+    await writeFile(join(root, "in-the-way"), "x");
+    await assert.rejects(
+      prepareDestination(join(root, "in-the-way")),
+      /a file of that name is in the way|ENOTDIR/,
+    );
+  });
+
   it("removes only the temporary files of the run it is given", async () => {
     const dest = join(root, "leftovers");
     await mkdir(dest);
