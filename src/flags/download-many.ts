@@ -23,7 +23,7 @@ export interface DownloadManyOptions {
   retries?: number | undefined;
   /** Milliseconds per request; default 5000. */
   timeout?: number | undefined;
-  /** Replace existing files; by default they are left untouched and count as ok. */
+  /** Replace existing files; by default they are downloaded but left untouched. */
   overwrite?: boolean | undefined;
   /** Aborting cancels what is pending and aborts what is in flight; the summary says what was done. */
   signal?: AbortSignal | undefined;
@@ -60,13 +60,10 @@ export async function downloadMany(
     results.push(result);
     onResult?.(result);
   };
+  // Every code is requested, even when its file is already there: the download is what is
+  // measured and reported. Without --overwrite, saving then keeps the existing file.
   const present = await existingFlags(dest);
-  const toFetch: string[] = [];
-  for (const cc of codes) {
-    if (!overwrite && present.has(flagFileName(cc))) {
-      sink({ cc, status: "ok", existing: true, attempts: 0, bytes: 0, elapsedMs: 0 });
-    } else toFetch.push(cc);
-  }
+  const toFetch = codes;
 
   // In this thread the run has connections of its own, closed when it ends.
   const inProcess = executor === "sequential" || executor === "async";

@@ -80,7 +80,7 @@ async function saved(
 ): Promise<FlagResult> {
   try {
     const outcome = await saveFlag(request.dest, cc, body, { ...request, signal });
-    return outcome === "existing" ? result("ok", { existing: true }) : result("ok", { bytes: body.length });
+    return result("ok", { bytes: body.length, ...(outcome === "existing" && { existing: true }) });
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
     return result("error", { error: `cannot save: ${(error as Error).message}` });

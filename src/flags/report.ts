@@ -38,7 +38,7 @@ export function finalReport({ counts, elapsedMs }: DownloadSummary): string {
 export function verboseLine(result: FlagResult): string | undefined {
   switch (result.status) {
     case "ok":
-      return result.existing ? `${result.cc} ok (already there)` : `${result.cc} ok`;
+      return result.existing ? `${result.cc} ok (kept the file already there)` : `${result.cc} ok`;
     case "not_found":
       return `${result.cc} not found`;
     case "error":

@@ -106,7 +106,7 @@ describe("futures flags", () => {
     assert.deepEqual(await listDir(dest), ["br.gif", "za.gif", "zm.gif", "zw.gif"]);
 
     const again = await runFlagsCli(["BR", "-v", "-d", dest], root, env);
-    assert.match(again.stdout, /^BR ok \(already there\)$/m);
+    assert.match(again.stdout, /^BR ok \(kept the file already there\)$/m);
   });
 
   it("prints the whole result as JSON with --json", async () => {

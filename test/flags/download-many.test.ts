@@ -61,14 +61,15 @@ describe("downloadMany", () => {
     assert.equal(statusOf(summary.results, "AA").status, "not_found");
   });
 
-  it("keeps files that are already there and counts them as ok", async () => {
+  it("still downloads flags whose files are there, and keeps those files", async () => {
     const dest = newDest();
     await downloadMany(["BR"], { baseUrl: server.urls.LOCAL!, dest });
     await writeFile(join(dest, "cn.gif"), "mine");
     const summary = await downloadMany(["BR", "CN", "US"], { baseUrl: server.urls.LOCAL!, dest });
     assert.deepEqual(summary.counts, { ok: 3, notFound: 0, error: 0, cancelled: 0 });
     assert.equal(statusOf(summary.results, "CN").existing, true);
-    assert.equal(statusOf(summary.results, "CN").attempts, 0);
+    assert.equal(statusOf(summary.results, "CN").attempts, 1, "the flag was requested all the same");
+    assert.equal(statusOf(summary.results, "CN").bytes, (await dataFlag("CN")).length);
     assert.equal(statusOf(summary.results, "US").existing, undefined);
     assert.equal(await readFile(join(dest, "cn.gif"), "utf8"), "mine");
     const overwritten = await downloadMany(["CN"], { baseUrl: server.urls.LOCAL!, dest, overwrite: true });

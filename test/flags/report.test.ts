@@ -64,7 +64,7 @@ describe("reports", () => {
 
   it("says one line per code in verbose mode", () => {
     assert.equal(verboseLine(result("BR", "ok")), "BR ok");
-    assert.equal(verboseLine({ ...result("BR", "ok"), existing: true }), "BR ok (already there)");
+    assert.equal(verboseLine({ ...result("BR", "ok"), existing: true }), "BR ok (kept the file already there)");
     assert.equal(verboseLine(result("XX", "not_found")), "XX not found");
     assert.equal(verboseLine(result("YY", "error", "timed out after 5s")), "YY error: timed out after 5s");
     assert.equal(verboseLine(result("ZZ", "cancelled")), undefined);
