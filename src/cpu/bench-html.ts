@@ -4,6 +4,7 @@ import os from "node:os";
 import type { BenchOptions } from "./bench-measure.ts";
 import { SUITES } from "./bench-measure.ts";
 import type { BenchRow } from "./bench-summary.ts";
+import type { DownloadRow } from "./download-bench.ts";
 import type { ExecutorKind } from "./executor-kinds.ts";
 import { barChart, escapeXml, lineChart, type BarGroup, type LineSeries } from "./svg-chart.ts";
 
@@ -24,7 +25,12 @@ const WORKER_COLORS = [
 ];
 const SUITE_DASH: Record<string, string | undefined> = { RC4: undefined, "SHA-256": "6 4" };
 
-export function benchHtml(rows: readonly BenchRow[], options: BenchOptions, date = new Date()): string {
+export function benchHtml(
+  rows: readonly BenchRow[],
+  options: BenchOptions,
+  date = new Date(),
+  downloads?: readonly DownloadRow[],
+): string {
   const kinds = [...new Set(rows.map((row) => row.kind))];
   const maxWorkers = Math.max(...rows.map((row) => row.workers));
   const speedups: LineSeries[] = kinds.flatMap((kind) =>
@@ -75,6 +81,19 @@ export function benchHtml(rows: readonly BenchRow[], options: BenchOptions, date
           ),
         ]
       : []),
+    ...(downloads
+      ? [
+          barChart(
+            "Downloads of 676 codes (futures flags -e): time per executor",
+            "seconds",
+            downloads.map((row) => ({
+              label: row.executor,
+              bars: [{ label: "time", value: row.seconds, color: "#1f6fb4" }],
+            })),
+            "s",
+          ),
+        ]
+      : []),
   ];
   const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
   return `<!doctype html>
@@ -122,6 +141,7 @@ ${htmlTable(
       `${(row.startupMs / row.workers).toFixed(0)} ms`,
     ]),
 )}
+${downloads ? downloadSection(downloads) : ""}
 <h2>Charts</h2>
 <div class="charts">
 ${charts.join("\n")}
@@ -129,6 +149,22 @@ ${charts.join("\n")}
 </body>
 </html>
 `;
+}
+
+function downloadSection(downloads: readonly DownloadRow[]): string {
+  return `<h2>Downloads</h2>
+<p>The book's other comparison: <code>futures flags -e</code> (676 codes: 194 flags, 482 not found) against a LOCAL
+flag server in another process, on each executor at its default concurrency.</p>
+${htmlTable(
+  ["executor", "concurrency", "time", "vs sequential", "result"],
+  downloads.map((row) => [
+    row.executor,
+    String(row.concurrency),
+    `${row.seconds.toFixed(2)} s`,
+    `${row.speedup.toFixed(2)}x`,
+    row.counts,
+  ]),
+)}`;
 }
 
 function htmlTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {

@@ -72,6 +72,7 @@ export function registerCpuCommands(program: Command): void {
     .option("--workers <n>", "largest number of workers", String(os.availableParallelism()))
     .option("--runs <n>", "runs per case; the median is reported", "3")
     .option("--html <file>", "where to write the HTML report", "bench-report.html")
+    .option("--no-downloads", "skip the download comparison (futures flags -e on every executor)")
     .option("--size <bytes>", "bytes of the middle RC4 job", String(2 ** 23))
     .option("--sha-size <bytes>", "bytes hashed by each SHA job", String(2 ** 25))
     .option("--jobs <n>", "jobs per suite", "12")
@@ -80,8 +81,9 @@ export function registerCpuCommands(program: Command): void {
       `comma-separated, from ${EXECUTOR_KINDS.join(",")}`,
       EXECUTOR_KINDS.join(","),
     )
-    .action(async (flags: Record<string, string>) => {
+    .action(async (flags: Record<string, string> & { downloads: boolean }) => {
       const options = {
+        downloads: flags.downloads,
         maxWorkers: parseInteger(flags.workers!, "--workers"),
         runs: parseInteger(flags.runs!, "--runs"),
         html: flags.html!,

@@ -4,15 +4,23 @@ import path from "node:path";
 import { benchHtml } from "./bench-html.ts";
 import { measureSuites, type BenchOptions } from "./bench-measure.ts";
 import { startupTable, suiteTable, summarize } from "./bench-summary.ts";
+import { downloadTable, measureDownloads, type DownloadRow } from "./download-bench.ts";
 import type { Print } from "./suite.ts";
 
 export interface RunBenchOptions extends BenchOptions {
   /** Where to write the HTML report. */
   html: string;
+  /** Also time `futures flags -e` on every executor against a LOCAL server (default true). */
+  downloads?: boolean | undefined;
   print?: Print | undefined;
 }
 
-export async function runBench({ html, print = console.log, ...options }: RunBenchOptions): Promise<void> {
+export async function runBench({
+  html,
+  downloads = true,
+  print = console.log,
+  ...options
+}: RunBenchOptions): Promise<void> {
   const measurements = await measureSuites(options, (line) => print(line));
   const rows = summarize(measurements);
   print("");
@@ -23,8 +31,17 @@ export async function runBench({ html, print = console.log, ...options }: RunBen
     print("Pool start-up (created until every worker ran a no-op):");
     for (const line of startupTable(rows)) print(line);
   }
+  let downloadRows: DownloadRow[] | undefined;
+  if (downloads) {
+    downloadRows = await measureDownloads(options.runs, (line) => print(line));
+    print("");
+    print(
+      `Downloads of the 676 codes of \`futures flags -e\` from a LOCAL server, median of ${options.runs}:`,
+    );
+    for (const line of downloadTable(downloadRows)) print(line);
+  }
   const file = path.resolve(html);
-  await writeFile(file, benchHtml(rows, options));
+  await writeFile(file, benchHtml(rows, options, new Date(), downloadRows));
   print("");
   print(`Report written to ${file}`);
 }

@@ -65,6 +65,31 @@ describe("bench summary", () => {
     assert.match(page, /middle size 4\.0 MiB/);
     assert.doesNotMatch(page, /<script|https?:\/\/(?!www\.w3\.org)|NaN|undefined|Infinity/);
   });
+
+  it("adds the download comparison when it was measured", () => {
+    const options = { maxWorkers: 1, runs: 1, jobs: 1, arcfourSize: 1024, shaSize: 1024, executors: [] };
+    const downloads = [
+      {
+        executor: "sequential",
+        concurrency: 1,
+        seconds: 0.6,
+        speedup: 1,
+        counts: "194 ok, 482 not found, 0 errors",
+      },
+      {
+        executor: "async",
+        concurrency: 5,
+        seconds: 0.3,
+        speedup: 2,
+        counts: "194 ok, 482 not found, 0 errors",
+      },
+    ];
+    const page = benchHtml(summarize(measurements), options, new Date(0), downloads);
+    assert.match(page, /<h2>Downloads<\/h2>/);
+    assert.match(page, /<td>async<\/td><td>5<\/td><td>0\.30 s<\/td><td>2\.00x<\/td>/);
+    assert.equal(page.match(/<svg /g)?.length, 5);
+    assert.equal(benchHtml(summarize(measurements), options, new Date(0)).includes("Downloads"), false);
+  });
 });
 
 describe("report helpers", () => {

@@ -159,10 +159,14 @@ describe("the commands as a user runs them", () => {
     assert.doesNotMatch(run.stderr, /\n\s+at /);
   });
 
-  it("futures bench writes the tables and an HTML report with charts", async () => {
+  it("futures bench writes the tables, the download comparison and an HTML report with charts", async () => {
     const html = path.join(tmp, "report.html");
     const args = ["bench", "--workers", "2", "--runs", "1", "--jobs", "2", "--size", "20000"];
-    const run = await runCli([...args, "--sha-size", "20000", "-x", "processes,async", "--html", html]);
+    const run = await runCli(
+      [...args, "--sha-size", "20000", "-x", "processes,async", "--html", html],
+      undefined,
+      120_000,
+    );
     assert.equal(run.code, 0, run.stderr);
     assert.ok(run.lines.some((line) => /^executor\s+workers\s+RC4 time\s+RC4 speedup/.test(line)));
     assert.ok(run.lines.some((line) => /^processes\s+2\s+\d+\.\d\ds\s+\d+\.\d\dx/.test(line)));
@@ -172,9 +176,19 @@ describe("the commands as a user runs them", () => {
       "start-up table",
     );
     assert.ok(run.lines.includes(`Report written to ${html}`));
+    for (const executor of ["sequential", "threads", "processes", "async"]) {
+      const row = new RegExp(
+        `^${executor}\\s+\\d+\\s+\\d+\\.\\d\\ds\\s+\\d+\\.\\d\\dx\\s+194 ok, 482 not found, 0 errors$`,
+      );
+      assert.ok(
+        run.lines.some((line) => row.test(line)),
+        `download row for ${executor}`,
+      );
+    }
     const page = await readFile(html, "utf8");
     assert.match(page, /^<!doctype html>/);
-    assert.equal(page.match(/<svg /g)?.length, 4);
+    assert.equal(page.match(/<svg /g)?.length, 5);
+    assert.match(page, /<h2>Downloads<\/h2>/);
     assert.match(page, /Speedup against one worker/);
     assert.doesNotMatch(page, /<script|NaN|undefined/);
   });
