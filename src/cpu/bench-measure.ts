@@ -2,7 +2,7 @@
 // timed on a pool whose workers are already running, plus that pool's start-up time.
 import type { Future } from "../futures/index.ts";
 import type { ExecutorKind } from "./executor-kinds.ts";
-import type { SizedExecutor } from "./executors.ts";
+import { closeExecutor, type SizedExecutor } from "./executors.ts";
 import { submitArcfourJobs } from "./run-arcfour.ts";
 import { submitShaJobs } from "./run-sha.ts";
 import { startPool } from "./startup-cost.ts";
@@ -58,7 +58,7 @@ export async function measureSuites(
         }
         finished = true;
       } finally {
-        await executor.shutdown({ wait: finished, cancelFutures: !finished });
+        await closeExecutor(executor, finished);
       }
     }
   }

@@ -12,6 +12,9 @@ interface SuiteFlags {
   jobs: string;
 }
 
+/** Jobs are buffers in memory (RC4's largest is 1.5 times --size): keep each well below the limits. */
+const MAX_JOB_BYTES = 2 ** 29;
+
 export function registerCpuCommands(program: Command): void {
   program
     .command("arcfour")
@@ -87,8 +90,8 @@ export function registerCpuCommands(program: Command): void {
         maxWorkers: parseInteger(flags.workers!, "--workers"),
         runs: parseInteger(flags.runs!, "--runs"),
         html: flags.html!,
-        arcfourSize: parseInteger(flags.size!, "--size"),
-        shaSize: parseInteger(flags.shaSize!, "--sha-size"),
+        arcfourSize: parseInteger(flags.size!, "--size", 1, MAX_JOB_BYTES),
+        shaSize: parseInteger(flags.shaSize!, "--sha-size", 1, MAX_JOB_BYTES),
         jobs: parseInteger(flags.jobs!, "--jobs"),
         executors: parseExecutorList(flags.executors!),
       };
@@ -117,7 +120,7 @@ function suiteOptions(workers: string | undefined, flags: SuiteFlags) {
   return {
     executor: flags.executor,
     workers: parseWorkers(workers),
-    size: parseInteger(flags.size, "--size"),
+    size: parseInteger(flags.size, "--size", 1, MAX_JOB_BYTES),
     jobs: parseInteger(flags.jobs, "--jobs"),
   };
 }

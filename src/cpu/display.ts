@@ -4,6 +4,7 @@
 // thread's console.log is relayed through the main thread and waits while the worker is busy,
 // which would print lines late and out of order; a direct write lands when it happens.
 import { writeSync } from "node:fs";
+import { isMainThread } from "node:worker_threads";
 
 export function timestamp(date = new Date()): string {
   const two = (n: number) => String(n).padStart(2, "0");
@@ -25,7 +26,14 @@ function writeFully(fd: number, bytes: Buffer): void {
     try {
       offset += writeSync(fd, bytes, offset);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EAGAIN" || ++retries > MAX_RETRIES) throw error;
+      const { code } = error as NodeJS.ErrnoException;
+      // The reader has gone (`futures demo map | head`): the main thread ends quietly, as on
+      // its other output; a worker drops the line and lets its task finish.
+      if (code === "EPIPE") {
+        if (isMainThread) process.exit(process.exitCode ?? 0);
+        return;
+      }
+      if (code !== "EAGAIN" || ++retries > MAX_RETRIES) throw error;
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, RETRY_MS);
     }
   }

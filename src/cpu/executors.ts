@@ -15,3 +15,14 @@ export function createExecutor(kind: ExecutorKind, maxWorkers?: number): SizedEx
       return new AsyncExecutor({ maxWorkers });
   }
 }
+
+/**
+ * End a command's executor: wait for it when every job finished; after a failure, stop the
+ * pool's workers at once, since jobs already handed to a worker cannot be cancelled.
+ */
+export async function closeExecutor(executor: Executor, finished: boolean): Promise<void> {
+  if (finished) await executor.shutdown({ wait: true });
+  else if (executor instanceof ProcessPoolExecutor || executor instanceof ThreadPoolExecutor) {
+    await executor.terminateWorkers();
+  } else await executor.shutdown({ wait: false, cancelFutures: true });
+}

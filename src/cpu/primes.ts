@@ -33,7 +33,11 @@ export const PRIME_NUMBERS: readonly bigint[] = PRIME_FIXTURE.map(([n]) => n);
 
 const EXACT_BITS = 52;
 
-/** True when n is prime. Accepts a safe integer, a bigint or a decimal string. */
+/**
+ * True when n is prime, by trial division. Accepts a safe integer, a bigint or a decimal
+ * string. A number with a small factor is quick at any size; a prime takes time that grows
+ * with its square root (about a minute near 2^64), so very large primes are out of reach.
+ */
 export function isPrime(value: number | bigint | string): boolean {
   const n = toBigInt(value);
   if (n < 2n) return false;

@@ -1,7 +1,7 @@
 // `futures primes`: the 2nd edition's prime checks on a pool, each printed as it finishes.
 import { asCompleted } from "../futures/index.ts";
 import { workerNoun, type ExecutorKind } from "./executor-kinds.ts";
-import { createExecutor } from "./executors.ts";
+import { closeExecutor, createExecutor } from "./executors.ts";
 import { checkPrime, type PrimeResult } from "./prime-job.ts";
 import { PRIME_NUMBERS } from "./primes.ts";
 import type { Print } from "./suite.ts";
@@ -37,7 +37,7 @@ export async function runPrimes({
     }
     finished = true;
   } finally {
-    await executor.shutdown({ wait: finished, cancelFutures: !finished });
+    await closeExecutor(executor, finished);
   }
   print(`${results.length} checks in ${((performance.now() - t0) / 1000).toFixed(2)}s`);
   return results;

@@ -3,7 +3,7 @@
 // and shutting down the pool, as the book's `with` block does.
 import { asCompleted, type Future } from "../futures/index.ts";
 import type { ExecutorKind } from "./executor-kinds.ts";
-import { createExecutor, type SizedExecutor } from "./executors.ts";
+import { closeExecutor, createExecutor, type SizedExecutor } from "./executors.ts";
 
 export type Print = (line: string) => void;
 
@@ -32,7 +32,7 @@ export async function runSuite<T>(
     for await (const future of asCompleted(submitAll(executor))) print(describe(await future.result()));
     finished = true;
   } finally {
-    await executor.shutdown({ wait: finished, cancelFutures: !finished });
+    await closeExecutor(executor, finished);
   }
   const elapsed = (performance.now() - t0) / 1000;
   print(`${executor.maxWorkers} workers, elapsed time: ${elapsed.toFixed(2)}s`);

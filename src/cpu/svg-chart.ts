@@ -29,7 +29,7 @@ const PLOT_H = HEIGHT - MARGIN.top - MARGIN.bottom;
 
 /** Round tick values (1, 2 or 5 times a power of ten) from 0 to at least `max`. */
 export function niceTicks(max: number, count = 5): number[] {
-  if (!(max > 0)) return [0, 1];
+  if (!(max > 0) || !Number.isFinite(max)) return [0, 1];
   const raw = max / count;
   const power = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw)!;

@@ -137,6 +137,14 @@ export abstract class WorkerPool extends Executor {
     return `${this.constructor.name}<maxWorkers=${this.maxWorkers} workers=${this.#workers.size} queued=${this.#queue.length - this.#head} ${state}>`;
   }
 
+  /**
+   * Stop every worker now and shut down (Python 3.14's terminate_workers): what is queued is
+   * cancelled, what runs fails with the pool's Broken error.
+   */
+  terminateWorkers(): Promise<void> {
+    return this.stopWorkers("SIGTERM", "the pool's workers were terminated");
+  }
+
   /** Stop every worker now with `signal`; what is queued is cancelled, what runs fails. */
   protected async stopWorkers(signal: NodeJS.Signals, reason: string): Promise<void> {
     this.#shutdown = true;

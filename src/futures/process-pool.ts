@@ -33,11 +33,6 @@ export class ProcessPoolExecutor extends WorkerPool {
     this.#execArgv = execArgv ?? process.execArgv;
   }
 
-  /** Send SIGTERM to every worker process now (Python 3.14's terminate_workers). */
-  terminateWorkers(): Promise<void> {
-    return this.stopWorkers("SIGTERM", "the pool's workers were terminated");
-  }
-
   /** Send SIGKILL to every worker process now (Python 3.14's kill_workers). */
   killWorkers(): Promise<void> {
     return this.stopWorkers("SIGKILL", "the pool's workers were killed");
