@@ -6,11 +6,17 @@ import { registerFlagsCommands } from "./flags/command.ts";
 import { registerServerCommands } from "./server/command.ts";
 import { UsageError } from "./usage.ts";
 
-// `futures ... | head` closes the pipe early: that is the reader's choice, not an error.
+// `futures ... | head` closes the pipe early: that is the reader's choice, not an error. A
+// command that handles Ctrl-C (a download) is interrupted the same way, so that it cleans up;
+// any other ends quietly.
+let readerGone = false;
 for (const stream of [process.stdout, process.stderr]) {
   stream.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
-    throw error;
+    if (error.code !== "EPIPE") throw error;
+    if (readerGone) return;
+    readerGone = true;
+    if (process.listenerCount("SIGINT") > 0) process.emit("SIGINT");
+    else process.exit(process.exitCode ?? 0);
   });
 }
 

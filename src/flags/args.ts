@@ -69,8 +69,14 @@ export function parseFlagsArgs(
   };
 }
 
+const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
 function parseTimeout(text: string): number {
   const seconds = parseSeconds(text, "--timeout SECONDS");
   if (seconds === 0) throw new UsageError(`--timeout SECONDS must be more than 0, got '${text}'`);
+  // Node's timers hold at most 2^31 - 1 ms; a longer one would fire at once.
+  if (seconds > MAX_TIMEOUT_SECONDS) {
+    throw new UsageError(`--timeout SECONDS must be at most ${MAX_TIMEOUT_SECONDS}, got '${text}'`);
+  }
   return seconds * 1000;
 }

@@ -38,9 +38,9 @@ export async function runAsCompletedDemo({
   const server = resolveServer("LOCAL", env);
   const { label, host, port } = server.local!;
   await prepareDestination(dest);
-  const local = await ensureLocalServer(label, host, port);
+  const local = await ensureLocalServer(label, host, port, server.url);
   const request: DownloadRequest = {
-    baseUrl: server.url,
+    baseUrl: local.url,
     dest,
     timeout: DEFAULT_TIMEOUT_MS,
     retries: 0,

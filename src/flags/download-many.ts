@@ -114,7 +114,10 @@ async function creditSavedFlags(results: FlagResult[], dest: string, before: Set
   for (const [index, result] of results.entries()) {
     const name = flagFileName(result.cc);
     if (result.status !== "cancelled" || before.has(name) || !now.has(name)) continue;
-    const { size } = await stat(join(dest, name));
-    results[index] = { ...result, status: "ok", bytes: size };
+    const size = await stat(join(dest, name)).then(
+      (file) => file.size,
+      () => undefined,
+    );
+    if (size !== undefined) results[index] = { ...result, status: "ok", bytes: size };
   }
 }

@@ -1,12 +1,15 @@
 // LOCAL, DELAY and ERROR point at loopback ports. When nothing listens there, start the flag
 // server inside this process with that label's behaviour, so the command works on a fresh
-// machine with nothing else running.
+// machine with nothing else running. It listens on a free port of its own, not the label's:
+// another run finding it on the label's port would lose it when this run ends.
 import { connect } from "node:net";
 import type { LocalLabel } from "./servers.ts";
 
 export interface LocalServer {
   /** True when the server was started here; close() then stops it. */
   startedHere: boolean;
+  /** The flags base URL to use: the label's own, or the server started here. */
+  url: string;
   close(): Promise<void>;
 }
 
@@ -24,16 +27,14 @@ export function isListening(host: string, port: number, timeoutMs = 1000): Promi
   });
 }
 
-export async function ensureLocalServer(label: LocalLabel, host: string, port: number): Promise<LocalServer> {
-  const already: LocalServer = { startedHere: false, close: async () => {} };
-  if (await isListening(host, port)) return already;
-  const { startFlagServer, ListenError } = await import("../server/index.ts");
-  try {
-    const server = await startFlagServer({ host, only: [label], ports: { [label]: port } });
-    return { startedHere: true, close: () => server.close() };
-  } catch (error) {
-    // Somebody else started one between the check and now: use theirs.
-    if (error instanceof ListenError && error.code === "EADDRINUSE") return already;
-    throw error;
-  }
+export async function ensureLocalServer(
+  label: LocalLabel,
+  host: string,
+  port: number,
+  labelUrl: string,
+): Promise<LocalServer> {
+  if (await isListening(host, port)) return { startedHere: false, url: labelUrl, close: async () => {} };
+  const { startFlagServer } = await import("../server/index.ts");
+  const server = await startFlagServer({ host, only: [label], ports: { [label]: 0 } });
+  return { startedHere: true, url: server.urls[label]!, close: () => server.close() };
 }

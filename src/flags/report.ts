@@ -14,7 +14,7 @@ export function initialReport(
   codes: readonly string[],
   concurrency: number,
 ): string {
-  const note = startedHere ? " (started here: nothing was listening)" : "";
+  const note = startedHere ? ` (started here: nothing was listening on port ${server.local?.port})` : "";
   const which = codes.length <= 10 ? codes.join(", ") : `from ${codes[0]} to ${codes.at(-1)}`;
   const connections =
     concurrency === 1 ? "1 connection will be used." : `${concurrency} concurrent connections will be used.`;

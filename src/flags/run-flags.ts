@@ -23,11 +23,16 @@ export async function runFlags(
   { stdout, stderr, env }: FlagsIo = { stdout: process.stdout, stderr: process.stderr, env: process.env },
 ): Promise<number> {
   const settings = parseFlagsArgs(ccArgs, options, env);
-  const { codes, server, json, verbose } = settings;
+  const { codes, json, verbose } = settings;
+  let { server } = settings;
   // A folder that cannot be written is known before anything is printed or started.
   await prepareDestination(settings.dest);
   let local: LocalServer | undefined;
-  if (server.local) local = await ensureLocalServer(server.local.label, server.local.host, server.local.port);
+  if (server.local) {
+    const { label, host, port } = server.local;
+    local = await ensureLocalServer(label, host, port, server.url);
+    server = { ...server, url: local.url };
+  }
   try {
     const site: SiteInfo = { server, startedHere: local?.startedHere ?? false };
     if (!json) stdout.write(`${initialReport(site, codes, settings.concurrency)}\n`);

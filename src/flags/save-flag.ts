@@ -73,7 +73,7 @@ async function publishIfAbsent(temp: string, target: string): Promise<"saved" | 
 
 /** Names of the flags already in `dest`. */
 export async function existingFlags(dest: string): Promise<Set<string>> {
-  return new Set(await readdir(dest));
+  return new Set(await readdir(dest).catch(() => [] as string[]));
 }
 
 /**
@@ -137,7 +137,9 @@ function describeCode(code: string): string {
 /** Remove the temporary files of the run tagged `tempTag` (left by a worker that was ended). */
 export async function removeTempFiles(dest: string, tempTag: string): Promise<number> {
   const suffix = `.${tempTag}.tmp`;
-  const names = (await readdir(dest)).filter((name) => name.startsWith(".") && name.endsWith(suffix));
+  // A folder removed during the run has no temporary files left to remove.
+  const entries = await readdir(dest).catch(() => [] as string[]);
+  const names = entries.filter((name) => name.startsWith(".") && name.endsWith(suffix));
   await Promise.all(names.map((name) => rm(join(dest, name), { force: true })));
   return names.length;
 }

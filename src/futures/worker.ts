@@ -116,6 +116,10 @@ if (parentPort) {
   process.on("message", (message) => onMessage(message as ToWorker));
   // The pool is gone (exited, crashed or killed): nothing left to work for.
   process.on("disconnect", () => process.exit(0));
+  // Ctrl-C in a terminal reaches the whole process group. The parent decides what an
+  // interrupt means (cancel, shut down, terminate workers); a child dying on its own would
+  // turn that into a broken pool.
+  process.on("SIGINT", () => {});
 } else {
   console.error("futures worker: must be started by a ThreadPoolExecutor or ProcessPoolExecutor");
   process.exit(2);

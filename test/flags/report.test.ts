@@ -39,7 +39,7 @@ describe("reports", () => {
     );
     assert.equal(
       initialReport({ ...local, startedHere: true }, ["BR"], 1),
-      "LOCAL site: http://127.0.0.1:8001/flags (started here: nothing was listening)\n" +
+      "LOCAL site: http://127.0.0.1:8001/flags (started here: nothing was listening on port 8001)\n" +
         "Searching for 1 flag: BR\n1 connection will be used.",
     );
     assert.match(initialReport(local, ["BR", "CN", "US"], 3), /Searching for 3 flags: BR, CN, US/);
@@ -64,7 +64,10 @@ describe("reports", () => {
 
   it("says one line per code in verbose mode", () => {
     assert.equal(verboseLine(result("BR", "ok")), "BR ok");
-    assert.equal(verboseLine({ ...result("BR", "ok"), existing: true }), "BR ok (kept the file already there)");
+    assert.equal(
+      verboseLine({ ...result("BR", "ok"), existing: true }),
+      "BR ok (kept the file already there)",
+    );
     assert.equal(verboseLine(result("XX", "not_found")), "XX not found");
     assert.equal(verboseLine(result("YY", "error", "timed out after 5s")), "YY error: timed out after 5s");
     assert.equal(verboseLine(result("ZZ", "cancelled")), undefined);
