@@ -1,27 +1,17 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { runAsCompletedDemo } from "../../src/flags/as-completed-demo.ts";
-import type { FlagServer } from "../../src/server/index.ts";
-import { dataFlag, labelEnv, listDir, makeTempDir, removeDir, startServer } from "./helpers.ts";
+import { dataFlag, labelEnv, listDir, useFlagServer } from "./helpers.ts";
 
-let root: string;
-let server: FlagServer;
-before(async () => {
-  root = await makeTempDir();
-  server = await startServer({ only: ["LOCAL"] });
-});
-after(async () => {
-  await server.close();
-  await removeDir(root);
-});
+const fixture = useFlagServer({ only: ["LOCAL"] });
 
 describe("futures demo as-completed", () => {
   it("schedules five downloads on three threads and prints them as they complete", async () => {
     const lines: string[] = [];
-    const dest = join(root, "downloads");
-    await runAsCompletedDemo({ write: (line) => lines.push(line), dest, env: labelEnv(server) });
+    const dest = join(fixture.root, "downloads");
+    await runAsCompletedDemo({ write: (line) => lines.push(line), dest, env: labelEnv(fixture.server) });
     assert.deepEqual(lines.slice(0, 5), [
       "Scheduled for BR: Future<state=running>",
       "Scheduled for CN: Future<state=running>",

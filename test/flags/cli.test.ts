@@ -3,39 +3,27 @@ import { readFile, writeFile } from "node:fs/promises";
 import { createServer as createHttpsServer } from "node:https";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { POP20_CC } from "../../src/flags/country-codes.ts";
-import type { FlagServer } from "../../src/server/index.ts";
 import {
   dataFlag,
   finished,
   freePort,
   labelEnv,
   listDir,
-  makeTempDir,
-  removeDir,
   runFlagsCli,
   spawnFlags,
-  startServer,
+  useFlagServer,
 } from "./helpers.ts";
 
-let root: string;
-let server: FlagServer;
 let env: NodeJS.ProcessEnv;
 let dirs = 0;
-
-before(async () => {
-  root = await makeTempDir();
-  server = await startServer({ only: ["LOCAL", "DELAY"], delay: 0.25 });
+const fixture = useFlagServer({ only: ["LOCAL", "DELAY"], delay: 0.25 }, (server) => {
   env = labelEnv(server);
-});
-after(async () => {
-  await server.close();
-  await removeDir(root);
 });
 
 function newDest(): string {
-  return join(root, `dest-${++dirs}`);
+  return join(fixture.root, `dest-${++dirs}`);
 }
 
 /** The lines of the final report, from the dashes on. */
@@ -54,11 +42,11 @@ describe("futures flags", () => {
     it(`downloads the 20 default flags, byte for byte, on ${executor}`, async () => {
       const dest = newDest();
       const args = ["-x", executor, "-d", dest, ...(maxReq ? ["-m", maxReq] : [])];
-      const run = await runFlagsCli(args, root, env);
+      const run = await runFlagsCli(args, fixture.root, env);
       assert.equal(run.code, 0, run.stderr);
       const concurrency = { sequential: 1, async: 5, threads: 4, processes: 2 }[executor];
       const lines = run.stdout.split("\n");
-      assert.equal(lines[0], `LOCAL site: ${server.urls.LOCAL}`);
+      assert.equal(lines[0], `LOCAL site: ${fixture.server.urls.LOCAL}`);
       assert.equal(lines[1], "Searching for 20 flags: from BD to VN");
       assert.equal(
         lines[2],
@@ -81,7 +69,7 @@ describe("futures flags", () => {
   }
 
   it("reports 194 downloaded and 482 not found for -e", async () => {
-    const run = await runFlagsCli(["-e", "-m", "100", "-d", newDest()], root, env);
+    const run = await runFlagsCli(["-e", "-m", "100", "-d", newDest()], fixture.root, env);
     assert.equal(run.code, 0, run.stderr);
     assert.match(
       run.stdout,
@@ -91,13 +79,13 @@ describe("futures flags", () => {
   });
 
   it("selects with -a, first letters and -l, and prints a line per code with -v", async () => {
-    const all = await runFlagsCli(["-a", "-l", "3", "-v", "-d", newDest()], root, env);
+    const all = await runFlagsCli(["-a", "-l", "3", "-v", "-d", newDest()], fixture.root, env);
     assert.equal(all.code, 0, all.stderr);
     assert.match(all.stdout, /Searching for 3 flags: AD, AE, AF\n/);
     assert.deepEqual(all.stdout.match(/^A[DEF] ok$/gm)?.sort(), ["AD ok", "AE ok", "AF ok"]);
 
     const dest = newDest();
-    const letters = await runFlagsCli(["z", "BR", "-v", "-d", dest], root, env);
+    const letters = await runFlagsCli(["z", "BR", "-v", "-d", dest], fixture.root, env);
     assert.equal(letters.code, 0, letters.stderr);
     assert.match(letters.stdout, /Searching for 27 flags: from BR to ZZ\n/);
     assert.match(letters.stdout, /^ZA ok$/m);
@@ -105,15 +93,15 @@ describe("futures flags", () => {
     assert.deepEqual(finalLines(letters.stdout).slice(1, 3), ["  4 flags downloaded.", " 23 not found."]);
     assert.deepEqual(await listDir(dest), ["br.gif", "za.gif", "zm.gif", "zw.gif"]);
 
-    const again = await runFlagsCli(["BR", "-v", "-d", dest], root, env);
+    const again = await runFlagsCli(["BR", "-v", "-d", dest], fixture.root, env);
     assert.match(again.stdout, /^BR ok \(kept the file already there\)$/m);
   });
 
   it("prints the whole result as JSON with --json", async () => {
-    const run = await runFlagsCli(["BR", "XX", "CN", "--json", "-d", newDest()], root, env);
+    const run = await runFlagsCli(["BR", "XX", "CN", "--json", "-d", newDest()], fixture.root, env);
     assert.equal(run.code, 0, run.stderr);
     const document = JSON.parse(run.stdout);
-    assert.deepEqual(document.server, { label: "LOCAL", url: server.urls.LOCAL, startedHere: false });
+    assert.deepEqual(document.server, { label: "LOCAL", url: fixture.server.urls.LOCAL, startedHere: false });
     assert.equal(document.executor, "async");
     assert.equal(document.concurrency, 3);
     assert.equal(document.codes, 3);
@@ -137,7 +125,9 @@ describe("futures flags", () => {
   it("starts the flag server itself when nothing listens on the label's port", async () => {
     const port = await freePort();
     const dest = newDest();
-    const run = await runFlagsCli(["-d", dest, "BR", "CN"], root, { FUTURES_LOCAL_PORT: String(port) });
+    const run = await runFlagsCli(["-d", dest, "BR", "CN"], fixture.root, {
+      FUTURES_LOCAL_PORT: String(port),
+    });
     assert.equal(run.code, 0, run.stderr);
     assert.match(
       run.stdout.split("\n")[0]!,
@@ -151,11 +141,11 @@ describe("futures flags", () => {
 
   it("keeps its own server when another run starts beside it on the same label", async () => {
     const env = { FUTURES_DELAY_PORT: String(await freePort()) };
-    const first = runFlagsCli(["-s", "DELAY", "-d", newDest(), "BR", "CN"], root, env);
+    const first = runFlagsCli(["-s", "DELAY", "-d", newDest(), "BR", "CN"], fixture.root, env);
     await new Promise((resolve) => setTimeout(resolve, 300));
     const second = await runFlagsCli(
       ["-s", "DELAY", "-x", "sequential", "-a", "-l", "4", "-d", newDest()],
-      root,
+      fixture.root,
       env,
     );
     assert.equal((await first).code, 0, (await first).stderr);
@@ -164,10 +154,10 @@ describe("futures flags", () => {
   });
 
   it("downloads over https from any base URL", async () => {
-    const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
-    const cert = fixture("loopback-cert.pem");
+    const fixtureFile = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+    const cert = fixtureFile("loopback-cert.pem");
     const https = createHttpsServer(
-      { cert: await readFile(cert), key: await readFile(fixture("loopback-key.pem")) },
+      { cert: await readFile(cert), key: await readFile(fixtureFile("loopback-key.pem")) },
       (request, response) => {
         if (request.url !== "/some/flags/br/br.gif") response.writeHead(404).end();
         else void dataFlag("BR").then((flag) => response.end(flag));
@@ -178,7 +168,7 @@ describe("futures flags", () => {
       const { port } = https.address() as { port: number };
       const dest = newDest();
       const url = `https://127.0.0.1:${port}/some/flags`;
-      const run = await runFlagsCli(["-s", url, "-v", "BR", "XX", "-d", dest], root, {
+      const run = await runFlagsCli(["-s", url, "-v", "BR", "XX", "-d", dest], fixture.root, {
         NODE_EXTRA_CA_CERTS: cert,
       });
       assert.equal(run.code, 0, run.stderr);
@@ -194,7 +184,7 @@ describe("futures flags", () => {
 
   it("exits 1 with a hint when nothing answers at a URL", async () => {
     const url = `http://127.0.0.1:${await freePort()}/flags`;
-    const run = await runFlagsCli(["-s", url, "-v", "BR", "CN", "-d", newDest()], root, env);
+    const run = await runFlagsCli(["-s", url, "-v", "BR", "CN", "-d", newDest()], fixture.root, env);
     assert.equal(run.code, 1);
     assert.match(run.stdout, new RegExp(`^URL site: ${url}$`, "m"));
     assert.match(run.stdout, /^BR error: connection refused$/m);
@@ -203,9 +193,9 @@ describe("futures flags", () => {
   });
 
   it("exits 1 with one clear line when the destination cannot be written", async () => {
-    const file = join(root, "a-file");
+    const file = join(fixture.root, "a-file");
     await writeFile(file, "in the way");
-    const run = await runFlagsCli(["BR", "-d", join(file, "flags")], root, env);
+    const run = await runFlagsCli(["BR", "-d", join(file, "flags")], fixture.root, env);
     assert.equal(run.code, 1);
     assert.equal(run.stdout, "");
     assert.match(run.stderr, /^futures: cannot write flags to '.*a-file\/flags': .*\n$/);
@@ -225,7 +215,7 @@ describe("futures flags", () => {
     ];
     await Promise.all(
       cases.map(async (args) => {
-        const run = await runFlagsCli([...args, "-d", newDest()], root, env);
+        const run = await runFlagsCli([...args, "-d", newDest()], fixture.root, env);
         assert.equal(run.code, 2, `${args.join(" ")}: ${run.stderr}`);
         assert.equal(run.stdout, "", args.join(" "));
         assert.match(run.stderr, /^(futures flags: )?error: /, args.join(" "));
@@ -243,7 +233,7 @@ describe("futures flags", () => {
       const dest = newDest();
       const child = spawnFlags(
         ["-s", "DELAY", "-a", "-v", "-x", executor, "-m", maxReq, "-d", dest],
-        root,
+        fixture.root,
         env,
       );
       const run = finished(child);

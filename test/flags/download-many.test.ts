@@ -6,25 +6,15 @@ import { everyCode, readCountryCodes } from "../../src/flags/country-codes.ts";
 import { downloadMany, type DownloadManyOptions } from "../../src/flags/download-many.ts";
 import type { FlagResult } from "../../src/flags/flag-result.ts";
 import type { FlagServer } from "../../src/server/index.ts";
-import { dataFlag, freePort, listDir, makeTempDir, removeDir, startServer } from "./helpers.ts";
+import { dataFlag, freePort, listDir, startServer, useFlagServer } from "./helpers.ts";
 
 const FAST_BACKOFF = { baseDelay: 5, maxDelay: 20 };
 
-let root: string;
-let server: FlagServer;
+const fixture = useFlagServer({ only: ["LOCAL"] });
 let dirs = 0;
 
-before(async () => {
-  root = await makeTempDir();
-  server = await startServer({ only: ["LOCAL"] });
-});
-after(async () => {
-  await server.close();
-  await removeDir(root);
-});
-
 function newDest(): string {
-  return join(root, `dest-${++dirs}`);
+  return join(fixture.root, `dest-${++dirs}`);
 }
 
 function statusOf(results: FlagResult[], cc: string): FlagResult {
@@ -36,7 +26,7 @@ describe("downloadMany", () => {
     const dest = newDest();
     const seen: string[] = [];
     const summary = await downloadMany(everyCode(), {
-      baseUrl: server.urls.LOCAL!,
+      baseUrl: fixture.server.urls.LOCAL!,
       dest,
       concurrency: 20,
       onResult: (result) => seen.push(result.cc),
@@ -63,16 +53,20 @@ describe("downloadMany", () => {
 
   it("still downloads flags whose files are there, and keeps those files", async () => {
     const dest = newDest();
-    await downloadMany(["BR"], { baseUrl: server.urls.LOCAL!, dest });
+    await downloadMany(["BR"], { baseUrl: fixture.server.urls.LOCAL!, dest });
     await writeFile(join(dest, "cn.gif"), "mine");
-    const summary = await downloadMany(["BR", "CN", "US"], { baseUrl: server.urls.LOCAL!, dest });
+    const summary = await downloadMany(["BR", "CN", "US"], { baseUrl: fixture.server.urls.LOCAL!, dest });
     assert.deepEqual(summary.counts, { ok: 3, notFound: 0, error: 0, cancelled: 0 });
     assert.equal(statusOf(summary.results, "CN").existing, true);
     assert.equal(statusOf(summary.results, "CN").attempts, 1, "the flag was requested all the same");
     assert.equal(statusOf(summary.results, "CN").bytes, (await dataFlag("CN")).length);
     assert.equal(statusOf(summary.results, "US").existing, undefined);
     assert.equal(await readFile(join(dest, "cn.gif"), "utf8"), "mine");
-    const overwritten = await downloadMany(["CN"], { baseUrl: server.urls.LOCAL!, dest, overwrite: true });
+    const overwritten = await downloadMany(["CN"], {
+      baseUrl: fixture.server.urls.LOCAL!,
+      dest,
+      overwrite: true,
+    });
     assert.equal(overwritten.results[0]!.existing, undefined);
     assert.deepEqual(await readFile(join(dest, "cn.gif")), await dataFlag("CN"));
   });
@@ -81,7 +75,7 @@ describe("downloadMany", () => {
     const runs = await Promise.all(
       (["async", "sequential", "async"] as const).map((executor, i) =>
         downloadMany(readCountryCodes().slice(i * 20, i * 20 + 20 + i * 10), {
-          baseUrl: server.urls.LOCAL!,
+          baseUrl: fixture.server.urls.LOCAL!,
           dest: newDest(),
           executor,
         }),
@@ -107,7 +101,7 @@ describe("downloadMany", () => {
   it("cancels everything when the signal has already aborted", async () => {
     const dest = newDest();
     const summary = await downloadMany(["BR", "CN"], {
-      baseUrl: server.urls.LOCAL!,
+      baseUrl: fixture.server.urls.LOCAL!,
       dest,
       signal: AbortSignal.abort(),
     });

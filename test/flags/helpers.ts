@@ -6,6 +6,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { after, before } from "node:test";
 import { startFlagServer, type FlagServer, type FlagServerOptions } from "../../src/server/index.ts";
 
 export const DATA_DIR = fileURLToPath(new URL("../../data/", import.meta.url));
@@ -24,6 +25,27 @@ export async function removeDir(dir: string): Promise<void> {
 /** The flag server on ephemeral loopback ports. */
 export function startServer(options: FlagServerOptions = {}): Promise<FlagServer> {
   return startFlagServer({ ports: { LOCAL: 0, DELAY: 0, ERROR: 0 }, ...options });
+}
+
+/**
+ * For the tests of a file or suite: a temporary folder and a flag server on ephemeral ports,
+ * ready before the first test and gone after the last.
+ */
+export function useFlagServer(
+  options: FlagServerOptions,
+  onReady?: (server: FlagServer) => void,
+): { root: string; server: FlagServer } {
+  const fixture = {} as { root: string; server: FlagServer };
+  before(async () => {
+    fixture.root = await makeTempDir();
+    fixture.server = await startServer(options);
+    onReady?.(fixture.server);
+  });
+  after(async () => {
+    await fixture.server.close();
+    await removeDir(fixture.root);
+  });
+  return fixture;
 }
 
 /** The port of a flags base URL. */

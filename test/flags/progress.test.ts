@@ -1,11 +1,10 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { Writable } from "node:stream";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { promisify } from "node:util";
 import { createProgressView } from "../../src/flags/progress.ts";
-import type { FlagServer } from "../../src/server/index.ts";
-import { CLI, TSX, labelEnv, makeTempDir, removeDir, startServer } from "./helpers.ts";
+import { CLI, TSX, labelEnv, useFlagServer } from "./helpers.ts";
 
 /** A stream that says it is a terminal and keeps what is written to it. */
 function fakeTerminal(): Writable & { text: string } {
@@ -45,23 +44,14 @@ describe("progress view", () => {
 });
 
 describe("futures flags on a terminal", () => {
-  let root: string;
-  let server: FlagServer;
-  before(async () => {
-    root = await makeTempDir();
-    server = await startServer({ only: ["LOCAL"] });
-  });
-  after(async () => {
-    await server.close();
-    await removeDir(root);
-  });
+  const fixture = useFlagServer({ only: ["LOCAL"] });
 
   // script(1) runs the command on a pseudo-terminal, as a user's shell would.
   async function onTerminal(args: string): Promise<string> {
-    const command = `${process.execPath} --import ${TSX} ${CLI} flags ${args} -d ${root}/dl`;
+    const command = `${process.execPath} --import ${TSX} ${CLI} flags ${args} -d ${fixture.root}/dl`;
     const { stdout } = await promisify(execFile)("script", ["-qec", command, "/dev/null"], {
-      cwd: root,
-      env: { ...process.env, ...labelEnv(server) },
+      cwd: fixture.root,
+      env: { ...process.env, ...labelEnv(fixture.server) },
     });
     return stdout;
   }

@@ -47,16 +47,16 @@ async function threePorts(): Promise<[number, number, number]> {
   return [...ports] as [number, number, number];
 }
 
+/** The three port options of `futures serve`. */
+function portArgs(local: number, delay: number, error: number): string[] {
+  return ["--port", String(local), "--delay-port", String(delay), "--error-port", String(error)];
+}
+
 describe("futures serve", () => {
   it("starts the three listeners, prints them, serves, and exits 0 on SIGTERM", async () => {
     const [local, delay, error] = await threePorts();
     const run = serve([
-      "--port",
-      String(local),
-      "--delay-port",
-      String(delay),
-      "--error-port",
-      String(error),
+      ...portArgs(local, delay, error),
       "--delay",
       "0.1:0.2",
       "--error-status",
@@ -96,14 +96,7 @@ describe("futures serve", () => {
 
   it("exits 0 on SIGINT (Ctrl-C) too", async () => {
     const [local, delay, error] = await threePorts();
-    const run = serve([
-      "--port",
-      String(local),
-      "--delay-port",
-      String(delay),
-      "--error-port",
-      String(error),
-    ]);
+    const run = serve(portArgs(local, delay, error));
     try {
       await waitFor(run, "Ctrl-C stops.");
       run.child.kill("SIGINT");
@@ -119,14 +112,7 @@ describe("futures serve", () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(error, "127.0.0.1", resolve));
     try {
-      const run = serve([
-        "--port",
-        String(local),
-        "--delay-port",
-        String(delay),
-        "--error-port",
-        String(error),
-      ]);
+      const run = serve(portArgs(local, delay, error));
       assert.equal(await run.exit, 1);
       assert.equal(
         run.stderr(),
