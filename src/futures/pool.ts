@@ -367,7 +367,6 @@ export abstract class WorkerPool extends Executor {
       else this.#idle.push(worker);
     }
     this.#dispatch();
-    this.#notifyIdle();
   }
 
   #onExit(worker: Worker, reason: string, error: unknown): void {
