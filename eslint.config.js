@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "data/", "bench/out/", "scripts/make-flags/node_modules/"] },
+  { ignores: ["**/dist/", "**/node_modules/", "packages/futures-cli/data/", "bench/out/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

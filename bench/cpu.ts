@@ -8,12 +8,12 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { arcfour } from "../src/cpu/arcfour.ts";
-import { median } from "../src/cpu/bench-measure.ts";
-import { arcfourJobSizes } from "../src/cpu/arcfour-job.ts";
-import { submitArcfourJobs } from "../src/cpu/run-arcfour.ts";
-import { startPool } from "../src/cpu/startup-cost.ts";
-import { textTable } from "../src/text-table.ts";
+import { arcfour } from "../packages/futures-cli/src/cpu/arcfour.ts";
+import { median } from "../packages/futures-cli/src/cpu/bench-measure.ts";
+import { arcfourJobSizes } from "../packages/futures-cli/src/cpu/arcfour-job.ts";
+import { submitArcfourJobs } from "../packages/futures-cli/src/cpu/run-arcfour.ts";
+import { startPool } from "../packages/futures-cli/src/cpu/startup-cost.ts";
+import { textTable } from "../packages/futures-cli/src/cli/text-table.ts";
 
 const { values } = parseArgs({
   options: {
@@ -185,7 +185,7 @@ async function timePlainProcesses(workers: number): Promise<number> {
     shares[least]!.push(size);
     load[least]! += size;
   }
-  const jobModule = new URL("../src/cpu/arcfour-job.ts", import.meta.url).href;
+  const jobModule = new URL("../packages/futures-cli/src/cpu/arcfour-job.ts", import.meta.url).href;
   const script =
     `import { arcfourTest, ARCFOUR_KEY } from ${JSON.stringify(jobModule)};\n` +
     "const t0 = performance.now();\n" +

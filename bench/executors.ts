@@ -8,9 +8,9 @@ import PQueue from "p-queue";
 import { Piscina } from "piscina";
 import Tinypool from "tinypool";
 import workerpool from "workerpool";
-import { AsyncExecutor, ProcessPoolExecutor, ThreadPoolExecutor } from "../src/futures/index.ts";
-import { median } from "../src/cpu/bench-measure.ts";
-import { textTable } from "../src/text-table.ts";
+import { AsyncExecutor, ProcessPoolExecutor, ThreadPoolExecutor } from "concurrent-futures";
+import { median } from "../packages/futures-cli/src/cpu/bench-measure.ts";
+import { textTable } from "../packages/futures-cli/src/cli/text-table.ts";
 import { noop } from "./workers/tasks.ts";
 
 const TASKS = Number(process.argv[2] ?? 100_000);

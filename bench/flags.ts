@@ -7,18 +7,18 @@
 // Case 1: -e (AA..ZZ: 194 flags, 482 not found) against LOCAL, default concurrency.
 // Case 2: -e -m 1000 against DELAY with a fixed 0.5 s delay (the lower bound is 0.5 s).
 // The flag server runs in a child process of its own; every download goes to a fresh folder.
-// Set FUTURES_CLI to benchmark another build of the futures command instead of dist/cli.js.
+// Set FUTURES_CLI to benchmark another build of the futures command instead of packages/futures-cli/dist/cli/main.js.
 // Numbers, never pass/fail.
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { textTable } from "../src/text-table.ts";
+import { textTable } from "../packages/futures-cli/src/cli/text-table.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const CLI = process.env.FUTURES_CLI ?? join(ROOT, "dist", "cli.js");
-const DIST = dirname(CLI);
+const CLI = process.env.FUTURES_CLI ?? join(ROOT, "packages", "futures-cli", "dist", "cli", "main.js");
+const DIST = join(dirname(CLI), "..");
 const PYTHON = "/usr/bin/python3";
 const runsArg = process.argv.indexOf("--runs");
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
@@ -253,12 +253,12 @@ function printTable(title: string, rows: Row[], python: Sample | undefined, curl
 // ---- main -----------------------------------------------------------------------------
 
 if (!process.env.FUTURES_CLI) {
-  console.log("building dist/ (npx tsc -p tsconfig.build.json) ...");
-  execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "inherit" });
+  console.log("building the packages (npm run build) ...");
+  execFileSync("npm", ["run", "build", "--silent"], { cwd: ROOT, stdio: "inherit" });
 }
 const help = await timeCommand(process.execPath, [CLI, "flags", "--help"]);
 if (help.code !== 0) {
-  console.error(`${CLI} has no flags command (exit ${help.code}); is it wired into src/cli.ts?`);
+  console.error(`${CLI} has no flags command (exit ${help.code}); is it wired into src/cli/main.ts?`);
   process.exit(1);
 }
 

@@ -1,4 +1,4 @@
 // The no-op task for the futures pools.
-import { task } from "../../src/futures/index.ts";
+import { task } from "concurrent-futures";
 
 export const noop = task(import.meta.url, "noop", () => undefined);

@@ -1,5 +1,5 @@
 /* global console, URL */
-// Regenerates the flag data set in data/: country_codes.txt and, for each code,
+// Regenerates the flag data set in packages/futures-cli/data/: country_codes.txt and, for each code,
 // flags/{cc}/{cc}.gif plus flags/{cc}/metadata.json, in the layout of the book's flag server.
 // Run from this folder: `npm install && npm run make`. The output is committed, so nobody
 // else needs sharp or these packages.
@@ -10,7 +10,7 @@ import countries from "i18n-iso-countries";
 import sharp from "sharp";
 
 const require = createRequire(import.meta.url);
-const dataDir = fileURLToPath(new URL("../../data/", import.meta.url));
+const dataDir = fileURLToPath(new URL("../../packages/futures-cli/data/", import.meta.url));
 const svgDir = fileURLToPath(new URL("./node_modules/svg-country-flags/svg/", import.meta.url));
 countries.registerLocale(require("i18n-iso-countries/langs/en.json"));
 

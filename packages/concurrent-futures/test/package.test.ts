@@ -1,0 +1,136 @@
+// The built library, packed and installed by name into a fresh project, as a user gets it:
+// no runtime dependencies, no application code, the pinned list of root exports, compiled
+// tasks on every executor, and TypeScript tasks from source under tsx.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+
+const packageDir = fileURLToPath(new URL("..", import.meta.url));
+const repository = path.resolve(packageDir, "../..");
+const tsxLoader = path.join(repository, "node_modules", "tsx", "dist", "loader.mjs");
+
+/** Every name the package root exports; a change here is a change of the public surface. */
+const ROOT_EXPORTS = [
+  "ALL_COMPLETED",
+  "AsyncExecutor",
+  "BrokenExecutor",
+  "BrokenProcessPool",
+  "BrokenThreadPool",
+  "CancelledError",
+  "Executor",
+  "FIRST_COMPLETED",
+  "FIRST_EXCEPTION",
+  "Future",
+  "InvalidStateError",
+  "ProcessPoolExecutor",
+  "RemoteTraceback",
+  "ShutdownError",
+  "ThreadPoolExecutor",
+  "TimeoutError",
+  "abortable",
+  "asCompleted",
+  "isTask",
+  "setCallbackErrorReporter",
+  "task",
+  "wait",
+];
+
+let project: string;
+let tarball: string;
+
+function run(command: string, args: string[], cwd = project): string {
+  return execFileSync(command, args, {
+    cwd,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    timeout: 120_000,
+  });
+}
+
+const driver = (taskFile: string) => `
+import { ThreadPoolExecutor, ProcessPoolExecutor, AsyncExecutor } from "concurrent-futures";
+import { cube } from "./${taskFile}";
+const results = {};
+for (const Pool of [AsyncExecutor, ThreadPoolExecutor, ProcessPoolExecutor]) {
+  const pool = new Pool({ maxWorkers: 2 });
+  const values = [];
+  for await (const value of pool.map(cube, [1, 2, 3])) values.push(value);
+  await pool.shutdown();
+  results[Pool.name] = values;
+}
+console.log(JSON.stringify(results));
+`;
+
+const expected = {
+  AsyncExecutor: [1, 8, 27],
+  ThreadPoolExecutor: [1, 8, 27],
+  ProcessPoolExecutor: [1, 8, 27],
+};
+
+describe("the installed library", { timeout: 300_000 }, () => {
+  before(() => {
+    project = mkdtempSync(path.join(os.tmpdir(), "concurrent-futures-install-"));
+    tarball = path.join(
+      project,
+      run("npm", ["pack", "--silent", "--pack-destination", project], packageDir).trim().split("\n").at(-1)!,
+    );
+    writeFileSync(
+      path.join(project, "package.json"),
+      JSON.stringify({ name: "user-project", type: "module" }),
+    );
+    run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--silent", tarball]);
+  });
+
+  after(() => rmSync(project, { recursive: true, force: true }));
+
+  it("has no runtime dependencies and ships only the compiled library", () => {
+    const installed = path.join(project, "node_modules", "concurrent-futures");
+    const manifest = JSON.parse(readFileSync(path.join(installed, "package.json"), "utf8"));
+    assert.deepEqual(manifest.dependencies ?? {}, {});
+    const files = run("tar", ["-tzf", tarball]).trim().split("\n");
+    const outside = files.filter(
+      (file) => !/^package\/(dist\/.*\.(js|d\.ts)|package\.json|README\.md|LICENSE)$/.test(file),
+    );
+    assert.deepEqual(outside, []);
+    assert.ok(statSync(tarball).size < 100_000, `tarball is ${statSync(tarball).size} bytes`);
+  });
+
+  it("exports exactly the pinned names from its root", () => {
+    const names = run(process.execPath, [
+      "--input-type=module",
+      "-e",
+      'console.log(JSON.stringify(Object.keys(await import("concurrent-futures")).sort()))',
+    ]);
+    assert.deepEqual(JSON.parse(names), [...ROOT_EXPORTS].sort());
+  });
+
+  it("imports by name and runs a compiled task on every executor", () => {
+    writeFileSync(
+      path.join(project, "tasks.js"),
+      'import { task } from "concurrent-futures";\nexport const cube = task(import.meta.url, "cube", (n) => n ** 3);\n',
+    );
+    writeFileSync(path.join(project, "main.mjs"), driver("tasks.js"));
+    assert.deepEqual(JSON.parse(run(process.execPath, ["main.mjs"])), expected);
+  });
+
+  it("runs a TypeScript task from source under tsx", () => {
+    writeFileSync(
+      path.join(project, "tasks-ts.ts"),
+      'import { task } from "concurrent-futures";\nexport const cube = task(import.meta.url, "cube", (n: number): number => n ** 3);\n',
+    );
+    writeFileSync(path.join(project, "main-ts.mts"), driver("tasks-ts.ts"));
+    // tsx comes from this repository: the user project only needs it to be resolvable.
+    for (const dependency of ["tsx", "esbuild", "get-tsconfig", "resolve-pkg-maps", "@esbuild"]) {
+      run("ln", [
+        "-sf",
+        path.join(repository, "node_modules", dependency),
+        path.join(project, "node_modules", dependency),
+      ]);
+    }
+    assert.deepEqual(JSON.parse(run(process.execPath, ["--import", tsxLoader, "main-ts.mts"])), expected);
+  });
+});

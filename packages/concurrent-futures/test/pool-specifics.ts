@@ -1,0 +1,161 @@
+// Behaviour shared by the thread and process pools beyond the common executor suite.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { describe, it } from "node:test";
+import { CancelledError, wait, type BrokenExecutor, type Executor } from "../src/index.ts";
+import {
+  failCustom,
+  fail,
+  hang,
+  identity,
+  missingExport,
+  notATask,
+  returnFunction,
+  sleep,
+  whereAmI,
+} from "./fixtures/tasks.ts";
+
+type MakePool = (options: { maxWorkers: number }) => Executor & { workerCount: number };
+
+const exitScript = fileURLToPath(new URL("./fixtures/exit-after-shutdown.ts", import.meta.url));
+
+export function poolSpecifics(
+  name: string,
+  make: MakePool,
+  Broken: new (...args: any[]) => BrokenExecutor,
+): void {
+  describe(`${name}: tasks by reference`, () => {
+    it("refuses a plain function with a TypeError that says how to make a task", async () => {
+      await using pool = make({ maxWorkers: 1 });
+      assert.throws(() => pool.submit(notATask, 1), /task\(import\.meta\.url, "notATask", fn\)/);
+    });
+
+    it("keeps a custom error name and the remote stack as the cause", async () => {
+      await using pool = make({ maxWorkers: 1 });
+      const error = (await pool.submit(failCustom).exception()) as Error;
+      assert.equal(error.name, "ValidationError");
+      assert.equal(error.message, "custom failure");
+      const remote = error.cause as Error;
+      assert.equal(remote.name, "RemoteTraceback");
+      assert.match(remote.message, /custom failure/);
+      assert.match(remote.message, /tasks\.ts/);
+      const withCause = (await pool.submit(fail, "outer").exception()) as Error;
+      assert.equal(((withCause.cause as Error).cause as Error).message, "inner cause");
+    });
+
+    it("fails only the future whose value cannot be cloned", async () => {
+      await using pool = make({ maxWorkers: 1 });
+      const bad = pool.submit(identity, () => 1);
+      const badResult = pool.submit(returnFunction);
+      const good = pool.submit(identity, 5);
+      assert.match(String(await bad.exception()), /cannot be sent to a worker/);
+      assert.match(String(await badResult.exception()), /cannot be sent back/);
+      assert.equal(await good, 5);
+    });
+  });
+
+  describe(`${name}: dispatch`, () => {
+    it("fails only the future whose task cannot be imported, even while the worker is busy", async () => {
+      await using pool = make({ maxWorkers: 1 });
+      const busy = pool.submit(sleep, 200);
+      const missing = pool.submit(missingExport);
+      assert.match(String(await missing.exception()), /no exported function named doesNotExist/);
+      assert.equal(await busy, 200);
+      assert.equal(await pool.submit(identity, 7), 7);
+    });
+
+    it("keeps slow work cancellable after many fast tasks taught it to batch", async () => {
+      await using pool = make({ maxWorkers: 2 });
+      await wait(Array.from({ length: 3000 }, () => pool.submit(identity, 0)));
+      const futures = Array.from({ length: 40 }, () => pool.submit(sleep, 50));
+      const running = futures.filter((f) => f.running()).length;
+      assert.ok(running <= 4, `${running} of 40 slow tasks were already marked running`);
+      assert.ok(futures.filter((f) => f.cancel()).length >= 36);
+    });
+
+    it("shutdown returns when the last queued items were cancelled while a worker was replaced", async () => {
+      const pool = make({ maxWorkers: 1 });
+      const controller = new AbortController();
+      pool.submitWith({ signal: controller.signal }, sleep, 5000);
+      pool.submit(sleep, 10).cancel();
+      setTimeout(() => controller.abort(), 100);
+      const shutdown = pool.shutdown();
+      const outcome = await Promise.race([shutdown.then(() => "returned"), sleep(10_000, "hung")]);
+      assert.equal(outcome, "returned");
+    });
+  });
+
+  describe(`${name}: workers`, () => {
+    it("starts workers on demand and reuses idle ones", async () => {
+      await using pool = make({ maxWorkers: 4 });
+      assert.equal(pool.workerCount, 0);
+      const first = await pool.submit(whereAmI);
+      const second = await pool.submit(whereAmI);
+      assert.deepEqual(first, second, "an idle worker is reused");
+      assert.equal(pool.workerCount, 1);
+      await wait(Array.from({ length: 4 }, () => pool.submit(sleep, 50)));
+      assert.ok(pool.workerCount <= 4);
+    });
+
+    it(
+      "stops a running task through its AbortSignal and replaces the worker",
+      { timeout: 30_000 },
+      async () => {
+        await using pool = make({ maxWorkers: 1 });
+        const controller = new AbortController();
+        const before = await pool.submit(whereAmI);
+        const stuck = pool.submitWith({ signal: controller.signal }, hang);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        assert.equal(stuck.running(), true);
+        assert.equal(stuck.cancel(), false, "a running task cannot be cancelled");
+        controller.abort(new Error("give up"));
+        assert.equal(((await stuck.exception()) as Error).message, "give up");
+        const after = await pool.submit(whereAmI);
+        assert.notDeepEqual(after, before, "a new worker took over");
+      },
+    );
+
+    it("cancels a queued task whose signal aborts", async () => {
+      await using pool = make({ maxWorkers: 1 });
+      const controller = new AbortController();
+      const busy = pool.submit(sleep, 100);
+      const queued = pool.submitWith({ signal: controller.signal }, whereAmI);
+      controller.abort();
+      await assert.rejects(queued.result(), CancelledError);
+      await busy;
+    });
+
+    it(
+      "returns at once from shutdown({ wait: false, cancelFutures: true }) and the program exits with no workers left",
+      {
+        timeout: 60_000,
+      },
+      () => {
+        const run = spawnSync(process.execPath, [...process.execArgv, exitScript, name], {
+          encoding: "utf8",
+          timeout: 30_000,
+        });
+        assert.equal(run.status, 0, run.stderr);
+        const report = JSON.parse(run.stdout.trim().split("\n").at(-1)!) as {
+          returnedMs: number;
+          pids: number[];
+        };
+        assert.ok(report.returnedMs < 1000, `shutdown took ${report.returnedMs} ms`);
+        for (const pid of report.pids) {
+          assert.throws(
+            () => process.kill(pid, 0),
+            { code: "ESRCH" },
+            `worker process ${pid} is still alive`,
+          );
+        }
+      },
+    );
+  });
+
+  describe(`${name}: broken`, () => {
+    it("is exported as a BrokenExecutor subclass", () => {
+      assert.equal(typeof Broken, "function");
+    });
+  });
+}

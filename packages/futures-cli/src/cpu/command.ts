@@ -1,0 +1,136 @@
+// The CPU-bound commands: arcfour, sha, primes, the Executor.map demos and bench.
+// Only commander and tiny modules load here; each action imports its own code, so that the
+// other subcommands of `futures` start fast.
+import os from "node:os";
+import { Option, type Command } from "commander";
+import { parseInteger, UsageError } from "../cli/usage.ts";
+import { EXECUTOR_KINDS, type ExecutorKind } from "./executor-kinds.ts";
+
+interface SuiteFlags {
+  executor: ExecutorKind;
+  size: string;
+  jobs: string;
+}
+
+/** Jobs are buffers in memory (RC4's largest is 1.5 times --size): keep each well below the limits. */
+const MAX_JOB_BYTES = 2 ** 29;
+
+export function registerCpuCommands(program: Command): void {
+  program
+    .command("arcfour")
+    .description("encrypt and decrypt random data with RC4 in a pool (the book's arcfour_futures.py)")
+    .argument("[WORKERS]", "number of workers (default: the executor's default)")
+    .addOption(executorOption())
+    .option(
+      "--size <bytes>",
+      "bytes of the middle job; the sizes spread from 1.5x down to about 0.5x",
+      String(2 ** 18),
+    )
+    .option("--jobs <n>", "number of jobs", "12")
+    .action(async (workers: string | undefined, flags: SuiteFlags) => {
+      const options = suiteOptions(workers, flags);
+      const { runArcfour } = await import("./run-arcfour.ts");
+      await runArcfour(options);
+    });
+
+  program
+    .command("sha")
+    .description("SHA-256 of random data in a pool (the book's sha_futures.py)")
+    .argument("[WORKERS]", "number of workers (default: the executor's default)")
+    .addOption(executorOption())
+    .option("--size <bytes>", "bytes hashed by each job", String(2 ** 20))
+    .option("--jobs <n>", "number of jobs", "12")
+    .action(async (workers: string | undefined, flags: SuiteFlags) => {
+      const options = suiteOptions(workers, flags);
+      const { runSha } = await import("./run-sha.ts");
+      await runSha(options);
+    });
+
+  program
+    .command("primes")
+    .description("check 20 large numbers for primality in a pool (the 2nd edition's proc_pool.py)")
+    .argument("[WORKERS]", "number of workers (default: the executor's default)")
+    .addOption(executorOption())
+    .action(async (workers: string | undefined, flags: { executor: ExecutorKind }) => {
+      const options = { executor: flags.executor, workers: parseWorkers(workers) };
+      const { runPrimes } = await import("./run-primes.ts");
+      await runPrimes(options);
+    });
+
+  const demo = demoCommand(program);
+  demo
+    .command("map")
+    .description("Executor.map with 3 threads over loiter(0..4): parallel work, results in order")
+    .action(async () => (await import("./demo-map.ts")).runMapDemo());
+  demo
+    .command("primes")
+    .description("Executor.map with 3 threads over prime checks of very different lengths")
+    .action(async () => (await import("./demo-primes.ts")).runPrimesDemo());
+  // `demo as-completed` (runAsCompletedDemo, from src/flags) is added to this same group by
+  // the flags part through demoCommand(program).
+
+  program
+    .command("bench")
+    .description("the book's table 17-1 for this machine: RC4 and SHA on 1..N workers, with an HTML report")
+    .option("--workers <n>", "largest number of workers", String(os.availableParallelism()))
+    .option("--runs <n>", "runs per case; the median is reported", "3")
+    .option("--html <file>", "where to write the HTML report", "bench-report.html")
+    .option("--no-downloads", "skip the download comparison (futures flags -e on every executor)")
+    .option("--size <bytes>", "bytes of the middle RC4 job", String(2 ** 23))
+    .option("--sha-size <bytes>", "bytes hashed by each SHA job", String(2 ** 25))
+    .option("--jobs <n>", "jobs per suite", "12")
+    .option(
+      "-x, --executors <list>",
+      `comma-separated, from ${EXECUTOR_KINDS.join(",")}`,
+      EXECUTOR_KINDS.join(","),
+    )
+    .action(async (flags: Record<string, string> & { downloads: boolean }) => {
+      const options = {
+        downloads: flags.downloads,
+        maxWorkers: parseInteger(flags.workers!, "--workers"),
+        runs: parseInteger(flags.runs!, "--runs"),
+        html: flags.html!,
+        arcfourSize: parseInteger(flags.size!, "--size", 1, MAX_JOB_BYTES),
+        shaSize: parseInteger(flags.shaSize!, "--sha-size", 1, MAX_JOB_BYTES),
+        jobs: parseInteger(flags.jobs!, "--jobs"),
+        executors: parseExecutorList(flags.executors!),
+      };
+      const { runBench } = await import("./run-bench.ts");
+      await runBench(options);
+    });
+}
+
+/** The `demo` group, created on first use, so that any part can add its demo to it. */
+export function demoCommand(program: Command): Command {
+  const existing = program.commands.find((command) => command.name() === "demo");
+  return existing ?? program.command("demo").description("watch futures being scheduled and finishing");
+}
+
+function executorOption(): Option {
+  return new Option("-x, --executor <kind>", "where the jobs run")
+    .choices(EXECUTOR_KINDS)
+    .default("processes");
+}
+
+function parseWorkers(text: string | undefined): number | undefined {
+  return text === undefined ? undefined : parseInteger(text, "WORKERS");
+}
+
+function suiteOptions(workers: string | undefined, flags: SuiteFlags) {
+  return {
+    executor: flags.executor,
+    workers: parseWorkers(workers),
+    size: parseInteger(flags.size, "--size", 1, MAX_JOB_BYTES),
+    jobs: parseInteger(flags.jobs, "--jobs"),
+  };
+}
+
+function parseExecutorList(text: string): ExecutorKind[] {
+  const kinds = text.split(",").map((name) => name.trim());
+  for (const kind of kinds) {
+    if (!(EXECUTOR_KINDS as readonly string[]).includes(kind)) {
+      throw new UsageError(`--executors: '${kind}' is not one of ${EXECUTOR_KINDS.join(", ")}`);
+    }
+  }
+  return [...new Set(kinds)] as ExecutorKind[];
+}

@@ -1,0 +1,27 @@
+// `futures arcfour`: the book's arcfour_futures.py.
+import type { Future } from "concurrent-futures";
+import { ARCFOUR_JOBS, ARCFOUR_KEY, ARCFOUR_SIZE, arcfourJobSizes, arcfourTest } from "./arcfour-job.ts";
+import type { SizedExecutor } from "./executors.ts";
+import { runSuite, type SuiteOptions, type SuiteResult } from "./suite.ts";
+
+export interface ArcfourOptions extends SuiteOptions {
+  jobs?: number | undefined;
+  /** Bytes of the middle job; sizes go from 1.5 times this down. */
+  size?: number | undefined;
+}
+
+export function submitArcfourJobs(executor: SizedExecutor, jobs: number, size: number): Future<number>[] {
+  return arcfourJobSizes(jobs, size).map((bytes) => executor.submit(arcfourTest, bytes, ARCFOUR_KEY));
+}
+
+export function runArcfour({
+  jobs = ARCFOUR_JOBS,
+  size = ARCFOUR_SIZE,
+  ...options
+}: ArcfourOptions = {}): Promise<SuiteResult> {
+  return runSuite(
+    options,
+    (executor) => submitArcfourJobs(executor, jobs, size),
+    (bytes) => `${(bytes / 2 ** 10).toFixed(1)} KB`,
+  );
+}

@@ -1,0 +1,44 @@
+// `futures primes`: the 2nd edition's prime checks on a pool, each printed as it finishes.
+import { asCompleted } from "concurrent-futures";
+import { workerNoun, type ExecutorKind } from "./executor-kinds.ts";
+import { closeExecutor, createExecutor } from "./executors.ts";
+import { checkPrime, type PrimeResult } from "./prime-job.ts";
+import { PRIME_NUMBERS } from "./primes.ts";
+import type { Print } from "./suite.ts";
+
+export interface PrimesOptions {
+  executor?: ExecutorKind | undefined;
+  workers?: number | undefined;
+  numbers?: readonly bigint[] | undefined;
+  print?: Print | undefined;
+}
+
+export function formatPrimeResult({ n, prime, elapsed }: PrimeResult): string {
+  return `${String(n).padStart(16)}  ${prime ? "P" : " "} ${elapsed.toFixed(6).padStart(9)}s`;
+}
+
+export async function runPrimes({
+  executor: kind = "processes",
+  workers,
+  numbers = PRIME_NUMBERS,
+  print = console.log,
+}: PrimesOptions = {}): Promise<PrimeResult[]> {
+  const executor = createExecutor(kind, workers);
+  print(`Checking ${numbers.length} numbers with ${executor.maxWorkers} ${workerNoun(kind)}:`);
+  const t0 = performance.now();
+  const results: PrimeResult[] = [];
+  let finished = false;
+  try {
+    const futures = numbers.map((n) => executor.submit(checkPrime, n));
+    for await (const future of asCompleted(futures)) {
+      const result = await future.result();
+      results.push(result);
+      print(formatPrimeResult(result));
+    }
+    finished = true;
+  } finally {
+    await closeExecutor(executor, finished);
+  }
+  print(`${results.length} checks in ${((performance.now() - t0) / 1000).toFixed(2)}s`);
+  return results;
+}

@@ -1,0 +1,15 @@
+// The book's sha_futures.py job: SHA-256 of random bytes.
+import { createHash, randomFillSync } from "node:crypto";
+import { task } from "concurrent-futures";
+
+export const SHA_JOBS = 12;
+export const SHA_SIZE = 2 ** 20;
+
+export function sha256Hex(data: Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+/** Hash `size` random bytes and return the hex digest. */
+export const sha256Job = task(import.meta.url, "sha256Job", (size: number): string =>
+  sha256Hex(randomFillSync(new Uint8Array(size))),
+);

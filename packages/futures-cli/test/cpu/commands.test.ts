@@ -1,0 +1,195 @@
+import assert from "node:assert/strict";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { Command, CommanderError } from "commander";
+import { arcfourJobSizes } from "../../src/cpu/arcfour-job.ts";
+import { demoCommand, registerCpuCommands } from "../../src/cpu/command.ts";
+import { PRIME_FIXTURE } from "../../src/cpu/primes.ts";
+import { runArcfour } from "../../src/cpu/run-arcfour.ts";
+import { runPrimes } from "../../src/cpu/run-primes.ts";
+import { runSha } from "../../src/cpu/run-sha.ts";
+import { UsageError } from "../../src/cli/usage.ts";
+import { runCli } from "../helpers/cli.ts";
+
+const STATUS = /^(\d+) workers, elapsed time: \d+\.\d\ds$/;
+const PRIME_ROW = /^ {0,15}(\d{1,16}) {2}([P ]) +\d+\.\d{6}s$/;
+
+function program(): Command {
+  const root = new Command("futures")
+    .exitOverride()
+    .configureOutput({ writeOut: () => {}, writeErr: () => {} });
+  registerCpuCommands(root);
+  return root;
+}
+
+const parse = (...args: string[]) => program().parseAsync(["node", "futures", ...args]);
+
+describe("CPU suites in this process", () => {
+  it("runArcfour prints each job as it completes, then the status line", async () => {
+    const lines: string[] = [];
+    const result = await runArcfour({
+      executor: "threads",
+      workers: 2,
+      jobs: 5,
+      size: 3000,
+      print: (l) => lines.push(l),
+    });
+    assert.equal(result.workers, 2);
+    assert.equal(lines.length, 6);
+    const expected = arcfourJobSizes(5, 3000).map((size) => `${(size / 1024).toFixed(1)} KB`);
+    assert.deepEqual(lines.slice(0, 5).sort(), expected.sort());
+    assert.match(lines[5]!, STATUS);
+  });
+
+  it("runSha prints one digest per job on the async executor", async () => {
+    const lines: string[] = [];
+    await runSha({ executor: "async", workers: 3, jobs: 4, size: 100, print: (l) => lines.push(l) });
+    assert.equal(lines.length, 5);
+    for (const line of lines.slice(0, 4)) assert.match(line, /^[0-9a-f]{64}$/);
+    assert.match(lines[4]!, /^3 workers, elapsed time/);
+  });
+
+  it("runPrimes reports every number with the right answer", async () => {
+    const lines: string[] = [];
+    const numbers = [2n, 97n, 100n, 4503670360107857n, 142702110479723n];
+    const results = await runPrimes({
+      executor: "threads",
+      workers: 2,
+      numbers,
+      print: (l) => lines.push(l),
+    });
+    assert.equal(lines[0], "Checking 5 numbers with 2 threads:");
+    assert.deepEqual(
+      results.map((r) => [r.n, r.prime]).sort((a, b) => Number(a[0]) - Number(b[0])),
+      [
+        [2n, true],
+        [97n, true],
+        [100n, false],
+        [142702110479723n, true],
+        [4503670360107857n, false],
+      ],
+    );
+    assert.match(lines.at(-1)!, /^5 checks in \d+\.\d\ds$/);
+  });
+});
+
+describe("command-line usage errors", () => {
+  for (const command of ["arcfour", "sha", "primes"]) {
+    for (const bad of ["0", "-1", "abc", "1.5"]) {
+      it(`${command} ${bad} is a usage error`, async () => {
+        await assert.rejects(parse(command, bad), (error: Error) => {
+          assert.ok(error instanceof UsageError, String(error));
+          assert.match(error.message, /WORKERS/);
+          return true;
+        });
+      });
+    }
+  }
+
+  it("rejects a bad --size, --jobs or executor", async () => {
+    await assert.rejects(parse("arcfour", "--size", "0"), UsageError);
+    await assert.rejects(parse("sha", "--jobs", "x"), UsageError);
+    await assert.rejects(parse("primes", "-x", "fibers"), CommanderError);
+    await assert.rejects(parse("bench", "--workers", "0"), UsageError);
+    await assert.rejects(parse("bench", "-x", "processes,fibers"), UsageError);
+  });
+
+  it("registers the demo group once, open to other demos", () => {
+    const root = program();
+    const demo = demoCommand(root);
+    assert.equal(root.commands.filter((c) => c.name() === "demo").length, 1);
+    assert.deepEqual(
+      demo.commands.map((c) => c.name()),
+      ["map", "primes"],
+    );
+  });
+});
+
+describe("the commands as a user runs them", () => {
+  let tmp: string;
+  before(async () => {
+    tmp = await mkdtemp(path.join(os.tmpdir(), "futures-cpu-"));
+  });
+  after(async () => {
+    await rm(tmp, { recursive: true, force: true });
+  });
+
+  it("futures arcfour 2 --size 8192 --jobs 4", async () => {
+    const run = await runCli(["arcfour", "2", "--size", "8192", "--jobs", "4"]);
+    assert.equal(run.code, 0, run.stderr);
+    const expected = arcfourJobSizes(4, 8192).map((size) => `${(size / 1024).toFixed(1)} KB`);
+    assert.deepEqual(run.lines.slice(0, 4).sort(), expected.sort());
+    assert.match(run.lines[4]!, STATUS);
+    assert.equal(run.lines[4]!.match(STATUS)![1], "2");
+    assert.equal(run.lines.length, 5);
+  });
+
+  it("futures sha --jobs 3 --size 1000 -x threads 1", async () => {
+    const run = await runCli(["sha", "--jobs", "3", "--size", "1000", "-x", "threads", "1"]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.lines.length, 4);
+    for (const line of run.lines.slice(0, 3)) assert.match(line, /^[0-9a-f]{64}$/);
+    assert.match(run.lines[3]!, /^1 workers, elapsed time/);
+  });
+
+  it("futures primes 2 prints the 20 numbers as they finish, then the total", async () => {
+    const run = await runCli(["primes", "2"]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.lines[0], "Checking 20 numbers with 2 processes:");
+    const rows = run.lines.slice(1, 21).map((line) => {
+      const match = PRIME_ROW.exec(line);
+      assert.ok(match, `row format: '${line}'`);
+      assert.equal(line.indexOf(match[1]!) + match[1]!.length, 16, "numbers are right-aligned in 16 columns");
+      return [BigInt(match[1]!), match[2] === "P"] as const;
+    });
+    assert.deepEqual(
+      rows.sort((a, b) => (a[0] < b[0] ? -1 : 1)),
+      PRIME_FIXTURE.map(([n, p]) => [n, p]),
+    );
+    assert.match(run.lines[21]!, /^20 checks in \d+\.\d\ds$/);
+  });
+
+  it("a bad worker count exits 2 with one line and no stack trace", async () => {
+    const run = await runCli(["arcfour", "1.5"]);
+    assert.equal(run.code, 2);
+    assert.equal(run.stdout, "");
+    assert.match(run.stderr, /WORKERS must be a whole number/);
+    assert.doesNotMatch(run.stderr, /\n\s+at /);
+  });
+
+  it("futures bench writes the tables, the download comparison and an HTML report with charts", async () => {
+    const html = path.join(tmp, "report.html");
+    const args = ["bench", "--workers", "2", "--runs", "1", "--jobs", "2", "--size", "20000"];
+    const run = await runCli(
+      [...args, "--sha-size", "20000", "-x", "processes,async", "--html", html],
+      undefined,
+      120_000,
+    );
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok(run.lines.some((line) => /^executor\s+workers\s+RC4 time\s+RC4 speedup/.test(line)));
+    assert.ok(run.lines.some((line) => /^processes\s+2\s+\d+\.\d\ds\s+\d+\.\d\dx/.test(line)));
+    assert.ok(run.lines.some((line) => /^async\s+1\s+/.test(line)));
+    assert.ok(
+      run.lines.some((line) => /^processes\s+1\s+\d+ ms$/.test(line)),
+      "start-up table",
+    );
+    assert.ok(run.lines.includes(`Report written to ${html}`));
+    for (const executor of ["sequential", "threads", "processes", "async"]) {
+      const row = new RegExp(
+        `^${executor}\\s+\\d+\\s+\\d+\\.\\d\\ds\\s+\\d+\\.\\d\\dx\\s+194 ok, 482 not found, 0 errors$`,
+      );
+      assert.ok(
+        run.lines.some((line) => row.test(line)),
+        `download row for ${executor}`,
+      );
+    }
+    const page = await readFile(html, "utf8");
+    assert.match(page, /^<!doctype html>/);
+    assert.equal(page.match(/<svg /g)?.length, 5);
+    assert.match(page, /<h2>Downloads<\/h2>/);
+    assert.match(page, /Speedup against one worker/);
+    assert.doesNotMatch(page, /<script|NaN|undefined/);
+  });
+});

@@ -1,0 +1,22 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { BrokenProcessPool, BrokenThreadPool } from "concurrent-futures";
+import { closeExecutor, createExecutor } from "../../src/cpu/executors.ts";
+import { hang, whereAmI } from "../fixtures/tasks.ts";
+
+describe("closeExecutor after a failed job", () => {
+  for (const [kind, Broken] of [
+    ["processes", BrokenProcessPool],
+    ["threads", BrokenThreadPool],
+  ] as const) {
+    it(`ends the ${kind} at once, even with a job still running`, { timeout: 30_000 }, async () => {
+      const executor = createExecutor(kind, 1);
+      await executor.submit(whereAmI);
+      const stuck = executor.submit(hang);
+      const queued = executor.submit(whereAmI);
+      await closeExecutor(executor, false);
+      assert.ok((await stuck.exception()) instanceof Broken);
+      assert.equal(queued.cancelled(), true);
+    });
+  }
+});

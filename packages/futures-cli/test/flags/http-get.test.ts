@@ -1,0 +1,297 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import { createServer, type Server, type Socket } from "node:net";
+import { afterEach, beforeEach, describe, it } from "node:test";
+import { FetchError, HttpClient } from "../../src/flags/http-get.ts";
+import { freePort } from "./helpers.ts";
+
+const options = { timeout: 2000, connections: 1 };
+const servers: (Server | HttpServer)[] = [];
+
+let client: HttpClient;
+beforeEach(() => (client = new HttpClient()));
+afterEach(async () => {
+  client.close();
+  await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
+});
+
+/** A raw TCP server: `reply` gets each request's head and answers with raw bytes. */
+async function rawServer(
+  reply: (socket: Socket, head: string) => void,
+): Promise<{ url: string; connections: () => number; sockets: Set<Socket> }> {
+  let connections = 0;
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    connections++;
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    let pending = "";
+    socket.on("data", (chunk) => {
+      pending += chunk.toString("latin1");
+      for (let end = pending.indexOf("\r\n\r\n"); end >= 0; end = pending.indexOf("\r\n\r\n")) {
+        const head = pending.slice(0, end);
+        pending = pending.slice(end + 4);
+        reply(socket, head);
+      }
+    });
+    socket.on("error", () => {});
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}`, connections: () => connections, sockets };
+}
+
+/** Write `text` one byte at a time, each in its own packet. */
+async function dribble(socket: Socket, text: string): Promise<void> {
+  for (const byte of Buffer.from(text, "latin1")) {
+    socket.write(Buffer.of(byte));
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
+
+/** Wait until `condition` holds, for at most two seconds. */
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+describe("HttpClient", () => {
+  it("reuses one keep-alive connection and sends a proper request", async () => {
+    const heads: string[] = [];
+    const server = createHttpServer((request, response) => {
+      heads.push(`${request.method} ${request.url} ${request.headers.host}`);
+      response.end(`flag ${request.url}`);
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as { port: number };
+    let connections = 0;
+    server.on("connection", () => connections++);
+    for (const cc of ["br", "cn", "us"]) {
+      const response = await client.get(
+        new URL(`http://127.0.0.1:${port}/flags/${cc}/${cc}.gif?x=1`),
+        options,
+      );
+      assert.equal(response.status, 200);
+      assert.equal(response.body.toString(), `flag /flags/${cc}/${cc}.gif?x=1`);
+    }
+    assert.equal(connections, 1);
+    assert.deepEqual(heads, [
+      `GET /flags/br/br.gif?x=1 127.0.0.1:${port}`,
+      `GET /flags/cn/cn.gif?x=1 127.0.0.1:${port}`,
+      `GET /flags/us/us.gif?x=1 127.0.0.1:${port}`,
+    ]);
+  });
+
+  it("reads chunked bodies, with extensions and trailers, and keeps the connection", async () => {
+    const server = await rawServer((socket) =>
+      socket.write(
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" +
+          "5\r\nhello\r\n6;name=value\r\n world\r\n0\r\nX-Trailer: yes\r\n\r\n",
+      ),
+    );
+    for (let i = 0; i < 2; i++) {
+      const response = await client.get(new URL(`${server.url}/a.gif`), options);
+      assert.equal(response.body.toString(), "hello world");
+    }
+    assert.equal(server.connections(), 1);
+  });
+
+  it("parses a response that arrives one byte at a time", async () => {
+    const server = await rawServer((socket) => {
+      void dribble(socket, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-Other:  spaced  \r\n\r\nabcde");
+    });
+    const response = await client.get(new URL(`${server.url}/a.gif`), options);
+    assert.equal(response.body.toString(), "abcde");
+  });
+
+  it("reads a body that ends with the connection, and skips interim responses", async () => {
+    const server = await rawServer((socket) => {
+      socket.write(
+        "HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n" +
+          "HTTP/1.0 200 OK\r\nContent-Type: image/gif\r\n\r\nuntil the end",
+      );
+      socket.end();
+    });
+    const response = await client.get(new URL(`${server.url}/a.gif`), options);
+    assert.equal(response.body.toString(), "until the end");
+    await client.get(new URL(`${server.url}/b.gif`), options);
+    assert.equal(server.connections(), 2);
+  });
+
+  it("follows redirects, and gives no body for other statuses", async () => {
+    const server = await rawServer((socket, head) => {
+      if (head.startsWith("GET /old "))
+        socket.write("HTTP/1.1 301 Moved Permanently\r\nLocation: /new\r\nContent-Length: 0\r\n\r\n");
+      else if (head.startsWith("GET /new ")) socket.write("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nnew");
+      else socket.write("HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\n\r\nnot found");
+    });
+    assert.equal((await client.get(new URL(`${server.url}/old`), options)).body.toString(), "new");
+    const missing = await client.get(new URL(`${server.url}/missing`), options);
+    assert.equal(missing.status, 404);
+    assert.equal(missing.body.length, 0);
+    assert.equal(server.connections(), 1);
+  });
+
+  it("reports truncated bodies, malformed responses and early closes as errors", async () => {
+    const cases: [string, RegExp][] = [
+      ["HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", /^truncated body: got 3 of 10 bytes$/],
+      [
+        "HTTP/1.1 200 OK\r\nContent-Length: 10\r\nConnection: close\r\n\r\nabc",
+        /^truncated body: got 3 of 10 bytes$/,
+      ],
+      ["HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab", /^truncated body: got 2 bytes$/],
+      [
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        /^malformed response \(Invalid character in chunk size\)$/,
+      ],
+      ["SMTP ready\r\n\r\n", /^malformed response \(Expected HTTP\//],
+      ["HTTP/1.1 200 OK\r\nno colon here\r\n\r\n", /^malformed response \(Invalid header token\)$/],
+      [
+        "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
+        /^malformed response \(Invalid character in Content-Length\)$/,
+      ],
+      // A 100 Continue answers a request that did not ask for one.
+      ["HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", /^bad response$/],
+      ["", /^connection closed before the response$/],
+    ];
+    for (const [reply, message] of cases) {
+      const server = await rawServer((socket) => socket.end(reply));
+      await assert.rejects(client.get(new URL(`${server.url}/a.gif`), options), (error: unknown) => {
+        assert.ok(error instanceof FetchError, String(error));
+        assert.match(error.message, message);
+        return true;
+      });
+    }
+  });
+
+  it("names a reset connection, a refused one and a timeout", async () => {
+    const reset = await rawServer((socket) => socket.resetAndDestroy());
+    await assert.rejects(
+      client.get(new URL(`${reset.url}/a.gif`), options),
+      /^FetchError: connection reset$/,
+    );
+    const url = new URL(`http://127.0.0.1:${await freePort()}/a.gif`);
+    await assert.rejects(client.get(url, options), (error: unknown) => {
+      assert.ok(error instanceof FetchError);
+      assert.equal(error.message, "connection refused");
+      assert.equal(error.unreachable, true);
+      return true;
+    });
+    const silent = await rawServer(() => {});
+    await assert.rejects(
+      client.get(new URL(`${silent.url}/a.gif`), { ...options, timeout: 100 }),
+      /^FetchError: timed out after 0.1s$/,
+    );
+  });
+
+  it("times out a hung body, and a request still waiting for a connection", async () => {
+    const hung = await rawServer((socket) =>
+      socket.write("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"),
+    );
+    const started = performance.now();
+    const [first, queued] = await Promise.allSettled([
+      client.get(new URL(`${hung.url}/a.gif`), { ...options, timeout: 150 }),
+      client.get(new URL(`${hung.url}/b.gif`), { ...options, timeout: 150 }),
+    ]);
+    assert.ok(performance.now() - started >= 140);
+    for (const outcome of [first, queued]) {
+      assert.equal(outcome.status, "rejected");
+      assert.match(String(outcome.reason), /^FetchError: timed out after 0.15s$/);
+    }
+    // The hung exchange's connection is closed, not kept for the next request.
+    await until(() => hung.sockets.size === 0);
+    assert.equal(hung.sockets.size, 0);
+  });
+
+  it("stops at once when its signal aborts", async () => {
+    const silent = await rawServer(() => {});
+    const controller = new AbortController();
+    const pending = client.get(new URL(`${silent.url}/a.gif`), { ...options, signal: controller.signal });
+    setTimeout(() => controller.abort(new Error("stop now")), 20);
+    await assert.rejects(pending, /stop now/);
+    await assert.rejects(
+      client.get(new URL(`${silent.url}/a.gif`), { ...options, signal: controller.signal }),
+      /stop now/,
+    );
+  });
+
+  it("opens a new connection when the server closed the idle one", async () => {
+    const server = await rawServer((socket) =>
+      socket.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"),
+    );
+    await client.get(new URL(`${server.url}/a.gif`), options);
+    for (const socket of server.sockets) socket.end();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal((await client.get(new URL(`${server.url}/b.gif`), options)).body.toString(), "ok");
+    assert.equal(server.connections(), 2);
+  });
+
+  it("shares at most `connections` connections between concurrent requests", async () => {
+    const server = await rawServer((socket) => {
+      setTimeout(() => socket.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"), 10);
+    });
+    const bodies = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        client.get(new URL(`${server.url}/${i}.gif`), { ...options, connections: 3 }),
+      ),
+    );
+    assert.ok(bodies.every((response) => response.body.toString() === "ok"));
+    assert.equal(server.connections(), 3);
+  });
+
+  it("speaks https, trusting the certificate authority it is given, and only that", async () => {
+    const fixture = (name: string) => readFile(new URL(`./fixtures/${name}`, import.meta.url));
+    const cert = await fixture("loopback-cert.pem");
+    const server = createHttpsServer({ cert, key: await fixture("loopback-key.pem") }, (request, response) =>
+      response.end(`secure ${request.url}`),
+    );
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as { port: number };
+    const url = new URL(`https://127.0.0.1:${port}/br.gif`);
+    const trusting = new HttpClient({ connect: { ca: cert } });
+    try {
+      const response = await trusting.get(url, options);
+      assert.equal(response.body.toString(), "secure /br.gif");
+    } finally {
+      trusting.close();
+    }
+    // Verification stays on: a client without that authority refuses the certificate.
+    await assert.rejects(client.get(url, options), (error: unknown) => {
+      assert.ok(error instanceof FetchError);
+      assert.match(error.message, /self-signed certificate/);
+      assert.equal(error.unreachable, false);
+      return true;
+    });
+    server.closeAllConnections();
+  });
+
+  it("lets a process exit with idle keep-alive connections open", async () => {
+    const server = await rawServer((socket) =>
+      socket.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"),
+    );
+    const module = new URL("../../src/flags/http-get.ts", import.meta.url).href;
+    const script = [
+      `const { sharedClient } = await import(${JSON.stringify(module)});`,
+      `const response = await sharedClient.get(new URL("${server.url}/a.gif"), { timeout: 5000, connections: 2 });`,
+      "console.log(response.body.toString());",
+    ].join("\n");
+    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let stdout = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) =>
+      child.on("close", (exitCode, exitSignal) => resolve([exitCode, exitSignal])),
+    );
+    clearTimeout(timer);
+    assert.deepEqual([code, signal, stdout], [0, null, "ok\n"]);
+    await until(() => server.sockets.size === 0);
+    assert.equal(server.sockets.size, 0, "the connection ended with the process");
+  });
+});

@@ -1,0 +1,61 @@
+// The `futures` command run from source in a child process, as a user runs it: the one way
+// every test starts the command. The library resolves to its sources too ("source" condition).
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+/** The real `futures` entry, run from source. */
+export const CLI = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
+export const PACKAGE_DIR = fileURLToPath(new URL("../../", import.meta.url));
+const TSX = import.meta.resolve("tsx");
+
+/** Node's arguments that run `futures ARGS` from source. */
+export function cliArgs(args: string[]): string[] {
+  return ["--conditions=source", "--import", TSX, CLI, ...args];
+}
+
+export interface CliRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** stdout's non-empty lines. */
+  lines: string[];
+}
+
+/** Start `futures ARGS` in `cwd`; the test owns the child until it exits. */
+export function spawnCli(args: string[], cwd = PACKAGE_DIR, env: NodeJS.ProcessEnv = {}): ChildProcess {
+  return spawn(process.execPath, cliArgs(args), {
+    cwd,
+    env: { ...process.env, FORCE_COLOR: "0", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+/** Wait for a child started by spawnCli; kill it (by its pid) if it outlives `timeoutMs`. */
+export function finished(child: ChildProcess, timeoutMs = 60_000): Promise<CliRun> {
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`futures did not finish in ${timeoutMs} ms\n${stdout}\n${stderr}`));
+    }, timeoutMs);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      const lines = stdout.split("\n").filter((line) => line !== "");
+      resolve({ code, signal, stdout, stderr, lines });
+    });
+  });
+}
+
+/** Run `futures ARGS` to the end. */
+export function runCli(
+  args: string[],
+  cwd = PACKAGE_DIR,
+  timeoutMs = 60_000,
+  env: NodeJS.ProcessEnv = {},
+): Promise<CliRun> {
+  return finished(spawnCli(args, cwd, env), timeoutMs);
+}

@@ -1,0 +1,78 @@
+// Both packed tarballs installed into a fresh project, as a user gets the command: the
+// `futures` bin on the project's path, its version, and the main job against the flag server
+// it starts in-process.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+
+const packageDir = fileURLToPath(new URL("..", import.meta.url));
+const libraryDir = path.resolve(packageDir, "../concurrent-futures");
+let project: string;
+
+function run(command: string, args: string[], cwd = project, env = process.env): string {
+  return execFileSync(command, args, {
+    cwd,
+    env,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    timeout: 120_000,
+  });
+}
+
+describe("the installed command", { timeout: 300_000 }, () => {
+  before(() => {
+    project = mkdtempSync(path.join(os.tmpdir(), "futures-cli-install-"));
+    const tarballs = [libraryDir, packageDir].map((dir) =>
+      path.join(
+        project,
+        run("npm", ["pack", "--silent", "--pack-destination", project], dir).trim().split("\n").at(-1)!,
+      ),
+    );
+    writeFileSync(
+      path.join(project, "package.json"),
+      JSON.stringify({ name: "user-project", type: "module" }),
+    );
+    run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--silent", ...tarballs]);
+  });
+
+  after(() => rmSync(project, { recursive: true, force: true }));
+
+  it("puts futures on the project's path, with its version", () => {
+    const bin = path.join(project, "node_modules", ".bin", "futures");
+    assert.match(run(bin, ["--help"]), /Usage: futures/);
+    const manifest = JSON.parse(readFileSync(path.join(packageDir, "package.json"), "utf8"));
+    assert.equal(run(bin, ["--version"]).trim(), manifest.version);
+  });
+
+  it("downloads the 20 flags from the server it starts itself", () => {
+    // A port nobody listens on, so the command always starts its own LOCAL server.
+    const env = { ...process.env, FUTURES_LOCAL_PORT: "1" };
+    const output = run(
+      path.join(project, "node_modules", ".bin", "futures"),
+      ["flags", "--no-progress"],
+      project,
+      env,
+    );
+    assert.match(output, /20 flags downloaded\./);
+    const saved = readdirSync(path.join(project, "downloads"));
+    assert.equal(saved.length, 20);
+    for (const name of saved) assert.ok(statSync(path.join(project, "downloads", name)).size > 0);
+  });
+
+  it("gives programs the flags, server and cpu parts by subpath", () => {
+    const script = [
+      'const flags = await import("futures-cli/flags");',
+      'const server = await import("futures-cli/server");',
+      'const cpu = await import("futures-cli/cpu");',
+      "console.log([typeof flags.downloadMany, typeof server.startFlagServer, typeof cpu.arcfour].join())",
+    ].join("\n");
+    assert.equal(
+      run(process.execPath, ["--input-type=module", "-e", script]).trim(),
+      "function,function,function",
+    );
+  });
+});
