@@ -5,6 +5,7 @@ import { Command, CommanderError } from "commander";
 import { demoCommand, registerCpuCommands } from "../cpu/command.ts";
 import { registerFlagsCommands } from "../flags/command.ts";
 import { registerServerCommands } from "../server/command.ts";
+import { registerWorkerCommand } from "../worker/command.ts";
 import { UsageError } from "./usage.ts";
 
 // `futures ... | head` closes the pipe early: that is the reader's choice, not an error. A
@@ -30,6 +31,7 @@ const program = new Command("futures")
 registerFlagsCommands(program);
 registerServerCommands(program);
 registerCpuCommands(program);
+registerWorkerCommand(program);
 demoCommand(program)
   .command("as-completed")
   .description("the book's flags_threadpool_ac.py: five downloads on 3 threads, printed as they finish")
