@@ -1,7 +1,7 @@
 // QueueExecutor on a real redis-server with two real worker processes: the behaviour suite
 // of the local executors, then what only a queue has (portable task names, windows).
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -14,42 +14,12 @@ import { QueueExecutor, type QueueExecutorOptions } from "../src/queue-executor/
 import { executorSuite } from "./executor-suite.ts";
 import { add, identity, notATask, sleep, square, traceRun } from "./fixtures/tasks.ts";
 import { unknownToWorkers } from "./fixtures/other-tasks.ts";
+import { startWorker } from "./helpers/queue-worker.ts";
 import { startRedis, type RedisServer } from "./helpers/redis-server.ts";
 
 const QUEUE = "suite";
 let redis: RedisServer;
 const workers: ChildProcess[] = [];
-
-/** Start a worker process for `queue`; resolves once it takes jobs. */
-export function startWorker(
-  url: string,
-  queue: string,
-  executor = "processes",
-  concurrency = 2,
-): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    [
-      ...process.execArgv,
-      new URL("./fixtures/queue-worker.ts", import.meta.url).pathname,
-      url,
-      queue,
-      executor,
-      String(concurrency),
-    ],
-    { stdio: ["ignore", "pipe", "inherit"] },
-  );
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("worker did not start in 20 s")), 20_000);
-    child.on("exit", (code) => reject(new Error(`worker exited with ${code}`)));
-    child.stdout!.setEncoding("utf8").on("data", (text: string) => {
-      if (text.includes("ready")) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-  });
-}
 
 function executor(options: Partial<QueueExecutorOptions> = {}): QueueExecutor {
   return new QueueExecutor({ queue: QUEUE, connection: redis.url, reconcileInterval: 300, ...options });
@@ -79,7 +49,14 @@ async function collect<T>(iterator: AsyncIterable<T>): Promise<T[]> {
 async function jobCounts(): Promise<{ unfinished: number; all: number }> {
   const queue = new Queue(QUEUE, { connection: { host: "127.0.0.1", port: redis.port } });
   try {
-    const counts = await queue.getJobCounts("wait", "active", "prioritized", "delayed", "completed", "failed");
+    const counts = await queue.getJobCounts(
+      "wait",
+      "active",
+      "prioritized",
+      "delayed",
+      "completed",
+      "failed",
+    );
     const unfinished = counts.wait! + counts.active! + counts.prioritized! + counts.delayed!;
     return { unfinished, all: unfinished + counts.completed! + counts.failed! };
   } finally {
@@ -98,7 +75,11 @@ describe("QueueExecutor specifics", () => {
     await using queue = executor();
     await using local = new AsyncExecutor({ maxWorkers: 2 });
     await using threads = new ThreadPoolExecutor({ maxWorkers: 1 });
-    const futures = [queue.submit(sleep, 150, "queue"), local.submit(sleep, 5, "async"), threads.submit(sleep, 60, "thread")];
+    const futures = [
+      queue.submit(sleep, 150, "queue"),
+      local.submit(sleep, 5, "async"),
+      threads.submit(sleep, 60, "thread"),
+    ];
     const order: unknown[] = [];
     for await (const future of asCompleted<unknown>(futures)) order.push(await future.result());
     assert.deepEqual(order, ["async", "thread", "queue"]);
@@ -111,9 +92,14 @@ describe("QueueExecutor specifics", () => {
     const folder = mkdtempSync(path.join(os.tmpdir(), "futures-queue-"));
     const pids = await collect(queue.map((i: number) => traceRun(folder, `t${i}`), []));
     assert.deepEqual(pids, []);
-    const ran = await Promise.all(Array.from({ length: 8 }, (_, i) => queue.submit(traceRun, folder, `t${i}`, 30)));
+    const ran = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => queue.submit(traceRun, folder, `t${i}`, 30)),
+    );
     const workerPids = new Set(workers.map((w) => w.pid));
-    assert.ok(ran.every((pid) => workerPids.has(pid)), `ran in ${ran}`);
+    assert.ok(
+      ran.every((pid) => workerPids.has(pid)),
+      `ran in ${ran}`,
+    );
     rmSync(folder, { recursive: true });
   });
 
@@ -148,17 +134,26 @@ describe("QueueExecutor specifics", () => {
     assert.throws(() => queue.submit(notATask, 1), /runs functions by reference/);
     const error = await queue.submit(unknownToWorkers).exception();
     assert.ok(error instanceof TypeError, String(error));
-    assert.match((error as Error).message, /does not know the task concurrent-futures@0\.1\.0 test\/fixtures\/other-tasks#unknownToWorkers/);
+    assert.match(
+      (error as Error).message,
+      /does not know the task concurrent-futures@0\.1\.0 test\/fixtures\/other-tasks#unknownToWorkers/,
+    );
   });
 
   it("fails with a TypeError a task of another version of its package, without retry", async () => {
     const folder = mkdtempSync(path.join(os.tmpdir(), "futures-other-version-"));
-    writeFileSync(path.join(folder, "package.json"), JSON.stringify({ name: "concurrent-futures", version: "9.9.9" }));
+    writeFileSync(
+      path.join(folder, "package.json"),
+      JSON.stringify({ name: "concurrent-futures", version: "9.9.9" }),
+    );
     const newer = task(pathToFileURL(path.join(folder, "test", "fixtures", "tasks.ts")).href, "add", add);
     await using queue = executor();
     const error = await queue.submit(newer, 1, 2).exception();
     assert.ok(error instanceof TypeError, String(error));
-    assert.match((error as Error).message, /sent by concurrent-futures@9\.9\.9, but this worker has concurrent-futures@0\.1\.0/);
+    assert.match(
+      (error as Error).message,
+      /sent by concurrent-futures@9\.9\.9, but this worker has concurrent-futures@0\.1\.0/,
+    );
     rmSync(folder, { recursive: true });
   });
 
@@ -167,7 +162,10 @@ describe("QueueExecutor specifics", () => {
     const [seconds] = await client.time();
     await using queue = executor({ window: 2 });
     const items = Array.from({ length: 1000 }, (_, i) => i);
-    assert.deepEqual(await collect(queue.map(square, items, { chunksize: 250 })), items.map((i) => i * i));
+    assert.deepEqual(
+      await collect(queue.map(square, items, { chunksize: 250 })),
+      items.map((i) => i * i),
+    );
     // The queue's event stream has one "added" event per job.
     const events = await client.xrange(`bull:${QUEUE}:events`, `${Number(seconds) * 1000}-0`, "+");
     const added = events.filter(([, fields]) => fields[1] === "added");
@@ -199,7 +197,10 @@ describe("QueueExecutor specifics", () => {
     const sampler = (async () => {
       while (sampling) {
         const counts = await jobCounts();
-        most = { unfinished: Math.max(most.unfinished, counts.unfinished), all: Math.max(most.all, counts.all) };
+        most = {
+          unfinished: Math.max(most.unfinished, counts.unfinished),
+          all: Math.max(most.all, counts.all),
+        };
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
     })();

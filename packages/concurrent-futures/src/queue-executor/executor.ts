@@ -424,12 +424,14 @@ export class QueueExecutor extends Executor {
     return settled;
   }
 
+  /** Whether Redis trimmed entries of the event stream that came after the last one we read. */
   async #streamTrimmedPastUs(): Promise<boolean> {
     const info = (await this.#redis.call("XINFO", "STREAM", this.#eventsKey).catch(() => null)) as
       unknown[] | null;
     if (!info) return false;
-    const at = info.indexOf("max-deleted-entry-id");
-    return at >= 0 && compareIds(String(info[at + 1]), this.#lastEventId) > 0;
+    const field = (name: string): string => String(info[info.indexOf(name) + 1]);
+    const trimmed = Number(field("entries-added")) > Number(field("length"));
+    return trimmed && compareIds(field("recorded-first-entry-id"), this.#lastEventId) > 0;
   }
 
   #jobVanished(call: Call): void {
@@ -580,14 +582,34 @@ export class QueueExecutor extends Executor {
   async #close(): Promise<void> {
     clearTimeout(this.#tick);
     clearTimeout(this.#downTimer);
-    await this.#ready.catch(() => {});
+    // Every step is bounded: with Redis gone, BullMQ's calls can wait for a reconnection.
+    await settledWithin(this.#ready, 1000);
     // Let the last removals go out before the connection closes.
     await new Promise((resolve) => setImmediate(resolve));
-    const pending = this.#removals.splice(0).map((id) => this.#queue.remove(id).catch(() => {}));
-    await Promise.all(pending);
-    await Promise.allSettled([this.#events?.close(), this.#queue.close()]);
+    const removals = this.#removals.splice(0);
+    if (!this.#down && !this.#broken) {
+      await settledWithin(Promise.all(removals.map((id) => this.#queue.remove(id).catch(() => {}))), 2000);
+    }
+    if (this.#events) {
+      // Drop the connection first: it interrupts a blocking read, even one stuck reconnecting.
+      await settledWithin(this.#events.disconnect(), 1000);
+      await settledWithin(this.#events.close(), 1000);
+    }
+    await settledWithin(this.#queue.close(), 1000);
     this.#redis.disconnect();
   }
+}
+
+/** Wait for `promise` to settle, at most `ms`. */
+function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref();
+    promise.then(
+      () => (clearTimeout(timer), resolve()),
+      () => (clearTimeout(timer), resolve()),
+    );
+  });
 }
 
 /** Compare two stream ids "ms-seq". */
