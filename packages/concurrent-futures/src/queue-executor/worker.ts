@@ -4,6 +4,7 @@
 // process, and an abort can end the child. Stalled jobs are never run again here
 // (maxStalledCount 0): at-least-once is the producer's choice, and it sends the job again.
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
@@ -75,6 +76,7 @@ export class QueueWorker {
   #heartbeat: NodeJS.Timeout | undefined;
   #handingBack = false;
   #connected = true;
+  #active = 0;
 
   constructor(options: QueueWorkerOptions) {
     const kind = options.executor ?? "processes";
@@ -155,7 +157,7 @@ export class QueueWorker {
 
   /** Jobs this worker holds now. */
   get activeJobs(): number {
-    return (this.#worker as unknown as { jobsInProgress?: Set<unknown> })?.jobsInProgress?.size ?? 0;
+    return this.#active;
   }
 
   /**
@@ -186,6 +188,15 @@ export class QueueWorker {
     token: string | undefined,
     signal: AbortSignal | undefined,
   ): Promise<string> {
+    this.#active++;
+    try {
+      return await this.#run(job, token, signal);
+    } finally {
+      this.#active--;
+    }
+  }
+
+  async #run(job: Job<JobData>, token: string | undefined, signal: AbortSignal | undefined): Promise<string> {
     const limit = this.#options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
     const executor = this.#executor!;
     let fn;
@@ -245,7 +256,7 @@ function defaultParallelism(): number {
 /** A path becomes a file URL; a package specifier is resolved from the current folder, as a user means it. */
 function toImportable(specifier: string): string {
   if (/^[a-z][a-z0-9+.-]*:/i.test(specifier)) return specifier;
-  if (specifier.startsWith(".") || path.isAbsolute(specifier)) {
+  if (specifier.startsWith(".") || path.isAbsolute(specifier) || existsSync(specifier)) {
     return pathToFileURL(path.resolve(specifier)).href;
   }
   try {

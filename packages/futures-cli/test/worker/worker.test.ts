@@ -85,8 +85,8 @@ describe("futures worker", { timeout: 90_000 }, () => {
     const where = await pool.submit(whereAmI);
     assert.notEqual(where.pid, process.pid);
     assert.notEqual(where.pid, worker.pid, "in a child process of the worker");
-    const running = pool.submit(whereAmI, 1500);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    const running = pool.submit(whereAmI, 3000);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     const stopping = stderrUntil(worker, /stopped after/);
     worker.kill("SIGINT");
     const said = await stopping;
