@@ -2,9 +2,6 @@
 // The `futures` command: one entry, one subcommand per part of the product.
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
-import { demoCommand, registerCpuCommands } from "../cpu/command.ts";
-import { registerFlagsCommands } from "../flags/command.ts";
-import { registerServerCommands } from "../server/command.ts";
 import { UsageError } from "./usage.ts";
 
 // `futures ... | head` closes the pipe early: that is the reader's choice, not an error. A
@@ -28,13 +25,7 @@ const program = new Command("futures")
   // Commander's own parse errors are printed below, in the same format as ours.
   .configureOutput({ outputError: () => {} });
 
-registerFlagsCommands(program);
-registerServerCommands(program);
-registerCpuCommands(program);
-demoCommand(program)
-  .command("as-completed")
-  .description("the book's flags_threadpool_ac.py: five downloads on 3 threads, printed as they finish")
-  .action(async () => (await import("../flags/as-completed-demo.ts")).runAsCompletedDemo());
+await registerCommands(program, process.argv[2]);
 
 // Remember which subcommand runs, so that a usage error can show that command's usage.
 let active: Command = program;
@@ -50,6 +41,22 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   process.exitCode = exitCodeFor(error);
+}
+
+/**
+ * Register the subcommands. A run of `flags` or `serve` registers only that one: parsing it
+ * needs no other, and loading the others' modules would delay the command's start.
+ */
+async function registerCommands(program: Command, name: string | undefined): Promise<void> {
+  if (name !== "serve") (await import("../flags/command.ts")).registerFlagsCommands(program);
+  if (name !== "flags") (await import("../server/command.ts")).registerServerCommands(program);
+  if (name === "flags" || name === "serve") return;
+  const { demoCommand, registerCpuCommands } = await import("../cpu/command.ts");
+  registerCpuCommands(program);
+  demoCommand(program)
+    .command("as-completed")
+    .description("the book's flags_threadpool_ac.py: five downloads on 3 threads, printed as they finish")
+    .action(async () => (await import("../flags/as-completed-demo.ts")).runAsCompletedDemo());
 }
 
 function exitCodeFor(error: unknown): number {

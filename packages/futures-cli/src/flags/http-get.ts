@@ -4,6 +4,7 @@
 // Connections are pooled per origin and sized to the caller's concurrency; idle connections
 // never keep the process alive (undici unrefs an idle socket).
 import type { IncomingHttpHeaders } from "node:http";
+import { setFlagsFromString } from "node:v8";
 import type { Agent, Dispatcher, buildConnector } from "undici";
 
 export interface HttpClientOptions {
@@ -115,10 +116,24 @@ const AGENT_MODULE = "undici/lib/dispatcher/agent.js";
 let agentClass: Promise<typeof Agent> | undefined;
 
 function loadAgent(): Promise<typeof Agent> {
+  keepWasmOnLiftoff();
   return (agentClass ??= (import(AGENT_MODULE) as Promise<{ default: typeof Agent }>).then(
     (module) => module.default,
     async () => (await import("undici")).Agent,
   ));
+}
+
+/**
+ * undici parses responses with llhttp compiled to WebAssembly. V8 first compiles it with its
+ * baseline compiler (Liftoff), then re-optimizes hot functions with TurboFan on a background
+ * thread, and a process cannot exit before that job ends: 150 ms after the last download,
+ * for a parser that a run of a few hundred responses never needs faster. The flag must be set
+ * before the parser is compiled (at the first connection); V8 flags are per process, so it
+ * also covers pool threads, and each pool process sets it as it loads undici.
+ */
+function keepWasmOnLiftoff(): void {
+  if (agentClass) return;
+  setFlagsFromString("--liftoff-only");
 }
 
 function exchange(agent: Agent, url: URL, { timeout, signal }: GetOptions): Promise<RawResponse> {
