@@ -37,7 +37,7 @@ export async function runFlags(
     const site: SiteInfo = { server, startedHere: local?.startedHere ?? false };
     if (!json) stdout.write(`${initialReport(site, codes, settings.concurrency)}\n`);
     const mode: ProgressMode = verbose ? "verbose" : settings.progress && stderr.isTTY ? "bar" : "none";
-    const view = await createProgressView(mode, codes.length, verbose && !json ? stdout : stderr);
+    const view = createProgressView(mode, codes.length, verbose && !json ? stdout : stderr);
     const summary = await withInterrupt((signal) =>
       downloadMany(codes, {
         baseUrl: server.url,
