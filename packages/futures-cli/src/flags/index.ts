@@ -1,6 +1,7 @@
 // The flag downloader as a library: the pieces `futures flags` is made of.
 export { downloadMany, type DownloadManyOptions, type DownloadSummary } from "./download-many.ts";
-export { downloadFlag, downloadOne, flagUrl, type DownloadRequest } from "./download-one.ts";
+export { downloadFlag, flagUrl, type DownloadRequest } from "./download-one.ts";
+export { downloadOne } from "./download-task.ts";
 export { countResults, type FlagCounts, type FlagResult, type FlagStatus } from "./flag-result.ts";
 export {
   POP20_CC,
