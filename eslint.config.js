@@ -28,7 +28,11 @@ export default tseslint.config(
         {
           // node:test runs what describe() and it() return; nobody awaits them.
           allowForKnownSafeCalls: [
-            { from: "package", package: "node:test", name: ["describe", "it", "test", "suite", "before", "after"] },
+            {
+              from: "package",
+              package: "node:test",
+              name: ["describe", "it", "test", "suite", "before", "after"],
+            },
           ],
         },
       ],
