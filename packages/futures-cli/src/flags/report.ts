@@ -89,6 +89,7 @@ export function jsonReport(site: SiteInfo, summary: DownloadSummary): string {
     codes: summary.results.length,
     counts: summary.counts,
     interrupted: summary.interrupted,
+    ...(summary.stopped !== undefined && { stopped: summary.stopped }),
     elapsedMs: round(summary.elapsedMs),
     results: summary.results.map((result) => ({ ...result, elapsedMs: round(result.elapsedMs) })),
   };
