@@ -83,8 +83,10 @@ describe("signals", () => {
         child.kill("SIGINT");
         await new Promise((resolve) => setTimeout(resolve, 50));
         if (child.exitCode === null) child.kill("SIGINT");
-        const { code, stdout } = await run;
-        assert.equal(code, 130, stdout);
+        const { code, signal, stdout } = await run;
+        // 130 either way: the command's own exit, or Node's default for a SIGINT that came
+        // after the command had finished and let go of its handlers.
+        assert.ok(code === 130 || (code === null && signal === "SIGINT"), `${code} ${signal}\n${stdout}`);
         const files = await onlyCompleteFlags(dest);
         // Every flag reported ok is in the folder.
         for (const [, cc] of stdout.matchAll(/^([A-Z]{2}) ok$/gm))
