@@ -78,9 +78,10 @@ export async function downloadFlag(
       failure = { reason: error.message, transient: error.transient };
     }
     if (!failure.transient || attempts > request.retries) return result("error", { error: failure.reason });
-    const waitMs = retryDelay(attempts - 1, parseRetryAfter(failure.retryAfter), backoff);
+    const retryAfterMs = parseRetryAfter(failure.retryAfter);
+    const waitMs = retryDelay(attempts - 1, retryAfterMs, backoff);
     if (waitMs === undefined) {
-      const asked = `the server asked to retry after ${failure.retryAfter}s, longer than we wait`;
+      const asked = `the server asked to retry after ${Math.round(retryAfterMs! / 1000)}s, longer than we wait`;
       return result("error", { error: `${failure.reason} (${asked})` });
     }
     const note: RetryNote = { cc, attempt: attempts, of: request.retries, reason: failure.reason, waitMs };

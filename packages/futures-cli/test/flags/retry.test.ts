@@ -135,8 +135,8 @@ describe("which failures are retried", () => {
     assert.equal(served.get("cn"), 1);
   });
 
-  it("retries reset connections and truncated bodies", async () => {
-    for (const fault of ["resetRate", "truncateRate"]) {
+  it("retries reset connections, truncated bodies and timeouts", async () => {
+    for (const fault of ["resetRate", "truncateRate", "hangRate"]) {
       const flags = await startServer({
         only: ["ERROR"],
         faults: { statusRate: 0, delayRate: 0, [fault]: 1 },
@@ -147,6 +147,7 @@ describe("which failures are retried", () => {
           dest: newDest(),
           retries: 2,
           backoff: FAST_BACKOFF,
+          timeout: 300,
         });
         assert.deepEqual(
           summary.results.map((r) => [r.status, r.attempts]),
