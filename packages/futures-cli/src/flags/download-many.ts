@@ -144,8 +144,9 @@ export async function downloadMany(
 }
 
 /**
- * A pool worker ended by an abort or a broken pool may have saved its flag just before: the file is there
- * and complete (saves are atomic) although its result never came back. Count it as ok.
+ * A pool worker ended by an abort or a broken pool may have saved its flag just before: the
+ * file is there and complete (saves are atomic) although its result never came back. Count
+ * it as ok.
  */
 async function creditSavedFlags(results: FlagResult[], dest: string, before: Set<string>): Promise<void> {
   const now = await existingFlags(dest);
