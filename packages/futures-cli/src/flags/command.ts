@@ -41,7 +41,10 @@ export function registerFlagsCommands(program: Command): void {
       "time allowed for each request (more than 0, at most 2147483)",
       String(DEFAULT_TIMEOUT_MS / 1000),
     )
-    .option("--overwrite", "replace flags already in the folder (by default they are kept)")
+    .option(
+      "--overwrite",
+      "write every flag, even over an identical file (by default an identical file is kept, anything else replaced)",
+    )
     .option("--json", "print the whole result as JSON on stdout instead of the reports")
     .option("--no-progress", "no progress bar, even on a terminal")
     .addHelpText(

@@ -6,7 +6,8 @@ import { DEFAULT_BACKOFF, backoffDelay, parseRetryAfter, retryDelay } from "../.
 import { downloadMany } from "../../src/flags/download-many.ts";
 import type { FlagResult, RetryNote } from "../../src/flags/flag-result.ts";
 import { startFlagServer } from "../../src/server/index.ts";
-import { dataFlag, freePort, listDir, makeTempDir, removeDir, runFlagsCli, startServer } from "./helpers.ts";
+import type { ChildProcess } from "node:child_process";
+import { dataFlag, finished, listDir, makeTempDir, removeDir, spawnFlags, startServer } from "./helpers.ts";
 import { readFile } from "node:fs/promises";
 
 const FAST_BACKOFF = { baseDelay: 5, maxDelay: 20 };
@@ -166,16 +167,29 @@ describe("which failures are retried", () => {
 });
 
 describe("an outage of the server", () => {
+  /** Resolve once stdout of `child` matches `pattern`. */
+  function whenPrinted(child: ChildProcess, pattern: RegExp): Promise<void> {
+    let seen = "";
+    return new Promise((resolve, reject) => {
+      child.stdout!.on("data", (chunk: Buffer) => {
+        seen += chunk.toString();
+        if (pattern.test(seen)) resolve();
+      });
+      child.on("close", () => reject(new Error(`ended before ${pattern}:\n${seen}`)));
+    });
+  }
+
   it("loses nothing with --retries 3 when the server is down for 1.5 s (the command's own schedule)", async () => {
-    const port = await freePort();
+    // A server that stops before the command starts and is back 1.5 s after its first refusal.
+    const first = await startFlagServer({ only: ["LOCAL"], ports: { LOCAL: 0 } });
+    const url = first.urls.LOCAL!;
+    await first.close();
     const dest = newDest();
-    // Nothing listens when the command starts; the server comes back 1.5 s later on the same port.
-    const run = runFlagsCli(
-      ["-s", `http://127.0.0.1:${port}/flags`, "--retries", "3", "-v", "-d", dest],
-      root,
-    );
+    const child = spawnFlags(["-s", url, "--retries", "3", "-v", "-d", dest], root);
+    const run = finished(child);
+    await whenPrinted(child, /attempt 1 failed \(connection refused\)/);
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    const server = await startFlagServer({ only: ["LOCAL"], ports: { LOCAL: port } });
+    const again = await startFlagServer({ only: ["LOCAL"], ports: { LOCAL: Number(new URL(url).port) } });
     try {
       const { code, stdout, stderr } = await run;
       assert.equal(code, 0, stdout + stderr);
@@ -184,24 +198,29 @@ describe("an outage of the server", () => {
       assert.equal((await listDir(dest)).length, 20);
       assert.deepEqual(await readFile(join(dest, "br.gif")), await dataFlag("BR"));
     } finally {
-      await server.close();
+      await again.close();
     }
   });
 
-  it("also after a server that stops in the middle of a run and restarts on its port", async () => {
+  it("also when the server stops in the middle of a run and restarts on its port 1.5 s later", async () => {
     const first = await startFlagServer({ only: ["DELAY"], ports: { DELAY: 0 }, delay: 0.1 });
     const url = first.urls.DELAY!;
-    const port = Number(new URL(url).port);
     const dest = newDest();
-    const run = runFlagsCli(["-s", url, "-a", "-m", "4", "--retries", "3", "-d", dest], root);
-    await new Promise((resolve) => setTimeout(resolve, 800));
+    const child = spawnFlags(["-s", url, "-a", "-v", "-m", "4", "--retries", "3", "-d", dest], root);
+    const run = finished(child);
+    await whenPrinted(child, /( ok\n.*){8}/s);
     await first.close();
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    const second = await startFlagServer({ only: ["DELAY"], ports: { DELAY: port }, delay: 0.1 });
+    const second = await startFlagServer({
+      only: ["DELAY"],
+      ports: { DELAY: Number(new URL(url).port) },
+      delay: 0.1,
+    });
     try {
       const { code, stdout, stderr } = await run;
       assert.equal(code, 0, stdout + stderr);
       assert.match(stdout, /^194 flags downloaded\.$/m);
+      assert.match(stdout, /attempt 1 failed \(connection (refused|reset|closed before the response)\)/);
       assert.equal((await listDir(dest)).length, 194);
     } finally {
       await second.close();
