@@ -42,8 +42,8 @@ export async function runFlags(
     if (!json) stdout.write(`${initialReport(site, codes, settings.concurrency)}\n`);
     const mode: ProgressMode = verbose ? "verbose" : settings.progress && stderr.isTTY ? "bar" : "none";
     const lines = verbose && !json ? stdout : stderr;
-    const view = await createProgressView(mode, codes.length, lines);
     for (const note of settings.notes) stderr.write(`${note}\n`);
+    const view = await createProgressView(mode, codes.length, lines);
     const { value: summary, interrupt } = await withInterrupt(dest, (signal) =>
       downloadMany(codes, {
         baseUrl: server.url,
