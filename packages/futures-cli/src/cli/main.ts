@@ -56,7 +56,10 @@ async function registerCommands(program: Command, name: string | undefined): Pro
   demoCommand(program)
     .command("as-completed")
     .description("the book's flags_threadpool_ac.py: five downloads on 3 threads, printed as they finish")
-    .action(async () => (await import("../flags/as-completed-demo.ts")).runAsCompletedDemo());
+    .option("-d, --dest <DIR>", "folder the five flags are saved in", "downloads")
+    .action(async ({ dest }: { dest: string }) =>
+      (await import("../flags/as-completed-demo.ts")).runAsCompletedDemo({ dest }),
+    );
 }
 
 function exitCodeFor(error: unknown): number {
