@@ -361,6 +361,11 @@ try {
   printTable(`Case 1: futures flags (20 flags) against ${fast.label}`, startUp.rows, [
     ["node -e 0", startUp.peers[0]],
   ]);
+  const twenty = startUp.rows[0]!.sample;
+  if (startUp.peers[0]?.ok && twenty.ok)
+    console.log(
+      `futures flags takes ${(twenty.ms / startUp.peers[0].ms).toFixed(2)} times node's own start-up`,
+    );
 
   // Case 2
   const executors = ["sequential", "threads", "processes", "async"] as const;
