@@ -3,8 +3,10 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
-import { CancelledError, wait, type BrokenExecutor, type Executor } from "../src/index.ts";
+import * as library from "../src/index.ts";
+import { BrokenExecutor, CancelledError, wait, type Executor } from "../src/index.ts";
 import {
+  exitProcess,
   failCustom,
   fail,
   hang,
@@ -154,8 +156,14 @@ export function poolSpecifics(
   });
 
   describe(`${name}: broken`, () => {
-    it("is exported as a BrokenExecutor subclass", () => {
-      assert.equal(typeof Broken, "function");
+    it("breaks with its own BrokenExecutor subclass, exported from the package root", async () => {
+      const pool = make({ maxWorkers: 1 });
+      const error = await pool.submit(exitProcess, 4).exception();
+      assert.ok(error instanceof Broken, String(error));
+      assert.ok(error instanceof BrokenExecutor);
+      assert.equal((error as Error).name, Broken.name);
+      assert.equal((library as Record<string, unknown>)[Broken.name], Broken);
+      await pool.shutdown();
     });
   });
 }

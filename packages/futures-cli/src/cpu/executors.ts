@@ -17,12 +17,10 @@ export function createExecutor(kind: ExecutorKind, maxWorkers?: number): SizedEx
 }
 
 /**
- * End a command's executor: wait for it when every job finished; after a failure, stop the
- * pool's workers at once, since jobs already handed to a worker cannot be cancelled.
+ * End a command's executor: wait for it when every job finished; after a failure, stop it
+ * at once, since jobs already handed to a worker cannot be cancelled.
  */
 export async function closeExecutor(executor: Executor, finished: boolean): Promise<void> {
   if (finished) await executor.shutdown({ wait: true });
-  else if (executor instanceof ProcessPoolExecutor || executor instanceof ThreadPoolExecutor) {
-    await executor.terminateWorkers();
-  } else await executor.shutdown({ wait: false, cancelFutures: true });
+  else await executor.terminateWorkers();
 }
