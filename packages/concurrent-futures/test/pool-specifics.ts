@@ -14,7 +14,9 @@ import {
   missingExport,
   notATask,
   returnFunction,
+  returnUnreadable,
   sleep,
+  throwUnreadable,
   whereAmI,
 } from "./fixtures/tasks.ts";
 
@@ -54,6 +56,45 @@ export function poolSpecifics(
       assert.match(String(await bad.exception()), /cannot be sent to a worker/);
       assert.match(String(await badResult.exception()), /cannot be sent back/);
       assert.equal(await good, 5);
+    });
+  });
+
+  describe(`${name}: odd errors and values`, () => {
+    it("fails only the future whose exception cannot be read; the workers live on", async () => {
+      await using pool = make({ maxWorkers: 2 });
+      const workers = await Promise.all([pool.submit(whereAmI, 50), pool.submit(whereAmI, 50)]);
+      const unrelated = pool.submit(sleep, 400, "unrelated");
+      for (const field of ["stack", "message", "name", "code", "cause", "proxy"]) {
+        const error = (await pool.submit(throwUnreadable, field).exception()) as Error;
+        assert.match(error.message, /exception that could not be read/, field);
+      }
+      assert.equal(await unrelated, "unrelated");
+      const after = await Promise.all([pool.submit(whereAmI, 50), pool.submit(whereAmI, 50)]);
+      assert.deepEqual(
+        new Set(after.map((w) => JSON.stringify(w))),
+        new Set(workers.map((w) => JSON.stringify(w))),
+        "the same workers",
+      );
+      assert.equal(pool.workerCount, 2);
+    });
+
+    it("fails only the future whose result cannot be serialized; the workers live on", async () => {
+      await using pool = make({ maxWorkers: 2 });
+      const workers = await Promise.all([pool.submit(whereAmI, 50), pool.submit(whereAmI, 50)]);
+      const unrelated = pool.submit(sleep, 300, "unrelated");
+      const bad = [pool.submit(returnUnreadable), pool.submit(returnUnreadable)];
+      const good = pool.submit(identity, 7);
+      for (const future of bad) {
+        assert.match(String(await future.exception()), /result cannot be sent back/);
+      }
+      assert.equal(await good, 7);
+      assert.equal(await unrelated, "unrelated");
+      const after = await Promise.all([pool.submit(whereAmI, 50), pool.submit(whereAmI, 50)]);
+      assert.deepEqual(
+        new Set(after.map((w) => JSON.stringify(w))),
+        new Set(workers.map((w) => JSON.stringify(w))),
+        "the same workers",
+      );
     });
   });
 
