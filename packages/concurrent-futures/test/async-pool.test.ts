@@ -97,9 +97,11 @@ describe("AsyncExecutor specifics", () => {
   it("leaves no listener on a long-lived signal after tasks finish", async () => {
     await using executor = new AsyncExecutor({ maxWorkers: 4 });
     const controller = new AbortController();
-    await Promise.all(
-      Array.from({ length: 50 }, () => executor.submitWith({ signal: controller.signal }, () => 1)),
+    const futures = Array.from({ length: 50 }, () =>
+      executor.submitWith({ signal: controller.signal }, () => 1),
     );
+    assert.equal(getEventListeners(controller.signal, "abort").length, 1, "one listener for all");
+    await Promise.all(futures);
     assert.equal(getEventListeners(controller.signal, "abort").length, 0);
   });
 

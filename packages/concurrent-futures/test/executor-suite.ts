@@ -1,10 +1,12 @@
 // The behaviour suite of CPython's test_concurrent_futures, written for this API and run
 // against every executor: each executor's test file calls executorSuite().
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
 import {
   ALL_COMPLETED,
   BrokenExecutor,
@@ -29,6 +31,8 @@ import {
   touch,
   whereAmI,
 } from "./fixtures/tasks.ts";
+
+const submitOnExit = fileURLToPath(new URL("./fixtures/submit-on-exit.ts", import.meta.url));
 
 export type MakeExecutor = (options: { maxWorkers: number }) => Executor;
 
@@ -365,6 +369,19 @@ export function executorSuite(name: string, make: MakeExecutor): void {
       assert.equal(queued.cancelled(), true);
       await waiting;
       assert.throws(() => executor.submit(add, 1, 2), ShutdownError);
+    });
+
+    it("refuses submit() from a process exit handler and starts no worker", { timeout: 60_000 }, () => {
+      const run = spawnSync(process.execPath, [...process.execArgv, submitOnExit, name], {
+        encoding: "utf8",
+        timeout: 30_000,
+      });
+      assert.equal(run.status, 0, run.stderr);
+      const report = JSON.parse(run.stdout.trim().split("\n").at(-1)!) as Record<string, unknown>;
+      assert.equal(report.threw, true, `submit() was accepted: ${run.stdout}`);
+      assert.equal(report.name, "ShutdownError");
+      assert.match(String(report.message), /cannot schedule new futures after the process began to exit/);
+      if (report.workers !== undefined) assert.equal(report.workers, 0);
     });
 
     it("rejects maxWorkers below 1", () => {

@@ -1,6 +1,7 @@
 // Behaviour shared by the thread and process pools beyond the common executor suite.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { getEventListeners } from "node:events";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
 import * as library from "../src/index.ts";
@@ -158,6 +159,41 @@ export function poolSpecifics(
         assert.notDeepEqual(after, before, "a new worker took over");
       },
     );
+
+    it("shares one AbortSignal across many submitWith calls with no warning and no listener left", async () => {
+      await using pool = make({ maxWorkers: 2 });
+      const warnings: Error[] = [];
+      const onWarning = (warning: Error): void => void warnings.push(warning);
+      process.on("warning", onWarning);
+      try {
+        const controller = new AbortController();
+        const futures = Array.from({ length: 40 }, (_, i) =>
+          pool.submitWith({ signal: controller.signal }, identity, i),
+        );
+        assert.equal(getEventListeners(controller.signal, "abort").length, 1, "one listener for all");
+        assert.deepEqual(
+          await Promise.all(futures),
+          Array.from({ length: 40 }, (_, i) => i),
+        );
+        assert.equal(getEventListeners(controller.signal, "abort").length, 0, "none left behind");
+        // A second round on the same signal, then an abort that cancels what is still queued.
+        const more = Array.from({ length: 20 }, () =>
+          pool.submitWith({ signal: controller.signal }, sleep, 20),
+        );
+        controller.abort();
+        const outcomes = await Promise.allSettled(more.map((f) => f.result()));
+        assert.ok(outcomes.every((o) => o.status === "rejected"));
+        assert.ok(more.filter((f) => f.cancelled()).length >= 18);
+        assert.equal(getEventListeners(controller.signal, "abort").length, 0);
+        await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on a later tick
+      } finally {
+        process.off("warning", onWarning);
+      }
+      assert.deepEqual(
+        warnings.map((w) => w.name),
+        [],
+      );
+    });
 
     it("cancels a queued task whose signal aborts", async () => {
       await using pool = make({ maxWorkers: 1 });
