@@ -2,6 +2,9 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { getEventListeners } from "node:events";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
 import * as library from "../src/index.ts";
@@ -23,6 +26,7 @@ import {
 
 type MakePool = (options: { maxWorkers: number }) => Executor & { workerCount: number };
 
+const keepAliveScript = fileURLToPath(new URL("./fixtures/keep-alive.ts", import.meta.url));
 const exitScript = fileURLToPath(new URL("./fixtures/exit-after-shutdown.ts", import.meta.url));
 
 export function poolSpecifics(
@@ -230,6 +234,33 @@ export function poolSpecifics(
         }
       },
     );
+  });
+
+  describe(`${name}: the program's lifetime`, () => {
+    const run = (how: string) => {
+      const folder = mkdtempSync(path.join(os.tmpdir(), "futures-alive-"));
+      const file = path.join(folder, "done");
+      const child = spawnSync(process.execPath, [...process.execArgv, keepAliveScript, name, how, file], {
+        encoding: "utf8",
+        timeout: 30_000,
+      });
+      const written = existsSync(file);
+      rmSync(folder, { recursive: true, force: true });
+      return { status: child.status, stdout: child.stdout, stderr: child.stderr, written };
+    };
+
+    it("a running task keeps the program alive after shutdown({ wait: false }), as in Python", () => {
+      const { status, stderr, written } = run("wait-false");
+      assert.equal(status, 0, stderr);
+      assert.equal(written, true, "the task ran to its end before the program exited");
+    });
+
+    it("terminateWorkers() lets the program end now, failing the running task", () => {
+      const { status, stdout, stderr, written } = run("terminate");
+      assert.equal(status, 0, stderr);
+      assert.equal(written, false, "the task was stopped");
+      assert.match(stdout, new RegExp(`${Broken.name}: the pool's workers were terminated`));
+    });
   });
 
   describe(`${name}: broken`, () => {
