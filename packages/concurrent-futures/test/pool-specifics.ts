@@ -20,6 +20,7 @@ import {
   returnFunction,
   returnUnreadable,
   sleep,
+  sumInNestedPool,
   throwUnreadable,
   whereAmI,
 } from "./fixtures/tasks.ts";
@@ -38,6 +39,12 @@ export function poolSpecifics(
     it("refuses a plain function with a TypeError that says how to make a task", async () => {
       await using pool = make({ maxWorkers: 1 });
       assert.throws(() => pool.submit(notATask, 1), /task\(import\.meta\.url, "notATask", fn\)/);
+    });
+
+    it("lets a task start a pool of its own while it runs, as its first call in a fresh worker", async () => {
+      await using pool = make({ maxWorkers: 1 });
+      assert.equal(await pool.submit(sumInNestedPool, 2, 3), 5);
+      assert.equal(await pool.submit(sumInNestedPool, 4, 5), 9);
     });
 
     it("keeps a custom error name and the remote stack as the cause", async () => {
