@@ -36,6 +36,8 @@ export function watchParent(): void {
     workerData: { parentPid: process.ppid, pollMs: POLL_MS },
     resourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 2 },
   });
-  // The watchdog never keeps the child alive on its own.
+  // The watchdog never keeps the child alive on its own, and a watchdog that fails to start
+  // must not take a working child down with it.
   watchdog.unref();
+  watchdog.on("error", () => {});
 }

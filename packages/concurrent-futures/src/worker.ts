@@ -31,7 +31,7 @@ let chain: Promise<void> = Promise.resolve();
 function onMessage(message: ToWorker): void {
   switch (message.t) {
     case "init":
-      chain = chain.then(() => initialize(message.initializer, message.initargs));
+      chain = chain.then(() => initialize(message.initializer, message.initargs)).catch(fatal);
       break;
     case "def": {
       const loading = loadTask(message.ref);
@@ -41,12 +41,21 @@ function onMessage(message: ToWorker): void {
       break;
     }
     case "run":
-      chain = chain.then(() => runCalls(message.calls));
+      chain = chain.then(() => runCalls(message.calls)).catch(fatal);
       break;
     case "exit":
-      chain.then(() => process.exit(0));
+      void chain.then(() => process.exit(0));
       break;
   }
+}
+
+/**
+ * A fault of the loop itself, never of a task (those become outcomes): end the worker, so
+ * that the pool breaks and says why instead of waiting for outcomes that never come.
+ */
+function fatal(error: unknown): never {
+  process.stderr.write(`concurrent-futures worker: ${describeThrown(error)}\n`);
+  process.exit(70);
 }
 
 async function initialize(ref: TaskRef | undefined, args: unknown[]): Promise<void> {

@@ -4,6 +4,7 @@
 // must work. Real programs in a temp folder import the library by name.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { once } from "node:events";
 import {
   mkdirSync,
   mkdtempSync,
@@ -91,7 +92,7 @@ interface Run {
   code: number | null;
   stdout: string;
   stderr: string;
-  /** Processes seen below the program while it ran, with their command lines. */
+  /** Node processes seen below the program while it ran, with their command lines. */
   children: Map<number, string>;
   /** Times the module's top level ran, in any process or thread. */
   evaluations: number;
@@ -123,12 +124,12 @@ async function runProgram(file: string, pool: string, guardMs = 30_000): Promise
       }
     }
   }, guardMs);
-  const [code] = (await new Promise((resolve) => child.on("close", (...args) => resolve(args)))) as [
-    number | null,
-  ];
+  const [code] = (await once(child, "close")) as [number | null];
   clearInterval(watch);
   clearTimeout(guard);
   const evaluations = readFileSync(trace, "utf8").split("\n").filter(Boolean).length;
+  // Only node processes are workers: the TypeScript loader may run an esbuild service too.
+  for (const [pid, command] of children) if (!command.startsWith(process.execPath)) children.delete(pid);
   return { code, stdout, stderr, children, evaluations };
 }
 
