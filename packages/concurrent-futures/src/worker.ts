@@ -1,7 +1,7 @@
 // The loop that runs inside a worker thread or a child process: run the initializer, then
 // run calls in arrival order, one at a time, and send their outcomes back in batches.
 import { parentPort } from "node:worker_threads";
-import { importingTaskModule } from "./import-guard.ts";
+import { importingTaskModule, markPoolWorker, setRunningTask } from "./import-guard.ts";
 import type { Call, FromWorker, Outcome, ToWorker } from "./messages.ts";
 import { watchParent } from "./parent-watchdog.ts";
 import { describeThrown, toErrorRecord } from "./remote-error.ts";
@@ -60,11 +60,18 @@ function fatal(error: unknown): never {
 
 async function initialize(ref: TaskRef | undefined, args: unknown[]): Promise<void> {
   try {
-    if (ref) await (await loadTask(ref))(...args);
+    if (ref) {
+      const initializer = await loadTask(ref);
+      setRunningTask(true);
+      await initializer(...args);
+    }
   } catch (error) {
+    setRunningTask(false);
     send({ t: "init-failed", error: toErrorRecord(error) });
     // Run nothing more; the pool breaks on this message and ends every worker.
     await new Promise(() => {});
+  } finally {
+    setRunningTask(false);
   }
 }
 
@@ -91,6 +98,7 @@ async function runCalls(calls: Call[]): Promise<void> {
 async function runCall(id: number, key: number, args: unknown[], chunk: boolean): Promise<Outcome> {
   try {
     const fn = await tasks.get(key)!;
+    setRunningTask(true);
     let value: unknown;
     if (chunk) {
       // One call at a time, as for single calls: an async item finishes before the next starts.
@@ -107,6 +115,8 @@ async function runCall(id: number, key: number, args: unknown[], chunk: boolean)
     return [id, 1, value];
   } catch (error) {
     return [id, 0, toErrorRecord(error)];
+  } finally {
+    setRunningTask(false);
   }
 }
 
@@ -134,6 +144,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as { then?: unknown } | null)?.then === "function";
 }
 
+if (parentPort || process.send) markPoolWorker();
 if (parentPort) {
   parentPort.on("message", onMessage);
 } else if (process.send) {

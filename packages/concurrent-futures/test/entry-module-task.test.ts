@@ -22,7 +22,16 @@ import { fileURLToPath } from "node:url";
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
 const tsxLoader = path.resolve(packageDir, "../../node_modules/tsx/dist/loader.mjs");
 
-const program = (guarded: boolean) => `
+type Start = "top-level await" | "guarded" | "detached";
+
+const startMain: Record<Start, string> = {
+  "top-level await": "await main();",
+  guarded: "if (import.meta.url === pathToFileURL(process.argv[1]).href) await main();",
+  // Not awaited, and main() waits before its submit: the import is over by then.
+  detached: "void main();",
+};
+
+const program = (start: Start) => `
 import { appendFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { threadId } from "node:worker_threads";
@@ -34,13 +43,17 @@ appendFileSync(process.env.TRACE, \`\${process.pid}:\${threadId}\\n\`);
 export const double = task(import.meta.url, "double", (n) => n * 2);
 
 async function main() {
+  await new Promise((resolve) => setTimeout(resolve, 50));
   const Pool = process.env.POOL === "threads" ? ThreadPoolExecutor : ProcessPoolExecutor;
   const pool = new Pool({ maxWorkers: 2 });
   console.log(await pool.submit(double, 21));
+  // The workers stay a while, long enough for what a module's top level left running.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  console.log(await pool.submit(double, 1));
   await pool.shutdown();
 }
 
-${guarded ? "if (import.meta.url === pathToFileURL(process.argv[1]).href) await main();" : "await main();"}
+${startMain[start]}
 `;
 
 let folder: string;
@@ -50,8 +63,9 @@ before(() => {
   mkdirSync(path.join(folder, "node_modules"));
   symlinkSync(packageDir, path.join(folder, "node_modules", "concurrent-futures"), "dir");
   writeFileSync(path.join(folder, "package.json"), JSON.stringify({ type: "module" }));
-  writeFileSync(path.join(folder, "main.js"), program(false));
-  writeFileSync(path.join(folder, "guarded.js"), program(true));
+  writeFileSync(path.join(folder, "main.js"), program("top-level await"));
+  writeFileSync(path.join(folder, "guarded.js"), program("guarded"));
+  writeFileSync(path.join(folder, "detached.js"), program("detached"));
 });
 
 after(() => rmSync(folder, { recursive: true, force: true }));
@@ -156,13 +170,27 @@ describe("a task in the program's own entry module", () => {
       },
     );
 
+    it(`refuses a main() that the entry module left running, once its import is over (${pool})`, async () => {
+      const run = await runProgram("detached.js", pool);
+      assert.match(
+        run.stderr,
+        /submit\(\) was called in a worker outside any task \(left running by the top level of file:\/\/\S*detached\.js\?\)/,
+      );
+      assert.match(run.stderr, /Put the tasks in a module of their own/);
+      assert.equal(run.evaluations, 2, "the program, then one worker");
+      assert.ok(
+        run.children.size <= 2,
+        `processes started for maxWorkers 2: ${JSON.stringify([...run.children])}`,
+      );
+    });
+
     it(
       `runs when the program's top level is guarded as the error says (${pool})`,
       { timeout: 60_000 },
       async () => {
         const run = await runProgram("guarded.js", pool);
         assert.equal(run.code, 0, run.stderr);
-        assert.equal(run.stdout.trim(), "42");
+        assert.deepEqual(run.stdout.trim().split("\n"), ["42", "2"]);
         assert.equal(run.evaluations, 2);
         assert.ok(run.children.size <= 2, JSON.stringify([...run.children]));
       },
