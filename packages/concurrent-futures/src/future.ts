@@ -7,13 +7,14 @@
 // No promise is created until somebody awaits, so a failed future that nobody looks
 // at can never become an unhandled rejection.
 import { CancelledError, InvalidStateError, TimeoutError } from "./errors.ts";
+import { checkTimeout } from "./validate.ts";
 
 export type FutureState = "pending" | "running" | "cancelled" | "finished";
 
 export type DoneCallback<T> = (future: Future<T>) => void;
 
 export interface TimeoutOptions {
-  /** Milliseconds to wait; undefined waits for ever. */
+  /** Milliseconds to wait; undefined or Infinity waits for ever, a negative number not at all. */
   timeout?: number | undefined;
 }
 
@@ -169,7 +170,13 @@ export class Future<T = unknown> implements PromiseLike<T> {
   }
 
   /** Settle with `read()` once done, or reject with TimeoutError after `timeout` ms. */
-  #whenDone<R>(timeout: number | undefined, read: () => R): Promise<R> {
+  #whenDone<R>(timeoutOption: number | undefined, read: () => R): Promise<R> {
+    let timeout: number | undefined;
+    try {
+      timeout = checkTimeout(timeoutOption);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (this.done()) return settleWith(read);
     return new Promise<R>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
@@ -183,13 +190,10 @@ export class Future<T = unknown> implements PromiseLike<T> {
       };
       this[kAddWaiter](waiter);
       if (timeout !== undefined) {
-        timer = setTimeout(
-          () => {
-            this[kRemoveWaiter](waiter);
-            reject(new TimeoutError(`future not done after ${timeout} ms`));
-          },
-          Math.max(0, timeout),
-        );
+        timer = setTimeout(() => {
+          this[kRemoveWaiter](waiter);
+          reject(new TimeoutError(`future not done after ${timeoutOption} ms`));
+        }, timeout);
       }
     });
   }
