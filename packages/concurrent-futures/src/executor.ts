@@ -1,7 +1,12 @@
 // The Executor contract shared by every executor: submit, an ordered lazy map, shutdown.
 import type { TransferListItem } from "node:worker_threads";
-import { Future } from "./future.ts";
+import { Fifo } from "./fifo.ts";
+import type { Future } from "./future.ts";
+import { ChunkFuture, MapResults } from "./map-results.ts";
 import type { AnyFunction } from "./task.ts";
+import { checkInteger, checkOptionalInteger, checkTimeout } from "./validate.ts";
+
+export { ChunkFuture };
 
 export interface SubmitOptions {
   /** Aborting it stops the task: in-process it is handed to the function, in a pool it ends the worker. */
@@ -54,14 +59,12 @@ export abstract class Executor {
     items: Iterable<A>,
     { timeout, chunksize = 1, buffersize }: MapOptions = {},
   ): AsyncGenerator<Awaited<R>, void, undefined> {
-    if (!Number.isInteger(chunksize) || chunksize < 1)
-      throw new RangeError("chunksize must be an integer >= 1");
-    if (buffersize !== undefined && (!Number.isInteger(buffersize) || buffersize < 1)) {
-      throw new RangeError("buffersize must be an integer >= 1");
-    }
-    const deadline = timeout === undefined ? undefined : performance.now() + timeout;
+    checkInteger("chunksize", chunksize, 1);
+    checkOptionalInteger("buffersize", buffersize, 1);
+    const ms = checkTimeout(timeout);
+    const deadline = ms === undefined ? undefined : performance.now() + ms;
     const chunks = chunked(items, this.submitChunk ? chunksize : 1);
-    const pending: Future<any>[] = [];
+    const pending = new Fifo<Future<unknown>>();
     const submitNext = (): boolean => {
       const next = chunks.next();
       if (next.done) return false;
@@ -74,7 +77,7 @@ export abstract class Executor {
       return true;
     };
     while ((buffersize === undefined || pending.length < buffersize) && submitNext());
-    return collect<Awaited<R>>(pending, deadline, buffersize === undefined ? undefined : submitNext);
+    return new MapResults<Awaited<R>>(pending, deadline, buffersize === undefined ? undefined : submitNext);
   }
 
   /** Pools that can send several items in one message implement this; map() then honours chunksize. */
@@ -84,34 +87,6 @@ export abstract class Executor {
     await this.shutdown({ wait: true });
   }
 }
-
-async function* collect<R>(
-  pending: Future<any>[],
-  deadline: number | undefined,
-  refill: (() => boolean) | undefined,
-): AsyncGenerator<R, void, undefined> {
-  try {
-    while (pending.length > 0) {
-      const future = pending.shift()!;
-      refill?.();
-      const timeout = deadline === undefined ? undefined : deadline - performance.now();
-      let value: unknown;
-      try {
-        value = await future.result({ timeout });
-      } catch (error) {
-        future.cancel(); // as Python's _result_or_cancel: a timed-out item must not run later
-        throw error;
-      }
-      if (future instanceof ChunkFuture) yield* value as R[];
-      else yield value as R;
-    }
-  } finally {
-    for (const future of pending) future.cancel();
-  }
-}
-
-/** The future of a chunk: its result is the list of the chunk's results. */
-export class ChunkFuture<R> extends Future<R[]> {}
 
 function* chunked<A>(items: Iterable<A>, size: number): Generator<A[]> {
   let chunk: A[] = [];

@@ -12,6 +12,7 @@ import { Future } from "./future.ts";
 import type { Call, FromWorker, ToWorker } from "./messages.ts";
 import { fromErrorRecord } from "./remote-error.ts";
 import { taskRef, type AnyFunction, type TaskRef } from "./task.ts";
+import { checkInteger, checkOptionalInteger } from "./validate.ts";
 
 /** How the pool talks to one worker, whatever it is. */
 export interface WorkerChannel {
@@ -85,16 +86,10 @@ export abstract class WorkerPool extends Executor {
 
   constructor({ maxWorkers, initializer, initargs = [], maxTasksPerChild }: PoolOptions) {
     super();
-    if (!Number.isInteger(maxWorkers) || maxWorkers < 1) {
-      throw new RangeError(`maxWorkers must be an integer >= 1, got ${maxWorkers}`);
-    }
-    if (maxTasksPerChild !== undefined && (!Number.isInteger(maxTasksPerChild) || maxTasksPerChild < 1)) {
-      throw new RangeError(`maxTasksPerChild must be an integer >= 1, got ${maxTasksPerChild}`);
-    }
-    this.maxWorkers = maxWorkers;
+    this.maxWorkers = checkInteger("maxWorkers", maxWorkers, 1);
     this.#initializer = initializer === undefined ? undefined : taskRef(initializer, this.constructor.name);
     this.#initargs = initargs;
-    this.#maxTasksPerChild = maxTasksPerChild ?? Infinity;
+    this.#maxTasksPerChild = checkOptionalInteger("maxTasksPerChild", maxTasksPerChild, 1) ?? Infinity;
   }
 
   /** Start one worker; report what it sends and how it ends through `events`. */
