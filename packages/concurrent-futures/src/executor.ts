@@ -33,16 +33,20 @@ export interface ShutdownOptions {
 
 export type Result<F extends AnyFunction> = Awaited<ReturnType<F>>;
 
-export abstract class Executor {
+/**
+ * `Accepts` is what a function must also be to run on this executor: `unknown` (any
+ * function) for AsyncExecutor, a function made by task() for the thread and process pools.
+ */
+export abstract class Executor<Accepts = unknown> {
   /** Schedule `fn(...args)` and return a Future of its result. */
-  submit<F extends AnyFunction>(fn: F, ...args: Parameters<F>): Future<Result<F>> {
+  submit<F extends AnyFunction>(fn: F & Accepts, ...args: Parameters<F>): Future<Result<F>> {
     return this.submitWith({}, fn, ...args);
   }
 
   /** submit() with options: an AbortSignal, or transferables for worker threads. */
   abstract submitWith<F extends AnyFunction>(
     options: SubmitOptions,
-    fn: F,
+    fn: F & Accepts,
     ...args: Parameters<F>
   ): Future<Result<F>>;
 
@@ -55,7 +59,7 @@ export abstract class Executor {
    * Leaving the loop early cancels what has not started.
    */
   map<A, R>(
-    fn: (item: A) => R,
+    fn: ((item: A) => R) & Accepts,
     items: Iterable<A>,
     { timeout, chunksize = 1, buffersize }: MapOptions = {},
   ): AsyncGenerator<Awaited<R>, void, undefined> {
@@ -70,9 +74,7 @@ export abstract class Executor {
       if (next.done) return false;
       const chunk = next.value;
       pending.push(
-        this.submitChunk && chunk.length > 1
-          ? this.submitChunk(fn, chunk)
-          : this.submit(fn as AnyFunction, chunk[0]),
+        this.submitChunk && chunk.length > 1 ? this.submitChunk(fn, chunk) : this.submit(fn, chunk[0] as A),
       );
       return true;
     };

@@ -11,7 +11,7 @@ import { ChunkFuture, Executor, type Result, type ShutdownOptions, type SubmitOp
 import { Future } from "./future.ts";
 import type { Call, FromWorker, ToWorker } from "./messages.ts";
 import { fromErrorRecord } from "./remote-error.ts";
-import { taskRef, type AnyFunction, type TaskRef } from "./task.ts";
+import { taskRef, type AnyFunction, type TaskRef, type WrapTheFunctionWithTask } from "./task.ts";
 import { checkInteger, checkOptionalInteger } from "./validate.ts";
 
 /** How the pool talks to one worker, whatever it is. */
@@ -66,7 +66,7 @@ const MIN_DEEP_QUEUE = 8;
 const UNMEASURED_MS = 10;
 const BATCH_MS = 2;
 
-export abstract class WorkerPool extends Executor {
+export abstract class WorkerPool extends Executor<WrapTheFunctionWithTask> {
   readonly maxWorkers: number;
   readonly #initializer: TaskRef | undefined;
   readonly #initargs: unknown[];
@@ -103,7 +103,7 @@ export abstract class WorkerPool extends Executor {
 
   submitWith<F extends AnyFunction>(
     { signal, transfer }: SubmitOptions,
-    fn: F,
+    fn: F & WrapTheFunctionWithTask,
     ...args: Parameters<F>
   ): Future<Result<F>> {
     const ref = taskRef(fn, this.constructor.name);
