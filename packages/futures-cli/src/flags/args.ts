@@ -1,9 +1,11 @@
 // The command line of `futures flags`, checked and turned into settings; any bad value is a
-// UsageError (one line, exit status 2).
+// UsageError (one line, exit status 2). The flags library's own checks throw RangeError or
+// TypeError, as library functions do; only here do they become usage errors.
 import { UsageError, parseInteger, parseSeconds } from "../cli/usage.ts";
 import { selectCodes } from "./country-codes.ts";
 import { DEFAULT_DEST, DEFAULT_TIMEOUT_MS } from "./defaults.ts";
-import { DEFAULT_EXECUTOR, actualConcurrency, parseExecutor, type ExecutorName } from "./executors.ts";
+import { EXECUTOR_NAMES, parseExecutorName } from "../executors/catalogue.ts";
+import { DEFAULT_EXECUTOR, actualConcurrency, type ExecutorName } from "./executors.ts";
 import { resolveServer, type ServerChoice } from "./servers.ts";
 
 /** The options as commander hands them over: strings, as typed. */
@@ -44,10 +46,26 @@ export function parseFlagsArgs(
   options: FlagsCliOptions,
   env: NodeJS.ProcessEnv = process.env,
 ): FlagsSettings {
+  try {
+    return settingsFrom(ccArgs, options, env);
+  } catch (error) {
+    if (error instanceof RangeError || error instanceof TypeError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+function settingsFrom(
+  ccArgs: readonly string[],
+  options: FlagsCliOptions,
+  env: NodeJS.ProcessEnv,
+): FlagsSettings {
   const maxReq = options.maxReq === undefined ? undefined : parseInteger(options.maxReq, "--max-req N", 1);
   const limit = options.limit === undefined ? undefined : parseInteger(options.limit, "--limit N", 1);
   const server = resolveServer(options.server ?? "LOCAL", env);
-  const executor = options.executor === undefined ? DEFAULT_EXECUTOR : parseExecutor(options.executor);
+  const executor =
+    options.executor === undefined
+      ? DEFAULT_EXECUTOR
+      : parseExecutorName(options.executor, EXECUTOR_NAMES, "--executor");
   const retries =
     options.retries === undefined ? 0 : parseInteger(options.retries, "--retries N", 0, MAX_RETRIES);
   const timeoutMs = options.timeout === undefined ? DEFAULT_TIMEOUT_MS : parseTimeout(options.timeout);

@@ -2,12 +2,17 @@
 // is imported when the command runs, so `futures` starts fast.
 import type { Command } from "commander";
 import { DEFAULT_DEST, DEFAULT_TIMEOUT_MS } from "./defaults.ts";
-import { DEFAULT_EXECUTOR, EXECUTORS, EXECUTOR_NAMES } from "./executors.ts";
+import { EXECUTORS, EXECUTOR_NAMES } from "../executors/catalogue.ts";
+import { DEFAULT_EXECUTOR } from "./executors.ts";
 import type { FlagsCliOptions } from "./args.ts";
 
 export function registerFlagsCommands(program: Command): void {
-  const defaults = EXECUTOR_NAMES.map((name) => `${name} ${EXECUTORS[name].defaultConcurrency}`).join(", ");
-  const maxima = EXECUTOR_NAMES.map((name) => `${name} ${EXECUTORS[name].maxConcurrency}`).join(", ");
+  const defaults = EXECUTOR_NAMES.map(
+    (name) => `${name} ${EXECUTORS[name].downloads.defaultConcurrency}`,
+  ).join(", ");
+  const maxima = EXECUTOR_NAMES.map((name) => `${name} ${EXECUTORS[name].downloads.maxConcurrency}`).join(
+    ", ",
+  );
   program
     .command("flags")
     .summary("download flags of countries concurrently (the book's flags2 programs)")

@@ -2,7 +2,8 @@
 import { setMaxListeners } from "node:events";
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
-import { createExecutor, runOnExecutor, runSequential } from "./executor-runs.ts";
+import { createExecutor } from "../executors/create.ts";
+import { runOnExecutor, runSequential } from "./executor-runs.ts";
 import { DEFAULT_DEST, DEFAULT_TIMEOUT_MS } from "./defaults.ts";
 import { DEFAULT_EXECUTOR, actualConcurrency, type ExecutorName } from "./executors.ts";
 import type { BackoffOptions } from "./backoff.ts";
@@ -63,7 +64,6 @@ export async function downloadMany(
   // Every code is requested, even when its file is already there: the download is what is
   // measured and reported. Without --overwrite, saving then keeps the existing file.
   const present = await existingFlags(dest);
-  const toFetch = codes;
 
   // In this thread the run has connections of its own, closed when it ends.
   const inProcess = executor === "sequential" || executor === "async";
@@ -82,11 +82,11 @@ export async function downloadMany(
   // Every submit listens to the signal; that is not a leak.
   if (signal) setMaxListeners(0, signal);
   try {
-    if (signal?.aborted) for (const cc of toFetch) sink(cancelledResult(cc));
-    else if (executor === "sequential") await runSequential(toFetch, request, signal, sink, client);
+    if (signal?.aborted) for (const cc of codes) sink(cancelledResult(cc));
+    else if (executor === "sequential") await runSequential(codes, request, signal, sink, client);
     else {
       const pool = await createExecutor(executor, concurrency);
-      await runOnExecutor(pool, toFetch, request, signal, sink, client);
+      await runOnExecutor(pool, codes, request, signal, sink, client);
     }
   } finally {
     client?.close();

@@ -3,7 +3,6 @@
 import type { Executor } from "concurrent-futures";
 import { asCompleted, type CompletedFuture } from "concurrent-futures";
 import { downloadFlag, downloadOne, type DownloadRequest } from "./download-one.ts";
-import type { ExecutorName } from "./executors.ts";
 import { cancelledResult, type FlagResult } from "./flag-result.ts";
 import type { HttpClient } from "./http-get.ts";
 
@@ -57,27 +56,6 @@ export async function runOnExecutor(
   } finally {
     signal?.removeEventListener("abort", cancelPending);
     await executor.shutdown({ wait: true, cancelFutures: true });
-  }
-}
-
-/** The executor for a name; pools are imported only when asked for. */
-export async function createExecutor(
-  name: Exclude<ExecutorName, "sequential">,
-  maxWorkers: number,
-): Promise<Executor> {
-  switch (name) {
-    case "async": {
-      const { AsyncExecutor } = await import("concurrent-futures");
-      return new AsyncExecutor({ maxWorkers });
-    }
-    case "threads": {
-      const { ThreadPoolExecutor } = await import("concurrent-futures");
-      return new ThreadPoolExecutor({ maxWorkers });
-    }
-    case "processes": {
-      const { ProcessPoolExecutor } = await import("concurrent-futures");
-      return new ProcessPoolExecutor({ maxWorkers });
-    }
   }
 }
 

@@ -12,7 +12,6 @@ export {
 } from "./country-codes.ts";
 export {
   DEFAULT_EXECUTOR,
-  EXECUTORS,
   EXECUTOR_NAMES,
   MAX_CONCURRENCY,
   actualConcurrency,
