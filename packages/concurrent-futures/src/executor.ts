@@ -18,7 +18,7 @@ export interface SubmitOptions {
 export interface MapOptions {
   /** Milliseconds from the call to map() after which a missing result raises TimeoutError. */
   timeout?: number | undefined;
-  /** Items sent to a worker process per message; other executors ignore it, as in Python. */
+  /** Items sent to a pool's worker per message (default 1); AsyncExecutor ignores it. */
   chunksize?: number | undefined;
   /** Submit at most this many items ahead of the consumer, so an endless iterable works. */
   buffersize?: number | undefined;
@@ -56,7 +56,7 @@ export abstract class Executor<Accepts = unknown> {
   /**
    * Apply `fn` to every item and yield the results in input order. Work is submitted now
    * (or `buffersize` items ahead); results are awaited lazily as the iterator is read.
-   * Leaving the loop early cancels what has not started.
+   * Leaving the loop early cancels what has not started. A result is not held once handed out.
    */
   map<A, R>(
     fn: ((item: A) => R) & Accepts,
