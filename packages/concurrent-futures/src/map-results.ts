@@ -50,6 +50,11 @@ export class MapResults<R> implements AsyncGenerator<R, void, undefined> {
     throw error;
   }
 
+  /** It is an async generator to its users: it prints as one, like Python's map() result. */
+  get [Symbol.toStringTag](): string {
+    return "AsyncGenerator";
+  }
+
   [Symbol.asyncIterator](): this {
     return this;
   }
