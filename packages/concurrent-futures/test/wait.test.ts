@@ -1,7 +1,17 @@
-// asCompleted and wait on futures set by hand: scale and option checks, no executor needed.
+// asCompleted and wait on futures set by hand (scale, order, option checks) and on futures
+// of all three executors at once.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { Future, TimeoutError, asCompleted, wait } from "../src/index.ts";
+import {
+  AsyncExecutor,
+  Future,
+  ProcessPoolExecutor,
+  ThreadPoolExecutor,
+  TimeoutError,
+  asCompleted,
+  wait,
+} from "../src/index.ts";
+import { sleep, whereAmI } from "./fixtures/tasks.ts";
 
 function finished<T>(value: T): Future<T> {
   const future = new Future<T>();
@@ -102,5 +112,36 @@ describe("wait and asCompleted options", () => {
     future.setResult(1);
     assert.equal((await forever).done.size, 1);
     assert.equal(await future.result({ timeout: Infinity }), 1);
+  });
+});
+
+describe("futures from different executors", () => {
+  it("asCompleted and wait take futures of all three executors together", async () => {
+    await using inProcess = new AsyncExecutor({ maxWorkers: 2 });
+    await using threads = new ThreadPoolExecutor({ maxWorkers: 2 });
+    await using processes = new ProcessPoolExecutor({ maxWorkers: 1 });
+    const futures = [
+      threads.submit(sleep, 60, "thread"),
+      processes.submit(sleep, 10, "process"),
+      inProcess.submit(sleep, 30, "async"),
+      threads.submit(whereAmI),
+    ];
+    const finishedInOrder: unknown[] = [];
+    for (const future of futures) future.addDoneCallback((f) => finishedInOrder.push(f));
+    const yielded: unknown[] = [];
+    for await (const future of asCompleted(futures, { timeout: 60_000 })) {
+      assert.ok(future.done());
+      yielded.push(future);
+    }
+    assert.deepEqual(yielded, finishedInOrder, "yielded in the order they finished");
+    assert.equal(new Set(yielded).size, futures.length);
+    const { done, notDone } = await wait(futures);
+    assert.equal(done.size, futures.length);
+    assert.equal(notDone.size, 0);
+    assert.deepEqual((await Promise.all(futures.slice(0, 3).map((future) => future.result()))).sort(), [
+      "async",
+      "process",
+      "thread",
+    ]);
   });
 });
