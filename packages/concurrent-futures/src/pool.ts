@@ -11,7 +11,7 @@ import { ChunkFuture, Executor, type Result, type ShutdownOptions, type SubmitOp
 import { Future } from "./future.ts";
 import type { Call, FromWorker, ToWorker } from "./messages.ts";
 import { fromErrorRecord } from "./remote-error.ts";
-import { taskRef, type AnyFunction, type TaskRef, type WrapTheFunctionWithTask } from "./task.ts";
+import { taskRef, type AnyFunction, type Task, type TaskRef, type WrapTheFunctionWithTask } from "./task.ts";
 import { checkInteger, checkOptionalInteger } from "./validate.ts";
 
 /** How the pool talks to one worker, whatever it is. */
@@ -32,7 +32,7 @@ export interface WorkerEvents {
 
 export interface PoolOptions {
   maxWorkers: number;
-  initializer?: AnyFunction | undefined;
+  initializer?: Task | undefined;
   initargs?: unknown[] | undefined;
   maxTasksPerChild?: number | undefined;
 }

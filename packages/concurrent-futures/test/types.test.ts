@@ -107,6 +107,14 @@ describe("types: pools take tasks, AsyncExecutor any function", () => {
     }
   });
 
+  it("pools take only a task as initializer", () => {
+    const byReference = /task\(import\.meta\.url, "notATask", fn\)/;
+    // @ts-expect-error an initializer runs in the workers: it must be made by task()
+    assert.throws(() => new ThreadPoolExecutor({ initializer: notATask }), byReference);
+    // @ts-expect-error an initializer runs in the workers: it must be made by task()
+    assert.throws(() => new ProcessPoolExecutor({ initializer: notATask }), byReference);
+  });
+
   it("checks a task's arguments and result", () => {
     const pool = new ThreadPoolExecutor({ maxWorkers: 1 });
     // Compiled, never called: these lines exist for the type checker.
