@@ -11,7 +11,13 @@ import {
   asCompleted,
   wait,
 } from "../src/index.ts";
+import { collectGarbage } from "./fixtures/gc.ts";
 import { sleep, whereAmI } from "./fixtures/tasks.ts";
+
+async function takeWeakly(iterator: AsyncIterator<object>): Promise<WeakRef<object>> {
+  const { value } = await iterator.next();
+  return new WeakRef(value);
+}
 
 function finished<T>(value: T): Future<T> {
   const future = new Future<T>();
@@ -81,6 +87,20 @@ describe("asCompleted at scale", () => {
     await assert.rejects(iterator.next(), TimeoutError);
     future.setResult(1);
     assert.deepEqual(await iterator.next(), { done: true, value: undefined });
+  });
+});
+
+describe("asCompleted references", () => {
+  it("holds no future it has handed out", async () => {
+    // Only the iterator knows the futures: the array is gone when this returns.
+    const iterator = (() =>
+      asCompleted([finished({ n: 1 }), finished({ n: 2 }), new Future<{ n: number }>()]))();
+    for (let i = 0; i < 2; i++) {
+      const ref = await takeWeakly(iterator);
+      await collectGarbage();
+      assert.equal(ref.deref(), undefined, `future ${i} is still alive`);
+    }
+    await iterator.return!();
   });
 });
 
