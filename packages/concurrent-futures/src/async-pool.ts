@@ -9,9 +9,10 @@ import { BrokenExecutor, ShutdownError } from "./errors.ts";
 import { refuseWhileExiting, watchProcessExit } from "./exiting.ts";
 import { Executor, type Result, type ShutdownOptions, type SubmitOptions } from "./executor.ts";
 import { signalTaker } from "./abortable.ts";
+import { Fifo } from "./fifo.ts";
 import { Future } from "./future.ts";
-import { HeadQueue } from "./head-queue.ts";
 import type { AnyFunction } from "./task.ts";
+import { checkInteger } from "./validate.ts";
 
 export interface AsyncExecutorOptions {
   /** How many functions may be running at once (default 100). */
@@ -28,7 +29,7 @@ interface WorkItem {
 
 export class AsyncExecutor extends Executor {
   readonly maxWorkers: number;
-  readonly #queue = new HeadQueue<WorkItem>();
+  readonly #queue = new Fifo<WorkItem>();
   /** Functions started and not finished, unless terminateWorkers() gave up on them. */
   readonly #running = new Set<WorkItem>();
   #shutdown = false;
@@ -39,10 +40,7 @@ export class AsyncExecutor extends Executor {
 
   constructor({ maxWorkers = 100 }: AsyncExecutorOptions = {}) {
     super();
-    if (!Number.isInteger(maxWorkers) || maxWorkers < 1) {
-      throw new RangeError(`maxWorkers must be an integer >= 1, got ${maxWorkers}`);
-    }
-    this.maxWorkers = maxWorkers;
+    this.maxWorkers = checkInteger("maxWorkers", maxWorkers, 1);
     watchProcessExit();
   }
 

@@ -7,12 +7,13 @@ import { batchSize, fitsInBatch, sendAhead, updateMeanMs } from "./batch-policy.
 import { BrokenExecutor, CancelledError, ShutdownError } from "./errors.ts";
 import { refuseWhileExiting, watchProcessExit } from "./exiting.ts";
 import { ChunkFuture, Executor, type Result, type ShutdownOptions, type SubmitOptions } from "./executor.ts";
+import { Fifo } from "./fifo.ts";
 import { Future } from "./future.ts";
-import { HeadQueue } from "./head-queue.ts";
 import { refuseWhileImportingTask } from "./import-guard.ts";
 import type { Call, FromWorker, ToWorker } from "./messages.ts";
 import { describeThrown, fromErrorRecord } from "./remote-error.ts";
-import { taskRef, type AnyFunction, type TaskRef } from "./task.ts";
+import { taskRef, type AnyFunction, type Task, type TaskRef, type WrapTheFunctionWithTask } from "./task.ts";
+import { checkInteger, checkOptionalInteger } from "./validate.ts";
 
 /** How the pool talks to one worker, whatever it is. */
 export interface WorkerChannel {
@@ -32,7 +33,7 @@ export interface WorkerEvents {
 
 export interface PoolOptions {
   maxWorkers: number;
-  initializer?: AnyFunction | undefined;
+  initializer?: Task | undefined;
   initargs?: unknown[] | undefined;
   maxTasksPerChild?: number | undefined;
 }
@@ -61,12 +62,12 @@ interface WorkerSlot {
   exited: Promise<void>;
 }
 
-export abstract class WorkerPool extends Executor {
+export abstract class WorkerPool extends Executor<WrapTheFunctionWithTask> {
   readonly maxWorkers: number;
   readonly #initializer: TaskRef | undefined;
   readonly #initargs: unknown[];
   readonly #maxTasksPerChild: number;
-  #queue = new HeadQueue<WorkItem>();
+  #queue = new Fifo<WorkItem>();
   readonly #workers = new Set<WorkerSlot>();
   readonly #idle: WorkerSlot[] = [];
   readonly #keys = new Map<string, number>();
@@ -81,16 +82,10 @@ export abstract class WorkerPool extends Executor {
 
   constructor({ maxWorkers, initializer, initargs = [], maxTasksPerChild }: PoolOptions) {
     super();
-    if (!Number.isInteger(maxWorkers) || maxWorkers < 1) {
-      throw new RangeError(`maxWorkers must be an integer >= 1, got ${maxWorkers}`);
-    }
-    if (maxTasksPerChild !== undefined && (!Number.isInteger(maxTasksPerChild) || maxTasksPerChild < 1)) {
-      throw new RangeError(`maxTasksPerChild must be an integer >= 1, got ${maxTasksPerChild}`);
-    }
-    this.maxWorkers = maxWorkers;
+    this.maxWorkers = checkInteger("maxWorkers", maxWorkers, 1);
     this.#initializer = initializer === undefined ? undefined : taskRef(initializer, this.constructor.name);
     this.#initargs = initargs;
-    this.#maxTasksPerChild = maxTasksPerChild ?? Infinity;
+    this.#maxTasksPerChild = checkOptionalInteger("maxTasksPerChild", maxTasksPerChild, 1) ?? Infinity;
     watchProcessExit();
   }
 
@@ -105,7 +100,7 @@ export abstract class WorkerPool extends Executor {
 
   submitWith<F extends AnyFunction>(
     { signal, transfer }: SubmitOptions,
-    fn: F,
+    fn: F & WrapTheFunctionWithTask,
     ...args: Parameters<F>
   ): Future<Result<F>> {
     const ref = taskRef(fn, this.constructor.name);
