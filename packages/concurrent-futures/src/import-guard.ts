@@ -1,27 +1,22 @@
-// Refuse to submit work to a pool from a worker, unless a task running there does it.
+// In a pool's worker, submit work to a pool only from a running task.
 //
 // A worker imports the module that exports a task. If that module is the program's entry
 // point, its top level runs again inside the worker, builds a pool of its own and submits,
 // whose worker imports the module again: processes or threads without end. Python's spawn
-// start method refuses the same during bootstrap. Two checks:
-//
-// - While a worker imports a task's module, the import runs in an AsyncLocalStorage context
-//   that follows its top level: a submit() there names the module. The storage is disabled
-//   once no import is in flight, because on Node 20 an enabled AsyncLocalStorage slows every
-//   promise of the worker.
-// - Afterwards, a worker may submit only from a running task or initializer (nested pools
-//   are fine): what a module's top level left running, say a main() that was not awaited,
-//   is refused too.
-import { AsyncLocalStorage } from "node:async_hooks";
+// start method refuses the same during bootstrap. Here the worker loop imports task modules
+// only between calls and says when a task (or the initializer) runs; a submit() made at any
+// other time in a worker comes from a module's top level, or from what it left running (a
+// main() that was not awaited), and is refused with the fix. A task may still run a pool of
+// its own. (An AsyncLocalStorage would follow the import's own code exactly, but on Node 20
+// it slows every promise of the worker by about a quarter, even once disabled.)
 
 interface GuardState {
-  importing: AsyncLocalStorage<string>;
-  /** Imports of task modules in flight in this worker. */
-  inFlight: number;
-  /** Task modules this worker imported, for the error message. */
-  imported: Set<string>;
   /** Set by the worker loop: this thread or process is a pool's worker. */
   inWorker: boolean;
+  /** The task module being imported now, if any. */
+  importing: string | undefined;
+  /** Task modules this worker imported, for the error message. */
+  imported: Set<string>;
   /** Set by the worker loop while a task or the initializer runs. */
   inTask: boolean;
 }
@@ -30,10 +25,9 @@ interface GuardState {
 // (a TypeScript loader's namespace, a second install) than the worker loop did.
 const key = Symbol.for("concurrent-futures.import-guard");
 const state: GuardState = ((globalThis as Record<symbol, unknown>)[key] ??= {
-  importing: new AsyncLocalStorage<string>(),
-  inFlight: 0,
-  imported: new Set<string>(),
   inWorker: false,
+  importing: undefined,
+  imported: new Set<string>(),
   inTask: false,
 } satisfies GuardState) as GuardState;
 
@@ -47,26 +41,24 @@ export function setRunningTask(running: boolean): void {
   state.inTask = running;
 }
 
-/** Import a task's module (through `load`) with the guard up; workers call it. */
+/** Import a task's module through `load`; the worker loop calls it between tasks. */
 export async function importingTaskModule<T>(moduleUrl: string, load: () => Promise<T>): Promise<T> {
-  state.inFlight++;
+  state.importing = moduleUrl;
   state.imported.add(moduleUrl);
   try {
-    return await state.importing.run(moduleUrl, load);
+    return await load();
   } finally {
-    if (--state.inFlight === 0) state.importing.disable();
+    state.importing = undefined;
   }
 }
 
-/** Throw when a worker submits from a task module's top level, or from outside any task. */
+/** Throw when a worker submits from anywhere but a running task. */
 export function refuseWhileImportingTask(executorName: string): void {
-  if (!state.inWorker) return;
-  const moduleUrl = state.importing.getStore();
-  if (moduleUrl === undefined && state.inTask) return;
+  if (!state.inWorker || state.inTask) return;
   const where =
-    moduleUrl === undefined
+    state.importing === undefined
       ? `in a worker outside any task (left running by the top level of ${[...state.imported].join(" or ")}?)`
-      : `while a worker was importing ${moduleUrl} to load a task`;
+      : `while a worker was importing ${state.importing} to load a task`;
   throw new Error(
     `${executorName}: submit() was called ${where}; ` +
       `a task's module runs again in every worker, so a pool started at its top level would start workers without end. ` +

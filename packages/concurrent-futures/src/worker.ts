@@ -20,7 +20,7 @@ const send: Send = parentPort
 
 function ignoreSendError(): void {}
 
-/** Import the module of a task, refusing pools started by its top level (import-guard.ts). */
+/** Import the module of a task, refusing pools its top level starts (import-guard.ts). */
 function loadTask(ref: TaskRef): Promise<AnyFunction> {
   return importingTaskModule(ref.moduleUrl, () => resolveTask(ref));
 }
@@ -34,10 +34,15 @@ function onMessage(message: ToWorker): void {
       chain = chain.then(() => initialize(message.initializer, message.initargs)).catch(fatal);
       break;
     case "def": {
-      const loading = loadTask(message.ref);
+      // Imported between calls, never while a task runs: see import-guard.ts.
+      const loading = chain.then(() => loadTask(message.ref));
       // Awaited by the call that needs it; until then a failure must not count as unhandled.
       loading.catch(() => {});
       tasks.set(message.key, loading);
+      chain = loading.then(
+        () => {},
+        () => {},
+      );
       break;
     }
     case "run":
