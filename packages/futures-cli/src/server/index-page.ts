@@ -15,7 +15,7 @@ const STYLE = `
   figure { margin: 0; text-align: center; font-size: .75rem; }
   .frame { height: 70px; display: flex; align-items: center; justify-content: center; background: #f6f6f6; overflow: hidden; }
   .frame img { max-width: 100%; max-height: 70px; }
-  .frame:not(.loaded) img { display: none; }
+  .frame:not(.loaded) img, .frame.loaded .status { display: none; }
   .frame .status { color: #999; padding: 0 .3rem; }
   .frame.failed { background: #fbeaea; }
   .frame.failed .status { color: #a01818; font-weight: 600; }
@@ -47,7 +47,9 @@ const worker = async () => { while (next < frames.length) await load(frames[next
 for (let i = 0; i < 6; i++) worker();`;
 
 export function indexPage(behaviour: Behaviour, data: DataSet, seed: number): Buffer {
-  const random = behaviour.label === "LOCAL" ? "" : ` Random draws use seed ${seed}.`;
+  const draws =
+    behaviour.label === "ERROR" || (behaviour.label === "DELAY" && typeof behaviour.delay !== "number");
+  const random = draws ? ` Random draws use seed ${seed}.` : "";
   const cells = data.flags
     .map(
       (flag) =>

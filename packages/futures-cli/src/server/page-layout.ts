@@ -1,4 +1,6 @@
 // The frame of the pages a listener serves: one look for the flag grid and the stats view.
+// The empty icon keeps browsers from asking for /favicon.ico, which would count as a flag
+// request (a 404, or a fault on the ERROR listener).
 import { escapeHtml } from "../cli/html-escape.ts";
 
 const STYLE = `
@@ -16,6 +18,7 @@ export function htmlPage(title: string, body: string, style = ""): Buffer {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
+<link rel="icon" href="data:,">
 <style>${STYLE}${style}
 </style>
 </head>

@@ -44,6 +44,7 @@ const STYLE = `
   th:first-child, td:first-child, td.statuses { text-align: left; }
   thead th { background: #f2f2f2; }
   td.zero { color: #bbb; }
+  summary { cursor: pointer; margin: .5rem 0; }
   pre { padding: .6rem; overflow: auto; }`;
 
 export function statsPage(stats: ServerStats): Buffer {
@@ -76,7 +77,9 @@ ${rows.join("\n")}
 </table>
 <p>Programs get the same counts as JSON from this URL: any client that does not ask for HTML first,
 like <code>curl</code> or one sending <code>Accept: application/json</code>.</p>
+<details><summary>The JSON</summary>
 <pre>${escapeHtml(statsJson(stats).toString())}</pre>
+</details>
 <p><a href="/">Back to the flags</a></p>`;
   return htmlPage("futures flag server: stats", body, STYLE);
 }
