@@ -1,6 +1,6 @@
 // A cap on the open connections of one listener, so idle sockets cannot use up the process's
-// file descriptors and lock clients out. A connection over the cap closes the connection idle
-// the longest (no request in progress: kept alive between requests, or still sending one), so
+// file descriptors and lock clients out. A connection over the cap closes the oldest idle
+// connection (no request in progress: kept alive between requests, or still sending one), so
 // a client that sends a request gets served; when every connection has a request in progress,
 // the new connection is closed at once, which a client sees as a refusal it can retry.
 import { readFileSync } from "node:fs";
@@ -45,43 +45,42 @@ export interface CapCounts {
   refused: number;
 }
 
+// The response each connection last started; the connection is busy until it is finished.
+const RESPONSE = Symbol("last response");
+type Tracked = Socket & { [RESPONSE]?: ServerResponse };
+
 /** Hold `server` to `max` open connections, counting what the cap closes in `counts`. */
 export function capConnections(server: Server, max: number, counts: CapCounts): void {
-  // Sets keep insertion order: the first idle socket is the one idle the longest.
-  const idle = new Set<Socket>();
-  const inFlight = new Map<Socket, number>();
-
-  server.on("connection", (socket: Socket) => {
-    if (idle.size + inFlight.size >= max) {
-      const oldest = idle.values().next();
-      if (oldest.done) {
+  // In order of arrival, so the first idle one found is the oldest.
+  const open = new Set<Tracked>();
+  server.on("connection", (socket: Tracked) => {
+    if (open.size >= max) {
+      const oldestIdle = findIdle(open);
+      if (oldestIdle === undefined) {
         counts.refused++;
         socket.destroy();
         return;
       }
       counts.evicted++;
-      idle.delete(oldest.value);
-      oldest.value.destroy();
+      open.delete(oldestIdle);
+      oldestIdle.destroy();
     }
-    idle.add(socket);
-    socket.once("close", () => {
-      idle.delete(socket);
-      inFlight.delete(socket);
-    });
+    open.add(socket);
+    socket.once("close", () => open.delete(socket));
   });
-
+  // One property per request, no listener: the cap costs the requests next to nothing.
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
-    const socket = req.socket;
-    if (socket.destroyed) return;
-    idle.delete(socket);
-    inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
-    res.once("close", () => {
-      const left = (inFlight.get(socket) ?? 1) - 1;
-      if (left > 0) return void inFlight.set(socket, left);
-      inFlight.delete(socket);
-      if (!socket.destroyed) idle.add(socket); // re-added last: idle since now
-    });
+    (req.socket as Tracked)[RESPONSE] = res;
   });
+}
+
+/** The first connection without a response in progress: between requests, or still sending one. */
+function findIdle(open: Set<Tracked>): Tracked | undefined {
+  for (const socket of open) {
+    const response = socket[RESPONSE];
+    if (response === undefined || response.writableFinished) return socket;
+  }
+  return undefined;
 }
 
 export function checkMaxConnections(max: number, what: string): void {
