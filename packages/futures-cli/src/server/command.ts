@@ -47,7 +47,7 @@ export function registerServerCommands(program: Command): void {
     .addOption(
       option(
         "--max-connections <N>",
-        "open connections per listener; over it the one idle longest is closed",
+        "open connections per listener; over it the oldest idle one is closed",
         "a share of the open-file limit, 16 to 4096",
       ),
     )

@@ -59,8 +59,8 @@ export interface FlagServerOptions {
   seed?: number;
   /**
    * Open connections each listener holds at most (default: a share of the file descriptors
-   * this process may open, from 16 to 4096). Over the cap a new connection closes the one idle
-   * the longest, or is closed at once when every connection has a request in progress.
+   * this process may open, from 16 to 4096). Over the cap a new connection closes the oldest
+   * idle one, or is closed at once when every connection has a request in progress.
    */
   maxConnections?: number;
 }

@@ -32,7 +32,7 @@ async function until(condition: () => boolean, what: string, timeoutMs = 10_000)
 }
 
 describe("connection cap", () => {
-  it("closes the connections idle the longest to make room, so a client is still served", async () => {
+  it("closes the oldest idle connections to make room, so a client is still served", async () => {
     await using server = await startFlagServer({ only: ["LOCAL"], ports: { LOCAL: 0 }, maxConnections: 10 });
     const port = Number(new URL(server.urls.LOCAL!).port);
     const sockets = await idleSockets(port, 25);
