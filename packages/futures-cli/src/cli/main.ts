@@ -24,8 +24,9 @@ for (const stream of [process.stdout, process.stderr]) {
 const program = new Command("futures")
   .description("Concurrency with futures: flag downloads, flag servers and CPU-bound work in pools")
   .version(packageVersion(), "-V, --version", "print the version of futures-cli and exit")
-  .showHelpAfterError("(run with --help for usage)")
-  .exitOverride();
+  .exitOverride()
+  // Commander's own parse errors are printed below, in the same format as ours.
+  .configureOutput({ outputError: () => {} });
 
 registerFlagsCommands(program);
 registerServerCommands(program);
@@ -33,13 +34,20 @@ registerCpuCommands(program);
 demoCommand(program)
   .command("as-completed")
   .description("the book's flags_threadpool_ac.py: five downloads on 3 threads, printed as they finish")
-  .action(async () => (await import("../flags/as-completed-demo.ts")).runAsCompletedDemo());
+  .option("-d, --dest <DIR>", "folder the five flags are saved in", "downloads")
+  .action(async ({ dest }: { dest: string }) =>
+    (await import("../flags/as-completed-demo.ts")).runAsCompletedDemo({ dest }),
+  );
 
 // Remember which subcommand runs, so that a usage error can show that command's usage.
 let active: Command = program;
-program.hook("preAction", (_, command) => {
-  active = command;
-});
+const follow = (command: Command): void => {
+  command.hook("preSubcommand", (_, sub) => {
+    active = sub;
+  });
+  command.commands.forEach(follow);
+};
+follow(program);
 
 try {
   await program.parseAsync(process.argv);
@@ -49,16 +57,21 @@ try {
 
 function exitCodeFor(error: unknown): number {
   if (error instanceof CommanderError) {
-    // Commander has already printed its one-line message (and usage on request).
-    return error.exitCode === 0 ? 0 : 2;
+    // Help and version end with 0 and have been printed; so has the help shown when no
+    // command is given. The rest are parse errors, not printed yet.
+    if (error.exitCode === 0 || error.code === "commander.help") return error.exitCode === 0 ? 0 : 2;
+    return usageError(error.message.replace(/^error: /, ""));
   }
-  if (error instanceof UsageError) {
-    console.error(`${commandPath(active)}: error: ${error.message}`);
-    console.error(`Usage: ${commandPath(active)} ${active.usage()}`);
-    return 2;
-  }
+  if (error instanceof UsageError) return usageError(error.message);
   console.error(`futures: ${error instanceof Error ? error.message : String(error)}`);
   return 1;
+}
+
+/** One line that says what is wrong, then the command's usage: exit status 2. */
+function usageError(message: string): number {
+  console.error(`${commandPath(active)}: error: ${message}`);
+  console.error(`Usage: ${commandPath(active)} ${active.usage()}`);
+  return 2;
 }
 
 function packageVersion(): string {

@@ -5,10 +5,10 @@ import type { BenchOptions } from "./bench-measure.ts";
 import { SUITES } from "./bench-measure.ts";
 import type { BenchRow } from "./bench-summary.ts";
 import type { DownloadRow } from "./download-bench.ts";
-import type { ExecutorKind } from "./executor-kinds.ts";
+import type { CpuExecutorName } from "../executors/catalogue.ts";
 import { barChart, escapeXml, lineChart, type BarGroup, type LineSeries } from "./svg-chart.ts";
 
-const KIND_COLORS: Record<ExecutorKind, string> = {
+const KIND_COLORS: Record<CpuExecutorName, string> = {
   processes: "#1f6fb4",
   threads: "#2a9d3f",
   async: "#d1495b",
@@ -49,7 +49,7 @@ export function benchHtml(
     dash: "2 4",
     points: Array.from({ length: maxWorkers }, (_, i) => [i + 1, i + 1] as const),
   });
-  const barsBy = (value: (row: BenchRow) => number, kindsShown: readonly ExecutorKind[]): BarGroup[] =>
+  const barsBy = (value: (row: BenchRow) => number, kindsShown: readonly CpuExecutorName[]): BarGroup[] =>
     kindsShown.map((kind) => ({
       label: kind,
       bars: rows

@@ -1,13 +1,13 @@
 // From raw bench measurements to the rows of the book's table 17-1: median time per case
 // and speedup against one worker of the same executor.
-import type { ExecutorKind } from "./executor-kinds.ts";
+import type { CpuExecutorName } from "../executors/catalogue.ts";
 import { median, SUITES, type Measurement, type SuiteName } from "./bench-measure.ts";
 import { textTable } from "../cli/text-table.ts";
 
 const MIN_SECONDS = 1e-6;
 
 export interface BenchRow {
-  kind: ExecutorKind;
+  kind: CpuExecutorName;
   workers: number;
   /** Median seconds per suite. */
   seconds: Record<SuiteName, number>;

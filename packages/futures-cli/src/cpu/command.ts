@@ -4,10 +4,10 @@
 import os from "node:os";
 import { Option, type Command } from "commander";
 import { parseInteger, UsageError } from "../cli/usage.ts";
-import { EXECUTOR_KINDS, type ExecutorKind } from "./executor-kinds.ts";
+import { CPU_EXECUTORS, parseExecutorName, type CpuExecutorName } from "../executors/catalogue.ts";
 
 interface SuiteFlags {
-  executor: ExecutorKind;
+  executor: CpuExecutorName;
   size: string;
   jobs: string;
 }
@@ -51,7 +51,7 @@ export function registerCpuCommands(program: Command): void {
     .description("check 20 large numbers for primality in a pool (the 2nd edition's proc_pool.py)")
     .argument("[WORKERS]", "number of workers (default: the executor's default)")
     .addOption(executorOption())
-    .action(async (workers: string | undefined, flags: { executor: ExecutorKind }) => {
+    .action(async (workers: string | undefined, flags: { executor: CpuExecutorName }) => {
       const options = { executor: flags.executor, workers: parseWorkers(workers) };
       const { runPrimes } = await import("./run-primes.ts");
       await runPrimes(options);
@@ -67,7 +67,7 @@ export function registerCpuCommands(program: Command): void {
     .description("Executor.map with 3 threads over prime checks of very different lengths")
     .action(async () => (await import("./demo-primes.ts")).runPrimesDemo());
   // `demo as-completed` (runAsCompletedDemo, from src/flags) is added to this same group by
-  // the flags part through demoCommand(program).
+  // the command's entry, src/cli/main.ts, through demoCommand(program).
 
   program
     .command("bench")
@@ -81,8 +81,8 @@ export function registerCpuCommands(program: Command): void {
     .option("--jobs <n>", "jobs per suite", "12")
     .option(
       "-x, --executors <list>",
-      `comma-separated, from ${EXECUTOR_KINDS.join(",")}`,
-      EXECUTOR_KINDS.join(","),
+      `comma-separated, from ${CPU_EXECUTORS.join(",")}`,
+      CPU_EXECUTORS.join(","),
     )
     .action(async (flags: Record<string, string> & { downloads: boolean }) => {
       const options = {
@@ -108,7 +108,7 @@ export function demoCommand(program: Command): Command {
 
 function executorOption(): Option {
   return new Option("-x, --executor <kind>", "where the jobs run")
-    .choices(EXECUTOR_KINDS)
+    .choices(CPU_EXECUTORS)
     .default("processes");
 }
 
@@ -125,12 +125,10 @@ function suiteOptions(workers: string | undefined, flags: SuiteFlags) {
   };
 }
 
-function parseExecutorList(text: string): ExecutorKind[] {
-  const kinds = text.split(",").map((name) => name.trim());
-  for (const kind of kinds) {
-    if (!(EXECUTOR_KINDS as readonly string[]).includes(kind)) {
-      throw new UsageError(`--executors: '${kind}' is not one of ${EXECUTOR_KINDS.join(", ")}`);
-    }
+function parseExecutorList(text: string): CpuExecutorName[] {
+  try {
+    return [...new Set(text.split(",").map((name) => parseExecutorName(name, CPU_EXECUTORS, "--executors")))];
+  } catch (error) {
+    throw error instanceof RangeError ? new UsageError(error.message) : error;
   }
-  return [...new Set(kinds)] as ExecutorKind[];
 }

@@ -1,6 +1,7 @@
 // The download half of `futures bench`: `futures flags -e` (676 codes, 194 flags) against a
 // LOCAL flag server in a child process, on every executor of the downloader. The server
 // runs apart so that it does not share an event loop with the client it serves.
+import { EXECUTOR_NAMES } from "../executors/catalogue.ts";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
@@ -20,8 +21,6 @@ export interface DownloadRow {
   counts: string;
 }
 
-const EXECUTORS = ["sequential", "threads", "processes", "async"] as const;
-
 export async function measureDownloads(
   runs: number,
   progress: (line: string) => void,
@@ -31,7 +30,7 @@ export async function measureDownloads(
   const codes = everyCode();
   const rows: Omit<DownloadRow, "speedup">[] = [];
   try {
-    for (const executor of EXECUTORS) {
+    for (const executor of EXECUTOR_NAMES) {
       const seconds: number[] = [];
       let counts = "";
       let concurrency = 0;

@@ -1,7 +1,7 @@
 // `futures arcfour`: the book's arcfour_futures.py.
 import type { Future } from "concurrent-futures";
 import { ARCFOUR_JOBS, ARCFOUR_KEY, ARCFOUR_SIZE, arcfourJobSizes, arcfourTest } from "./arcfour-job.ts";
-import type { SizedExecutor } from "./executors.ts";
+import type { SizedExecutor } from "../executors/create.ts";
 import { runSuite, type SuiteOptions, type SuiteResult } from "./suite.ts";
 
 export interface ArcfourOptions extends SuiteOptions {

@@ -1,13 +1,13 @@
 // `futures primes`: the 2nd edition's prime checks on a pool, each printed as it finishes.
 import { asCompleted } from "concurrent-futures";
-import { workerNoun, type ExecutorKind } from "./executor-kinds.ts";
-import { closeExecutor, createExecutor } from "./executors.ts";
+import { EXECUTORS, type CpuExecutorName } from "../executors/catalogue.ts";
+import { closeExecutor, createExecutor } from "../executors/create.ts";
 import { checkPrime, type PrimeResult } from "./prime-job.ts";
 import { PRIME_NUMBERS } from "./primes.ts";
 import type { Print } from "./suite.ts";
 
 export interface PrimesOptions {
-  executor?: ExecutorKind | undefined;
+  executor?: CpuExecutorName | undefined;
   workers?: number | undefined;
   numbers?: readonly bigint[] | undefined;
   print?: Print | undefined;
@@ -23,8 +23,8 @@ export async function runPrimes({
   numbers = PRIME_NUMBERS,
   print = console.log,
 }: PrimesOptions = {}): Promise<PrimeResult[]> {
-  const executor = createExecutor(kind, workers);
-  print(`Checking ${numbers.length} numbers with ${executor.maxWorkers} ${workerNoun(kind)}:`);
+  const executor = await createExecutor(kind, workers);
+  print(`Checking ${numbers.length} numbers with ${executor.maxWorkers} ${EXECUTORS[kind].workerNoun}:`);
   const t0 = performance.now();
   const results: PrimeResult[] = [];
   let finished = false;

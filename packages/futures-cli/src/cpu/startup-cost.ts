@@ -1,8 +1,8 @@
 // Start-up cost of a pool: the time from creating it until each of its N workers has run a
 // no-op once. Benchmarks start pools this way, so the suites are timed on running workers
 // and the start-up is reported on its own.
-import type { ExecutorKind } from "./executor-kinds.ts";
-import { createExecutor, type SizedExecutor } from "./executors.ts";
+import type { CpuExecutorName } from "../executors/catalogue.ts";
+import { createExecutor, type SizedExecutor } from "../executors/create.ts";
 import { workerIdentity } from "./probe-job.ts";
 
 export interface StartedPool {
@@ -13,9 +13,9 @@ export interface StartedPool {
 
 const MAX_ROUNDS = 100;
 
-export async function startPool(kind: ExecutorKind, workers: number): Promise<StartedPool> {
+export async function startPool(kind: CpuExecutorName, workers: number): Promise<StartedPool> {
   const t0 = performance.now();
-  const executor = createExecutor(kind, workers);
+  const executor = await createExecutor(kind, workers);
   // The event loop has no workers to start.
   if (kind === "async") return { executor, startupMs: 0 };
   try {

@@ -2,13 +2,13 @@
 // print each result as it completes, then the book's status line. The time includes starting
 // and shutting down the pool, as the book's `with` block does.
 import { asCompleted, type Future } from "concurrent-futures";
-import type { ExecutorKind } from "./executor-kinds.ts";
-import { closeExecutor, createExecutor, type SizedExecutor } from "./executors.ts";
+import type { CpuExecutorName } from "../executors/catalogue.ts";
+import { closeExecutor, createExecutor, type SizedExecutor } from "../executors/create.ts";
 
 export type Print = (line: string) => void;
 
 export interface SuiteOptions {
-  executor?: ExecutorKind | undefined;
+  executor?: CpuExecutorName | undefined;
   /** Undefined: the executor's default. */
   workers?: number | undefined;
   print?: Print | undefined;
@@ -26,7 +26,7 @@ export async function runSuite<T>(
   describe: (result: T) => string,
 ): Promise<SuiteResult> {
   const t0 = performance.now();
-  const executor = createExecutor(kind, workers);
+  const executor = await createExecutor(kind, workers);
   let finished = false;
   try {
     for await (const future of asCompleted(submitAll(executor))) print(describe(await future.result()));

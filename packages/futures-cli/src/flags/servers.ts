@@ -1,6 +1,5 @@
 // Where flags are downloaded from: a server label or any base URL.
 import { DEFAULT_PORTS, LISTENER_LABELS, type ListenerLabel } from "../server/options.ts";
-import { UsageError } from "../cli/usage.ts";
 
 /** The labels served on loopback: the flag server's listeners. */
 export const LOCAL_LABELS = LISTENER_LABELS;
@@ -42,7 +41,7 @@ export function resolveServer(text: string, env: NodeJS.ProcessEnv = process.env
   if (/^https?:\/\//i.test(text) && URL.canParse(text)) {
     return { label: "URL", url: new URL(text).href.replace(/\/+$/, "") };
   }
-  throw new UsageError(
+  throw new RangeError(
     `--server must be one of ${SERVER_CHOICES.join(", ")} or an http(s) URL, got '${text}'`,
   );
 }
@@ -52,7 +51,7 @@ function labelPort(label: LocalLabel, env: NodeJS.ProcessEnv): number {
   if (text === undefined || text === "") return DEFAULT_PORTS[label];
   const port = Number(text);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new UsageError(`${PORT_ENV[label]} must be a port number from 1 to 65535, got '${text}'`);
+    throw new RangeError(`${PORT_ENV[label]} must be a port number from 1 to 65535, got '${text}'`);
   }
   return port;
 }

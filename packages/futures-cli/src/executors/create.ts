@@ -1,12 +1,14 @@
-// Make the executor a CPU-bound command runs on, from its name on the command line.
-import { AsyncExecutor, ProcessPoolExecutor, ThreadPoolExecutor, type Executor } from "concurrent-futures";
-import type { ExecutorKind } from "./executor-kinds.ts";
+// Build and end the library's executors by catalogue name. The library is imported only when
+// an executor is asked for, so commands that need none start without it.
+import type { Executor } from "concurrent-futures";
+import type { PoolName } from "./catalogue.ts";
 
 export type SizedExecutor = Executor & { readonly maxWorkers: number };
 
-/** A new executor of that kind; `maxWorkers` undefined means the kind's own default. */
-export function createExecutor(kind: ExecutorKind, maxWorkers?: number): SizedExecutor {
-  switch (kind) {
+/** A new executor of that name; `maxWorkers` undefined means the executor's own default. */
+export async function createExecutor(name: PoolName, maxWorkers?: number): Promise<SizedExecutor> {
+  const { AsyncExecutor, ProcessPoolExecutor, ThreadPoolExecutor } = await import("concurrent-futures");
+  switch (name) {
     case "processes":
       return new ProcessPoolExecutor({ maxWorkers });
     case "threads":
@@ -21,6 +23,7 @@ export function createExecutor(kind: ExecutorKind, maxWorkers?: number): SizedEx
  * pool's workers at once, since jobs already handed to a worker cannot be cancelled.
  */
 export async function closeExecutor(executor: Executor, finished: boolean): Promise<void> {
+  const { ProcessPoolExecutor, ThreadPoolExecutor } = await import("concurrent-futures");
   if (finished) await executor.shutdown({ wait: true });
   else if (executor instanceof ProcessPoolExecutor || executor instanceof ThreadPoolExecutor) {
     await executor.terminateWorkers();
