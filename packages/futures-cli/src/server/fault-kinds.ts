@@ -4,7 +4,8 @@
 // checks and parsing, and the `futures serve` options are all derived from this table.
 import { checkDelay, delayText, drawDelayMs, formatDelay } from "./delay.ts";
 import type { Fault } from "./faults.ts";
-import { parseDelay, parseInteger, parsePositiveSeconds, parseStatuses } from "./flag-values.ts";
+import { parseInteger } from "../cli/usage.ts";
+import { parseDelay, parsePositiveSeconds, parseStatuses } from "./flag-values.ts";
 import type { FaultConfig, FaultOptions } from "./options.ts";
 import type { Random } from "./random.ts";
 

@@ -42,5 +42,3 @@ function parseTimerSeconds(text: string, what: string): number {
   }
   return value;
 }
-
-export { parseInteger };

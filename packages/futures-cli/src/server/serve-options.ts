@@ -2,9 +2,9 @@
 // fault options come from the table of fault kinds, the port options from PORT_FLAGS.
 import { statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { UsageError } from "../cli/usage.ts";
+import { parseInteger, UsageError } from "../cli/usage.ts";
 import { FAULT_KINDS, fillRates, type FaultKind } from "./fault-kinds.ts";
-import { parseDelay, parseInteger, parseRate } from "./flag-values.ts";
+import { parseDelay, parseRate } from "./flag-values.ts";
 import { LISTENER_LABELS, type FaultOptions, type FlagServerOptions, type ListenerLabel } from "./options.ts";
 
 /** The flag that sets each listener's port. */
