@@ -2,9 +2,9 @@
 // command-line flag, its default rate, the phrase that describes it, how a draw builds it, and
 // the settings of its own. The draw order, the stats counters, the description, the option
 // checks and parsing, and the `futures serve` options are all derived from this table.
+import { parseInteger } from "../cli/usage.ts";
 import { checkDelay, delayText, drawDelayMs, formatDelay } from "./delay.ts";
 import type { Fault } from "./faults.ts";
-import { parseInteger } from "../cli/usage.ts";
 import { parseDelay, parsePositiveSeconds, parseStatuses } from "./flag-values.ts";
 import type { FaultConfig, FaultOptions } from "./options.ts";
 import type { Random } from "./random.ts";

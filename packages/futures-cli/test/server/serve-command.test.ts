@@ -243,7 +243,7 @@ describe("futures serve", () => {
 
   it("prints the start-up lines the README shows", async () => {
     const readme = await readFile(join(PACKAGE_DIR, "README.md"), "utf8");
-    const block = /It prints where each listener is[^\n]*\n\n```\n([\s\S]*?)```/.exec(readme)?.[1];
+    const block = /It prints where each listener is[\s\S]*?\n```\n([\s\S]*?)```/.exec(readme)?.[1];
     assert.ok(block, "the README shows the start-up output");
     const seed = /; seed (\d+) /.exec(block)?.[1];
     assert.ok(seed, "the README's output names its seed");
