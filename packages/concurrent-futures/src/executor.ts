@@ -54,6 +54,13 @@ export abstract class Executor<Accepts = unknown> {
   abstract shutdown(options?: ShutdownOptions): Promise<void>;
 
   /**
+   * Stop now (Python 3.14's terminate_workers): shut down, cancel what has not started, and
+   * fail what is running instead of waiting for it. A pool ends its workers; an in-process
+   * executor cannot stop a function midway, so it aborts the signal of abortable() ones.
+   */
+  abstract terminateWorkers(): Promise<void>;
+
+  /**
    * Apply `fn` to every item and yield the results in input order. Work is submitted now
    * (or `buffersize` items ahead); results are awaited lazily as the iterator is read.
    * Leaving the loop early cancels what has not started. A result is not held once handed out.

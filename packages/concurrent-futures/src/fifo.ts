@@ -1,5 +1,5 @@
 // A first-in first-out queue with O(1) take: Array.prototype.shift copies large arrays,
-// which made asCompleted quadratic.
+// which made asCompleted quadratic. The pools' and AsyncExecutor's work queues too.
 
 export class Fifo<T> {
   #items: (T | undefined)[] = [];
@@ -11,6 +11,11 @@ export class Fifo<T> {
 
   push(item: T): void {
     this.#items.push(item);
+  }
+
+  /** The oldest item, left in the queue. */
+  peek(): T | undefined {
+    return this.#items[this.#head];
   }
 
   /** The oldest item, or undefined when empty; the queue forgets it at once. */
