@@ -30,7 +30,7 @@ function onMessage(message: ToWorker): void {
       chain = chain.then(() => runCalls(message.calls));
       break;
     case "exit":
-      chain.then(() => process.exit(0));
+      void chain.then(() => process.exit(0));
       break;
   }
 }

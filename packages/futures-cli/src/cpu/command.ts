@@ -80,7 +80,7 @@ export function registerCpuCommands(program: Command): void {
     .description("Executor.map with 3 threads over prime checks of very different lengths")
     .action(async () => (await import("./demo-primes.ts")).runPrimesDemo());
   // `demo as-completed` (runAsCompletedDemo, from src/flags) is added to this same group by
-  // the flags part through demoCommand(program).
+  // the command's entry, src/cli/main.ts, through demoCommand(program).
 
   program
     .command("bench")
