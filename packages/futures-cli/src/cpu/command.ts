@@ -27,7 +27,10 @@ export function registerCpuCommands(program: Command): void {
   program
     .command("arcfour")
     .description("encrypt and decrypt random data with RC4 in a pool (the book's arcfour_futures.py)")
-    .argument("[WORKERS]", "number of workers; no more start than there are jobs (default: the executor's default)")
+    .argument(
+      "[WORKERS]",
+      "number of workers; no more start than there are jobs (default: the executor's default)",
+    )
     .addOption(executorOption())
     .option(
       "--size <bytes>",
@@ -49,7 +52,10 @@ export function registerCpuCommands(program: Command): void {
   program
     .command("sha")
     .description("SHA-256 of random data in a pool (the book's sha_futures.py)")
-    .argument("[WORKERS]", "number of workers; no more start than there are jobs (default: the executor's default)")
+    .argument(
+      "[WORKERS]",
+      "number of workers; no more start than there are jobs (default: the executor's default)",
+    )
     .addOption(executorOption())
     .option("--size <bytes>", "bytes hashed by each job", String(SHA_SIZE))
     .option("--jobs <n>", "number of jobs", String(SUITE_JOBS))
@@ -62,7 +68,10 @@ export function registerCpuCommands(program: Command): void {
   program
     .command("primes")
     .description("check 20 large numbers for primality in a pool (the 2nd edition's proc_pool.py)")
-    .argument("[WORKERS]", "number of workers; no more start than there are jobs (default: the executor's default)")
+    .argument(
+      "[WORKERS]",
+      "number of workers; no more start than there are jobs (default: the executor's default)",
+    )
     .addOption(executorOption())
     .action(async (workers: string | undefined, flags: { executor: CpuExecutorName }) => {
       const options = { executor: flags.executor, workers: parseWorkers(workers, flags.executor) };
