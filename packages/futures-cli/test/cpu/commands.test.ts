@@ -4,7 +4,13 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Command, CommanderError } from "commander";
-import { arcfourJobSizes } from "../../src/cpu/arcfour-job.ts";
+import {
+  ARCFOUR_JOBS,
+  ARCFOUR_SIZE,
+  arcfourJobSizes,
+  DEFAULT_ARCFOUR_KERNEL,
+} from "../../src/cpu/arcfour-job.ts";
+import { SHA_JOBS, SHA_SIZE } from "../../src/cpu/sha-job.ts";
 import { demoCommand, registerCpuCommands } from "../../src/cpu/command.ts";
 import { PRIME_FIXTURE } from "../../src/cpu/primes.ts";
 import { runArcfour } from "../../src/cpu/run-arcfour.ts";
@@ -136,6 +142,20 @@ describe("command-line usage errors", () => {
     await assert.rejects(parse("primes", "-x", "fibers"), CommanderError);
     await assert.rejects(parse("bench", "--workers", "0"), UsageError);
     await assert.rejects(parse("bench", "-x", "processes,fibers"), UsageError);
+  });
+
+  it("offers the jobs' own default sizes and counts on the command line", () => {
+    const defaults = (name: string) =>
+      Object.fromEntries(
+        program()
+          .commands.find((c) => c.name() === name)!
+          .options.map((option) => [option.long, option.defaultValue]),
+      );
+    assert.equal(defaults("arcfour")["--size"], String(ARCFOUR_SIZE));
+    assert.equal(defaults("arcfour")["--jobs"], String(ARCFOUR_JOBS));
+    assert.equal(defaults("arcfour")["--kernel"], DEFAULT_ARCFOUR_KERNEL);
+    assert.equal(defaults("sha")["--size"], String(SHA_SIZE));
+    assert.equal(defaults("sha")["--jobs"], String(SHA_JOBS));
   });
 
   it("registers the demo group once, open to other demos", () => {
