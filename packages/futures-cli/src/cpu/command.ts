@@ -16,7 +16,7 @@ interface SuiteFlags {
 // The defaults of arcfour_futures.py and sha_futures.py, sized so that the speedup of a
 // second process shows (see arcfour-job.ts and sha-job.ts). Plain numbers here, so that
 // `futures --help` does not load the jobs.
-const ARCFOUR_SIZE = 2 ** 24;
+const ARCFOUR_SIZE = 2 ** 25;
 const SHA_SIZE = 2 ** 27;
 const SUITE_JOBS = 12;
 
