@@ -175,15 +175,23 @@ export interface CommandScaling {
   two: number;
   /** Median of the start-up shares the 2-worker runs reported. */
   startupShare: string;
+  /** The same jobs in 1 and 2 plain processes (no pool), in the same alternation: what the machine allowed. */
+  plain?: { one: number; two: number } | undefined;
   runs: number;
 }
 
 /**
  * The default `futures <command> 1` and `futures <command> 2` (processes), as a user runs
- * them, alternated `runs` times; the medians of the elapsed times the command prints.
+ * them, alternated `runs` times; the medians of the elapsed times the command prints. For
+ * arcfour, `ceiling` adds the same jobs in 1 and 2 plain processes to each alternation.
  */
-export async function commandScaling(command: "arcfour" | "sha", runs = 3): Promise<CommandScaling> {
+export async function commandScaling(
+  command: "arcfour" | "sha",
+  runs = 3,
+  { ceiling = false } = {},
+): Promise<CommandScaling> {
   const elapsed: Record<1 | 2, number[]> = { 1: [], 2: [] };
+  const plain: Record<1 | 2, number[]> = { 1: [], 2: [] };
   const shares: number[] = [];
   for (let run = 0; run < runs; run++) {
     for (const workers of [1, 2] as const) {
@@ -195,6 +203,7 @@ export async function commandScaling(command: "arcfour" | "sha", runs = 3): Prom
       if (!status) throw new Error(`futures ${command} ${workers} printed no status line:\n${out}`);
       elapsed[workers].push(Number(status[1]));
       if (workers === 2) shares.push(Number(status[2]));
+      if (ceiling) plain[workers].push(await timePlainProcesses(workers, ARCFOUR_SIZE));
     }
   }
   return {
@@ -202,18 +211,9 @@ export async function commandScaling(command: "arcfour" | "sha", runs = 3): Prom
     one: median(elapsed[1]),
     two: median(elapsed[2]),
     startupShare: `${median(shares)}%`,
+    plain: ceiling ? { one: median(plain[1]), two: median(plain[2]) } : undefined,
     runs,
   };
-}
-
-/** The default arcfour jobs in 1 and 2 plain processes (no pool), alternated: medians in seconds. */
-export async function plainProcessesScaling(runs = 3): Promise<{ one: number; two: number }> {
-  const times: Record<1 | 2, number[]> = { 1: [], 2: [] };
-  for (let run = 0; run < runs; run++) {
-    for (const workers of [1, 2] as const)
-      times[workers].push(await timePlainProcesses(workers, ARCFOUR_SIZE));
-  }
-  return { one: median(times[1]), two: median(times[2]) };
 }
 
 type ScalingCase = "processes" | "threads" | "plain processes, no pool";
@@ -338,19 +338,23 @@ async function main(): Promise<void> {
   console.log(
     `\nThe commands with their defaults (processes), 1 and 2 workers alternated, median of ${runs}:`,
   );
-  const scaling = [await commandScaling("arcfour", runs), await commandScaling("sha", runs)];
+  const scaling = [
+    await commandScaling("arcfour", runs, { ceiling: true }),
+    await commandScaling("sha", runs),
+  ];
   for (const line of scalingTable(scaling)) console.log(line);
 }
 
 export function scalingTable(rows: readonly CommandScaling[]): string[] {
   return textTable(
-    ["command", "1 worker", "2 workers", "speedup", "start-up share (2 workers)"],
+    ["command", "1 worker", "2 workers", "speedup", "start-up share (2 workers)", "plain processes 2 vs 1"],
     rows.map((row) => [
       row.command,
       `${row.one.toFixed(2)}s`,
       `${row.two.toFixed(2)}s`,
       `${(row.one / row.two).toFixed(2)}x`,
       row.startupShare,
+      row.plain ? `${(row.plain.one / row.plain.two).toFixed(2)}x` : "-",
     ]),
   );
 }
