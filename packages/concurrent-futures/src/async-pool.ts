@@ -8,6 +8,7 @@ import { Executor, type Result, type ShutdownOptions, type SubmitOptions } from 
 import { signalTaker } from "./abortable.ts";
 import { Future } from "./future.ts";
 import type { AnyFunction } from "./task.ts";
+import { checkInteger } from "./validate.ts";
 
 export interface AsyncExecutorOptions {
   /** How many functions may be running at once (default 100). */
@@ -33,10 +34,7 @@ export class AsyncExecutor extends Executor {
 
   constructor({ maxWorkers = 100 }: AsyncExecutorOptions = {}) {
     super();
-    if (!Number.isInteger(maxWorkers) || maxWorkers < 1) {
-      throw new RangeError(`maxWorkers must be an integer >= 1, got ${maxWorkers}`);
-    }
-    this.maxWorkers = maxWorkers;
+    this.maxWorkers = checkInteger("maxWorkers", maxWorkers, 1);
   }
 
   submitWith<F extends AnyFunction>(

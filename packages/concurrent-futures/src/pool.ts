@@ -11,7 +11,8 @@ import { ChunkFuture, Executor, type Result, type ShutdownOptions, type SubmitOp
 import { Future } from "./future.ts";
 import type { Call, FromWorker, ToWorker } from "./messages.ts";
 import { fromErrorRecord } from "./remote-error.ts";
-import { taskRef, type AnyFunction, type TaskRef } from "./task.ts";
+import { taskRef, type AnyFunction, type Task, type TaskRef, type WrapTheFunctionWithTask } from "./task.ts";
+import { checkInteger, checkOptionalInteger } from "./validate.ts";
 
 /** How the pool talks to one worker, whatever it is. */
 export interface WorkerChannel {
@@ -31,7 +32,7 @@ export interface WorkerEvents {
 
 export interface PoolOptions {
   maxWorkers: number;
-  initializer?: AnyFunction | undefined;
+  initializer?: Task | undefined;
   initargs?: unknown[] | undefined;
   maxTasksPerChild?: number | undefined;
 }
@@ -65,7 +66,7 @@ const MIN_DEEP_QUEUE = 8;
 const UNMEASURED_MS = 10;
 const BATCH_MS = 2;
 
-export abstract class WorkerPool extends Executor {
+export abstract class WorkerPool extends Executor<WrapTheFunctionWithTask> {
   readonly maxWorkers: number;
   readonly #initializer: TaskRef | undefined;
   readonly #initargs: unknown[];
@@ -85,16 +86,10 @@ export abstract class WorkerPool extends Executor {
 
   constructor({ maxWorkers, initializer, initargs = [], maxTasksPerChild }: PoolOptions) {
     super();
-    if (!Number.isInteger(maxWorkers) || maxWorkers < 1) {
-      throw new RangeError(`maxWorkers must be an integer >= 1, got ${maxWorkers}`);
-    }
-    if (maxTasksPerChild !== undefined && (!Number.isInteger(maxTasksPerChild) || maxTasksPerChild < 1)) {
-      throw new RangeError(`maxTasksPerChild must be an integer >= 1, got ${maxTasksPerChild}`);
-    }
-    this.maxWorkers = maxWorkers;
+    this.maxWorkers = checkInteger("maxWorkers", maxWorkers, 1);
     this.#initializer = initializer === undefined ? undefined : taskRef(initializer, this.constructor.name);
     this.#initargs = initargs;
-    this.#maxTasksPerChild = maxTasksPerChild ?? Infinity;
+    this.#maxTasksPerChild = checkOptionalInteger("maxTasksPerChild", maxTasksPerChild, 1) ?? Infinity;
   }
 
   /** Start one worker; report what it sends and how it ends through `events`. */
@@ -108,7 +103,7 @@ export abstract class WorkerPool extends Executor {
 
   submitWith<F extends AnyFunction>(
     { signal, transfer }: SubmitOptions,
-    fn: F,
+    fn: F & WrapTheFunctionWithTask,
     ...args: Parameters<F>
   ): Future<Result<F>> {
     const ref = taskRef(fn, this.constructor.name);

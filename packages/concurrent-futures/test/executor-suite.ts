@@ -18,7 +18,8 @@ import {
   type CompletedFuture,
   type Executor,
 } from "../src/index.ts";
-import { add, fail, identity, sleep, square, touch, whereAmI } from "./fixtures/tasks.ts";
+import { collectGarbage } from "./fixtures/gc.ts";
+import { add, fail, identity, makeObject, sleep, square, touch, whereAmI } from "./fixtures/tasks.ts";
 
 export type MakeExecutor = (options: { maxWorkers: number }) => Executor;
 
@@ -40,6 +41,13 @@ async function collect<T>(iterator: AsyncIterable<T>): Promise<T[]> {
   const items: T[] = [];
   for await (const item of iterator) items.push(item);
   return items;
+}
+
+/** Take the next result of `results`, check it, and keep only a WeakRef to it. */
+async function takeWeakly(results: AsyncIterator<{ i: number }>, expected: number): Promise<WeakRef<object>> {
+  const { value } = await results.next();
+  assert.equal(value.i, expected);
+  return new WeakRef(value);
 }
 
 export function executorSuite(name: string, make: MakeExecutor): void {
@@ -204,10 +212,34 @@ export function executorSuite(name: string, make: MakeExecutor): void {
         assert.ok(pulled <= 8, `pulled ${pulled}`);
       }));
 
-    it("rejects bad chunksize and buffersize", () =>
+    it("holds no result once it is handed out (CPython's test_free_reference)", () =>
+      using(make({ maxWorkers: 2 }), async (executor) => {
+        for (const chunksize of [1, 3]) {
+          const results = executor.map(makeObject, [0, 1, 2, 3, 4, 5], { chunksize });
+          for (let i = 0; i < 6; i++) {
+            // The WeakRef is the only reference left once the helper returns.
+            const ref = await takeWeakly(results, i);
+            await collectGarbage();
+            assert.equal(ref.deref(), undefined, `result ${i} (chunksize ${chunksize}) is still alive`);
+          }
+          assert.equal((await results.next()).done, true);
+        }
+      }));
+
+    it("rejects options of the wrong type with TypeError, out of range with RangeError", () =>
       using(make({ maxWorkers: 1 }), async (executor) => {
         assert.throws(() => executor.map(square, [1], { chunksize: 0 }), RangeError);
+        assert.throws(() => executor.map(square, [1], { chunksize: 1.5 }), RangeError);
         assert.throws(() => executor.map(square, [1], { buffersize: 0 }), RangeError);
+        assert.throws(() => executor.map(square, [1], { buffersize: NaN }), RangeError);
+        const foo = "foo" as unknown as number;
+        assert.throws(() => executor.map(square, [1], { buffersize: foo }), {
+          name: "TypeError",
+          message: "buffersize must be a number, got string 'foo'",
+        });
+        assert.throws(() => executor.map(square, [1], { chunksize: foo }), TypeError);
+        assert.throws(() => executor.map(square, [1], { timeout: foo }), TypeError);
+        assert.throws(() => executor.map(square, [1], { timeout: NaN }), RangeError);
       }));
   });
 
@@ -257,7 +289,7 @@ export function executorSuite(name: string, make: MakeExecutor): void {
         const slow = executor.submit(sleep, 200);
         const fast = executor.submit(sleep, 20);
         const order: CompletedFuture<unknown>[] = [];
-        for await (const future of asCompleted<unknown>([slow, fast, done, fast])) order.push(future);
+        for await (const future of asCompleted([slow, fast, done, fast])) order.push(future);
         assert.deepEqual(order, [done, fast, slow]);
       }));
 
@@ -265,7 +297,7 @@ export function executorSuite(name: string, make: MakeExecutor): void {
       using(make({ maxWorkers: 2 }), async (executor) => {
         const futures = [executor.submit(fail, "bad"), executor.submit(whereAmI)];
         let failures = 0;
-        for await (const future of asCompleted<unknown>(futures)) {
+        for await (const future of asCompleted(futures)) {
           assert.ok(future instanceof Future);
           if (await future.exception()) failures++;
         }
@@ -344,9 +376,14 @@ export function executorSuite(name: string, make: MakeExecutor): void {
       assert.equal(await future.result(), 30);
     });
 
-    it("rejects maxWorkers below 1", () => {
+    it("rejects maxWorkers below 1 (RangeError) or not a number (TypeError)", () => {
       assert.throws(() => make({ maxWorkers: 0 }), RangeError);
       assert.throws(() => make({ maxWorkers: -1 }), RangeError);
+      assert.throws(() => make({ maxWorkers: 2.5 }), RangeError);
+      assert.throws(() => make({ maxWorkers: "4" as unknown as number }), {
+        name: "TypeError",
+        message: "maxWorkers must be a number, got string '4'",
+      });
     });
   });
 }

@@ -34,7 +34,10 @@ registerCpuCommands(program);
 demoCommand(program)
   .command("as-completed")
   .description("the book's flags_threadpool_ac.py: five downloads on 3 threads, printed as they finish")
-  .action(async () => (await import("../flags/as-completed-demo.ts")).runAsCompletedDemo());
+  .option("-d, --dest <DIR>", "folder the five flags are saved in", "downloads")
+  .action(async ({ dest }: { dest: string }) =>
+    (await import("../flags/as-completed-demo.ts")).runAsCompletedDemo({ dest }),
+  );
 
 // Remember which subcommand runs, so that a usage error can show that command's usage.
 let active: Command = program;

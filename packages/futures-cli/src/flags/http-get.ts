@@ -23,6 +23,8 @@ export interface HttpResponse {
   status: number;
   /** The body of a 200; empty for other statuses. */
   body: Buffer;
+  /** The Retry-After header, if any (for a 429 or a 503). */
+  retryAfter?: string | undefined;
 }
 
 /** A failed exchange; `message` is what the user sees ("connection refused"). */
@@ -32,6 +34,8 @@ export class FetchError extends Error {
     message: string,
     /** True when nothing answered at all: the server is down or the host unknown. */
     readonly unreachable = false,
+    /** True when trying again may work (refused, reset, timed out, truncated), as curl's --retry judges. */
+    readonly transient = false,
   ) {
     super(message);
   }
@@ -72,7 +76,12 @@ export class HttpClient {
         target = new URL(location, target);
         continue;
       }
-      return { status, body: status === 200 ? body : EMPTY };
+      const retryAfter = headers["retry-after"];
+      return {
+        status,
+        body: status === 200 ? body : EMPTY,
+        ...(typeof retryAfter === "string" && { retryAfter }),
+      };
     }
   }
 
@@ -146,7 +155,10 @@ function exchange(agent: Agent, url: URL, { timeout, signal }: GetOptions): Prom
       reject(reason);
     };
     const onAbort = (): void => stop(signal!.reason);
-    const timer = setTimeout(() => stop(new FetchError(`timed out after ${timeout / 1000}s`)), timeout);
+    const timer = setTimeout(
+      () => stop(new FetchError(`timed out after ${timeout / 1000}s`, false, true)),
+      timeout,
+    );
     signal?.addEventListener("abort", onAbort, { once: true });
     agent.dispatch(
       { origin: url.origin, path: `${url.pathname}${url.search}`, method: "GET", headers: REQUEST_HEADERS },
@@ -189,26 +201,31 @@ function describe(
     (code === "UND_ERR_SOCKET" || code === "ECONNRESET" || code === "UND_ERR_RES_CONTENT_LENGTH_MISMATCH")
   ) {
     const expected = body.length === undefined ? "" : ` of ${body.length}`;
-    return new FetchError(`truncated body: got ${body.received}${expected} bytes`);
+    return new FetchError(`truncated body: got ${body.received}${expected} bytes`, false, true);
   }
   // "Response does not match the HTTP/1.1 protocol (Invalid character in chunk size)"
   if (error.name === "HTTPParserError")
     return new FetchError(`malformed response (${/\((.*)\)$/.exec(error.message)?.[1] ?? error.message})`);
   switch (code) {
     case "ECONNREFUSED":
-      return new FetchError("connection refused", true);
+      return new FetchError("connection refused", true, true);
     case "ENOTFOUND":
-    case "EAI_AGAIN":
       return new FetchError(`host not found (${code})`, true);
+    case "EAI_AGAIN": // the name server did not answer: it may next time
+      return new FetchError(`host not found (${code})`, true, true);
     case "ECONNRESET":
-      return new FetchError("connection reset");
+      return new FetchError("connection reset", false, true);
     case "UND_ERR_SOCKET":
       // Or "bad response": bytes nobody asked for, or a 100 Continue to a request without Expect.
-      return new FetchError(
-        error.message === "other side closed" ? "connection closed before the response" : error.message,
-      );
+      return error.message === "other side closed"
+        ? new FetchError("connection closed before the response", false, true)
+        : new FetchError(error.message);
     case "EPIPE":
-      return new FetchError("connection closed while sending the request");
+      return new FetchError("connection closed while sending the request", false, true);
+    case "ETIMEDOUT":
+    case "EHOSTUNREACH":
+    case "ENETUNREACH":
+      return new FetchError(`${error.message} (${code})`, false, true);
     default:
       return new FetchError(code ? `${error.message} (${code})` : error.message);
   }

@@ -142,8 +142,16 @@ describe("command line settings", () => {
         { executor: "fibers" },
         /--executor must be one of sequential, threads, processes, async, got 'fibers'/,
       ],
-      [[], { timeout: "0" }, /--timeout SECONDS must be more than 0/],
-      [[], { timeout: "-1" }, /--timeout SECONDS must be a number of seconds/],
+      [
+        [],
+        { timeout: "0" },
+        /--timeout SECONDS must be a number of seconds more than 0 and at most 2147483, got '0'/,
+      ],
+      [
+        [],
+        { timeout: "-1" },
+        /--timeout SECONDS must be a number of seconds more than 0 and at most 2147483, got '-1'/,
+      ],
       [[], { timeout: "soon" }, /--timeout SECONDS/],
       [[], { retries: "-1" }, /--retries N must be a whole number from 0 to 100/],
       [[], { retries: "1.5" }, /--retries N/],
@@ -160,5 +168,16 @@ describe("command line settings", () => {
         },
       );
     }
+  });
+
+  it("takes a number too large to hold as 'as many as possible', with a note when it is clamped", () => {
+    const huge = "99999999999999999999";
+    const settings = parseFlagsArgs([], { every: true, maxReq: huge, limit: huge }, {});
+    assert.equal(settings.codes.length, 676);
+    assert.equal(settings.concurrency, 676, "then cut to the number of codes");
+    assert.deepEqual(settings.notes, [
+      `note: --max-req ${huge} is more than async allows; using at most 1000`,
+    ]);
+    assert.deepEqual(parseFlagsArgs([], { maxReq: "5" }, {}).notes, []);
   });
 });
