@@ -88,7 +88,7 @@ describe("bench summary", () => {
     );
     assert.equal(
       tableHtml({ headers: ["a"], rows: [["<b>&"]], left: [] }),
-      "<table>\n<tr><th>a</th></tr>\n<tr><td>&#60;b&#62;&#38;</td></tr>\n</table>",
+      "<table>\n<tr><th>a</th></tr>\n<tr><td>&lt;b&gt;&amp;</td></tr>\n</table>",
     );
   });
 
