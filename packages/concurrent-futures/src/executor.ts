@@ -1,5 +1,5 @@
 // The Executor contract shared by every executor: submit, an ordered lazy map, shutdown.
-import type { TransferListItem } from "node:worker_threads";
+import type { MessagePort } from "node:worker_threads";
 import { Fifo } from "./fifo.ts";
 import type { Future } from "./future.ts";
 import { ChunkFuture, MapResults } from "./map-results.ts";
@@ -8,11 +8,17 @@ import { checkInteger, checkOptionalInteger, checkTimeout } from "./validate.ts"
 
 export { ChunkFuture };
 
+/**
+ * What a worker thread can take over instead of a copy (ArrayBuffer, MessagePort, ...). Named
+ * through postMessage's own parameter because @types/node renamed the type between versions.
+ */
+export type TransferItem = NonNullable<Parameters<MessagePort["postMessage"]>[1]>[number];
+
 export interface SubmitOptions {
   /** Aborting it stops the task: in-process it is handed to the function, in a pool it ends the worker. */
   signal?: AbortSignal | undefined;
   /** Objects to transfer instead of copy to a worker thread (ArrayBuffers, ports). */
-  transfer?: readonly TransferListItem[] | undefined;
+  transfer?: readonly TransferItem[] | undefined;
 }
 
 export interface MapOptions {

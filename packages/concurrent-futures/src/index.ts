@@ -13,6 +13,7 @@ export {
   type Result,
   type ShutdownOptions,
   type SubmitOptions,
+  type TransferItem,
 } from "./executor.ts";
 export {
   asCompleted,

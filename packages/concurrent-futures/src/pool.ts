@@ -1,12 +1,18 @@
 // What the thread and process pools share: workers started on demand and reused, dispatch
 // from the queue in batches (sized by batch-policy.ts), and breaking the pool when a worker
 // dies abruptly. src/README.md draws the whole path of a call.
-import type { TransferListItem } from "node:worker_threads";
 import { AbortListeners } from "./abort-listeners.ts";
 import { batchSize, fitsInBatch, sendAhead, updateMeanMs } from "./batch-policy.ts";
 import { BrokenExecutor, CancelledError, ShutdownError } from "./errors.ts";
 import { refuseWhileExiting, watchProcessExit } from "./exiting.ts";
-import { ChunkFuture, Executor, type Result, type ShutdownOptions, type SubmitOptions } from "./executor.ts";
+import {
+  ChunkFuture,
+  Executor,
+  type Result,
+  type ShutdownOptions,
+  type SubmitOptions,
+  type TransferItem,
+} from "./executor.ts";
 import { Fifo } from "./fifo.ts";
 import { Future } from "./future.ts";
 import { refuseWhileImportingTask } from "./import-guard.ts";
@@ -17,7 +23,7 @@ import { checkInteger, checkOptionalInteger } from "./validate.ts";
 
 /** How the pool talks to one worker, whatever it is. */
 export interface WorkerChannel {
-  send(message: ToWorker, transfer?: TransferListItem[]): void;
+  send(message: ToWorker, transfer?: TransferItem[]): void;
   /** Keep the parent alive while this worker has work; let it exit otherwise. */
   ref(): void;
   unref(): void;
@@ -44,7 +50,7 @@ interface WorkItem {
   key: number;
   args: unknown[];
   chunk: boolean;
-  transfer: TransferListItem[] | undefined;
+  transfer: TransferItem[] | undefined;
   signal: AbortSignal | undefined;
   worker: WorkerSlot | undefined;
 }
@@ -161,7 +167,7 @@ export abstract class WorkerPool extends Executor<WrapTheFunctionWithTask> {
     args: unknown[],
     chunk: boolean,
     signal: AbortSignal | undefined,
-    transfer: readonly TransferListItem[] | undefined,
+    transfer: readonly TransferItem[] | undefined,
   ): F {
     if (this.#broken) throw this.broken(this.#broken.message, this.#broken.cause);
     if (this.#shutdown) throw new ShutdownError();
