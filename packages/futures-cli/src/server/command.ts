@@ -52,6 +52,11 @@ export function registerServerCommands(program: Command): void {
       ),
     )
     .addOption(option("--seed <N>", "seed of the fault and delay draws, to repeat a run", "random, printed"))
+    .addHelpText(
+      "after",
+      "\nFUTURES_LOCAL_PORT, FUTURES_DELAY_PORT and FUTURES_ERROR_PORT move the default ports, as they\n" +
+        "do for futures flags, so that both agree where LOCAL, DELAY and ERROR listen.",
+    )
     .action(async (flags: ServeFlags) => {
       const { serve } = await import("./serve.ts");
       await serve(flags);

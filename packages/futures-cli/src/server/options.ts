@@ -70,6 +70,28 @@ export const DEFAULT_PORTS: Readonly<Record<ListenerLabel, number>> = {
   DELAY: 8002,
   ERROR: 8003,
 };
+
+/**
+ * Environment variables that move a listener off its default port, for `futures serve` and
+ * `futures flags` alike, so that both agree where LOCAL, DELAY and ERROR are.
+ */
+export const PORT_ENV: Readonly<Record<ListenerLabel, string>> = {
+  LOCAL: "FUTURES_LOCAL_PORT",
+  DELAY: "FUTURES_DELAY_PORT",
+  ERROR: "FUTURES_ERROR_PORT",
+};
+
+/** The port of a listener: its variable in `env` when set, else its default; RangeError when bad. */
+export function listenerPort(label: ListenerLabel, env: NodeJS.ProcessEnv = process.env): number {
+  const text = env[PORT_ENV[label]];
+  if (text === undefined || text === "") return DEFAULT_PORTS[label];
+  const port = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new RangeError(`${PORT_ENV[label]} must be a port number from 1 to 65535, got '${text}'`);
+  }
+  return port;
+}
+
 export const DEFAULT_DELAY: Delay = 0.5;
 
 export function checkPort(port: number, what: string): void {

@@ -5,7 +5,13 @@ import { join, resolve } from "node:path";
 import { parseInteger, UsageError } from "../cli/usage.ts";
 import { FAULT_KINDS, fillRates, type FaultKind } from "./fault-kinds.ts";
 import { parseDelay, parseRate } from "./flag-values.ts";
-import { LISTENER_LABELS, type FaultOptions, type FlagServerOptions, type ListenerLabel } from "./options.ts";
+import {
+  LISTENER_LABELS,
+  listenerPort,
+  type FaultOptions,
+  type FlagServerOptions,
+  type ListenerLabel,
+} from "./options.ts";
 
 /** The flag that sets each listener's port. */
 export const PORT_FLAGS: Readonly<Record<ListenerLabel, string>> = {
@@ -30,11 +36,12 @@ export function optionKey(flag: string): string {
   return flag.replace(/^--/, "").replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 }
 
-export function parseServeFlags(flags: ServeFlags): FlagServerOptions {
+export function parseServeFlags(flags: ServeFlags, env: NodeJS.ProcessEnv = process.env): FlagServerOptions {
   const options: FlagServerOptions = { ports: {}, faults: parseFaults(flags) };
   for (const label of LISTENER_LABELS) {
     const text = flags[optionKey(PORT_FLAGS[label])];
-    if (text !== undefined) options.ports![label] = parseInteger(text, PORT_FLAGS[label], 0, 65535);
+    options.ports![label] =
+      text === undefined ? portFromEnv(label, env) : parseInteger(text, PORT_FLAGS[label], 0, 65535);
   }
   if (flags.host !== undefined) options.host = parseHost(flags.host);
   if (flags.data !== undefined) options.dataDir = parseDataDir(flags.data);
@@ -82,5 +89,14 @@ function isDirectory(path: string): boolean {
     return statSync(path).isDirectory();
   } catch {
     return false;
+  }
+}
+
+/** A listener's port when no flag sets it: FUTURES_*_PORT, as `futures flags` reads it, or the default. */
+function portFromEnv(label: ListenerLabel, env: NodeJS.ProcessEnv): number {
+  try {
+    return listenerPort(label, env);
+  } catch (error) {
+    throw error instanceof RangeError ? new UsageError(error.message) : error;
   }
 }

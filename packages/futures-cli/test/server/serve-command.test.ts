@@ -19,9 +19,10 @@ interface Run {
   exit: Promise<number | null>;
 }
 
-function serve(args: string[]): Run {
+function serve(args: string[], env: NodeJS.ProcessEnv = {}): Run {
   const child = spawn(process.execPath, cliArgs(["serve", ...args]), {
     cwd: PACKAGE_DIR,
+    env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";
@@ -54,6 +55,31 @@ function portArgs(local: number, delay: number, error: number): string[] {
 }
 
 describe("futures serve", () => {
+  it("listens where FUTURES_*_PORT point, as futures flags looks for it", async () => {
+    const [local, delay, error] = await threePorts();
+    const env = {
+      FUTURES_LOCAL_PORT: String(local),
+      FUTURES_DELAY_PORT: String(delay),
+      FUTURES_ERROR_PORT: String(error),
+    };
+    const run = serve([], env);
+    try {
+      await waitFor(run, "Ctrl-C stops.");
+      for (const port of [local, delay, error])
+        assert.ok(run.stdout().includes(`http://127.0.0.1:${port}/flags`));
+      assert.equal((await fetchRaw(`http://127.0.0.1:${local}/flags/br/br.gif`)).status, 200);
+    } finally {
+      run.child.kill("SIGTERM");
+      await run.exit;
+    }
+  });
+
+  it("refuses a FUTURES_*_PORT that is not a port, in one line", async () => {
+    const run = serve([], { FUTURES_DELAY_PORT: "eighty" });
+    assert.equal(await run.exit, 2);
+    assert.match(run.stderr(), /FUTURES_DELAY_PORT must be a port number from 1 to 65535, got 'eighty'/);
+  });
+
   it("starts the three listeners, prints them, serves, and exits 0 on SIGTERM", async () => {
     const [local, delay, error] = await threePorts();
     const run = serve([
