@@ -39,6 +39,11 @@ export function runArcfour({
     options,
     jobs,
     (executor) => submitArcfourJobs(executor, jobs, size, kernel),
-    (bytes) => `${(bytes / 2 ** 10).toFixed(1)} KB`,
+    jobSize,
   );
+}
+
+/** A job's size as the book prints it, in KB; megabyte-sized jobs in MB, to stay readable. */
+export function jobSize(bytes: number): string {
+  return bytes < 2 ** 20 ? `${(bytes / 2 ** 10).toFixed(1)} KB` : `${(bytes / 2 ** 20).toFixed(1)} MB`;
 }
