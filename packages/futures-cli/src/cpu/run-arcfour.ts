@@ -35,12 +35,7 @@ export function runArcfour({
   kernel = DEFAULT_ARCFOUR_KERNEL,
   ...options
 }: ArcfourOptions = {}): Promise<SuiteResult> {
-  return runSuite(
-    options,
-    jobs,
-    (executor) => submitArcfourJobs(executor, jobs, size, kernel),
-    jobSize,
-  );
+  return runSuite(options, jobs, (executor) => submitArcfourJobs(executor, jobs, size, kernel), jobSize);
 }
 
 /** A job's size as the book prints it, in KB; megabyte-sized jobs in MB, to stay readable. */
