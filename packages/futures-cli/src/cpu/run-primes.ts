@@ -5,6 +5,7 @@ import { closeExecutor, createExecutor } from "../executors/create.ts";
 import { checkPrime, type PrimeResult } from "./prime-job.ts";
 import { PRIME_NUMBERS } from "./primes.ts";
 import type { Print } from "./suite.ts";
+import { describeWorkers, startedWorkers } from "./worker-count.ts";
 
 export interface PrimesOptions {
   executor?: CpuExecutorName | undefined;
@@ -24,7 +25,9 @@ export async function runPrimes({
   print = console.log,
 }: PrimesOptions = {}): Promise<PrimeResult[]> {
   const executor = await createExecutor(kind, workers);
-  print(`Checking ${numbers.length} numbers with ${executor.maxWorkers} ${EXECUTORS[kind].workerNoun}:`);
+  const started = startedWorkers(kind, executor.maxWorkers, numbers.length);
+  const who = describeWorkers(started, executor.maxWorkers, EXECUTORS[kind].workerNoun, "number");
+  print(`Checking ${numbers.length} numbers with ${who}:`);
   const t0 = performance.now();
   const results: PrimeResult[] = [];
   let finished = false;

@@ -21,6 +21,7 @@ export function runSha({
 }: ShaOptions = {}): Promise<SuiteResult> {
   return runSuite(
     options,
+    jobs,
     (executor) => submitShaJobs(executor, jobs, size),
     (digest) => digest,
   );

@@ -19,13 +19,10 @@ export async function createExecutor(name: PoolName, maxWorkers?: number): Promi
 }
 
 /**
- * End a command's executor: wait for it when every job finished; after a failure, stop the
- * pool's workers at once, since jobs already handed to a worker cannot be cancelled.
+ * End a command's executor: wait for it when every job finished; after a failure, stop it
+ * at once, since jobs already handed to a worker cannot be cancelled.
  */
 export async function closeExecutor(executor: Executor, finished: boolean): Promise<void> {
-  const { ProcessPoolExecutor, ThreadPoolExecutor } = await import("concurrent-futures");
   if (finished) await executor.shutdown({ wait: true });
-  else if (executor instanceof ProcessPoolExecutor || executor instanceof ThreadPoolExecutor) {
-    await executor.terminateWorkers();
-  } else await executor.shutdown({ wait: false, cancelFutures: true });
+  else await executor.terminateWorkers();
 }
