@@ -48,6 +48,11 @@ export interface DownloadManyOptions {
   backoff?: BackoffOptions | undefined;
   /** The caller already ran prepareDestination(dest): do not check the folder twice. */
   destinationChecked?: boolean | undefined;
+  /**
+   * Connections for sequential and async runs, owned by the caller. Default: the run's own,
+   * closed when it ends.
+   */
+  client?: HttpClient | undefined;
 }
 
 export interface DownloadSummary {
@@ -100,7 +105,7 @@ export async function downloadMany(
   // report: what was there before tells those apart (creditSavedFlags).
   const present = inProcess ? undefined : await existingFlags(dest);
 
-  const client = inProcess ? new HttpClient() : undefined;
+  const client = inProcess ? (options.client ?? new HttpClient()) : undefined;
   const request: DownloadRequest = {
     baseUrl: options.baseUrl,
     dest,
@@ -126,7 +131,7 @@ export async function downloadMany(
       poolBroke = broke !== undefined;
     }
   } finally {
-    client?.close();
+    if (client !== options.client) client?.close();
     // A worker ended in the middle of a write cannot clean up after itself.
     if (!inProcess || runSignal.aborted) await removeTempFiles(dest, request.tempTag);
   }

@@ -1,8 +1,7 @@
 // Download one flag: GET it, retry transient failures with backoff, save it atomically.
 //
-// It is a task, so thread and process pools can import it by reference; arguments and the
-// result are plain data that cross by structured clone.
-import { task } from "concurrent-futures";
+// Thread and process pools import this module by reference (see download-task.ts), so it
+// imports only what a download needs: not the library, whose pools a worker has no use for.
 import { DEFAULT_BACKOFF, parseRetryAfter, pause, retryDelay, type BackoffOptions } from "./backoff.ts";
 import type { FlagResult, RetryNote } from "./flag-result.ts";
 import { FetchError, sharedClient, type HttpClient } from "./http-get.ts";
@@ -129,7 +128,5 @@ function saved(
   }
 }
 
-/** downloadFlag as a task, for thread and process pools (which end the worker to abort it). */
-export const downloadOne = task(import.meta.url, "downloadOne", (cc: string, request: DownloadRequest) =>
-  downloadFlag(cc, request),
-);
+/** Where pool workers import downloadFlag from. */
+export const DOWNLOAD_MODULE_URL = import.meta.url;

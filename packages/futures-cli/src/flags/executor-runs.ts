@@ -2,7 +2,8 @@
 // asCompleted for the event loop, threads and processes (the book's flags2 programs).
 import type { Executor } from "concurrent-futures";
 import { BrokenExecutor, asCompleted, type CompletedFuture } from "concurrent-futures";
-import { downloadFlag, downloadOne, type DownloadRequest, type RetryListener } from "./download-one.ts";
+import { downloadFlag, type DownloadRequest, type RetryListener } from "./download-one.ts";
+import { downloadOne } from "./download-task.ts";
 import { cancelledResult, type FlagResult } from "./flag-result.ts";
 import type { HttpClient } from "./http-get.ts";
 

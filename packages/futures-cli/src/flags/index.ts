@@ -3,11 +3,11 @@ export { downloadMany, type DownloadManyOptions, type DownloadSummary } from "./
 export {
   TRANSIENT_STATUSES,
   downloadFlag,
-  downloadOne,
   flagUrl,
   type DownloadRequest,
   type RetryListener,
 } from "./download-one.ts";
+export { downloadOne } from "./download-task.ts";
 export {
   countResults,
   type FlagCounts,
