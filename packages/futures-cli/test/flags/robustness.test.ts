@@ -4,7 +4,16 @@ import { mkdir, readFile, readlink, lstat, symlink, writeFile } from "node:fs/pr
 import { createServer } from "node:http";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { dataFlag, finished, labelEnv, listDir, runFlagsCli, spawnFlags, useFlagServer } from "./helpers.ts";
+import {
+  afterOks,
+  dataFlag,
+  finished,
+  labelEnv,
+  listDir,
+  runFlagsCli,
+  spawnFlags,
+  useFlagServer,
+} from "./helpers.ts";
 
 let env: NodeJS.ProcessEnv;
 let dirs = 0;
@@ -59,14 +68,7 @@ describe("a broken pool", () => {
       env,
     );
     const run = finished(child);
-    let seen = "";
-    await new Promise<void>((resolve) => {
-      child.stdout!.on("data", (chunk: Buffer) => {
-        seen += chunk.toString();
-        if (/ ok$/m.test(seen)) resolve();
-      });
-      child.on("close", () => resolve());
-    });
+    await afterOks(child, 1);
     // One worker of the pool: a child process of the command (ours, by its pid).
     const workers = execFileSync("ps", ["-o", "pid=", "--ppid", String(child.pid)], { encoding: "utf8" })
       .split("\n")

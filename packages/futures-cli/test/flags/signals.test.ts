@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
-import type { ChildProcess } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { dataFlag, finished, labelEnv, listDir, spawnFlags, useFlagServer } from "./helpers.ts";
+import { afterOks, dataFlag, finished, labelEnv, listDir, spawnFlags, useFlagServer } from "./helpers.ts";
 
 let env: NodeJS.ProcessEnv;
 let dirs = 0;
@@ -13,18 +12,6 @@ const fixture = useFlagServer({ only: ["DELAY"], delay: 0.2 }, (server) => {
 
 function newDest(): string {
   return join(fixture.root, `dest-${++dirs}`);
-}
-
-/** Resolve once `count` codes printed " ok" with -v (or the child ended). */
-function afterOks(child: ChildProcess, count: number): Promise<void> {
-  let seen = "";
-  return new Promise((resolve) => {
-    child.stdout!.on("data", (chunk: Buffer) => {
-      seen += chunk.toString();
-      if ((seen.match(/ ok$/gm) ?? []).length >= count) resolve();
-    });
-    child.on("close", () => resolve());
-  });
 }
 
 /** Every file in `dest` is a whole flag; no temporary file. */
