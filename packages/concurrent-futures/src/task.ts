@@ -12,7 +12,7 @@
 
 import { importModule } from "./import-module.ts";
 
-export const kTask = Symbol.for("futures.task");
+const kTask = Symbol.for("futures.task");
 
 export interface TaskRef {
   readonly moduleUrl: string;

@@ -3,7 +3,7 @@
 import { inspect } from "node:util";
 
 /** The longest delay setTimeout honours; a longer one would fire at once. */
-export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 /** `value` as an integer >= `min`, or a TypeError / RangeError naming the option. */
 export function checkInteger(name: string, value: unknown, min: number): number {

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 // The path, not the URL: a TypeScript loader may add a query (tsx's namespaces in threads).
 const fromSource = new URL(import.meta.url).pathname.endsWith(".ts");
 
-export const workerUrl = new URL(`./worker${fromSource ? ".ts" : ".js"}`, import.meta.url);
+const workerUrl = new URL(`./worker${fromSource ? ".ts" : ".js"}`, import.meta.url);
 export const workerPath = fileURLToPath(workerUrl);
 
 /**

@@ -17,7 +17,7 @@ export const ARCFOUR_KEY: Uint8Array = new TextEncoder().encode(
 );
 
 /** The two implementations of the same cipher: the readable TypeScript one and the fast kernel. */
-export const ARCFOUR_KERNELS = { wasm: arcfourWasm, typescript: arcfour } as const;
+const ARCFOUR_KERNELS = { wasm: arcfourWasm, typescript: arcfour } as const;
 export type ArcfourKernel = keyof typeof ARCFOUR_KERNELS;
 export const DEFAULT_ARCFOUR_KERNEL: ArcfourKernel = "wasm";
 

@@ -14,7 +14,7 @@ export interface PrimesOptions {
   print?: Print | undefined;
 }
 
-export function formatPrimeResult({ n, prime, elapsed }: PrimeResult): string {
+function formatPrimeResult({ n, prime, elapsed }: PrimeResult): string {
   return `${String(n).padStart(16)}  ${prime ? "P" : " "} ${elapsed.toFixed(6).padStart(9)}s`;
 }
 

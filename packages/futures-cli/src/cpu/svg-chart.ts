@@ -35,9 +35,9 @@ const RIGHT = 180;
 const BOTTOM = 48;
 const PLOT_H = HEIGHT - TOP - BOTTOM;
 /** Width of one character of the 12 px tick labels, a little generous. */
-export const CHAR_WIDTH = 7.5;
+const CHAR_WIDTH = 7.5;
 /** The rotated y-axis title is centred on this x. */
-export const Y_TITLE_X = 16;
+const Y_TITLE_X = 16;
 const TITLE_GAP = 14;
 const TICK_GAP = 6;
 

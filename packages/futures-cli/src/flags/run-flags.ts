@@ -18,7 +18,7 @@ export interface FlagsIo {
  * Signals that interrupt a download, and the exit status of each (128 + its number, as a
  * shell reports it): Ctrl-C, `kill`, and a closed terminal.
  */
-export const INTERRUPTS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+const INTERRUPTS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
 export type Interrupt = keyof typeof INTERRUPTS;
 
 /** Run the command; returns its exit status. Usage errors throw UsageError. */

@@ -243,7 +243,7 @@ export class DestinationError extends Error {
   override name = "DestinationError";
 }
 
-export function describeCode(code: string): string {
+function describeCode(code: string): string {
   const reasons: Record<string, string> = {
     EACCES: "permission denied",
     ENOENT: "the folder cannot be created there",

@@ -15,7 +15,7 @@ export { DEFAULT_PORTS, PORT_ENV };
 /** The book's public site. */
 export const REMOTE_URL = "https://www.fluentpython.com/data/flags";
 
-export const SERVER_CHOICES = [...LOCAL_LABELS, "REMOTE"].sort();
+const SERVER_CHOICES = [...LOCAL_LABELS, "REMOTE"].sort();
 
 export interface ServerChoice {
   /** LOCAL, DELAY, ERROR, REMOTE, or URL for a base URL given in full. */

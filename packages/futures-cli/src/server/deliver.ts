@@ -69,7 +69,7 @@ export function deliver(
   }
 }
 
-export function sendLater(
+function sendLater(
   res: ServerResponse,
   reply: Reply,
   ms: number,

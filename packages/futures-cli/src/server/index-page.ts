@@ -8,7 +8,7 @@ import { behaviourSentence, type Behaviour } from "./describe.ts";
 import { htmlPage } from "./page-layout.ts";
 
 /** How long the page waits for one flag: longer than a throttled one takes, short of a hang's deadline. */
-export const FLAG_WAIT_SECONDS = 20;
+const FLAG_WAIT_SECONDS = 20;
 
 const STYLE = `
   .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(120px, 1fr)); gap: .8rem; margin-top: 1rem; }

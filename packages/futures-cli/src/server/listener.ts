@@ -146,7 +146,7 @@ function faultDrawer(behaviour: Behaviour, random: Random): () => Fault {
   }
 }
 
-export function formatHostPort(host: string, port: number): string {
+function formatHostPort(host: string, port: number): string {
   return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
 }
 

@@ -32,7 +32,7 @@ export interface ServeFlags {
 }
 
 /** Commander's name for a flag's value: --error-rate gives errorRate. */
-export function optionKey(flag: string): string {
+function optionKey(flag: string): string {
   return flag.replace(/^--/, "").replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 }
 
