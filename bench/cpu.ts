@@ -1,130 +1,113 @@
-// CPU-bound benchmark: RC4 throughput on one core against OpenSSL and CPython, and how RC4
-// jobs scale over process and thread workers, with pool start-up reported on its own.
+// CPU-bound benchmark: RC4 throughput on one core (the TypeScript cipher and the WebAssembly
+// kernel) against OpenSSL, Node's crypto and CPython; how RC4 jobs scale over process and
+// thread workers, with pool start-up reported on its own; and the default `futures arcfour`
+// and `futures sha` on 1 and 2 workers, whole commands, interleaved.
 // Run: npx tsx bench/cpu.ts [--mib 16] [--job-mib 16] [--runs 3]
 // Numbers only, never pass/fail; the peers are measured in the same run.
-import { spawn, spawnSync } from "node:child_process";
+//
+// Throughput is megabytes per second of CPU time (user + system of the process doing the
+// work; `openssl speed` without -elapsed counts the same way), so the load of a shared
+// machine does not decide the ratios; wall-clock MB/s is printed beside it.
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { randomFillSync } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { arcfour } from "../packages/futures-cli/src/cpu/arcfour.ts";
+import { arcfourWasm } from "../packages/futures-cli/src/cpu/arcfour-wasm.ts";
 import { median } from "../packages/futures-cli/src/cpu/bench-measure.ts";
-import { arcfourJobSizes } from "../packages/futures-cli/src/cpu/arcfour-job.ts";
+import { ARCFOUR_SIZE, arcfourJobSizes } from "../packages/futures-cli/src/cpu/arcfour-job.ts";
 import { submitArcfourJobs } from "../packages/futures-cli/src/cpu/run-arcfour.ts";
 import { startPool } from "../packages/futures-cli/src/cpu/startup-cost.ts";
 import { textTable } from "../packages/futures-cli/src/cli/text-table.ts";
 
-const { values } = parseArgs({
-  options: {
-    mib: { type: "string", default: "16" },
-    "job-mib": { type: "string", default: "16" },
-    runs: { type: "string", default: "3" },
-  },
-});
 const MIB = 2 ** 20;
-const throughputBytes = Number(values.mib) * MIB;
-const jobSize = Number(values["job-mib"]) * MIB;
-const runs = Number(values.runs);
 const JOBS = 12;
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+/** The built command, as a user runs it. */
+export const FUTURES_CLI = path.join(ROOT, "packages", "futures-cli", "bin", "futures.js");
 
-interface Peer {
+export interface Throughput {
   name: string;
-  /** Megabytes (10^6) per second, or why it could not be measured. */
-  mbps: number | string;
+  /** Megabytes (10^6) per second of CPU time, or why it could not be measured. */
+  cpuMBps: number | string;
+  /** Megabytes per second of wall-clock time, when measured. */
+  wallMBps?: number | undefined;
 }
 
-function oursMBps(): number {
-  const data = randomFillSync(new Uint8Array(throughputBytes));
+/** Median over `runs` of one call of `cipher` on `bytes` random bytes, standard RC4 (loops = 1). */
+function ourThroughput(
+  name: string,
+  cipher: (key: Uint8Array, data: Uint8Array, loops: number) => Uint8Array,
+  bytes: number,
+  runs: number,
+): Throughput {
+  const data = randomFillSync(new Uint8Array(bytes));
   const key = new TextEncoder().encode("Key");
-  arcfour(key, data.subarray(0, MIB), 1); // let V8 optimize first
-  const times: number[] = [];
+  cipher(key, data.subarray(0, MIB), 1); // let V8 optimize first
+  const cpu: number[] = [];
+  const wall: number[] = [];
   for (let run = 0; run < runs; run++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
-    arcfour(key, data, 1);
-    times.push((performance.now() - t0) / 1000);
+    cipher(key, data, 1);
+    wall.push((performance.now() - t0) / 1000);
+    const used = process.cpuUsage(c0);
+    cpu.push((used.user + used.system) / 1e6);
   }
-  return throughputBytes / 1e6 / median(times);
+  return { name, cpuMBps: bytes / 1e6 / median(cpu), wallMBps: bytes / 1e6 / median(wall) };
 }
 
-/** `openssl speed` on 16 KiB blocks, the default provider first, then with the legacy one. */
-function opensslSpeed(): Peer {
-  for (const providers of [[], ["-provider", "legacy", "-provider", "default"]]) {
-    const args = [
-      "speed",
-      "-mr",
-      "-elapsed",
-      "-seconds",
-      "3",
-      "-bytes",
-      "16384",
-      ...providers,
-      "-evp",
-      "rc4",
-    ];
-    const result = spawnSync("openssl", args, { encoding: "utf8", timeout: 60_000 });
-    const line = result.stdout?.split("\n").find((l) => l.startsWith("+F:"));
-    if (result.status === 0 && line)
-      return { name: "OpenSSL RC4 (openssl speed -evp rc4)", mbps: Number(line.split(":").at(-1)) / 1e6 };
-  }
-  return opensslEnc();
-}
-
-/** Fallback: time `openssl enc -rc4` over a file (includes the command's start-up). */
-function opensslEnc(): Peer {
-  const name = "OpenSSL RC4 (openssl enc -rc4)";
-  const dir = mkdtempSync(path.join(os.tmpdir(), "futures-bench-"));
-  try {
-    const file = path.join(dir, "plain.bin");
-    writeFileSync(file, randomFillSync(new Uint8Array(throughputBytes)));
+/** `openssl speed` on 16 KiB blocks (CPU time, and wall time with -elapsed), with the legacy provider where RC4 lives in OpenSSL 3. */
+function opensslSpeed(): Throughput {
+  const name = "OpenSSL RC4 (openssl speed -evp rc4, 16 KiB blocks)";
+  const speed = (elapsed: boolean) => {
     for (const providers of [[], ["-provider", "legacy", "-provider", "default"]]) {
-      const args = [
-        "enc",
-        "-rc4",
-        "-K",
-        "00112233445566778899aabbccddeeff",
-        "-nosalt",
-        "-in",
-        file,
-        "-out",
-        `${file}.rc4`,
-        ...providers,
-      ];
-      const t0 = performance.now();
-      const result = spawnSync("openssl", args, { timeout: 60_000 });
-      const seconds = (performance.now() - t0) / 1000;
-      if (result.status === 0) return { name, mbps: throughputBytes / 1e6 / seconds };
+      const args = ["speed", "-mr", ...(elapsed ? ["-elapsed"] : []), "-seconds", "2", "-bytes", "16384"];
+      const result = spawnSync("openssl", [...args, ...providers, "-evp", "rc4"], {
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+      const line = result.stdout?.split("\n").find((l) => l.startsWith("+F:"));
+      if (result.status === 0 && line) return Number(line.split(":").at(-1)) / 1e6;
     }
-    return { name, mbps: "not available (no RC4 in this OpenSSL)" };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+    return undefined;
+  };
+  if (spawnSync("openssl", ["version"]).error)
+    return { name, cpuMBps: "not installed (apt-get install openssl)" };
+  const cpu = speed(false);
+  if (cpu === undefined) return { name, cpuMBps: "this OpenSSL has no RC4" };
+  return { name, cpuMBps: cpu, wallMBps: speed(true) };
 }
 
 /** Node's own crypto (OpenSSL inside Node), which needs the legacy provider for RC4. */
-function nodeCrypto(): Peer {
+function nodeCrypto(bytes: number, runs: number): Throughput {
   const name = "Node crypto rc4 (--openssl-legacy-provider)";
   const script = `
     const c = require("node:crypto");
-    const data = c.randomBytes(${throughputBytes});
-    const times = [];
+    const data = c.randomBytes(${bytes});
+    const cpu = [], wall = [];
     for (let r = 0; r < ${runs}; r++) {
-      const t0 = performance.now();
+      const c0 = process.cpuUsage(), t0 = performance.now();
       const x = c.createCipheriv("rc4", Buffer.alloc(16, 7), null);
       x.update(data); x.final();
-      times.push(performance.now() - t0);
+      wall.push(performance.now() - t0);
+      const u = process.cpuUsage(c0); cpu.push((u.user + u.system) / 1000);
     }
-    times.sort((a, b) => a - b);
-    console.log(${throughputBytes} / 1e3 / times[times.length >> 1]);`;
+    const mid = (v) => v.sort((a, b) => a - b)[v.length >> 1];
+    console.log(JSON.stringify([${bytes} / 1e3 / mid(cpu), ${bytes} / 1e3 / mid(wall)]));`;
   const result = spawnSync(process.execPath, ["--openssl-legacy-provider", "-e", script], {
     encoding: "utf8",
     timeout: 120_000,
   });
-  return { name, mbps: result.status === 0 ? Number(result.stdout) : "not available" };
+  if (result.status !== 0) return { name, cpuMBps: "not available in this Node" };
+  const [cpu, wall] = JSON.parse(result.stdout) as [number, number];
+  return { name, cpuMBps: cpu, wallMBps: wall };
 }
 
 /** The book's pure-Python arcfour algorithm, written out here, on 1 MiB. */
-function cpython(): Peer {
+function cpython(): Throughput {
   const script = `
 import os, time
 def arcfour(key, in_bytes, loops=20):
@@ -144,15 +127,92 @@ def arcfour(key, in_bytes, loops=20):
         out.append(byte ^ sbox[(sbox[i] + sbox[j]) % 256])
     return out
 data = os.urandom(${MIB})
-t0 = time.perf_counter()
+c0, t0 = time.process_time(), time.perf_counter()
 arcfour(b"Key", data, 1)
-print(${MIB} / 1e6 / (time.perf_counter() - t0))
+print(${MIB} / 1e6 / (time.process_time() - c0), ${MIB} / 1e6 / (time.perf_counter() - t0))
 `;
   const result = spawnSync("python3", ["-c", script], { encoding: "utf8", timeout: 120_000 });
   const version = spawnSync("python3", ["--version"], { encoding: "utf8" }).stdout?.trim() || "python3";
+  const name = `${version.replace("Python", "CPython")} (the book's algorithm, 1 MiB)`;
+  if (result.status !== 0) return { name, cpuMBps: "python3 not installed" };
+  const [cpu, wall] = result.stdout.trim().split(" ").map(Number);
+  return { name, cpuMBps: cpu!, wallMBps: wall };
+}
+
+/** RC4 on one core: ours (TypeScript and WebAssembly) and the peers, in one run. */
+export function rc4Throughputs(bytes = 16 * MIB, runs = 3): Throughput[] {
+  return [
+    ourThroughput("futures arcfourWasm (WebAssembly kernel, the jobs' default)", arcfourWasm, bytes, runs),
+    ourThroughput("futures arcfour (TypeScript)", arcfour, bytes, runs),
+    opensslSpeed(),
+    nodeCrypto(bytes, runs),
+    cpython(),
+  ];
+}
+
+export function throughputTable(rows: readonly Throughput[]): string[] {
+  const fmt = (mbps: number) => (mbps >= 100 ? mbps.toFixed(0) : mbps.toFixed(1));
+  const wasm = rows[0]!.cpuMBps as number;
+  return textTable(
+    ["implementation", "MB/s (CPU time)", "MB/s (wall)", "wasm / it"],
+    rows.map((row) =>
+      typeof row.cpuMBps === "number"
+        ? [
+            row.name,
+            fmt(row.cpuMBps),
+            row.wallMBps === undefined ? "-" : fmt(row.wallMBps),
+            `${(wasm / row.cpuMBps).toFixed(2)}x`,
+          ]
+        : [row.name, row.cpuMBps, "-", "-"],
+    ),
+  );
+}
+
+export interface CommandScaling {
+  command: string;
+  /** Median elapsed seconds the command reported, with 1 and 2 workers. */
+  one: number;
+  two: number;
+  /** Median of the start-up shares the 2-worker runs reported. */
+  startupShare: string;
+  /** The same jobs in 1 and 2 plain processes (no pool), in the same alternation: what the machine allowed. */
+  plain?: { one: number; two: number } | undefined;
+  runs: number;
+}
+
+/**
+ * The default `futures <command> 1` and `futures <command> 2` (processes), as a user runs
+ * them, alternated `runs` times; the medians of the elapsed times the command prints. For
+ * arcfour, `ceiling` adds the same jobs in 1 and 2 plain processes to each alternation.
+ */
+export async function commandScaling(
+  command: "arcfour" | "sha",
+  runs = 3,
+  { ceiling = false } = {},
+): Promise<CommandScaling> {
+  const elapsed: Record<1 | 2, number[]> = { 1: [], 2: [] };
+  const plain: Record<1 | 2, number[]> = { 1: [], 2: [] };
+  const shares: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    for (const workers of [1, 2] as const) {
+      const out = execFileSync(process.execPath, [FUTURES_CLI, command, String(workers)], {
+        encoding: "utf8",
+        timeout: 300_000,
+      });
+      const status = /elapsed time: ([\d.]+)s \(pool start-up [\d.]+s, (\d+)%\)/.exec(out);
+      if (!status) throw new Error(`futures ${command} ${workers} printed no status line:\n${out}`);
+      elapsed[workers].push(Number(status[1]));
+      if (workers === 2) shares.push(Number(status[2]));
+      if (ceiling) plain[workers].push(await timePlainProcesses(workers, ARCFOUR_SIZE));
+    }
+  }
   return {
-    name: `${version.replace("Python", "CPython")} (the book's algorithm)`,
-    mbps: result.status === 0 ? Number(result.stdout) : "python3 not available",
+    command: `futures ${command} 2 vs 1`,
+    one: median(elapsed[1]),
+    two: median(elapsed[2]),
+    startupShare: `${median(shares)}%`,
+    plain: ceiling ? { one: median(plain[1]), two: median(plain[2]) } : undefined,
+    runs,
   };
 }
 
@@ -161,6 +221,7 @@ type ScalingCase = "processes" | "threads" | "plain processes, no pool";
 async function timePool(
   kind: "processes" | "threads",
   workers: number,
+  jobSize: number,
 ): Promise<{ seconds: number; startupMs: number }> {
   const { executor, startupMs } = await startPool(kind, workers);
   try {
@@ -177,7 +238,7 @@ async function timePool(
  * time (largest first, to the least loaded), and each times its own share. The slowest share
  * is what the machine allows at that moment; a pool can only approach it.
  */
-async function timePlainProcesses(workers: number): Promise<number> {
+async function timePlainProcesses(workers: number, jobSize: number): Promise<number> {
   const shares: number[][] = Array.from({ length: workers }, () => []);
   const load = new Array<number>(workers).fill(0);
   for (const size of arcfourJobSizes(JOBS, jobSize).sort((a, b) => b - a)) {
@@ -210,70 +271,92 @@ async function timePlainProcesses(workers: number): Promise<number> {
   return Math.max(...times);
 }
 
-console.log(
-  `futures CPU bench: ${os.cpus()[0]?.model ?? "unknown CPU"}, ${os.availableParallelism()} cores, Node ${process.version}\n`,
-);
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      mib: { type: "string", default: "16" },
+      "job-mib": { type: "string", default: "16" },
+      runs: { type: "string", default: "3" },
+    },
+  });
+  const throughputBytes = Number(values.mib) * MIB;
+  const jobSize = Number(values["job-mib"]) * MIB;
+  const runs = Number(values.runs);
+  console.log(
+    `futures CPU bench: ${os.cpus()[0]?.model ?? "unknown CPU"}, ${os.availableParallelism()} cores, Node ${process.version}, load average ${os.loadavg()[0]!.toFixed(1)}\n`,
+  );
+  console.log(`RC4 on one core (standard RC4, loops = 1; ${values.mib} MiB, median of ${runs}):`);
+  for (const line of throughputTable(rc4Throughputs(throughputBytes, runs))) console.log(line);
 
-const ours = oursMBps();
-const peers = [opensslSpeed(), nodeCrypto(), cpython()];
-console.log(`RC4 on one core (standard RC4, loops = 1; ${values.mib} MiB, median of ${runs}):`);
-const fmt = (mbps: number) => (mbps >= 100 ? mbps.toFixed(0) : mbps.toFixed(1));
-const throughputRows = [
-  ["futures arcfour (TypeScript)", fmt(ours), "1.00x"],
-  ...peers.map((peer) =>
-    typeof peer.mbps === "number"
-      ? [peer.name, fmt(peer.mbps), `${(ours / peer.mbps).toFixed(2)}x`]
-      : [peer.name, peer.mbps, "-"],
-  ),
-];
-for (const line of textTable(["implementation", "MB/s", "futures / peer"], throughputRows)) console.log(line);
-
-console.log(
-  `\nRC4 jobs: ${JOBS} jobs, middle size ${values["job-mib"]} MiB, 20 key loops, encrypt + decrypt;`,
-);
-console.log(`median of ${runs} runs; pools are timed once every worker is running:`);
-const cases: ScalingCase[] = ["processes", "threads", "plain processes, no pool"];
-const seconds = new Map<string, number[]>();
-const startupMs = new Map<string, number[]>();
-const record = (map: Map<string, number[]>, key: string, value: number) =>
-  map.set(key, [...(map.get(key) ?? []), value]);
-// Runs are the outer loop, so slow drifts of a shared machine spread over every case.
-for (let run = 0; run < runs; run++) {
-  for (const kind of cases) {
-    for (const workers of [1, 2]) {
-      const key = `${kind}/${workers}`;
-      if (kind === "plain processes, no pool") {
-        record(seconds, key, await timePlainProcesses(workers));
-      } else {
-        const result = await timePool(kind, workers);
-        record(seconds, key, result.seconds);
-        record(startupMs, key, result.startupMs);
+  console.log(
+    `\nRC4 jobs: ${JOBS} jobs, middle size ${values["job-mib"]} MiB, 20 key loops, encrypt + decrypt;`,
+  );
+  console.log(`median of ${runs} runs; pools are timed once every worker is running:`);
+  const cases: ScalingCase[] = ["processes", "threads", "plain processes, no pool"];
+  const seconds = new Map<string, number[]>();
+  const startupMs = new Map<string, number[]>();
+  const record = (map: Map<string, number[]>, key: string, value: number) =>
+    map.set(key, [...(map.get(key) ?? []), value]);
+  // Runs are the outer loop, so slow drifts of a shared machine spread over every case.
+  for (let run = 0; run < runs; run++) {
+    for (const kind of cases) {
+      for (const workers of [1, 2]) {
+        const key = `${kind}/${workers}`;
+        if (kind === "plain processes, no pool") {
+          record(seconds, key, await timePlainProcesses(workers, jobSize));
+        } else {
+          const result = await timePool(kind, workers, jobSize);
+          record(seconds, key, result.seconds);
+          record(startupMs, key, result.startupMs);
+        }
       }
     }
   }
-}
-const totalMB = (2 * JOBS * jobSize) / 1e6;
-const rows: string[][] = [];
-const startups: string[][] = [];
-for (const kind of cases) {
-  const one = median(seconds.get(`${kind}/1`)!);
-  for (const workers of [1, 2]) {
-    const time = median(seconds.get(`${kind}/${workers}`)!);
-    rows.push([
-      kind,
-      String(workers),
-      `${time.toFixed(2)}s`,
-      `${(totalMB / time).toFixed(0)} MB/s`,
-      `${(one / time).toFixed(2)}x`,
-    ]);
-    const start = startupMs.get(`${kind}/${workers}`);
-    if (start) {
-      const ms = median(start);
-      startups.push([kind, String(workers), `${ms.toFixed(0)} ms`]);
+  const totalMB = (2 * JOBS * jobSize) / 1e6;
+  const rows: string[][] = [];
+  const startups: string[][] = [];
+  for (const kind of cases) {
+    const one = median(seconds.get(`${kind}/1`)!);
+    for (const workers of [1, 2]) {
+      const time = median(seconds.get(`${kind}/${workers}`)!);
+      rows.push([
+        kind,
+        String(workers),
+        `${time.toFixed(2)}s`,
+        `${(totalMB / time).toFixed(0)} MB/s`,
+        `${(one / time).toFixed(2)}x`,
+      ]);
+      const start = startupMs.get(`${kind}/${workers}`);
+      if (start) startups.push([kind, String(workers), `${median(start).toFixed(0)} ms`]);
     }
   }
+  for (const line of textTable(["executor", "workers", "time", "throughput", "speedup vs 1"], rows))
+    console.log(line);
+  console.log("\nPool start-up (created until every worker ran a no-op; workers start in parallel), median:");
+  for (const line of textTable(["executor", "workers", "start-up"], startups)) console.log(line);
+
+  console.log(
+    `\nThe commands with their defaults (processes), 1 and 2 workers alternated, median of ${runs}:`,
+  );
+  const scaling = [
+    await commandScaling("arcfour", runs, { ceiling: true }),
+    await commandScaling("sha", runs),
+  ];
+  for (const line of scalingTable(scaling)) console.log(line);
 }
-for (const line of textTable(["executor", "workers", "time", "throughput", "speedup vs 1"], rows))
-  console.log(line);
-console.log("\nPool start-up (created until every worker ran a no-op; workers start in parallel), median:");
-for (const line of textTable(["executor", "workers", "start-up"], startups)) console.log(line);
+
+export function scalingTable(rows: readonly CommandScaling[]): string[] {
+  return textTable(
+    ["command", "1 worker", "2 workers", "speedup", "start-up share (2 workers)", "plain processes 2 vs 1"],
+    rows.map((row) => [
+      row.command,
+      `${row.one.toFixed(2)}s`,
+      `${row.two.toFixed(2)}s`,
+      `${(row.one / row.two).toFixed(2)}x`,
+      row.startupShare,
+      row.plain ? `${(row.plain.one / row.plain.two).toFixed(2)}x` : "-",
+    ]),
+  );
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await main();

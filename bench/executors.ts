@@ -2,7 +2,7 @@
 // one run: AsyncExecutor vs p-limit and p-queue; ThreadPoolExecutor vs piscina and tinypool
 // (2 worker threads); ProcessPoolExecutor vs tinypool's child_process runtime and
 // workerpool's process mode (2 child processes). Run: npx tsx bench/executors.ts [tasks]
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import pLimit from "p-limit";
 import PQueue from "p-queue";
 import { Piscina } from "piscina";
@@ -13,20 +13,19 @@ import { median } from "../packages/futures-cli/src/cpu/bench-measure.ts";
 import { textTable } from "../packages/futures-cli/src/cli/text-table.ts";
 import { noop } from "./workers/tasks.ts";
 
-const TASKS = Number(process.argv[2] ?? 100_000);
 const RUNS = 3;
 const WORKERS = 2;
 const CONCURRENCY = 100;
 const noopFile = fileURLToPath(new URL("./workers/noop.mjs", import.meta.url));
 const workerpoolFile = fileURLToPath(new URL("./workers/workerpool-noop.cjs", import.meta.url));
 
-interface Contender {
+export interface Contender {
   name: string;
   /** Start the pool, warm it, and return a function that runs `n` tasks and a closer. */
   setup(): Promise<{ run(n: number): Promise<unknown>; close(): Promise<unknown> }>;
 }
 
-const inProcess: Contender[] = [
+export const inProcess: Contender[] = [
   {
     name: "futures AsyncExecutor",
     async setup() {
@@ -59,7 +58,7 @@ const inProcess: Contender[] = [
   },
 ];
 
-const threads: Contender[] = [
+export const threads: Contender[] = [
   {
     name: "futures ThreadPoolExecutor",
     async setup() {
@@ -90,7 +89,7 @@ const threads: Contender[] = [
   },
 ];
 
-const processes: Contender[] = [
+export const processes: Contender[] = [
   {
     name: "futures ProcessPoolExecutor",
     async setup() {
@@ -132,27 +131,45 @@ const processes: Contender[] = [
   },
 ];
 
-async function measure(group: string, contenders: Contender[]): Promise<void> {
-  const rows: string[][] = [];
-  let ours = 0;
+export interface Rate {
+  name: string;
+  /** Median tasks per second. */
+  tasksPerSecond: number;
+}
+
+/** Each contender in turn: started, warmed, then `tasks` no-ops submitted and awaited RUNS times. */
+export async function measureRates(contenders: readonly Contender[], tasks: number): Promise<Rate[]> {
+  const rates: Rate[] = [];
   for (const contender of contenders) {
     const { run, close } = await contender.setup();
-    await run(Math.min(TASKS, 2000)); // warm up: workers started, code optimised
-    const rates: number[] = [];
+    await run(Math.min(tasks, 2000)); // warm up: workers started, code optimised
+    const samples: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       const started = performance.now();
-      await run(TASKS);
-      rates.push(TASKS / ((performance.now() - started) / 1000));
+      await run(tasks);
+      samples.push(tasks / ((performance.now() - started) / 1000));
     }
     await close();
-    const rate = median(rates);
-    if (rows.length === 0) ours = rate;
-    rows.push([contender.name, Math.round(rate).toLocaleString("en-US"), (ours / rate).toFixed(2)]);
+    rates.push({ name: contender.name, tasksPerSecond: median(samples) });
   }
-  console.log(`\n${group}: ${TASKS.toLocaleString("en-US")} no-op tasks, submit + await, median of ${RUNS}`);
+  return rates;
+}
+
+async function measure(group: string, contenders: Contender[], tasks: number): Promise<void> {
+  const rates = await measureRates(contenders, tasks);
+  const ours = rates[0]!.tasksPerSecond;
+  const rows = rates.map(({ name, tasksPerSecond }) => [
+    name,
+    Math.round(tasksPerSecond).toLocaleString("en-US"),
+    (ours / tasksPerSecond).toFixed(2),
+  ]);
+  console.log(`\n${group}: ${tasks.toLocaleString("en-US")} no-op tasks, submit + await, median of ${RUNS}`);
   for (const line of textTable(["executor", "tasks/s", "futures ÷ peer"], rows)) console.log(line);
 }
 
-await measure(`In-process, concurrency ${CONCURRENCY}`, inProcess);
-await measure(`${WORKERS} worker threads`, threads);
-await measure(`${WORKERS} child processes`, processes);
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const tasks = Number(process.argv[2] ?? 100_000);
+  await measure(`In-process, concurrency ${CONCURRENCY}`, inProcess, tasks);
+  await measure(`${WORKERS} worker threads`, threads, tasks);
+  await measure(`${WORKERS} child processes`, processes, tasks);
+}

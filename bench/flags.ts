@@ -1,23 +1,31 @@
-// Benchmark of `futures flags`, whole command included, against its peers measured in the
-// same run: `curl -Z` (curl's parallel mode) over the same 676 URLs and, where
-// /usr/bin/python3 has httpx, the book's asyncio + httpx downloader.
+// Benchmark of `futures flags`, whole command included (spawn to exit), against its peers
+// measured in the same run, interleaved: `node -e 0` (Node's own start-up), `curl -Z`
+// (curl's parallel mode) over the same 676 URLs and, where /usr/bin/python3 has httpx, the
+// book's asyncio + httpx downloader (flags2_asyncio.py).
 //
 //   npx tsx bench/flags.ts [--runs N]
 //
-// Case 1: -e (AA..ZZ: 194 flags, 482 not found) against LOCAL, default concurrency.
-// Case 2: -e -m 1000 against DELAY with a fixed 0.5 s delay (the lower bound is 0.5 s).
-// The flag server runs in a child process of its own; every download goes to a fresh folder.
-// Set FUTURES_CLI to benchmark another build of the futures command instead of packages/futures-cli/dist/cli/main.js.
-// Numbers, never pass/fail.
+// Case 1: `futures flags` (the 20 most populous countries) against nginx: start-up dominates.
+// Case 2: -e (AA..ZZ: 194 flags, 482 not found) against nginx, each executor.
+// Case 3: -e -m 1000 against DELAY with a fixed 0.5 s delay (the lower bound is 0.5 s).
+// nginx (when installed) serves the package's data set on a free port; without it, cases 1
+// and 2 run against LOCAL. LOCAL and DELAY run in a child process of their own; every
+// download goes to a fresh folder. Numbers, never pass/fail.
+//
+// FUTURES_CLI: benchmark another build of the command instead of packages/futures-cli/dist/cli/main.js.
+// FUTURES_CLI_BASELINE: also run this other build of the command (say, main's) beside each
+// futures row, interleaved, and print the ratio between the two ("before/after").
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { textTable } from "../packages/futures-cli/src/cli/text-table.ts";
+import { startNginx } from "./server.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const CLI = process.env.FUTURES_CLI ?? join(ROOT, "packages", "futures-cli", "dist", "cli", "main.js");
+const BASELINE = process.env.FUTURES_CLI_BASELINE;
 const DIST = join(dirname(CLI), "..");
 const PYTHON = "/usr/bin/python3";
 const runsArg = process.argv.indexOf("--runs");
@@ -32,7 +40,7 @@ interface Timed {
   stderr: string;
 }
 
-function timeCommand(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Timed> {
+export function timeCommand(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Timed> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(command, args, {
@@ -48,7 +56,7 @@ function timeCommand(command: string, args: string[], env: NodeJS.ProcessEnv = {
   });
 }
 
-interface Sample {
+export interface Sample {
   ms: number;
   /** What the command itself reported as its elapsed time, when it does. */
   reportedMs?: number | undefined;
@@ -56,21 +64,26 @@ interface Sample {
   note?: string | undefined;
 }
 
-/** Run `once` up to RUNS times (fewer when it is slow); the median sample. */
-async function measure(once: () => Promise<Sample>): Promise<Sample> {
-  const samples: Sample[] = [];
-  let total = 0;
-  while (samples.length < RUNS && (samples.length === 0 || total / samples.length < REPEAT_BELOW_MS)) {
-    const sample = await once();
-    samples.push(sample);
-    total += sample.ms;
-    if (!sample.ok) break;
+/**
+ * Run every candidate up to RUNS times, round-robin so that each sees the same load; a
+ * candidate slower than REPEAT_BELOW_MS (or wrong) runs once. The median sample of each.
+ */
+export async function measureAll(candidates: (() => Promise<Sample>)[]): Promise<Sample[]> {
+  const samples: Sample[][] = candidates.map(() => []);
+  for (let round = 0; round < RUNS; round++) {
+    for (const [index, once] of candidates.entries()) {
+      const done = samples[index]!;
+      if (done.length > 0 && (done[0]!.ms >= REPEAT_BELOW_MS || !done[0]!.ok)) continue;
+      done.push(await once());
+    }
   }
-  samples.sort((a, b) => a.ms - b.ms);
-  return samples[Math.floor((samples.length - 1) / 2)]!;
+  return samples.map((list) => {
+    list.sort((a, b) => a.ms - b.ms);
+    return list[Math.floor((list.length - 1) / 2)]!;
+  });
 }
 
-async function withDest<T>(work: (dest: string) => Promise<T>): Promise<T> {
+export async function withDest<T>(work: (dest: string) => Promise<T>): Promise<T> {
   const dest = await mkdtemp(join(tmpdir(), "futures-bench-flags-"));
   try {
     return await work(dest);
@@ -85,20 +98,27 @@ const EVERY = [..."ABCDEFGHIJKLMNOPQRSTUVWXYZ"].flatMap((a) =>
 
 /** Does the output say 194 downloaded and 482 not found? */
 function counted(text: string, ok: number, notFound: number): boolean {
-  return (
-    new RegExp(`\\b${ok} flags downloaded`).test(text) && new RegExp(`\\b${notFound} not found`).test(text)
-  );
+  // The report leaves out a count of zero.
+  const notFoundSaid =
+    notFound === 0 ? !/not found/.test(text) : new RegExp(`\\b${notFound} not found`).test(text);
+  return new RegExp(`\\b${ok} flags downloaded`).test(text) && notFoundSaid;
 }
 
-function futuresFlags(args: string[], env: NodeJS.ProcessEnv): Promise<Sample> {
+/** `futures flags ARGS` (with the build `cli`), timed from spawn to exit, into a fresh folder. */
+export function futuresFlags(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  expected = { ok: 194, notFound: 482 },
+  cli = CLI,
+): Promise<Sample> {
   return withDest(async (dest) => {
     const run = await timeCommand(
       process.execPath,
-      [CLI, "flags", ...args, "--no-progress", "-d", dest],
+      [cli, "flags", ...args, "--no-progress", "-d", dest],
       env,
     );
     const reported = /Elapsed time: ([\d.]+)s/.exec(run.stdout);
-    const ok = run.code === 0 && counted(run.stdout, 194, 482);
+    const ok = run.code === 0 && counted(run.stdout, expected.ok, expected.notFound);
     return {
       ms: run.ms,
       reportedMs: reported ? Number(reported[1]) * 1000 : undefined,
@@ -110,7 +130,7 @@ function futuresFlags(args: string[], env: NodeJS.ProcessEnv): Promise<Sample> {
   });
 }
 
-function curlParallel(baseUrl: string, parallel: number): Promise<Sample> {
+export function curlParallel(baseUrl: string, parallel: number): Promise<Sample> {
   return withDest(async (dest) => {
     const config = EVERY.map((cc) => {
       const code = cc.toLowerCase();
@@ -174,7 +194,7 @@ print(f"{counter['ok']} flags downloaded.\\n{counter['not found']} not found.\\n
 print(f"Elapsed time: {time.perf_counter() - t0:.2f}s")
 `;
 
-function pythonAsyncio(baseUrl: string, concurrency: number): Promise<Sample> {
+export function pythonAsyncio(baseUrl: string, concurrency: number): Promise<Sample> {
   return withDest(async (dest) => {
     const run = await timeCommand(PYTHON, ["-c", PYTHON_ASYNCIO, baseUrl, String(concurrency), dest]);
     const reported = /Elapsed time: ([\d.]+)s/.exec(run.stdout);
@@ -183,7 +203,7 @@ function pythonAsyncio(baseUrl: string, concurrency: number): Promise<Sample> {
   });
 }
 
-function hasPythonHttpx(): boolean {
+export function hasPythonHttpx(): boolean {
   try {
     execFileSync(PYTHON, ["-c", "import httpx"], { stdio: "ignore" });
     return true;
@@ -192,13 +212,13 @@ function hasPythonHttpx(): boolean {
   }
 }
 
-interface Servers {
+export interface Servers {
   urls: { LOCAL: string; DELAY: string };
   stop(): void;
 }
 
 /** The flag server in a child node process: LOCAL, and DELAY with a fixed 0.5 s. */
-async function startServers(): Promise<Servers> {
+export async function startServers(): Promise<Servers> {
   const serverModule = pathToFileURL(join(DIST, "server", "index.js")).href;
   const script =
     `const { startFlagServer } = await import(${JSON.stringify(serverModule)});\n` +
@@ -219,131 +239,205 @@ async function startServers(): Promise<Servers> {
   return { urls: JSON.parse(line), stop: () => child.stdin.end() };
 }
 
-// ---- report ---------------------------------------------------------------------------
+// ---- report ----------------------------------------------------------------------------
 
 interface Row {
   command: string;
   sample: Sample;
+  /** The same command with FUTURES_CLI_BASELINE, measured in the same rounds. */
+  before?: Sample | undefined;
 }
 
 function seconds(ms: number | undefined): string {
   return ms === undefined ? "-" : `${(ms / 1000).toFixed(3)} s`;
 }
 
-/** How many times faster than the peer we are (peer time / our time). */
-function ratio(ours: Sample, peer: Sample | undefined): string {
-  if (!peer || !peer.ok || !ours.ok) return "-";
-  return `${(peer.ms / ours.ms).toFixed(2)}x`;
+/** How many times faster `ours` is than `other` (other's time / our time). */
+function ratio(ours: Sample | undefined, other: Sample | undefined): string {
+  if (!other || !ours || !other.ok || !ours.ok) return "-";
+  return `${(other.ms / ours.ms).toFixed(2)}x`;
 }
 
-function printTable(title: string, rows: Row[], python: Sample | undefined, curl: Sample | undefined): void {
+function printTable(title: string, rows: Row[], peers: [name: string, sample: Sample | undefined][]): void {
   console.log(`\n${title}`);
-  console.log("whole: spawn to exit; reported: the command's own Elapsed time; vs: peer time / this time");
-  const header = ["command", "whole", "reported", "vs python", "vs curl"];
-  const lines = rows.map(({ command, sample }) => [
+  console.log(
+    "whole: spawn to exit; reported: the command's own Elapsed time; vs X: X's time / this time" +
+      (BASELINE ? "; before: FUTURES_CLI_BASELINE, same rounds" : ""),
+  );
+  const header = [
+    "command",
+    ...(BASELINE ? ["before", "after/before"] : []),
+    "whole",
+    "reported",
+    ...peers.map(([name]) => `vs ${name}`),
+  ];
+  const lines = rows.map(({ command, sample, before }) => [
     command + (sample.ok ? "" : `  (WRONG RESULT: ${sample.note})`),
+    ...(BASELINE ? [before ? seconds(before.ms) : "", before ? ratio(sample, before) : ""] : []),
     seconds(sample.ms),
     seconds(sample.reportedMs),
-    ratio(sample, python),
-    ratio(sample, curl),
+    ...peers.map(([, peer]) => (peer === sample ? "" : ratio(sample, peer))),
   ]);
   for (const line of textTable(header, lines)) console.log(line);
 }
 
-// ---- main -----------------------------------------------------------------------------
-
-if (!process.env.FUTURES_CLI) {
-  console.log("building the packages (npm run build) ...");
-  execFileSync("npm", ["run", "build", "--silent"], { cwd: ROOT, stdio: "inherit" });
-}
-const help = await timeCommand(process.execPath, [CLI, "flags", "--help"]);
-if (help.code !== 0) {
-  console.error(`${CLI} has no flags command (exit ${help.code}); is it wired into src/cli/main.ts?`);
-  process.exit(1);
-}
-
-const servers = await startServers();
-const env = {
-  FUTURES_LOCAL_PORT: new URL(servers.urls.LOCAL).port,
-  FUTURES_DELAY_PORT: new URL(servers.urls.DELAY).port,
-};
-const python = hasPythonHttpx();
-console.log(`futures: ${CLI}; ${RUNS} runs per case (median), slow cases run once`);
-console.log(`server: LOCAL ${servers.urls.LOCAL}, DELAY ${servers.urls.DELAY} (0.5 s), in a child process`);
-if (!python)
-  console.log(`${PYTHON} has no httpx: the Python peer is left out (apt-get install python3-httpx)`);
-
-try {
-  const executors = ["sequential", "threads", "processes", "async"] as const;
-
-  // Case 1
-  const localRows: Row[] = [];
-  for (const executor of executors) {
-    localRows.push({
-      command: `futures flags -e -x ${executor}`,
-      sample: await measure(() => futuresFlags(["-e", "-x", executor], env)),
-    });
+/**
+ * Measure `futures flags ARGS` (and the baseline build, when given) with the peers, all in
+ * the same interleaved rounds; the rows and the peers' samples.
+ */
+async function futuresCase(
+  commands: [label: string, args: string[]][],
+  peers: [label: string, once: (() => Promise<Sample>) | undefined][],
+  env: NodeJS.ProcessEnv,
+  expected?: { ok: number; notFound: number },
+): Promise<{ rows: Row[]; peers: (Sample | undefined)[] }> {
+  const candidates: (() => Promise<Sample>)[] = [];
+  for (const [, args] of commands) {
+    candidates.push(() => futuresFlags(args, env, expected));
+    if (BASELINE) candidates.push(() => futuresFlags(args, env, expected, BASELINE));
   }
-  localRows.push({
-    command: "futures flags -e -x async -m 50",
-    sample: await measure(() => futuresFlags(["-e", "-x", "async", "-m", "50"], env)),
-  });
-  const localPython = python ? await measure(() => pythonAsyncio(servers.urls.LOCAL, 5)) : undefined;
-  const localCurl = await measure(() => curlParallel(servers.urls.LOCAL, 50));
-  if (localPython)
-    localRows.push({ command: "python3 asyncio+httpx (flags2_asyncio, 5 requests)", sample: localPython });
-  localRows.push({ command: "curl -Z --parallel-max 50", sample: localCurl });
-  printTable(
-    "Case 1: -e against LOCAL (676 codes: 194 flags, 482 not found)",
-    localRows,
-    localPython,
-    localCurl,
-  );
-
-  // Case 2: sequential would need 676 x 0.5 s = 5.6 minutes; it is left out.
-  const delayRows: Row[] = [];
-  for (const executor of executors.filter((name) => name !== "sequential")) {
-    delayRows.push({
-      command: `futures flags -e -m 1000 -s DELAY -x ${executor}`,
-      sample: await measure(() => futuresFlags(["-e", "-m", "1000", "-s", "DELAY", "-x", executor], env)),
-    });
-  }
-  const delayPython = python ? await measure(() => pythonAsyncio(servers.urls.DELAY, 1000)) : undefined;
-  const delayCurl = await measure(() => curlParallel(servers.urls.DELAY, 300));
-  if (delayPython)
-    delayRows.push({
-      command: "python3 asyncio+httpx (1000 requests, 100 connections)",
-      sample: delayPython,
-    });
-  delayRows.push({ command: "curl -Z --parallel-max 300 (curl's maximum)", sample: delayCurl });
-  printTable(
-    "Case 2: -e -m 1000 against DELAY, fixed 0.5 s (the bound is 0.5 s)",
-    delayRows,
-    delayPython,
-    delayCurl,
-  );
-
-  // Where the time of the best case goes.
-  const bare = await measure(async () => ({
-    ms: (await timeCommand(process.execPath, ["-e", "0"])).ms,
-    ok: true,
+  const present = peers.filter(([, once]) => once !== undefined);
+  for (const [, once] of present) candidates.push(once!);
+  const samples = await measureAll(candidates);
+  const step = BASELINE ? 2 : 1;
+  const rows: Row[] = commands.map(([label], index) => ({
+    command: label,
+    sample: samples[index * step]!,
+    before: BASELINE ? samples[index * step + 1] : undefined,
   }));
-  const cliStart = await measure(async () => ({
-    ms: (await timeCommand(process.execPath, [CLI, "flags", "--help"])).ms,
-    ok: true,
-  }));
-  const importUrl = pathToFileURL(join(DIST, "flags", "run-flags.js")).href;
-  const imports = await measure(async () => {
-    const script = `await import(${JSON.stringify(importUrl)}); await import("node:http");`;
-    return { ms: (await timeCommand(process.execPath, ["--input-type=module", "-e", script])).ms, ok: true };
-  });
-  const best = localRows.find((row) => row.command === "futures flags -e -x async")!.sample;
-  console.log("\nWhere the time of `futures flags -e -x async` goes (LOCAL):");
-  console.log(`  node start-up (node -e 0)                        ${seconds(bare.ms)}`);
-  console.log(`  futures flags --help (start-up + CLI modules)    ${seconds(cliStart.ms)}`);
-  console.log(`  node + the downloader's modules                  ${seconds(imports.ms)}`);
-  console.log(`  requests and files (its own "Elapsed time")      ${seconds(best.reportedMs)}`);
-  console.log(`  whole command                                    ${seconds(best.ms)}`);
-} finally {
-  servers.stop();
+  const peerSamples = samples.slice(commands.length * step);
+  for (const [index, [label]] of present.entries())
+    rows.push({ command: label, sample: peerSamples[index]! });
+  return {
+    rows,
+    peers: peers.map(([, once]) =>
+      once ? peerSamples[present.findIndex(([, o]) => o === once)] : undefined,
+    ),
+  };
 }
+
+// ---- main ------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  if (!process.env.FUTURES_CLI) {
+    console.log("building the packages (npm run build) ...");
+    execFileSync("npm", ["run", "build", "--silent"], { cwd: ROOT, stdio: "inherit" });
+  }
+  for (const cli of [CLI, ...(BASELINE ? [BASELINE] : [])]) {
+    const help = await timeCommand(process.execPath, [cli, "flags", "--help"]);
+    if (help.code !== 0) {
+      console.error(`${cli} has no flags command (exit ${help.code}); is it wired into src/cli/main.ts?`);
+      process.exit(1);
+    }
+  }
+
+  const servers = await startServers();
+  const nginx = await startNginx();
+  const env = {
+    FUTURES_LOCAL_PORT: new URL(servers.urls.LOCAL).port,
+    FUTURES_DELAY_PORT: new URL(servers.urls.DELAY).port,
+  };
+  const python = hasPythonHttpx();
+  console.log(`futures: ${CLI}${BASELINE ? `; before: ${BASELINE}` : ""}`);
+  console.log(`${RUNS} interleaved runs per case (median), slow cases run once`);
+  console.log(`server: LOCAL ${servers.urls.LOCAL}, DELAY ${servers.urls.DELAY} (0.5 s), in a child process`);
+  const nginxBase = nginx?.url.replace(/\/br\/br\.gif$/, "");
+  if (nginx) console.log(`nginx: ${nginx.name}, ${nginxBase}`);
+  else console.log("nginx not found: cases 1 and 2 run against LOCAL (apt-get install nginx to include it)");
+  if (!python)
+    console.log(`${PYTHON} has no httpx: the Python peer is left out (apt-get install python3-httpx)`);
+
+  const fast = nginxBase ? { label: "nginx", url: nginxBase } : { label: "LOCAL", url: servers.urls.LOCAL };
+  try {
+    // Case 1: start-up dominates a run of 20 flags.
+    const bare = async (): Promise<Sample> => ({
+      ms: (await timeCommand(process.execPath, ["-e", "0"])).ms,
+      ok: true,
+    });
+    const startUp = await futuresCase(
+      [[`futures flags -s ${fast.label}`, ["-s", fast.url]]],
+      [["node -e 0", bare]],
+      env,
+      { ok: 20, notFound: 0 },
+    );
+    printTable(`Case 1: futures flags (20 flags) against ${fast.label}`, startUp.rows, [
+      ["node -e 0", startUp.peers[0]],
+    ]);
+    const twenty = startUp.rows[0]!.sample;
+    if (startUp.peers[0]?.ok && twenty.ok)
+      console.log(
+        `futures flags takes ${(twenty.ms / startUp.peers[0].ms).toFixed(2)} times node's own start-up`,
+      );
+
+    // Case 2
+    const executors = ["sequential", "threads", "processes", "async"] as const;
+    const every = await futuresCase(
+      [
+        ...executors.map((executor): [string, string[]] => [
+          `futures flags -e -x ${executor}`,
+          ["-e", "-x", executor, "-s", fast.url],
+        ]),
+        ["futures flags -e -x async -m 50", ["-e", "-x", "async", "-m", "50", "-s", fast.url]],
+      ],
+      [
+        [
+          "python3 asyncio+httpx (flags2_asyncio, 5 requests)",
+          python ? () => pythonAsyncio(fast.url, 5) : undefined,
+        ],
+        ["curl -Z --parallel-max 50", () => curlParallel(fast.url, 50)],
+      ],
+      env,
+    );
+    printTable(`Case 2: -e against ${fast.label} (676 codes: 194 flags, 482 not found)`, every.rows, [
+      ["python", every.peers[0]],
+      ["curl", every.peers[1]],
+    ]);
+
+    // Case 3: sequential would need 676 x 0.5 s = 5.6 minutes; it is left out.
+    const delayed = await futuresCase(
+      executors
+        .filter((name) => name !== "sequential")
+        .map((executor): [string, string[]] => [
+          `futures flags -e -m 1000 -s DELAY -x ${executor}`,
+          ["-e", "-m", "1000", "-s", "DELAY", "-x", executor],
+        ]),
+      [
+        [
+          "python3 asyncio+httpx (1000 requests, 100 connections)",
+          python ? () => pythonAsyncio(servers.urls.DELAY, 1000) : undefined,
+        ],
+        ["curl -Z --parallel-max 300 (curl's maximum)", () => curlParallel(servers.urls.DELAY, 300)],
+      ],
+      env,
+    );
+    printTable("Case 3: -e -m 1000 against DELAY, fixed 0.5 s (the bound is 0.5 s)", delayed.rows, [
+      ["python", delayed.peers[0]],
+      ["curl", delayed.peers[1]],
+    ]);
+
+    // Where the time of the default run goes.
+    const importUrl = pathToFileURL(join(DIST, "flags", "run-flags.js")).href;
+    const [cliStart, imports] = await measureAll([
+      async () => ({ ms: (await timeCommand(process.execPath, [CLI, "flags", "--help"])).ms, ok: true }),
+      async () => {
+        const script = `await import(${JSON.stringify(importUrl)}); await import("undici/lib/dispatcher/agent.js");`;
+        return {
+          ms: (await timeCommand(process.execPath, ["--input-type=module", "-e", script])).ms,
+          ok: true,
+        };
+      },
+    ]);
+    const best = every.rows.find((row) => row.command === "futures flags -e -x async")!.sample;
+    console.log(`\nWhere the time of \`futures flags -e -x async\` goes (${fast.label}):`);
+    console.log(`  node start-up (node -e 0)                        ${seconds(startUp.peers[0]?.ms)}`);
+    console.log(`  futures flags --help (start-up + CLI modules)    ${seconds(cliStart!.ms)}`);
+    console.log(`  node + the downloader's modules and undici       ${seconds(imports!.ms)}`);
+    console.log(`  requests and files (its own "Elapsed time")      ${seconds(best.reportedMs)}`);
+    console.log(`  whole command                                    ${seconds(best.ms)}`);
+  } finally {
+    servers.stop();
+    await nginx?.stop();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await main();

@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promis
 import { connect, createServer } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { DEFAULT_DATA_DIR } from "../packages/futures-cli/src/server/index.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -27,7 +27,7 @@ interface Measured {
   requests: number;
 }
 
-interface Contender {
+export interface Contender {
   name: string;
   url: string;
   /** The server's processes (nginx: master and worker), for their CPU time. */
@@ -38,54 +38,71 @@ interface Contender {
   cpuPerRequestUs?: number;
 }
 
-if (!hasBinary("wrk", ["--version"])) {
-  console.log("wrk not found: install the Debian package wrk (apt-get install wrk) to run this benchmark.");
-  process.exit(0);
+export interface ServerRun {
+  /** futures LOCAL first, then raw node:http, then nginx when it is installed. */
+  contenders: Contender[];
+  /** Peers left out, and why. */
+  skipped: string[];
 }
 
-const flagBytes = (await readFile(join(DEFAULT_DATA_DIR, FLAG_PATH))).length;
-console.log(
-  `wrk -t${THREADS} -c${CONNECTIONS} -d${SECONDS}s on ${FLAG_PATH} (${flagBytes} bytes), best of ${ROUNDS} ` +
-    `alternating rounds; load average ${loadavg()[0]!.toFixed(1)} on this machine at the start`,
-);
+/** wrk against the three servers, alternating rounds; undefined when wrk is not installed. */
+export async function measureServers(seconds = SECONDS, rounds = ROUNDS): Promise<ServerRun | undefined> {
+  if (!hasBinary("wrk", ["--version"])) return undefined;
+  const contenders: Contender[] = [];
+  const skipped: string[] = [];
+  try {
+    contenders.push(await startNodeTarget("futures LOCAL", "futures"));
+    contenders.push(await startNodeTarget("raw node:http, cached buffer", "node"));
+    const nginx = await startNginx();
+    if (nginx) contenders.push(nginx);
+    else skipped.push("nginx not found: skipping that peer (apt-get install nginx to include it).");
 
-const contenders: Contender[] = [];
-try {
-  contenders.push(await startNodeTarget("futures LOCAL", "futures"));
-  contenders.push(await startNodeTarget("raw node:http, cached buffer", "node"));
-  const nginx = await startNginx();
-  if (nginx) contenders.push(nginx);
-  else console.log("nginx not found: skipping that peer (apt-get install nginx to include it).");
-
-  for (const contender of contenders) await runWrk(contender.url, 1); // warm up the JIT and the caches
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const contender of contenders) {
-      const cpuBefore = await cpuTicks(contender.pid);
-      const measured = await runWrk(contender.url, SECONDS);
-      const cpuAfter = await cpuTicks(contender.pid);
-      if (!contender.best || measured.requestsPerSecond > contender.best.requestsPerSecond) {
-        contender.best = measured;
-      }
-      if (cpuBefore !== undefined && cpuAfter !== undefined) {
-        const perRequest = ((cpuAfter - cpuBefore) * TICK_US) / measured.requests;
-        contender.cpuPerRequestUs = Math.min(contender.cpuPerRequestUs ?? Infinity, perRequest);
+    for (const contender of contenders) await runWrk(contender.url, 1); // warm up the JIT and the caches
+    for (let round = 0; round < rounds; round++) {
+      for (const contender of contenders) {
+        const cpuBefore = await cpuTicks(contender.pid);
+        const measured = await runWrk(contender.url, seconds);
+        const cpuAfter = await cpuTicks(contender.pid);
+        if (!contender.best || measured.requestsPerSecond > contender.best.requestsPerSecond) {
+          contender.best = measured;
+        }
+        if (cpuBefore !== undefined && cpuAfter !== undefined) {
+          const perRequest = ((cpuAfter - cpuBefore) * TICK_US) / measured.requests;
+          contender.cpuPerRequestUs = Math.min(contender.cpuPerRequestUs ?? Infinity, perRequest);
+        }
       }
     }
+  } finally {
+    await Promise.all(contenders.map((contender) => contender.stop()));
   }
-} finally {
-  await Promise.all(contenders.map((contender) => contender.stop()));
+  return { contenders, skipped };
 }
 
-printTable(contenders);
-await mkdir(OUT_DIR, { recursive: true });
-await writeFile(
-  join(OUT_DIR, "server.json"),
-  JSON.stringify(
-    contenders.map(({ name, best, cpuPerRequestUs }) => ({ name, ...best, cpuPerRequestUs })),
-    null,
-    2,
-  ) + "\n",
-);
+async function main(): Promise<void> {
+  if (!hasBinary("wrk", ["--version"])) {
+    console.log("wrk not found: install the Debian package wrk (apt-get install wrk) to run this benchmark.");
+    return;
+  }
+  const flagBytes = (await readFile(join(DEFAULT_DATA_DIR, FLAG_PATH))).length;
+  console.log(
+    `wrk -t${THREADS} -c${CONNECTIONS} -d${SECONDS}s on ${FLAG_PATH} (${flagBytes} bytes), best of ${ROUNDS} ` +
+      `alternating rounds; load average ${loadavg()[0]!.toFixed(1)} on this machine at the start`,
+  );
+  const { contenders, skipped } = (await measureServers())!;
+  for (const line of skipped) console.log(line);
+  printTable(contenders);
+  await mkdir(OUT_DIR, { recursive: true });
+  await writeFile(
+    join(OUT_DIR, "server.json"),
+    JSON.stringify(
+      contenders.map(({ name, best, cpuPerRequestUs }) => ({ name, ...best, cpuPerRequestUs })),
+      null,
+      2,
+    ) + "\n",
+  );
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await main();
 
 function printTable(rows: Contender[]): void {
   const ours = rows[0]!;
@@ -147,7 +164,7 @@ async function startNodeTarget(name: string, kind: "futures" | "node"): Promise<
 }
 
 /** nginx with one worker (like node's one thread) on a free loopback port, serving data/. */
-async function startNginx(): Promise<Contender | undefined> {
+export async function startNginx(): Promise<Contender | undefined> {
   const version = spawnSync("nginx", ["-v"], { encoding: "utf8" });
   if (version.error) return undefined;
   const name = `${/nginx\/[\d.]+/.exec(version.stderr)?.[0] ?? "nginx"}, 1 worker`;

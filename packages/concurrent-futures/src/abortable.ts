@@ -4,7 +4,7 @@
 // shutdown({ cancelFutures: true }) or when the signal given to submitWith() aborts. An
 // explicit mark, not a guess from fn.length, because optional parameters make arity lie.
 
-export const kAbortable = Symbol.for("futures.abortable");
+const kAbortable = Symbol.for("futures.abortable");
 
 export type Abortable<A extends unknown[], R> = ((...args: A) => R) & {
   readonly [kAbortable]: (...args: [...A, AbortSignal]) => R;

@@ -2,12 +2,17 @@
 //
 // Any function, sync or async, runs in this thread; at most `maxWorkers` at once, started
 // in submission order. A function wrapped in abortable() receives an AbortSignal last, which
-// aborts on shutdown({ cancelFutures: true }) or when the signal passed to submitWith() aborts.
-import { ShutdownError } from "./errors.ts";
+// aborts on shutdown({ cancelFutures: true }), on terminateWorkers(), or when the signal
+// passed to submitWith() aborts.
+import { AbortListeners } from "./abort-listeners.ts";
+import { BrokenExecutor, ShutdownError } from "./errors.ts";
+import { refuseWhileExiting, watchProcessExit } from "./exiting.ts";
 import { Executor, type Result, type ShutdownOptions, type SubmitOptions } from "./executor.ts";
 import { signalTaker } from "./abortable.ts";
+import { Fifo } from "./fifo.ts";
 import { Future } from "./future.ts";
 import type { AnyFunction } from "./task.ts";
+import { checkInteger } from "./validate.ts";
 
 export interface AsyncExecutorOptions {
   /** How many functions may be running at once (default 100). */
@@ -24,19 +29,19 @@ interface WorkItem {
 
 export class AsyncExecutor extends Executor {
   readonly maxWorkers: number;
-  #queue: WorkItem[] = [];
-  #head = 0;
-  #running = 0;
+  readonly #queue = new Fifo<WorkItem>();
+  /** Functions started and not finished, unless terminateWorkers() gave up on them. */
+  readonly #running = new Set<WorkItem>();
   #shutdown = false;
   #abort = new AbortController();
   #idle: (() => void)[] = [];
+  // Aborting work that has not started is cancelling it.
+  readonly #abortListeners = new AbortListeners<WorkItem>((item) => void item.future.cancel());
 
   constructor({ maxWorkers = 100 }: AsyncExecutorOptions = {}) {
     super();
-    if (!Number.isInteger(maxWorkers) || maxWorkers < 1) {
-      throw new RangeError(`maxWorkers must be an integer >= 1, got ${maxWorkers}`);
-    }
-    this.maxWorkers = maxWorkers;
+    this.maxWorkers = checkInteger("maxWorkers", maxWorkers, 1);
+    watchProcessExit();
   }
 
   submitWith<F extends AnyFunction>(
@@ -45,6 +50,7 @@ export class AsyncExecutor extends Executor {
     ...args: Parameters<F>
   ): Future<Result<F>> {
     if (this.#shutdown) throw new ShutdownError();
+    refuseWhileExiting();
     if (typeof fn !== "function") throw new TypeError("submit() needs a function");
     const future = new Future<Result<F>>();
     if (signal?.aborted) {
@@ -52,13 +58,12 @@ export class AsyncExecutor extends Executor {
       return future;
     }
     const taskSignal = signal ? AbortSignal.any([signal, this.#abort.signal]) : this.#abort.signal;
-    // Aborting work that has not started is cancelling it.
+    const item: WorkItem = { future, fn, args, signal: taskSignal, userSignal: signal };
     if (signal) {
-      const onAbort = (): void => void future.cancel();
-      signal.addEventListener("abort", onAbort, { once: true });
-      future.addDoneCallback(() => signal.removeEventListener("abort", onAbort));
+      this.#abortListeners.add(signal, item);
+      future.addDoneCallback(() => this.#abortListeners.delete(signal, item));
     }
-    this.#queue.push({ future, fn, args, signal: taskSignal, userSignal: signal });
+    this.#queue.push(item);
     this.#pump();
     return future;
   }
@@ -66,31 +71,47 @@ export class AsyncExecutor extends Executor {
   async shutdown({ wait = true, cancelFutures = false }: ShutdownOptions = {}): Promise<void> {
     this.#shutdown = true;
     if (cancelFutures) {
-      for (const item of this.#drain()) item.future.cancel();
+      for (const item of this.#queue.drain()) item.future.cancel();
       this.#abort.abort(new ShutdownError("executor shut down with cancelFutures"));
     }
     if (!wait || this.#isIdle()) return;
     await new Promise<void>((resolve) => this.#idle.push(resolve));
   }
 
+  /**
+   * Stop now. Queued functions are cancelled; running ones have their abortable() signal
+   * aborted and their futures fail with BrokenExecutor at once, so nobody waits for them.
+   * A function on the event loop cannot be stopped from outside: one that ignores its
+   * signal runs on to its end, and its outcome is dropped.
+   */
+  async terminateWorkers(): Promise<void> {
+    this.#shutdown = true;
+    for (const item of this.#queue.drain()) item.future.cancel();
+    const reason = "the executor's workers were terminated";
+    this.#abort.abort(new BrokenExecutor(reason));
+    for (const { future } of this.#running)
+      if (!future.done()) future.setException(new BrokenExecutor(reason));
+    this.#running.clear();
+    this.#pump();
+  }
+
   override toString(): string {
-    return `AsyncExecutor<maxWorkers=${this.maxWorkers} running=${this.#running} queued=${this.#queue.length - this.#head}>`;
+    return `AsyncExecutor<maxWorkers=${this.maxWorkers} running=${this.#running.size} queued=${this.#queue.length}>`;
   }
 
   #pump(): void {
-    while (this.#running < this.maxWorkers && this.#head < this.#queue.length) {
-      const item = this.#queue[this.#head]!;
-      this.#queue[this.#head++] = undefined as unknown as WorkItem;
-      if (this.#head > 1024 && this.#head * 2 > this.#queue.length) this.#compact();
+    while (this.#running.size < this.maxWorkers && this.#queue.length > 0) {
+      const item = this.#queue.shift()!;
       if (!item.future.setRunningOrNotifyCancel()) continue;
-      this.#running++;
+      this.#running.add(item);
       // Start on a microtask: submit() returns a running future before any of its code runs.
       queueMicrotask(() => this.#run(item));
     }
     if (this.#idle.length > 0 && this.#isIdle()) for (const resolve of this.#idle.splice(0)) resolve();
   }
 
-  #run({ future, fn, args, signal, userSignal }: WorkItem): void {
+  #run(item: WorkItem): void {
+    const { fn, args, signal, userSignal } = item;
     let value: unknown;
     try {
       // Marked running at submit, but not begun: honour an abort that came in between.
@@ -98,38 +119,27 @@ export class AsyncExecutor extends Executor {
       const takesSignal = signalTaker(fn);
       value = takesSignal ? takesSignal(...args, signal) : fn(...args);
     } catch (error) {
-      this.#finish(future, false, error);
+      this.#finish(item, false, error);
       return;
     }
     // Plain values settle now; only real promises cost a trip through the microtask queue.
-    if (typeof (value as PromiseLike<unknown> | null)?.then !== "function") this.#finish(future, true, value);
+    if (typeof (value as PromiseLike<unknown> | null)?.then !== "function") this.#finish(item, true, value);
     else
       Promise.resolve(value).then(
-        (result) => this.#finish(future, true, result),
-        (error) => this.#finish(future, false, error),
+        (result) => this.#finish(item, true, result),
+        (error) => this.#finish(item, false, error),
       );
   }
 
-  #finish(future: Future<any>, ok: boolean, outcome: unknown): void {
-    if (ok) future.setResult(outcome);
-    else future.setException(outcome);
-    this.#running--;
+  #finish(item: WorkItem, ok: boolean, outcome: unknown): void {
+    // Gone from the set after terminateWorkers(): its future has failed already.
+    if (!this.#running.delete(item)) return;
+    if (ok) item.future.setResult(outcome);
+    else item.future.setException(outcome);
     this.#pump();
   }
 
   #isIdle(): boolean {
-    return this.#running === 0 && this.#head === this.#queue.length;
-  }
-
-  #drain(): WorkItem[] {
-    const items = this.#queue.slice(this.#head);
-    this.#queue = [];
-    this.#head = 0;
-    return items;
-  }
-
-  #compact(): void {
-    this.#queue = this.#queue.slice(this.#head);
-    this.#head = 0;
+    return this.#running.size === 0 && this.#queue.length === 0;
   }
 }

@@ -1,19 +1,30 @@
 // The Executor contract shared by every executor: submit, an ordered lazy map, shutdown.
-import type { TransferListItem } from "node:worker_threads";
-import { Future } from "./future.ts";
+import type { MessagePort } from "node:worker_threads";
+import { Fifo } from "./fifo.ts";
+import type { Future } from "./future.ts";
+import { ChunkFuture, MapResults } from "./map-results.ts";
 import type { AnyFunction } from "./task.ts";
+import { checkInteger, checkOptionalInteger, checkTimeout } from "./validate.ts";
+
+export { ChunkFuture };
+
+/**
+ * What a worker thread can take over instead of a copy (ArrayBuffer, MessagePort, ...). Named
+ * through postMessage's own parameter because @types/node renamed the type between versions.
+ */
+export type TransferItem = NonNullable<Parameters<MessagePort["postMessage"]>[1]>[number];
 
 export interface SubmitOptions {
   /** Aborting it stops the task: in-process it is handed to the function, in a pool it ends the worker. */
   signal?: AbortSignal | undefined;
   /** Objects to transfer instead of copy to a worker thread (ArrayBuffers, ports). */
-  transfer?: readonly TransferListItem[] | undefined;
+  transfer?: readonly TransferItem[] | undefined;
 }
 
 export interface MapOptions {
   /** Milliseconds from the call to map() after which a missing result raises TimeoutError. */
   timeout?: number | undefined;
-  /** Items sent to a worker process per message; other executors ignore it, as in Python. */
+  /** Items sent to a pool's worker per message (default 1); AsyncExecutor ignores it. */
   chunksize?: number | undefined;
   /** Submit at most this many items ahead of the consumer, so an endless iterable works. */
   buffersize?: number | undefined;
@@ -28,16 +39,20 @@ export interface ShutdownOptions {
 
 export type Result<F extends AnyFunction> = Awaited<ReturnType<F>>;
 
-export abstract class Executor {
+/**
+ * `Accepts` is what a function must also be to run on this executor: `unknown` (any
+ * function) for AsyncExecutor, a function made by task() for the thread and process pools.
+ */
+export abstract class Executor<Accepts = unknown> {
   /** Schedule `fn(...args)` and return a Future of its result. */
-  submit<F extends AnyFunction>(fn: F, ...args: Parameters<F>): Future<Result<F>> {
+  submit<F extends AnyFunction>(fn: F & Accepts, ...args: Parameters<F>): Future<Result<F>> {
     return this.submitWith({}, fn, ...args);
   }
 
   /** submit() with options: an AbortSignal, or transferables for worker threads. */
   abstract submitWith<F extends AnyFunction>(
     options: SubmitOptions,
-    fn: F,
+    fn: F & Accepts,
     ...args: Parameters<F>
   ): Future<Result<F>>;
 
@@ -45,36 +60,39 @@ export abstract class Executor {
   abstract shutdown(options?: ShutdownOptions): Promise<void>;
 
   /**
+   * Stop now (Python 3.14's terminate_workers): shut down, cancel what has not started, and
+   * fail what is running instead of waiting for it. A pool ends its workers; an in-process
+   * executor cannot stop a function midway, so it aborts the signal of abortable() ones.
+   */
+  abstract terminateWorkers(): Promise<void>;
+
+  /**
    * Apply `fn` to every item and yield the results in input order. Work is submitted now
    * (or `buffersize` items ahead); results are awaited lazily as the iterator is read.
-   * Leaving the loop early cancels what has not started.
+   * Leaving the loop early cancels what has not started. A result is not held once handed out.
    */
   map<A, R>(
-    fn: (item: A) => R,
+    fn: ((item: A) => R) & Accepts,
     items: Iterable<A>,
     { timeout, chunksize = 1, buffersize }: MapOptions = {},
   ): AsyncGenerator<Awaited<R>, void, undefined> {
-    if (!Number.isInteger(chunksize) || chunksize < 1)
-      throw new RangeError("chunksize must be an integer >= 1");
-    if (buffersize !== undefined && (!Number.isInteger(buffersize) || buffersize < 1)) {
-      throw new RangeError("buffersize must be an integer >= 1");
-    }
-    const deadline = timeout === undefined ? undefined : performance.now() + timeout;
+    checkInteger("chunksize", chunksize, 1);
+    checkOptionalInteger("buffersize", buffersize, 1);
+    const ms = checkTimeout(timeout);
+    const deadline = ms === undefined ? undefined : performance.now() + ms;
     const chunks = chunked(items, this.submitChunk ? chunksize : 1);
-    const pending: Future<any>[] = [];
+    const pending = new Fifo<Future<unknown>>();
     const submitNext = (): boolean => {
       const next = chunks.next();
       if (next.done) return false;
       const chunk = next.value;
       pending.push(
-        this.submitChunk && chunk.length > 1
-          ? this.submitChunk(fn, chunk)
-          : this.submit(fn as AnyFunction, chunk[0]),
+        this.submitChunk && chunk.length > 1 ? this.submitChunk(fn, chunk) : this.submit(fn, chunk[0] as A),
       );
       return true;
     };
     while ((buffersize === undefined || pending.length < buffersize) && submitNext());
-    return collect<Awaited<R>>(pending, deadline, buffersize === undefined ? undefined : submitNext);
+    return new MapResults<Awaited<R>>(pending, deadline, buffersize === undefined ? undefined : submitNext);
   }
 
   /** Pools that can send several items in one message implement this; map() then honours chunksize. */
@@ -84,34 +102,6 @@ export abstract class Executor {
     await this.shutdown({ wait: true });
   }
 }
-
-async function* collect<R>(
-  pending: Future<any>[],
-  deadline: number | undefined,
-  refill: (() => boolean) | undefined,
-): AsyncGenerator<R, void, undefined> {
-  try {
-    while (pending.length > 0) {
-      const future = pending.shift()!;
-      refill?.();
-      const timeout = deadline === undefined ? undefined : deadline - performance.now();
-      let value: unknown;
-      try {
-        value = await future.result({ timeout });
-      } catch (error) {
-        future.cancel(); // as Python's _result_or_cancel: a timed-out item must not run later
-        throw error;
-      }
-      if (future instanceof ChunkFuture) yield* value as R[];
-      else yield value as R;
-    }
-  } finally {
-    for (const future of pending) future.cancel();
-  }
-}
-
-/** The future of a chunk: its result is the list of the chunk's results. */
-export class ChunkFuture<R> extends Future<R[]> {}
 
 function* chunked<A>(items: Iterable<A>, size: number): Generator<A[]> {
   let chunk: A[] = [];

@@ -7,13 +7,16 @@
 // No promise is created until somebody awaits, so a failed future that nobody looks
 // at can never become an unhandled rejection.
 import { CancelledError, InvalidStateError, TimeoutError } from "./errors.ts";
+import { checkTimeout } from "./validate.ts";
 
 export type FutureState = "pending" | "running" | "cancelled" | "finished";
 
 export type DoneCallback<T> = (future: Future<T>) => void;
 
+type Waiter = (future: Future<any>) => void;
+
 export interface TimeoutOptions {
-  /** Milliseconds to wait; undefined waits for ever. */
+  /** Milliseconds to wait; undefined or Infinity waits for ever, a negative number not at all. */
   timeout?: number | undefined;
 }
 
@@ -44,7 +47,8 @@ export class Future<T = unknown> implements PromiseLike<T> {
   #failed = false;
   // Allocated on first use: most futures are awaited once and never waited on.
   #callbacks: DoneCallback<any>[] | undefined;
-  #waiters: Set<(future: Future<any>) => void> | undefined;
+  // One waiter is the common case (one wait() or asCompleted() per future): no Set for it.
+  #waiters: Waiter | Set<Waiter> | undefined;
 
   /** Attempt to cancel. A running or finished future cannot be cancelled. */
   cancel(): boolean {
@@ -121,12 +125,18 @@ export class Future<T = unknown> implements PromiseLike<T> {
     return this.#failed;
   }
 
-  [kAddWaiter](waiter: (future: Future<any>) => void): void {
-    (this.#waiters ??= new Set()).add(waiter);
+  [kAddWaiter](waiter: Waiter): void {
+    const waiters = this.#waiters;
+    if (waiters === undefined) this.#waiters = waiter;
+    else if (typeof waiters === "function") {
+      if (waiters !== waiter) this.#waiters = new Set([waiters, waiter]);
+    } else waiters.add(waiter);
   }
 
-  [kRemoveWaiter](waiter: (future: Future<any>) => void): void {
-    this.#waiters?.delete(waiter);
+  [kRemoveWaiter](waiter: Waiter): void {
+    const waiters = this.#waiters;
+    if (waiters === waiter) this.#waiters = undefined;
+    else if (typeof waiters === "object") waiters.delete(waiter);
   }
 
   then<R1 = T, R2 = never>(
@@ -154,7 +164,8 @@ export class Future<T = unknown> implements PromiseLike<T> {
   #notify(): void {
     const waiters = this.#waiters;
     this.#waiters = undefined;
-    if (waiters) for (const waiter of waiters) waiter(this);
+    if (typeof waiters === "function") waiters(this);
+    else if (waiters) for (const waiter of waiters) waiter(this);
     const callbacks = this.#callbacks;
     this.#callbacks = undefined;
     if (callbacks) for (const fn of callbacks) this.#invoke(fn);
@@ -169,7 +180,13 @@ export class Future<T = unknown> implements PromiseLike<T> {
   }
 
   /** Settle with `read()` once done, or reject with TimeoutError after `timeout` ms. */
-  #whenDone<R>(timeout: number | undefined, read: () => R): Promise<R> {
+  #whenDone<R>(timeoutOption: number | undefined, read: () => R): Promise<R> {
+    let timeout: number | undefined;
+    try {
+      timeout = checkTimeout(timeoutOption);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (this.done()) return settleWith(read);
     return new Promise<R>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
@@ -183,13 +200,10 @@ export class Future<T = unknown> implements PromiseLike<T> {
       };
       this[kAddWaiter](waiter);
       if (timeout !== undefined) {
-        timer = setTimeout(
-          () => {
-            this[kRemoveWaiter](waiter);
-            reject(new TimeoutError(`future not done after ${timeout} ms`));
-          },
-          Math.max(0, timeout),
-        );
+        timer = setTimeout(() => {
+          this[kRemoveWaiter](waiter);
+          reject(new TimeoutError(`future not done after ${timeoutOption} ms`));
+        }, timeout);
       }
     });
   }

@@ -13,6 +13,7 @@ export {
   type Result,
   type ShutdownOptions,
   type SubmitOptions,
+  type TransferItem,
 } from "./executor.ts";
 export {
   asCompleted,
@@ -23,10 +24,11 @@ export {
   type AsCompletedOptions,
   type CompletedFuture,
   type DoneAndNotDone,
+  type FutureResult,
   type ReturnWhen,
   type WaitOptions,
 } from "./wait.ts";
-export { task, isTask, type Task, type TaskRef } from "./task.ts";
+export { task, isTask, type Task, type TaskRef, type WrapTheFunctionWithTask } from "./task.ts";
 export { abortable, type Abortable } from "./abortable.ts";
 export { AsyncExecutor, type AsyncExecutorOptions } from "./async-pool.ts";
 export { ThreadPoolExecutor, type ThreadPoolExecutorOptions } from "./thread-pool.ts";

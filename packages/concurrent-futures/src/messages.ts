@@ -33,10 +33,6 @@ export type ToWorker = InitMessage | DefineMessage | RunMessage | ExitMessage;
 /** An outcome: id, 1 with the value or 0 with an error record. */
 export type Outcome = [id: number, ok: 1, value: unknown] | [id: number, ok: 0, error: ErrorRecord];
 
-export interface ReadyMessage {
-  t: "ready";
-}
-
 export interface InitFailedMessage {
   t: "init-failed";
   error: ErrorRecord;
@@ -49,4 +45,4 @@ export interface DoneMessage {
   busy: number;
 }
 
-export type FromWorker = ReadyMessage | InitFailedMessage | DoneMessage;
+export type FromWorker = InitFailedMessage | DoneMessage;

@@ -1,21 +1,29 @@
-// What the thread and process pools share: a queue, workers started on demand and reused,
-// batched dispatch, and breaking the pool when a worker dies abruptly.
-//
-// A worker runs one call at a time. While the queue is short, each worker is given one
-// call when it is idle, exactly like Python's pools. When the queue is deep, calls go out
-// in batches sized to about two milliseconds of work, with a second batch in flight, so
-// that tiny tasks are not dominated by message round trips.
-import type { TransferListItem } from "node:worker_threads";
+// What the thread and process pools share: workers started on demand and reused, dispatch
+// from the queue in batches (sized by batch-policy.ts), and breaking the pool when a worker
+// dies abruptly. src/README.md draws the whole path of a call.
+import { AbortListeners } from "./abort-listeners.ts";
+import { batchSize, fitsInBatch, sendAhead, updateMeanMs } from "./batch-policy.ts";
 import { BrokenExecutor, CancelledError, ShutdownError } from "./errors.ts";
-import { ChunkFuture, Executor, type Result, type ShutdownOptions, type SubmitOptions } from "./executor.ts";
+import { refuseWhileExiting, watchProcessExit } from "./exiting.ts";
+import {
+  ChunkFuture,
+  Executor,
+  type Result,
+  type ShutdownOptions,
+  type SubmitOptions,
+  type TransferItem,
+} from "./executor.ts";
+import { Fifo } from "./fifo.ts";
 import { Future } from "./future.ts";
+import { refuseWhileImportingTask } from "./import-guard.ts";
 import type { Call, FromWorker, ToWorker } from "./messages.ts";
-import { fromErrorRecord } from "./remote-error.ts";
-import { taskRef, type AnyFunction, type TaskRef } from "./task.ts";
+import { describeThrown, fromErrorRecord } from "./remote-error.ts";
+import { taskRef, type AnyFunction, type Task, type TaskRef, type WrapTheFunctionWithTask } from "./task.ts";
+import { checkInteger, checkOptionalInteger } from "./validate.ts";
 
 /** How the pool talks to one worker, whatever it is. */
 export interface WorkerChannel {
-  send(message: ToWorker, transfer?: TransferListItem[]): void;
+  send(message: ToWorker, transfer?: TransferItem[]): void;
   /** Keep the parent alive while this worker has work; let it exit otherwise. */
   ref(): void;
   unref(): void;
@@ -31,7 +39,7 @@ export interface WorkerEvents {
 
 export interface PoolOptions {
   maxWorkers: number;
-  initializer?: AnyFunction | undefined;
+  initializer?: Task | undefined;
   initargs?: unknown[] | undefined;
   maxTasksPerChild?: number | undefined;
 }
@@ -42,12 +50,13 @@ interface WorkItem {
   key: number;
   args: unknown[];
   chunk: boolean;
-  transfer: TransferListItem[] | undefined;
+  transfer: TransferItem[] | undefined;
   signal: AbortSignal | undefined;
-  worker: Worker | undefined;
+  worker: WorkerSlot | undefined;
 }
 
-interface Worker {
+/** The pool's record of one worker thread or process: its channel and the calls it holds. */
+interface WorkerSlot {
   channel: WorkerChannel;
   inflight: Map<number, WorkItem>;
   defined: Set<number>;
@@ -59,21 +68,14 @@ interface Worker {
   exited: Promise<void>;
 }
 
-const MAX_BATCH = 256;
-/** Queued calls per worker before a second batch is sent ahead. */
-const MIN_DEEP_QUEUE = 8;
-const UNMEASURED_MS = 10;
-const BATCH_MS = 2;
-
-export abstract class WorkerPool extends Executor {
+export abstract class WorkerPool extends Executor<WrapTheFunctionWithTask> {
   readonly maxWorkers: number;
   readonly #initializer: TaskRef | undefined;
   readonly #initargs: unknown[];
   readonly #maxTasksPerChild: number;
-  #queue: WorkItem[] = [];
-  #head = 0;
-  readonly #workers = new Set<Worker>();
-  readonly #idle: Worker[] = [];
+  #queue = new Fifo<WorkItem>();
+  readonly #workers = new Set<WorkerSlot>();
+  readonly #idle: WorkerSlot[] = [];
   readonly #keys = new Map<string, number>();
   readonly #refs: TaskRef[] = [];
   #nextId = 1;
@@ -82,19 +84,15 @@ export abstract class WorkerPool extends Executor {
   #whenIdle: (() => void)[] = [];
   /** Mean milliseconds per call of each task, measured by the workers. */
   readonly #callMs: number[] = [];
+  readonly #abortListeners = new AbortListeners<WorkItem>((item) => this.#abort(item));
 
   constructor({ maxWorkers, initializer, initargs = [], maxTasksPerChild }: PoolOptions) {
     super();
-    if (!Number.isInteger(maxWorkers) || maxWorkers < 1) {
-      throw new RangeError(`maxWorkers must be an integer >= 1, got ${maxWorkers}`);
-    }
-    if (maxTasksPerChild !== undefined && (!Number.isInteger(maxTasksPerChild) || maxTasksPerChild < 1)) {
-      throw new RangeError(`maxTasksPerChild must be an integer >= 1, got ${maxTasksPerChild}`);
-    }
-    this.maxWorkers = maxWorkers;
+    this.maxWorkers = checkInteger("maxWorkers", maxWorkers, 1);
     this.#initializer = initializer === undefined ? undefined : taskRef(initializer, this.constructor.name);
     this.#initargs = initargs;
-    this.#maxTasksPerChild = maxTasksPerChild ?? Infinity;
+    this.#maxTasksPerChild = checkOptionalInteger("maxTasksPerChild", maxTasksPerChild, 1) ?? Infinity;
+    watchProcessExit();
   }
 
   /** Start one worker; report what it sends and how it ends through `events`. */
@@ -108,7 +106,7 @@ export abstract class WorkerPool extends Executor {
 
   submitWith<F extends AnyFunction>(
     { signal, transfer }: SubmitOptions,
-    fn: F,
+    fn: F & WrapTheFunctionWithTask,
     ...args: Parameters<F>
   ): Future<Result<F>> {
     const ref = taskRef(fn, this.constructor.name);
@@ -122,7 +120,7 @@ export abstract class WorkerPool extends Executor {
 
   async shutdown({ wait = true, cancelFutures = false }: ShutdownOptions = {}): Promise<void> {
     this.#shutdown = true;
-    if (cancelFutures) for (const item of this.#drainQueue()) item.future.cancel();
+    if (cancelFutures) for (const item of this.#queue.drain()) item.future.cancel();
     const closed = this.#idleNow().then(() => this.#closeAll());
     if (wait) await closed;
   }
@@ -134,7 +132,7 @@ export abstract class WorkerPool extends Executor {
 
   override toString(): string {
     const state = this.#broken ? "broken" : this.#shutdown ? "shut down" : "open";
-    return `${this.constructor.name}<maxWorkers=${this.maxWorkers} workers=${this.#workers.size} queued=${this.#queue.length - this.#head} ${state}>`;
+    return `${this.constructor.name}<maxWorkers=${this.maxWorkers} workers=${this.#workers.size} queued=${this.#queue.length} ${state}>`;
   }
 
   /**
@@ -148,7 +146,7 @@ export abstract class WorkerPool extends Executor {
   /** Stop every worker now with `signal`; what is queued is cancelled, what runs fails. */
   protected async stopWorkers(signal: NodeJS.Signals, reason: string): Promise<void> {
     this.#shutdown = true;
-    for (const item of this.#drainQueue()) item.future.cancel();
+    for (const item of this.#queue.drain()) item.future.cancel();
     const exits: Promise<void>[] = [];
     for (const worker of this.#workers) {
       worker.leaving = true;
@@ -169,10 +167,12 @@ export abstract class WorkerPool extends Executor {
     args: unknown[],
     chunk: boolean,
     signal: AbortSignal | undefined,
-    transfer: readonly TransferListItem[] | undefined,
+    transfer: readonly TransferItem[] | undefined,
   ): F {
     if (this.#broken) throw this.broken(this.#broken.message, this.#broken.cause);
     if (this.#shutdown) throw new ShutdownError();
+    refuseWhileExiting();
+    refuseWhileImportingTask(this.constructor.name);
     const item: WorkItem = {
       id: this.#nextId++,
       future,
@@ -188,9 +188,8 @@ export abstract class WorkerPool extends Executor {
         future.cancel();
         return future;
       }
-      const onAbort = (): void => this.#abort(item);
-      signal.addEventListener("abort", onAbort, { once: true });
-      future.addDoneCallback(() => signal.removeEventListener("abort", onAbort));
+      this.#abortListeners.add(signal, item);
+      future.addDoneCallback(() => this.#abortListeners.delete(signal, item));
     }
     this.#queue.push(item);
     this.#dispatch();
@@ -207,12 +206,8 @@ export abstract class WorkerPool extends Executor {
     return key;
   }
 
-  #queued(): number {
-    return this.#queue.length - this.#head;
-  }
-
   #dispatch(): void {
-    while (!this.#broken && this.#queued() > 0) {
+    while (!this.#broken && this.#queue.length > 0) {
       const worker = this.#pickWorker();
       if (!worker || this.#sendBatch(worker) === 0) break;
     }
@@ -220,13 +215,13 @@ export abstract class WorkerPool extends Executor {
     this.#notifyIdle();
   }
 
-  #pickWorker(): Worker | undefined {
+  #pickWorker(): WorkerSlot | undefined {
     const idle = this.#idle.pop();
     if (idle) return idle;
     if (this.#workers.size < this.maxWorkers) return this.#start();
     // Deep queue: give a worker its next batch before it runs dry.
     const batch = this.#batchSize();
-    if (batch > 1 && this.#queued() >= Math.max(batch, MIN_DEEP_QUEUE) * this.#workers.size) {
+    if (sendAhead(this.#queue.length, this.#workers.size, batch)) {
       for (const worker of this.#workers) {
         if (!worker.exclusive && !worker.leaving && worker.tasksLeft > 0 && worker.inflight.size <= batch) {
           return worker;
@@ -236,29 +231,22 @@ export abstract class WorkerPool extends Executor {
     return undefined;
   }
 
-  /** How many calls to send at once: about BATCH_MS of work, judged by the task at the head. */
+  /** How many calls to send at once, judged by the task at the head of the queue. */
   #batchSize(): number {
-    const perWorker = Math.ceil(this.#queued() / Math.max(1, this.#workers.size));
-    const head = this.#queue[this.#head];
-    const byTime = head ? Math.max(1, Math.floor(BATCH_MS / this.#estimateMs(head.key))) : 1;
-    return Math.min(MAX_BATCH, byTime, perWorker);
-  }
-
-  /** A task not measured yet is assumed slow, so it goes one call at a time. */
-  #estimateMs(key: number): number {
-    return this.#callMs[key] ?? UNMEASURED_MS;
+    const head = this.#queue.peek();
+    return batchSize(this.#queue.length, this.#workers.size, head && this.#callMs[head.key]);
   }
 
   /** Move calls from the queue to `worker`; returns how many were sent. */
-  #sendBatch(worker: Worker): number {
+  #sendBatch(worker: WorkerSlot): number {
     const wasIdle = worker.inflight.size === 0;
     const limit = Math.min(this.#batchSize(), worker.tasksLeft);
     const items: WorkItem[] = [];
-    while (items.length < limit && this.#head < this.#queue.length) {
-      const item = this.#queue[this.#head]!;
+    while (items.length < limit && this.#queue.length > 0) {
+      const item = this.#queue.peek()!;
       if (item.signal && (!wasIdle || items.length > 0)) break; // goes alone to an idle worker
-      if (items.length > 0 && (items.length + 1) * this.#estimateMs(item.key) > BATCH_MS) break;
-      this.#queue[this.#head++] = undefined as unknown as WorkItem;
+      if (!fitsInBatch(items.length, this.#callMs[item.key])) break;
+      this.#queue.shift();
       if (!item.future.setRunningOrNotifyCancel()) continue;
       items.push(item);
       if (item.signal) {
@@ -266,7 +254,6 @@ export abstract class WorkerPool extends Executor {
         break;
       }
     }
-    this.#compactQueue();
     if (items.length === 0) {
       if (wasIdle) this.#idle.push(worker);
       return 0;
@@ -275,7 +262,7 @@ export abstract class WorkerPool extends Executor {
     return items.length;
   }
 
-  #send(worker: Worker, items: WorkItem[]): void {
+  #send(worker: WorkerSlot, items: WorkItem[]): void {
     for (const item of items) {
       if (!worker.defined.has(item.key)) {
         worker.channel.send({ t: "def", key: item.key, ref: this.#refs[item.key]! });
@@ -296,7 +283,7 @@ export abstract class WorkerPool extends Executor {
           );
         } catch (error) {
           const reason = new TypeError(
-            `the task's arguments cannot be sent to a worker: ${(error as Error).message}`,
+            `the task's arguments cannot be sent to a worker: ${describeThrown(error)}`,
           );
           item.future.setException(reason);
           continue;
@@ -309,16 +296,16 @@ export abstract class WorkerPool extends Executor {
     for (const item of items) this.#track(worker, item);
   }
 
-  #track(worker: Worker, item: WorkItem): void {
+  #track(worker: WorkerSlot, item: WorkItem): void {
     if (worker.inflight.size === 0) worker.channel.ref();
     worker.inflight.set(item.id, item);
     worker.tasksLeft--;
     item.worker = worker;
   }
 
-  #start(): Worker {
+  #start(): WorkerSlot {
     let exited!: () => void;
-    const worker: Worker = {
+    const worker: WorkerSlot = {
       channel: undefined as unknown as WorkerChannel,
       inflight: new Map(),
       defined: new Set(),
@@ -341,7 +328,7 @@ export abstract class WorkerPool extends Executor {
     return worker;
   }
 
-  #onMessage(worker: Worker, message: FromWorker): void {
+  #onMessage(worker: WorkerSlot, message: FromWorker): void {
     if (message.t === "init-failed") {
       const cause = fromErrorRecord(message.error);
       this.#break(
@@ -354,8 +341,7 @@ export abstract class WorkerPool extends Executor {
     for (const [id, ok, value] of message.outcomes) {
       const item = worker.inflight.get(id);
       if (!item) continue;
-      const known = this.#callMs[item.key];
-      this.#callMs[item.key] = known === undefined ? perCall : 0.8 * known + 0.2 * perCall;
+      this.#callMs[item.key] = updateMeanMs(this.#callMs[item.key], perCall);
       worker.inflight.delete(id);
       if (ok) settle(item, () => item.future.setResult(value));
       else settle(item, () => item.future.setException(fromErrorRecord(value)));
@@ -369,7 +355,7 @@ export abstract class WorkerPool extends Executor {
     this.#dispatch();
   }
 
-  #onExit(worker: Worker, reason: string, error: unknown): void {
+  #onExit(worker: WorkerSlot, reason: string, error: unknown): void {
     if (!worker.leaving) {
       // Break before forgetting the worker, so that its own calls fail too.
       this.#break(
@@ -384,7 +370,7 @@ export abstract class WorkerPool extends Executor {
     this.#dispatch();
   }
 
-  #retire(worker: Worker): void {
+  #retire(worker: WorkerSlot): void {
     worker.leaving = true;
     removeFrom(this.#idle, worker);
     // Queued work may be waiting for this exit to start a replacement.
@@ -412,7 +398,7 @@ export abstract class WorkerPool extends Executor {
   #break(error: BrokenExecutor): void {
     if (this.#broken) return;
     this.#broken = error;
-    const failed = this.#drainQueue();
+    const failed = this.#queue.drain();
     for (const worker of this.#workers) {
       failed.push(...worker.inflight.values());
       worker.inflight.clear();
@@ -425,26 +411,9 @@ export abstract class WorkerPool extends Executor {
     this.#notifyIdle();
   }
 
-  #drainQueue(): WorkItem[] {
-    const items = this.#queue.slice(this.#head);
-    this.#queue = [];
-    this.#head = 0;
-    return items;
-  }
-
-  #compactQueue(): void {
-    if (this.#head === this.#queue.length) {
-      this.#queue = [];
-      this.#head = 0;
-    } else if (this.#head > 4096 && this.#head * 2 > this.#queue.length) {
-      this.#queue = this.#queue.slice(this.#head);
-      this.#head = 0;
-    }
-  }
-
   #busy(): boolean {
     if (this.#broken) return false;
-    if (this.#queued() > 0) return true;
+    if (this.#queue.length > 0) return true;
     for (const worker of this.#workers) if (worker.inflight.size > 0) return true;
     return false;
   }

@@ -3,14 +3,14 @@ import { fork } from "node:child_process";
 import os from "node:os";
 import { BrokenProcessPool } from "./errors.ts";
 import { WorkerPool, type WorkerChannel, type WorkerEvents } from "./pool.ts";
-import type { AnyFunction } from "./task.ts";
+import type { Task } from "./task.ts";
 import { workerPath } from "./worker-entry.ts";
 
 export interface ProcessPoolExecutorOptions {
   /** Default os.availableParallelism(). */
   maxWorkers?: number | undefined;
   /** A task run once in each new process before any work; if it throws, the pool breaks. */
-  initializer?: AnyFunction | undefined;
+  initializer?: Task | undefined;
   initargs?: unknown[] | undefined;
   /** Replace a process after it has run this many tasks. */
   maxTasksPerChild?: number | undefined;

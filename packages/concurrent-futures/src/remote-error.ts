@@ -19,14 +19,34 @@ export class RemoteTraceback extends Error {
   }
 }
 
+/**
+ * The record of anything a task threw. Reading an error runs its getters (stack, message,
+ * name, code, cause), and a getter may throw: then the record says the exception could not
+ * be read, so that only this task's future fails and never the worker.
+ */
 export function toErrorRecord(error: unknown, depth = 0): ErrorRecord {
-  if (error instanceof Error) {
+  try {
+    return readError(error, depth);
+  } catch (readError) {
     return {
-      name: error.name,
-      message: error.message,
-      stack: error.stack,
-      code: (error as { code?: unknown }).code,
-      cause: error.cause !== undefined && depth < 8 ? toErrorRecord(error.cause, depth + 1) : undefined,
+      name: "Error",
+      message: `the task failed with an exception that could not be read: ${describeThrown(readError)}`,
+      stack: undefined,
+      code: undefined,
+      cause: undefined,
+    };
+  }
+}
+
+function readError(error: unknown, depth: number): ErrorRecord {
+  if (error instanceof Error) {
+    const cause: unknown = error.cause;
+    return {
+      name: String(error.name),
+      message: String(error.message),
+      stack: optionalString(error.stack),
+      code: cloneableCode((error as { code?: unknown }).code),
+      cause: cause !== undefined && depth < 8 ? readError(cause, depth + 1) : undefined,
     };
   }
   return {
@@ -36,6 +56,25 @@ export function toErrorRecord(error: unknown, depth = 0): ErrorRecord {
     code: undefined,
     cause: undefined,
   };
+}
+
+function optionalString(value: unknown): string | undefined {
+  return value === undefined ? undefined : String(value);
+}
+
+/** Error codes are strings or numbers; anything else would not survive the trip. */
+function cloneableCode(code: unknown): unknown {
+  return code === undefined || typeof code === "string" || typeof code === "number" ? code : String(code);
+}
+
+/** A one-line account of something thrown, which never throws itself. */
+export function describeThrown(thrown: unknown): string {
+  try {
+    if (thrown instanceof Error) return `${String(thrown.name)}: ${String(thrown.message)}`;
+  } catch {
+    return "an error whose name or message cannot be read";
+  }
+  return safeString(thrown);
 }
 
 const builtins: Record<string, ErrorConstructor> = {
@@ -64,6 +103,10 @@ function safeString(value: unknown): string {
   try {
     return String(value);
   } catch {
-    return Object.prototype.toString.call(value);
+    try {
+      return Object.prototype.toString.call(value);
+    } catch {
+      return "a value that cannot be shown";
+    }
   }
 }

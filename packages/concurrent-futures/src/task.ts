@@ -12,7 +12,7 @@
 
 import { importModule } from "./import-module.ts";
 
-export const kTask = Symbol.for("futures.task");
+const kTask = Symbol.for("futures.task");
 
 export interface TaskRef {
   readonly moduleUrl: string;
@@ -21,8 +21,16 @@ export interface TaskRef {
 
 export type AnyFunction = (...args: any[]) => any;
 
+/**
+ * The mark task() puts on a function. Thread and process pools accept only functions that
+ * carry it, so passing them a plain function fails to compile with this type's name.
+ */
+export interface WrapTheFunctionWithTask {
+  readonly [kTask]: TaskRef;
+}
+
 /** A function that also carries where it can be imported from. */
-export type Task<F extends AnyFunction = AnyFunction> = F & { readonly [kTask]: TaskRef };
+export type Task<F extends AnyFunction = AnyFunction> = F & WrapTheFunctionWithTask;
 
 export function task<F extends AnyFunction>(moduleUrl: string, exportName: string, fn: F): Task<F> {
   if (typeof fn !== "function") throw new TypeError("task() needs a function");

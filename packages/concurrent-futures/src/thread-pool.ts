@@ -3,14 +3,14 @@ import os from "node:os";
 import { Worker, type ResourceLimits } from "node:worker_threads";
 import { BrokenThreadPool } from "./errors.ts";
 import { WorkerPool, type WorkerChannel, type WorkerEvents } from "./pool.ts";
-import type { AnyFunction } from "./task.ts";
+import type { Task } from "./task.ts";
 import { threadEntry } from "./worker-entry.ts";
 
 export interface ThreadPoolExecutorOptions {
   /** Default min(32, cpus + 4), as in Python. */
   maxWorkers?: number | undefined;
   /** A task run once in each new thread before any work; if it throws, the pool breaks. */
-  initializer?: AnyFunction | undefined;
+  initializer?: Task | undefined;
   initargs?: unknown[] | undefined;
   /** V8 heap limits per thread; a thread that exceeds them breaks the pool. */
   resourceLimits?: ResourceLimits | undefined;

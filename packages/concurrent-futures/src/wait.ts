@@ -1,6 +1,8 @@
 // asCompleted and wait: watch futures from any executors finish.
 import { TimeoutError } from "./errors.ts";
+import { Fifo } from "./fifo.ts";
 import { Future, kAddWaiter, kFailed, kRemoveWaiter } from "./future.ts";
+import { checkChoice, checkTimeout } from "./validate.ts";
 
 export type ReturnWhen = "FIRST_COMPLETED" | "FIRST_EXCEPTION" | "ALL_COMPLETED";
 export const FIRST_COMPLETED = "FIRST_COMPLETED";
@@ -30,26 +32,39 @@ export interface DoneAndNotDone<T> {
 export type CompletedFuture<T> = Omit<Future<T>, "then">;
 
 /**
+ * The result type of a future, spread over a union: futures of different types passed
+ * together to wait() or asCompleted() give the union of their result types.
+ */
+export type FutureResult<F> = F extends Future<infer T> ? T : never;
+
+/**
  * Yield each future as it finishes (or is cancelled): those already done first, then in
  * completion order. Duplicates are yielded once. The timeout counts from this call.
  *
  * Not an async generator: a generator awaits what it yields, and a Future is awaitable,
  * so it would hand out results instead of futures.
  */
-export function asCompleted<T>(
-  futures: Iterable<Future<T>>,
+export function asCompleted<F extends Future<any>>(
+  futures: Iterable<F>,
   { timeout }: AsCompletedOptions = {},
-): AsyncIterableIterator<CompletedFuture<T>> {
-  return new CompletionIterator(futures, timeout);
+): AsyncIterableIterator<CompletedFuture<FutureResult<F>>> {
+  return new CompletionIterator(futures, checkTimeout(timeout));
 }
 
+interface Sleeper {
+  wake(arrived: boolean): void;
+  /** Already woken, by a finished future or by its own deadline. */
+  woken: boolean;
+}
+
+/** Constant work per future: a Fifo of finished ones and a Set of pending ones. */
 class CompletionIterator<T> implements AsyncIterableIterator<CompletedFuture<T>> {
-  readonly #finished: Future<T>[] = [];
+  readonly #finished = new Fifo<Future<T>>();
   readonly #pending = new Set<Future<T>>();
   readonly #total: number;
   readonly #deadline: number | undefined;
   /** Waiting next() calls, oldest first: the protocol allows several at once. */
-  #sleepers: ((arrived: boolean) => void)[] = [];
+  readonly #sleepers = new Fifo<Sleeper>();
 
   constructor(futures: Iterable<Future<T>>, timeout: number | undefined) {
     this.#deadline = timeout === undefined ? undefined : performance.now() + timeout;
@@ -68,12 +83,21 @@ class CompletionIterator<T> implements AsyncIterableIterator<CompletedFuture<T>>
     future[kRemoveWaiter](this.#onDone);
     if (!this.#pending.delete(future)) return;
     this.#finished.push(future);
-    this.#sleepers.shift()?.(true);
+    // The last one wakes every waiting next(): those that find nothing left end the iteration.
+    if (this.#pending.size === 0) this.#wakeAll();
+    else {
+      for (let sleeper = this.#sleepers.shift(); sleeper; sleeper = this.#sleepers.shift()) {
+        if (sleeper.woken) continue; // its deadline passed already
+        sleeper.wake(true);
+        break;
+      }
+    }
   };
 
   async next(): Promise<IteratorResult<CompletedFuture<T>, undefined>> {
     for (;;) {
-      if (this.#finished.length > 0) return { done: false, value: this.#finished.shift()! };
+      const future = this.#finished.shift();
+      if (future) return { done: false, value: future };
       if (this.#pending.size === 0) return { done: true, value: undefined };
       if (!(await this.#sleep()) && this.#finished.length === 0 && this.#pending.size > 0) {
         const unfinished = this.#pending.size;
@@ -96,41 +120,43 @@ class CompletionIterator<T> implements AsyncIterableIterator<CompletedFuture<T>>
   #stop(): void {
     for (const future of this.#pending) future[kRemoveWaiter](this.#onDone);
     this.#pending.clear();
-    this.#finished.length = 0;
-    for (const wake of this.#sleepers.splice(0)) wake(true);
+    this.#finished.clear();
+    this.#wakeAll();
+  }
+
+  #wakeAll(): void {
+    for (const sleeper of this.#sleepers.drain()) if (!sleeper.woken) sleeper.wake(true);
   }
 
   /** Resolve true when woken by a finished future, false when the deadline passes first. */
   #sleep(): Promise<boolean> {
     return new Promise((resolve) => {
       let timer: NodeJS.Timeout | undefined;
-      const wake = (arrived: boolean): void => {
-        clearTimeout(timer);
-        resolve(arrived);
+      const sleeper: Sleeper = {
+        woken: false,
+        wake: (arrived) => {
+          sleeper.woken = true;
+          clearTimeout(timer);
+          resolve(arrived);
+        },
       };
-      this.#sleepers.push(wake);
+      this.#sleepers.push(sleeper);
       if (this.#deadline !== undefined) {
-        timer = setTimeout(
-          () => {
-            this.#sleepers = this.#sleepers.filter((sleeper) => sleeper !== wake);
-            resolve(false);
-          },
-          Math.max(0, this.#deadline - performance.now()),
-        );
+        timer = setTimeout(() => sleeper.wake(false), Math.max(0, this.#deadline - performance.now()));
       }
     });
   }
 }
 
 /** Wait until the `returnWhen` condition holds or the timeout passes; never throws on timeout. */
-export function wait<T>(
-  futures: Iterable<Future<T>>,
+export function wait<F extends Future<any>>(
+  futures: Iterable<F>,
   { timeout, returnWhen = ALL_COMPLETED }: WaitOptions = {},
-): Promise<DoneAndNotDone<T>> {
-  if (![FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED].includes(returnWhen)) {
-    throw new RangeError(`invalid returnWhen: ${String(returnWhen)}`);
-  }
-  const all = new Set(futures);
+): Promise<DoneAndNotDone<FutureResult<F>>> {
+  type T = FutureResult<F>;
+  checkChoice("returnWhen", returnWhen, [FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED]);
+  const ms = checkTimeout(timeout);
+  const all = new Set<Future<T>>(futures);
   const split = (): DoneAndNotDone<T> => {
     const done = new Set<Future<T>>();
     const notDone = new Set<Future<T>>();
@@ -168,6 +194,6 @@ export function wait<T>(
       if (satisfied()) finish();
     };
     for (const future of all) if (!future.done()) future[kAddWaiter](check);
-    if (timeout !== undefined) timer = setTimeout(finish, Math.max(0, timeout));
+    if (ms !== undefined) timer = setTimeout(finish, ms);
   });
 }

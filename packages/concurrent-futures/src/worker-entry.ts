@@ -2,9 +2,10 @@
 // during development, worker.js once compiled.
 import { fileURLToPath } from "node:url";
 
-const fromSource = import.meta.url.endsWith(".ts");
+// The path, not the URL: a TypeScript loader may add a query (tsx's namespaces in threads).
+const fromSource = new URL(import.meta.url).pathname.endsWith(".ts");
 
-export const workerUrl = new URL(`./worker${fromSource ? ".ts" : ".js"}`, import.meta.url);
+const workerUrl = new URL(`./worker${fromSource ? ".ts" : ".js"}`, import.meta.url);
 export const workerPath = fileURLToPath(workerUrl);
 
 /**

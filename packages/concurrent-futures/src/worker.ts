@@ -1,15 +1,29 @@
 // The loop that runs inside a worker thread or a child process: run the initializer, then
 // run calls in arrival order, one at a time, and send their outcomes back in batches.
 import { parentPort } from "node:worker_threads";
+import { importingTaskModule, markPoolWorker, setRunningTask } from "./import-guard.ts";
 import type { Call, FromWorker, Outcome, ToWorker } from "./messages.ts";
-import { toErrorRecord } from "./remote-error.ts";
+import { watchParent } from "./parent-watchdog.ts";
+import { describeThrown, toErrorRecord } from "./remote-error.ts";
 import { resolveTask, type AnyFunction, type TaskRef } from "./task.ts";
 
 type Send = (message: FromWorker) => void;
 
+/** Throws when the message cannot be serialized; a parent that is gone is not an error. */
 const send: Send = parentPort
   ? (message) => parentPort!.postMessage(message)
-  : (message) => void process.send!(message);
+  : (message) => {
+      // With a callback, a write to a dead parent (EPIPE) is reported there instead of as
+      // an unhandled "error" event; the "disconnect" handler below then ends the process.
+      if (process.connected) process.send!(message, ignoreSendError);
+    };
+
+function ignoreSendError(): void {}
+
+/** Import the module of a task, refusing pools its top level starts (import-guard.ts). */
+function loadTask(ref: TaskRef): Promise<AnyFunction> {
+  return importingTaskModule(ref.moduleUrl, () => resolveTask(ref));
+}
 
 const tasks = new Map<number, Promise<AnyFunction>>();
 let chain: Promise<void> = Promise.resolve();
@@ -17,32 +31,52 @@ let chain: Promise<void> = Promise.resolve();
 function onMessage(message: ToWorker): void {
   switch (message.t) {
     case "init":
-      chain = chain.then(() => initialize(message.initializer, message.initargs));
+      chain = chain.then(() => initialize(message.initializer, message.initargs)).catch(fatal);
       break;
     case "def": {
-      const loading = resolveTask(message.ref);
+      // Imported between calls, never while a task runs: see import-guard.ts.
+      const loading = chain.then(() => loadTask(message.ref));
       // Awaited by the call that needs it; until then a failure must not count as unhandled.
       loading.catch(() => {});
       tasks.set(message.key, loading);
+      chain = loading.then(
+        () => {},
+        () => {},
+      );
       break;
     }
     case "run":
-      chain = chain.then(() => runCalls(message.calls));
+      chain = chain.then(() => runCalls(message.calls)).catch(fatal);
       break;
     case "exit":
-      chain.then(() => process.exit(0));
+      void chain.then(() => process.exit(0));
       break;
   }
 }
 
+/**
+ * A fault of the loop itself, never of a task (those become outcomes): end the worker, so
+ * that the pool breaks and says why instead of waiting for outcomes that never come.
+ */
+function fatal(error: unknown): never {
+  process.stderr.write(`concurrent-futures worker: ${describeThrown(error)}\n`);
+  process.exit(70);
+}
+
 async function initialize(ref: TaskRef | undefined, args: unknown[]): Promise<void> {
   try {
-    if (ref) await (await resolveTask(ref))(...args);
-    send({ t: "ready" });
+    if (ref) {
+      const initializer = await loadTask(ref);
+      setRunningTask(true);
+      await initializer(...args);
+    }
   } catch (error) {
+    setRunningTask(false);
     send({ t: "init-failed", error: toErrorRecord(error) });
     // Run nothing more; the pool breaks on this message and ends every worker.
     await new Promise(() => {});
+  } finally {
+    setRunningTask(false);
   }
 }
 
@@ -69,6 +103,7 @@ async function runCalls(calls: Call[]): Promise<void> {
 async function runCall(id: number, key: number, args: unknown[], chunk: boolean): Promise<Outcome> {
   try {
     const fn = await tasks.get(key)!;
+    setRunningTask(true);
     let value: unknown;
     if (chunk) {
       // One call at a time, as for single calls: an async item finishes before the next starts.
@@ -85,24 +120,28 @@ async function runCall(id: number, key: number, args: unknown[], chunk: boolean)
     return [id, 1, value];
   } catch (error) {
     return [id, 0, toErrorRecord(error)];
+  } finally {
+    setRunningTask(false);
   }
 }
 
-/** Send outcomes; if one cannot be cloned, send the others and an error for that one only. */
+/** Send outcomes; if one cannot be serialized, send the others and an error for that one only. */
 function flush(outcomes: Outcome[], busy: number): void {
   try {
     send({ t: "done", outcomes, busy });
+    return;
   } catch {
-    const sendable = outcomes.map((outcome): Outcome => {
-      try {
-        structuredClone(outcome[2]);
-        return outcome;
-      } catch (error) {
-        const reason = new TypeError(`the task's result cannot be sent back: ${(error as Error).message}`);
-        return [outcome[0], 0, toErrorRecord(reason)];
-      }
-    });
-    send({ t: "done", outcomes: sendable, busy });
+    // Sent one by one below, so that the one at fault is known.
+  }
+  const share = busy / outcomes.length;
+  for (const outcome of outcomes) {
+    try {
+      send({ t: "done", outcomes: [outcome], busy: share });
+    } catch (error) {
+      const what = outcome[1] ? "result" : "exception";
+      const reason = new TypeError(`the task's ${what} cannot be sent back: ${describeThrown(error)}`);
+      send({ t: "done", outcomes: [[outcome[0], 0, toErrorRecord(reason)]], busy: share });
+    }
   }
 }
 
@@ -110,9 +149,11 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as { then?: unknown } | null)?.then === "function";
 }
 
+if (parentPort || process.send) markPoolWorker();
 if (parentPort) {
   parentPort.on("message", onMessage);
 } else if (process.send) {
+  watchParent();
   process.on("message", (message) => onMessage(message as ToWorker));
   // The pool is gone (exited, crashed or killed): nothing left to work for.
   process.on("disconnect", () => process.exit(0));

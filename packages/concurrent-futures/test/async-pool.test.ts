@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { getEventListeners } from "node:events";
 import { describe, it } from "node:test";
-import { AsyncExecutor, ShutdownError, abortable } from "../src/index.ts";
+import { AsyncExecutor, BrokenExecutor, ShutdownError, abortable } from "../src/index.ts";
 import { executorSuite } from "./executor-suite.ts";
 
 executorSuite("AsyncExecutor", (options) => new AsyncExecutor(options));
@@ -97,9 +97,11 @@ describe("AsyncExecutor specifics", () => {
   it("leaves no listener on a long-lived signal after tasks finish", async () => {
     await using executor = new AsyncExecutor({ maxWorkers: 4 });
     const controller = new AbortController();
-    await Promise.all(
-      Array.from({ length: 50 }, () => executor.submitWith({ signal: controller.signal }, () => 1)),
+    const futures = Array.from({ length: 50 }, () =>
+      executor.submitWith({ signal: controller.signal }, () => 1),
     );
+    assert.equal(getEventListeners(controller.signal, "abort").length, 1, "one listener for all");
+    await Promise.all(futures);
     assert.equal(getEventListeners(controller.signal, "abort").length, 0);
   });
 
@@ -116,5 +118,26 @@ describe("AsyncExecutor specifics", () => {
     controller.abort(new Error("before the start"));
     assert.equal(((await next.exception()) as Error).message, "before the start");
     assert.equal(started, false);
+  });
+
+  it("terminateWorkers() aborts the signal of running abortable functions", async () => {
+    const executor = new AsyncExecutor({ maxWorkers: 2 });
+    let reason: unknown;
+    const job = abortable(
+      (signal: AbortSignal) =>
+        new Promise((_, reject) =>
+          signal.addEventListener("abort", () => {
+            reason = signal.reason;
+            reject(new Error("stopped"));
+          }),
+        ),
+    );
+    const running = executor.submit(job);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await executor.terminateWorkers();
+    assert.ok(reason instanceof BrokenExecutor, String(reason));
+    const error = await running.exception();
+    assert.ok(error instanceof BrokenExecutor, "the future failed at terminate, not with the late rejection");
+    assert.equal(executor.toString(), "AsyncExecutor<maxWorkers=2 running=0 queued=0>");
   });
 });

@@ -9,18 +9,20 @@ const root = fileURLToPath(new URL("..", import.meta.url)); // the package folde
 const readme = readFileSync(`${root}/README.md`, "utf8");
 
 describe("README examples", () => {
-  for (const file of ["examples/tasks.ts", "examples/library.ts"]) {
+  for (const file of ["examples/tasks.ts", "examples/library.ts", "examples/abortable.ts"]) {
     it(`shows ${file} as it is`, () => {
       assert.ok(readme.includes(readFileSync(`${root}/${file}`, "utf8")), `${file} differs from the README`);
     });
   }
 
-  it("prints what the README says examples/library.ts prints", () => {
-    const output = execFileSync(process.execPath, [...process.execArgv, "examples/library.ts"], {
-      cwd: root,
-      encoding: "utf8",
-      timeout: 60_000,
+  for (const file of ["examples/library.ts", "examples/abortable.ts"]) {
+    it(`prints what the README says ${file} prints`, () => {
+      const output = execFileSync(process.execPath, [...process.execArgv, file], {
+        cwd: root,
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+      assert.ok(readme.includes("```\n" + output + "```"), `README does not show this output:\n${output}`);
     });
-    assert.ok(readme.includes("```\n" + output + "```"), `README does not show this output:\n${output}`);
-  });
+  }
 });

@@ -8,6 +8,7 @@ import {
   TimeoutError,
   setCallbackErrorReporter,
 } from "../src/index.ts";
+import { kAddWaiter, kRemoveWaiter } from "../src/future.ts";
 
 function finished<T>(value: T): Future<T> {
   const future = new Future<T>();
@@ -180,5 +181,29 @@ describe("Future callbacks", () => {
     } finally {
       setCallbackErrorReporter(previous);
     }
+  });
+});
+
+describe("Future waiters (what wait() and asCompleted() listen with)", () => {
+  it("calls each waiter once, forgets removed ones, from one waiter to many and back", () => {
+    const calls: string[] = [];
+    const a = () => calls.push("a");
+    const b = () => calls.push("b");
+    const c = () => calls.push("c");
+    const one = new Future();
+    one[kAddWaiter](a);
+    one[kAddWaiter](a);
+    one.setResult(1);
+    const many = new Future();
+    many[kAddWaiter](a);
+    many[kAddWaiter](b);
+    many[kAddWaiter](c);
+    many[kRemoveWaiter](a);
+    many.setResult(2);
+    const none = new Future();
+    none[kAddWaiter](c);
+    none[kRemoveWaiter](c);
+    none.cancel();
+    assert.deepEqual(calls, ["a", "b", "c"]);
   });
 });

@@ -1,10 +1,16 @@
 // Behaviour shared by the thread and process pools beyond the common executor suite.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { getEventListeners } from "node:events";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
-import { CancelledError, wait, type BrokenExecutor, type Executor } from "../src/index.ts";
+import * as library from "../src/index.ts";
+import { BrokenExecutor, CancelledError, wait, type Executor } from "../src/index.ts";
 import {
+  exitProcess,
   failCustom,
   fail,
   hang,
@@ -12,12 +18,16 @@ import {
   missingExport,
   notATask,
   returnFunction,
+  returnUnreadable,
   sleep,
+  sumInNestedPool,
+  throwUnreadable,
   whereAmI,
 } from "./fixtures/tasks.ts";
 
 type MakePool = (options: { maxWorkers: number }) => Executor & { workerCount: number };
 
+const keepAliveScript = fileURLToPath(new URL("./fixtures/keep-alive.ts", import.meta.url));
 const exitScript = fileURLToPath(new URL("./fixtures/exit-after-shutdown.ts", import.meta.url));
 
 export function poolSpecifics(
@@ -29,6 +39,12 @@ export function poolSpecifics(
     it("refuses a plain function with a TypeError that says how to make a task", async () => {
       await using pool = make({ maxWorkers: 1 });
       assert.throws(() => pool.submit(notATask, 1), /task\(import\.meta\.url, "notATask", fn\)/);
+    });
+
+    it("lets a task start a pool of its own while it runs, as its first call in a fresh worker", async () => {
+      await using pool = make({ maxWorkers: 1 });
+      assert.equal(await pool.submit(sumInNestedPool, 2, 3), 5);
+      assert.equal(await pool.submit(sumInNestedPool, 4, 5), 9);
     });
 
     it("keeps a custom error name and the remote stack as the cause", async () => {
@@ -52,6 +68,45 @@ export function poolSpecifics(
       assert.match(String(await bad.exception()), /cannot be sent to a worker/);
       assert.match(String(await badResult.exception()), /cannot be sent back/);
       assert.equal(await good, 5);
+    });
+  });
+
+  describe(`${name}: odd errors and values`, () => {
+    it("fails only the future whose exception cannot be read; the workers live on", async () => {
+      await using pool = make({ maxWorkers: 2 });
+      const workers = await Promise.all([pool.submit(whereAmI, 50), pool.submit(whereAmI, 50)]);
+      const unrelated = pool.submit(sleep, 400, "unrelated");
+      for (const field of ["stack", "message", "name", "code", "cause", "proxy"]) {
+        const error = (await pool.submit(throwUnreadable, field).exception()) as Error;
+        assert.match(error.message, /exception that could not be read/, field);
+      }
+      assert.equal(await unrelated, "unrelated");
+      const after = await Promise.all([pool.submit(whereAmI, 50), pool.submit(whereAmI, 50)]);
+      assert.deepEqual(
+        new Set(after.map((w) => JSON.stringify(w))),
+        new Set(workers.map((w) => JSON.stringify(w))),
+        "the same workers",
+      );
+      assert.equal(pool.workerCount, 2);
+    });
+
+    it("fails only the future whose result cannot be serialized; the workers live on", async () => {
+      await using pool = make({ maxWorkers: 2 });
+      const workers = await Promise.all([pool.submit(whereAmI, 50), pool.submit(whereAmI, 50)]);
+      const unrelated = pool.submit(sleep, 300, "unrelated");
+      const bad = [pool.submit(returnUnreadable), pool.submit(returnUnreadable)];
+      const good = pool.submit(identity, 7);
+      for (const future of bad) {
+        assert.match(String(await future.exception()), /result cannot be sent back/);
+      }
+      assert.equal(await good, 7);
+      assert.equal(await unrelated, "unrelated");
+      const after = await Promise.all([pool.submit(whereAmI, 50), pool.submit(whereAmI, 50)]);
+      assert.deepEqual(
+        new Set(after.map((w) => JSON.stringify(w))),
+        new Set(workers.map((w) => JSON.stringify(w))),
+        "the same workers",
+      );
     });
   });
 
@@ -116,6 +171,41 @@ export function poolSpecifics(
       },
     );
 
+    it("shares one AbortSignal across many submitWith calls with no warning and no listener left", async () => {
+      await using pool = make({ maxWorkers: 2 });
+      const warnings: Error[] = [];
+      const onWarning = (warning: Error): void => void warnings.push(warning);
+      process.on("warning", onWarning);
+      try {
+        const controller = new AbortController();
+        const futures = Array.from({ length: 40 }, (_, i) =>
+          pool.submitWith({ signal: controller.signal }, identity, i),
+        );
+        assert.equal(getEventListeners(controller.signal, "abort").length, 1, "one listener for all");
+        assert.deepEqual(
+          await Promise.all(futures),
+          Array.from({ length: 40 }, (_, i) => i),
+        );
+        assert.equal(getEventListeners(controller.signal, "abort").length, 0, "none left behind");
+        // A second round on the same signal, then an abort that cancels what is still queued.
+        const more = Array.from({ length: 20 }, () =>
+          pool.submitWith({ signal: controller.signal }, sleep, 20),
+        );
+        controller.abort();
+        const outcomes = await Promise.allSettled(more.map((f) => f.result()));
+        assert.ok(outcomes.every((o) => o.status === "rejected"));
+        assert.ok(more.filter((f) => f.cancelled()).length >= 18);
+        assert.equal(getEventListeners(controller.signal, "abort").length, 0);
+        await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on a later tick
+      } finally {
+        process.off("warning", onWarning);
+      }
+      assert.deepEqual(
+        warnings.map((w) => w.name),
+        [],
+      );
+    });
+
     it("cancels a queued task whose signal aborts", async () => {
       await using pool = make({ maxWorkers: 1 });
       const controller = new AbortController();
@@ -153,9 +243,42 @@ export function poolSpecifics(
     );
   });
 
+  describe(`${name}: the program's lifetime`, () => {
+    const run = (how: string) => {
+      const folder = mkdtempSync(path.join(os.tmpdir(), "futures-alive-"));
+      const file = path.join(folder, "done");
+      const child = spawnSync(process.execPath, [...process.execArgv, keepAliveScript, name, how, file], {
+        encoding: "utf8",
+        timeout: 30_000,
+      });
+      const written = existsSync(file);
+      rmSync(folder, { recursive: true, force: true });
+      return { status: child.status, stdout: child.stdout, stderr: child.stderr, written };
+    };
+
+    it("a running task keeps the program alive after shutdown({ wait: false }), as in Python", () => {
+      const { status, stderr, written } = run("wait-false");
+      assert.equal(status, 0, stderr);
+      assert.equal(written, true, "the task ran to its end before the program exited");
+    });
+
+    it("terminateWorkers() lets the program end now, failing the running task", () => {
+      const { status, stdout, stderr, written } = run("terminate");
+      assert.equal(status, 0, stderr);
+      assert.equal(written, false, "the task was stopped");
+      assert.match(stdout, new RegExp(`${Broken.name}: the pool's workers were terminated`));
+    });
+  });
+
   describe(`${name}: broken`, () => {
-    it("is exported as a BrokenExecutor subclass", () => {
-      assert.equal(typeof Broken, "function");
+    it("breaks with its own BrokenExecutor subclass, exported from the package root", async () => {
+      const pool = make({ maxWorkers: 1 });
+      const error = await pool.submit(exitProcess, 4).exception();
+      assert.ok(error instanceof Broken, String(error));
+      assert.ok(error instanceof BrokenExecutor);
+      assert.equal((error as Error).name, Broken.name);
+      assert.equal((library as Record<string, unknown>)[Broken.name], Broken);
+      await pool.shutdown();
     });
   });
 }

@@ -46,6 +46,12 @@ describe("ProcessPoolExecutor specifics", () => {
     assert.deepEqual(await pool.submit(recall), [{ level: 3 }]);
   });
 
+  it("rejects maxTasksPerChild of the wrong type (TypeError) or below 1 (RangeError)", () => {
+    assert.throws(() => new ProcessPoolExecutor({ maxTasksPerChild: "2" as unknown as number }), TypeError);
+    assert.throws(() => new ProcessPoolExecutor({ maxTasksPerChild: 0 }), RangeError);
+    assert.throws(() => new ProcessPoolExecutor({ maxTasksPerChild: 1.5 }), RangeError);
+  });
+
   it("replaces a process after maxTasksPerChild tasks", async () => {
     await using pool = new ProcessPoolExecutor({ maxWorkers: 1, maxTasksPerChild: 2 });
     const pids: number[] = [];

@@ -81,7 +81,7 @@ describe("QueueExecutor specifics", () => {
       threads.submit(sleep, 60, "thread"),
     ];
     const order: unknown[] = [];
-    for await (const future of asCompleted<unknown>(futures)) order.push(await future.result());
+    for await (const future of asCompleted(futures)) order.push(await future.result());
     assert.deepEqual(order, ["async", "thread", "queue"]);
     const { done } = await wait([queue.submit(add, 1, 2), local.submit(add, 3, 4)]);
     assert.equal(done.size, 2);
@@ -90,8 +90,6 @@ describe("QueueExecutor specifics", () => {
   it("runs tasks in the worker processes, not here", async () => {
     await using queue = executor();
     const folder = mkdtempSync(path.join(os.tmpdir(), "futures-queue-"));
-    const pids = await collect(queue.map((i: number) => traceRun(folder, `t${i}`), []));
-    assert.deepEqual(pids, []);
     const ran = await Promise.all(
       Array.from({ length: 8 }, (_, i) => queue.submit(traceRun, folder, `t${i}`, 30)),
     );
@@ -131,6 +129,7 @@ describe("QueueExecutor specifics", () => {
 
   it("refuses a function that is not a task, and fails a task the workers do not know", async () => {
     await using queue = executor();
+    // @ts-expect-error: the type refuses a plain function too; the check at run time is for JavaScript.
     assert.throws(() => queue.submit(notATask, 1), /runs functions by reference/);
     const error = await queue.submit(unknownToWorkers).exception();
     assert.ok(error instanceof TypeError, String(error));

@@ -10,7 +10,7 @@ import { Redis, type RedisOptions } from "ioredis";
 import { ShutdownError } from "../errors.ts";
 import { ChunkFuture, Executor, type Result, type ShutdownOptions, type SubmitOptions } from "../executor.ts";
 import { Future } from "../future.ts";
-import { taskRef, type AnyFunction } from "../task.ts";
+import { taskRef, type AnyFunction, type WrapTheFunctionWithTask } from "../task.ts";
 import {
   DEFAULT_PREFIX,
   describeConnection,
@@ -68,10 +68,12 @@ interface JobData {
 }
 
 const STALLED = "job stalled more than allowable limit";
+/** BullMQ removes finished jobs older than this (seconds) when later jobs finish. */
+const ORPHANS = { age: 24 * 3600 };
 /** After a reconcile found lost events, look again this soon. */
 const FAST_RECONCILE_MS = 20;
 
-export class QueueExecutor extends Executor {
+export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
   readonly queueName: string;
   readonly #delivery: "at-most-once" | "at-least-once";
   readonly #fixedWindow: number | undefined;
@@ -180,7 +182,7 @@ export class QueueExecutor extends Executor {
 
   submitWith<F extends AnyFunction>(
     { signal }: SubmitOptions,
-    fn: F,
+    fn: F & WrapTheFunctionWithTask,
     ...args: Parameters<F>
   ): Future<Result<F>> {
     return this.#enqueue(new Future<Result<F>>(), fn, args, false, signal);
@@ -195,6 +197,21 @@ export class QueueExecutor extends Executor {
     if (cancelFutures) for (const call of this.#drainHeld()) call.future.cancel();
     this.#closed ??= this.#idleNow().then(() => this.#close());
     if (wait) await this.#closed;
+  }
+
+  /**
+   * Stop now: cancel what is held here, ask the workers to end the jobs in Redis, fail their
+   * futures with BrokenQueueExecutor instead of waiting, and close the connections.
+   */
+  async terminateWorkers(): Promise<void> {
+    this.#shutdown = true;
+    for (const call of this.#drainHeld()) call.future.cancel();
+    for (const call of this.#remote.values()) {
+      if (call.sentAt !== undefined) this.#redis.publish(this.#keys.abort, call.jobId).catch(() => {});
+    }
+    this.#break("the executor was terminated; its running jobs were asked to stop");
+    this.#closed ??= this.#close();
+    await this.#closed;
   }
 
   override toString(): string {
@@ -215,8 +232,8 @@ export class QueueExecutor extends Executor {
     chunk: boolean,
     signal: AbortSignal | undefined,
   ): Future<T> {
-    if (this.#broken) throw this.#broken;
     if (this.#shutdown) throw new ShutdownError();
+    if (this.#broken) throw this.#broken;
     if (this.#down) {
       throw new QueueUnavailableError(`Redis at ${describeConnection(this.#redisOptions)} is unreachable`);
     }
@@ -300,8 +317,9 @@ export class QueueExecutor extends Executor {
     return {
       name: call.address.e,
       data,
-      // Results stay until this executor has read them, so a lost event can be reconciled.
-      opts: { jobId: call.jobId, removeOnComplete: false, removeOnFail: false, attempts: 1 },
+      // Results stay until this executor has read them, so a lost event can be reconciled;
+      // those of a producer that died go after a day.
+      opts: { jobId: call.jobId, removeOnComplete: ORPHANS, removeOnFail: ORPHANS, attempts: 1 },
     };
   }
 

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { isTask, kTask, type AnyFunction, type TaskRef } from "../task.ts";
+import { isTask, taskRef, type AnyFunction, type TaskRef } from "../task.ts";
 
 export interface TaskAddress {
   /** Package name, as in package.json. */
@@ -87,7 +87,7 @@ export class TaskDirectory {
     let added = 0;
     for (const value of Object.values(namespace)) {
       if (!isTask(value)) continue;
-      const address = addressOf(value[kTask]);
+      const address = addressOf(taskRef(value, "QueueWorker"));
       this.#tasks.set(key(address), { fn: value, version: address.v });
       added++;
     }

@@ -9,11 +9,7 @@ const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** Encrypt or decrypt `data` (RC4 is its own inverse) with a key of 1 to 256 bytes. */
 export function arcfour(key: Uint8Array, data: Uint8Array, loops = 20): Uint8Array {
-  if (key.length < 1 || key.length > 256) {
-    throw new RangeError(`arcfour key must be 1 to 256 bytes, got ${key.length}`);
-  }
-  if (!Number.isInteger(loops) || loops < 1)
-    throw new RangeError(`loops must be an integer >= 1, got ${loops}`);
+  checkArcfourArguments(key, loops);
   const sbox = keySchedule(key, loops);
   // Give the output the input's alignment, so both can be read as 32-bit words at one offset.
   const shift = data.byteOffset & 3;
@@ -33,6 +29,15 @@ export function arcfour(key: Uint8Array, data: Uint8Array, loops = 20): Uint8Arr
   }
   cryptBytes(sbox, state, data, out, head + words * 4, data.length);
   return out;
+}
+
+/** The checks shared by every RC4 implementation here: a RangeError for a bad key or loop count. */
+export function checkArcfourArguments(key: Uint8Array, loops: number): void {
+  if (key.length < 1 || key.length > 256) {
+    throw new RangeError(`arcfour key must be 1 to 256 bytes, got ${key.length}`);
+  }
+  if (!Number.isInteger(loops) || loops < 1)
+    throw new RangeError(`loops must be an integer >= 1, got ${loops}`);
 }
 
 function keySchedule(key: Uint8Array, loops: number): Int32Array {

@@ -5,10 +5,14 @@ import type { BenchOptions } from "./bench-measure.ts";
 import { SUITES } from "./bench-measure.ts";
 import type { BenchRow } from "./bench-summary.ts";
 import type { DownloadRow } from "./download-bench.ts";
-import type { ExecutorKind } from "./executor-kinds.ts";
-import { barChart, escapeXml, lineChart, type BarGroup, type LineSeries } from "./svg-chart.ts";
+import type { CpuExecutorName } from "../executors/catalogue.ts";
+import { barChart, lineChart, type BarGroup, type LineSeries } from "./svg-chart.ts";
+import { escapeHtml } from "../cli/html-escape.ts";
+import { downloadTable } from "./download-bench.ts";
+import { noisyCases, startupTable, suiteTable } from "./bench-summary.ts";
+import { tableHtml } from "./report-table.ts";
 
-const KIND_COLORS: Record<ExecutorKind, string> = {
+const KIND_COLORS: Record<CpuExecutorName, string> = {
   processes: "#1f6fb4",
   threads: "#2a9d3f",
   async: "#d1495b",
@@ -33,23 +37,11 @@ export function benchHtml(
 ): string {
   const kinds = [...new Set(rows.map((row) => row.kind))];
   const maxWorkers = Math.max(...rows.map((row) => row.workers));
-  const speedups: LineSeries[] = kinds.flatMap((kind) =>
-    SUITES.map((suite) => ({
-      name: `${suite}, ${kind}`,
-      color: KIND_COLORS[kind],
-      dash: SUITE_DASH[suite],
-      points: rows
-        .filter((row) => row.kind === kind)
-        .map((row) => [row.workers, row.speedup[suite]] as const),
-    })),
-  );
-  speedups.push({
-    name: "ideal",
-    color: "#999",
-    dash: "2 4",
-    points: Array.from({ length: maxWorkers }, (_, i) => [i + 1, i + 1] as const),
-  });
-  const barsBy = (value: (row: BenchRow) => number, kindsShown: readonly ExecutorKind[]): BarGroup[] =>
+  const barsBy = (
+    value: (row: BenchRow) => number,
+    range: (row: BenchRow) => readonly [number, number],
+    kindsShown: readonly CpuExecutorName[],
+  ): BarGroup[] =>
     kindsShown.map((kind) => ({
       label: kind,
       bars: rows
@@ -57,17 +49,22 @@ export function benchHtml(
         .map((row) => ({
           label: `${row.workers} worker${row.workers === 1 ? "" : "s"}`,
           value: value(row),
+          range: range(row),
           color: WORKER_COLORS[(row.workers - 1) % WORKER_COLORS.length]!,
         })),
     }));
   const pools = kinds.filter((kind) => kind !== "async");
   const charts = [
-    lineChart("Speedup against one worker", "workers", "speedup (x)", speedups),
+    ...speedupChart(rows, kinds, maxWorkers),
     ...SUITES.map((suite) =>
       barChart(
         `${suite}: time per executor`,
         "seconds",
-        barsBy((row) => row.seconds[suite], kinds),
+        barsBy(
+          (row) => row.seconds[suite],
+          (row) => row.secondsRange[suite],
+          kinds,
+        ),
         "s",
       ),
     ),
@@ -76,7 +73,11 @@ export function benchHtml(
           barChart(
             "Pool start-up until every worker ran a no-op",
             "milliseconds",
-            barsBy((row) => row.startupMs, pools),
+            barsBy(
+              (row) => row.startupMs,
+              (row) => row.startupRange,
+              pools,
+            ),
             "ms",
           ),
         ]
@@ -88,14 +89,23 @@ export function benchHtml(
             "seconds",
             downloads.map((row) => ({
               label: row.executor,
-              bars: [{ label: "time", value: row.seconds, color: "#1f6fb4" }],
+              bars: [{ label: "time", value: row.seconds, range: row.secondsRange, color: "#1f6fb4" }],
             })),
             "s",
           ),
         ]
       : []),
   ];
-  const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  const notes = [
+    ...(maxWorkers === 1
+      ? [
+          "No speedup chart: every executor ran with one worker only (--workers 1), so there is nothing to compare one worker with.",
+        ]
+      : []),
+  ];
+  const noisy = noisyCases(rows);
+  const mib = (bytes: number) =>
+    bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : `${(bytes / 2 ** 10).toFixed(1)} KiB`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -105,41 +115,34 @@ export function benchHtml(
   body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1180px; color: #222; padding: 0 1rem; }
   table { border-collapse: collapse; margin: 1rem 0; }
   th, td { padding: 0.3rem 0.8rem; border-bottom: 1px solid #ddd; text-align: right; }
-  th:first-child, td:first-child { text-align: left; }
+  th.text, td.text { text-align: left; }
   .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); gap: 1rem; }
   .charts svg { width: 100%; height: auto; border: 1px solid #eee; background: #fff; }
   .meta { color: #555; }
+  .note { background: #fff6e0; border-left: 4px solid #e0a100; padding: 0.5rem 0.8rem; }
 </style>
 </head>
 <body>
 <h1>CPU-bound work on futures executors</h1>
-<p class="meta">${escapeXml(date.toISOString())} &middot; ${escapeXml(os.cpus()[0]?.model ?? "unknown CPU")} &middot;
-${os.availableParallelism()} cores &middot; Node.js ${escapeXml(process.version)}</p>
+<p class="meta">${escapeHtml(date.toISOString())} &middot; ${escapeHtml(os.cpus()[0]?.model ?? "unknown CPU")} &middot;
+${os.availableParallelism()} cores &middot; Node.js ${escapeHtml(process.version)}</p>
 <p>The book's table 17-1 for this machine. RC4: ${options.jobs} jobs, middle size ${mib(options.arcfourSize)}, each
 encrypted and decrypted with 20 key-schedule loops. SHA-256: ${options.jobs} jobs of ${mib(options.shaSize)}.
 Median of ${options.runs} run${options.runs === 1 ? "" : "s"}; each run is timed on a pool whose workers are already
 running, and the start-up of that pool is reported on its own. <em>async</em> runs every job on the event loop,
-like Python threads under the GIL: more of its workers cannot go faster.</p>
+like Python threads under the GIL: more of its workers cannot go faster, so a speedup shown for it is the noise of
+a shared machine. Every median comes with the fastest and slowest run (min-max in the tables, whiskers in the
+charts).</p>
 <h2>Time and speedup</h2>
-${htmlTable(
-  ["executor", "workers", ...SUITES.flatMap((suite) => [`${suite} time`, `${suite} speedup`])],
-  rows.map((row) => [
-    row.kind,
-    String(row.workers),
-    ...SUITES.flatMap((suite) => [`${row.seconds[suite].toFixed(2)} s`, `${row.speedup[suite].toFixed(2)}x`]),
-  ]),
-)}
+${tableHtml(suiteTable(rows))}
+${noisy.length > 0 ? noiseNote(noisy) : ""}
 <h2>Pool start-up</h2>
 <p>From creating the pool until every worker has run a no-op. Workers start in parallel, so the one-worker row is
 the cost of one worker and the others are the wall time for all of them.</p>
-${htmlTable(
-  ["executor", "workers", "start-up"],
-  rows
-    .filter((row) => row.kind !== "async")
-    .map((row) => [row.kind, String(row.workers), `${row.startupMs.toFixed(0)} ms`]),
-)}
+${tableHtml(startupTable(rows))}
 ${downloads ? downloadSection(downloads) : ""}
 <h2>Charts</h2>
+${notes.map((note) => `<p class="note">${escapeHtml(note)}</p>`).join("\n")}
 <div class="charts">
 ${charts.join("\n")}
 </div>
@@ -152,20 +155,37 @@ function downloadSection(downloads: readonly DownloadRow[]): string {
   return `<h2>Downloads</h2>
 <p>The book's other comparison: <code>futures flags -e</code> (676 codes: 194 flags, 482 not found) against a LOCAL
 flag server in another process, on each executor at its default concurrency.</p>
-${htmlTable(
-  ["executor", "concurrency", "time", "vs sequential", "result"],
-  downloads.map((row) => [
-    row.executor,
-    String(row.concurrency),
-    `${row.seconds.toFixed(2)} s`,
-    `${row.speedup.toFixed(2)}x`,
-    row.counts,
-  ]),
-)}`;
+${tableHtml(downloadTable(downloads))}`;
 }
 
-function htmlTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
-  const cells = (tag: string, values: readonly string[]) =>
-    values.map((value) => `<${tag}>${escapeXml(value)}</${tag}>`).join("");
-  return `<table>\n<tr>${cells("th", headers)}</tr>\n${rows.map((row) => `<tr>${cells("td", row)}</tr>`).join("\n")}\n</table>`;
+function noiseNote(cases: readonly string[]): string {
+  return `<div class="note"><p>The spread of the runs is larger than the effect (marked * in the table) for:</p>
+<ul>${cases.map((text) => `<li>${escapeHtml(text)}</li>`).join("")}</ul>
+<p>Read these as no measurable change; more <code>--runs</code> on a quieter machine can tell.</p></div>`;
+}
+
+/** Speedup against one worker, one line per executor and suite; none when no executor ran more than one worker. */
+function speedupChart(
+  rows: readonly BenchRow[],
+  kinds: readonly CpuExecutorName[],
+  maxWorkers: number,
+): string[] {
+  if (maxWorkers < 2) return [];
+  const series: LineSeries[] = kinds.flatMap((kind) =>
+    SUITES.map((suite) => ({
+      name: `${suite}, ${kind}`,
+      color: KIND_COLORS[kind],
+      dash: SUITE_DASH[suite],
+      points: rows
+        .filter((row) => row.kind === kind)
+        .map((row) => ({ x: row.workers, y: row.speedup[suite], range: row.speedupRange[suite] })),
+    })),
+  );
+  series.push({
+    name: "ideal",
+    color: "#999",
+    dash: "2 4",
+    points: Array.from({ length: maxWorkers }, (_, i) => ({ x: i + 1, y: i + 1 })),
+  });
+  return [lineChart("Speedup against one worker", "workers", "speedup (x)", series)];
 }

@@ -1,8 +1,8 @@
 // The measurements behind `futures bench`: each suite on each executor with 1..N workers,
 // timed on a pool whose workers are already running, plus that pool's start-up time.
 import type { Future } from "concurrent-futures";
-import type { ExecutorKind } from "./executor-kinds.ts";
-import { closeExecutor, type SizedExecutor } from "./executors.ts";
+import type { CpuExecutorName } from "../executors/catalogue.ts";
+import { closeExecutor, type SizedExecutor } from "../executors/create.ts";
 import { submitArcfourJobs } from "./run-arcfour.ts";
 import { submitShaJobs } from "./run-sha.ts";
 import { startPool } from "./startup-cost.ts";
@@ -13,7 +13,7 @@ export interface BenchOptions {
   jobs: number;
   arcfourSize: number;
   shaSize: number;
-  executors: ExecutorKind[];
+  executors: CpuExecutorName[];
 }
 
 export const SUITES = ["RC4", "SHA-256"] as const;
@@ -21,7 +21,7 @@ export type SuiteName = (typeof SUITES)[number];
 
 /** Every run of one executor with one worker count. */
 export interface Measurement {
-  kind: ExecutorKind;
+  kind: CpuExecutorName;
   workers: number;
   /** Seconds per run and suite, start-up excluded. */
   seconds: Record<SuiteName, number[]>;

@@ -4,13 +4,21 @@
 import os from "node:os";
 import { Option, type Command } from "commander";
 import { parseInteger, UsageError } from "../cli/usage.ts";
-import { EXECUTOR_KINDS, type ExecutorKind } from "./executor-kinds.ts";
+import { CPU_EXECUTORS, parseExecutorName, type CpuExecutorName } from "../executors/catalogue.ts";
+import { maxCpuWorkers } from "./worker-count.ts";
 
 interface SuiteFlags {
-  executor: ExecutorKind;
+  executor: CpuExecutorName;
   size: string;
   jobs: string;
 }
+
+// The defaults of arcfour_futures.py and sha_futures.py, sized so that the speedup of a
+// second process shows (see arcfour-job.ts and sha-job.ts). Plain numbers here, so that
+// `futures --help` does not load the jobs.
+const ARCFOUR_SIZE = 2 ** 25;
+const SHA_SIZE = 2 ** 27;
+const SUITE_JOBS = 12;
 
 /** Jobs are buffers in memory (RC4's largest is 1.5 times --size): keep each well below the limits. */
 const MAX_JOB_BYTES = 2 ** 29;
@@ -19,16 +27,24 @@ export function registerCpuCommands(program: Command): void {
   program
     .command("arcfour")
     .description("encrypt and decrypt random data with RC4 in a pool (the book's arcfour_futures.py)")
-    .argument("[WORKERS]", "number of workers (default: the executor's default)")
+    .argument(
+      "[WORKERS]",
+      "number of workers; no more start than there are jobs (default: the executor's default)",
+    )
     .addOption(executorOption())
     .option(
       "--size <bytes>",
       "bytes of the middle job; the sizes spread from 1.5x down to about 0.5x",
-      String(2 ** 18),
+      String(ARCFOUR_SIZE),
     )
-    .option("--jobs <n>", "number of jobs", "12")
-    .action(async (workers: string | undefined, flags: SuiteFlags) => {
-      const options = suiteOptions(workers, flags);
+    .option("--jobs <n>", "number of jobs", String(SUITE_JOBS))
+    .addOption(
+      new Option("--kernel <name>", "the RC4 implementation the jobs run")
+        .choices(["wasm", "typescript"])
+        .default("wasm"),
+    )
+    .action(async (workers: string | undefined, flags: SuiteFlags & { kernel: "wasm" | "typescript" }) => {
+      const options = { ...suiteOptions(workers, flags), kernel: flags.kernel };
       const { runArcfour } = await import("./run-arcfour.ts");
       await runArcfour(options);
     });
@@ -36,10 +52,13 @@ export function registerCpuCommands(program: Command): void {
   program
     .command("sha")
     .description("SHA-256 of random data in a pool (the book's sha_futures.py)")
-    .argument("[WORKERS]", "number of workers (default: the executor's default)")
+    .argument(
+      "[WORKERS]",
+      "number of workers; no more start than there are jobs (default: the executor's default)",
+    )
     .addOption(executorOption())
-    .option("--size <bytes>", "bytes hashed by each job", String(2 ** 20))
-    .option("--jobs <n>", "number of jobs", "12")
+    .option("--size <bytes>", "bytes hashed by each job", String(SHA_SIZE))
+    .option("--jobs <n>", "number of jobs", String(SUITE_JOBS))
     .action(async (workers: string | undefined, flags: SuiteFlags) => {
       const options = suiteOptions(workers, flags);
       const { runSha } = await import("./run-sha.ts");
@@ -49,10 +68,13 @@ export function registerCpuCommands(program: Command): void {
   program
     .command("primes")
     .description("check 20 large numbers for primality in a pool (the 2nd edition's proc_pool.py)")
-    .argument("[WORKERS]", "number of workers (default: the executor's default)")
+    .argument(
+      "[WORKERS]",
+      "number of workers; no more start than there are jobs (default: the executor's default)",
+    )
     .addOption(executorOption())
-    .action(async (workers: string | undefined, flags: { executor: ExecutorKind }) => {
-      const options = { executor: flags.executor, workers: parseWorkers(workers) };
+    .action(async (workers: string | undefined, flags: { executor: CpuExecutorName }) => {
+      const options = { executor: flags.executor, workers: parseWorkers(workers, flags.executor) };
       const { runPrimes } = await import("./run-primes.ts");
       await runPrimes(options);
     });
@@ -67,7 +89,7 @@ export function registerCpuCommands(program: Command): void {
     .description("Executor.map with 3 threads over prime checks of very different lengths")
     .action(async () => (await import("./demo-primes.ts")).runPrimesDemo());
   // `demo as-completed` (runAsCompletedDemo, from src/flags) is added to this same group by
-  // the flags part through demoCommand(program).
+  // the command's entry, src/cli/main.ts, through demoCommand(program).
 
   program
     .command("bench")
@@ -81,13 +103,13 @@ export function registerCpuCommands(program: Command): void {
     .option("--jobs <n>", "jobs per suite", "12")
     .option(
       "-x, --executors <list>",
-      `comma-separated, from ${EXECUTOR_KINDS.join(",")}`,
-      EXECUTOR_KINDS.join(","),
+      `comma-separated, from ${CPU_EXECUTORS.join(",")}`,
+      CPU_EXECUTORS.join(","),
     )
     .action(async (flags: Record<string, string> & { downloads: boolean }) => {
       const options = {
         downloads: flags.downloads,
-        maxWorkers: parseInteger(flags.workers!, "--workers"),
+        maxWorkers: parseInteger(flags.workers!, "--workers", 1, maxCpuWorkers("processes")),
         runs: parseInteger(flags.runs!, "--runs"),
         html: flags.html!,
         arcfourSize: parseInteger(flags.size!, "--size", 1, MAX_JOB_BYTES),
@@ -108,29 +130,27 @@ export function demoCommand(program: Command): Command {
 
 function executorOption(): Option {
   return new Option("-x, --executor <kind>", "where the jobs run")
-    .choices(EXECUTOR_KINDS)
+    .choices(CPU_EXECUTORS)
     .default("processes");
 }
 
-function parseWorkers(text: string | undefined): number | undefined {
-  return text === undefined ? undefined : parseInteger(text, "WORKERS");
+function parseWorkers(text: string | undefined, kind: CpuExecutorName): number | undefined {
+  return text === undefined ? undefined : parseInteger(text, "WORKERS", 1, maxCpuWorkers(kind));
 }
 
 function suiteOptions(workers: string | undefined, flags: SuiteFlags) {
   return {
     executor: flags.executor,
-    workers: parseWorkers(workers),
+    workers: parseWorkers(workers, flags.executor),
     size: parseInteger(flags.size, "--size", 1, MAX_JOB_BYTES),
     jobs: parseInteger(flags.jobs, "--jobs"),
   };
 }
 
-function parseExecutorList(text: string): ExecutorKind[] {
-  const kinds = text.split(",").map((name) => name.trim());
-  for (const kind of kinds) {
-    if (!(EXECUTOR_KINDS as readonly string[]).includes(kind)) {
-      throw new UsageError(`--executors: '${kind}' is not one of ${EXECUTOR_KINDS.join(", ")}`);
-    }
+function parseExecutorList(text: string): CpuExecutorName[] {
+  try {
+    return [...new Set(text.split(",").map((name) => parseExecutorName(name, CPU_EXECUTORS, "--executors")))];
+  } catch (error) {
+    throw error instanceof RangeError ? new UsageError(error.message) : error;
   }
-  return [...new Set(kinds)] as ExecutorKind[];
 }

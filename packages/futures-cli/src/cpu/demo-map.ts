@@ -1,7 +1,7 @@
 // `futures demo map`: the book's demo_executor_map.py. Five loiter calls on three threads:
 // the work runs in parallel, yet map() hands the results back in input order.
 import { inspect } from "node:util";
-import { ThreadPoolExecutor } from "concurrent-futures";
+import { ThreadPoolExecutor, type Task } from "concurrent-futures";
 import { loiter } from "./demo-jobs.ts";
 import { display } from "./display.ts";
 
@@ -10,7 +10,7 @@ export function runMapDemo(): Promise<void> {
 }
 
 /** The book's map demo script around any task: map on 3 threads, results printed in order. */
-export async function showMap<A, R>(fn: (item: A) => R, items: readonly A[]): Promise<void> {
+export async function showMap<A, R>(fn: Task<(item: A) => R>, items: readonly A[]): Promise<void> {
   display("Script starting.");
   const executor = new ThreadPoolExecutor({ maxWorkers: 3 });
   try {

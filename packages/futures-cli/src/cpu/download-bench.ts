@@ -1,12 +1,13 @@
 // The download half of `futures bench`: `futures flags -e` (676 codes, 194 flags) against a
 // LOCAL flag server in a child process, on every executor of the downloader. The server
 // runs apart so that it does not share an event loop with the client it serves.
+import { EXECUTOR_NAMES } from "../executors/catalogue.ts";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
-import { textTable } from "../cli/text-table.ts";
+import type { ReportTable } from "./report-table.ts";
 import { median } from "./bench-measure.ts";
 
 export interface DownloadRow {
@@ -14,13 +15,13 @@ export interface DownloadRow {
   concurrency: number;
   /** Median seconds for the 676 codes. */
   seconds: number;
+  /** Fastest and slowest run. */
+  secondsRange: readonly [number, number];
   /** Sequential time divided by this time. */
   speedup: number;
   /** "194 ok, 482 not found, 0 errors" of the last run, to show the work was done. */
   counts: string;
 }
-
-const EXECUTORS = ["sequential", "threads", "processes", "async"] as const;
 
 export async function measureDownloads(
   runs: number,
@@ -31,7 +32,7 @@ export async function measureDownloads(
   const codes = everyCode();
   const rows: Omit<DownloadRow, "speedup">[] = [];
   try {
-    for (const executor of EXECUTORS) {
+    for (const executor of EXECUTOR_NAMES) {
       const seconds: number[] = [];
       let counts = "";
       let concurrency = 0;
@@ -48,7 +49,13 @@ export async function measureDownloads(
           await rm(dest, { recursive: true, force: true });
         }
       }
-      rows.push({ executor, concurrency, seconds: median(seconds), counts });
+      rows.push({
+        executor,
+        concurrency,
+        seconds: median(seconds),
+        secondsRange: [Math.min(...seconds), Math.max(...seconds)],
+        counts,
+      });
     }
   } finally {
     server.child.kill();
@@ -57,18 +64,19 @@ export async function measureDownloads(
   return rows.map((row) => ({ ...row, speedup: sequential / row.seconds }));
 }
 
-export function downloadTable(rows: readonly DownloadRow[]): string[] {
-  return textTable(
-    ["executor", "concurrency", "time", "vs sequential", "result"],
-    rows.map((row) => [
+export function downloadTable(rows: readonly DownloadRow[]): ReportTable {
+  return {
+    headers: ["executor", "concurrency", "time", "min-max", "vs sequential", "result"],
+    rows: rows.map((row) => [
       row.executor,
       String(row.concurrency),
       `${row.seconds.toFixed(2)}s`,
+      `${row.secondsRange[0].toFixed(2)}-${row.secondsRange[1].toFixed(2)}s`,
       `${row.speedup.toFixed(2)}x`,
       row.counts,
     ]),
-    [0, 4],
-  );
+    left: [0, 5],
+  };
 }
 
 /** Start `startFlagServer` with LOCAL only on a free port in a child process; resolve with its URL. */

@@ -1,19 +1,20 @@
 // `futures primes`: the 2nd edition's prime checks on a pool, each printed as it finishes.
 import { asCompleted } from "concurrent-futures";
-import { workerNoun, type ExecutorKind } from "./executor-kinds.ts";
-import { closeExecutor, createExecutor } from "./executors.ts";
+import { EXECUTORS, type CpuExecutorName } from "../executors/catalogue.ts";
+import { closeExecutor, createExecutor } from "../executors/create.ts";
 import { checkPrime, type PrimeResult } from "./prime-job.ts";
 import { PRIME_NUMBERS } from "./primes.ts";
 import type { Print } from "./suite.ts";
+import { describeWorkers, startedWorkers } from "./worker-count.ts";
 
 export interface PrimesOptions {
-  executor?: ExecutorKind | undefined;
+  executor?: CpuExecutorName | undefined;
   workers?: number | undefined;
   numbers?: readonly bigint[] | undefined;
   print?: Print | undefined;
 }
 
-export function formatPrimeResult({ n, prime, elapsed }: PrimeResult): string {
+function formatPrimeResult({ n, prime, elapsed }: PrimeResult): string {
   return `${String(n).padStart(16)}  ${prime ? "P" : " "} ${elapsed.toFixed(6).padStart(9)}s`;
 }
 
@@ -23,8 +24,10 @@ export async function runPrimes({
   numbers = PRIME_NUMBERS,
   print = console.log,
 }: PrimesOptions = {}): Promise<PrimeResult[]> {
-  const executor = createExecutor(kind, workers);
-  print(`Checking ${numbers.length} numbers with ${executor.maxWorkers} ${workerNoun(kind)}:`);
+  const executor = await createExecutor(kind, workers);
+  const started = startedWorkers(kind, executor.maxWorkers, numbers.length);
+  const who = describeWorkers(started, executor.maxWorkers, EXECUTORS[kind].workerNoun, "number");
+  print(`Checking ${numbers.length} numbers with ${who}:`);
   const t0 = performance.now();
   const results: PrimeResult[] = [];
   let finished = false;

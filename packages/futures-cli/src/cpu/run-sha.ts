@@ -1,6 +1,6 @@
 // `futures sha`: the book's sha_futures.py.
 import type { Future } from "concurrent-futures";
-import type { SizedExecutor } from "./executors.ts";
+import type { SizedExecutor } from "../executors/create.ts";
 import { SHA_JOBS, SHA_SIZE, sha256Job } from "./sha-job.ts";
 import { runSuite, type SuiteOptions, type SuiteResult } from "./suite.ts";
 
@@ -21,6 +21,7 @@ export function runSha({
 }: ShaOptions = {}): Promise<SuiteResult> {
   return runSuite(
     options,
+    jobs,
     (executor) => submitShaJobs(executor, jobs, size),
     (digest) => digest,
   );

@@ -48,6 +48,8 @@ export async function runAsCompletedDemo({
     tempTag: newTempTag(),
     connections: 1,
   };
+  // Files land in the user's folders: say where, before anything is written.
+  write(`Saving 5 flags in '${dest}' (-d DIR for another folder)`);
   const executor = new ThreadPoolExecutor({ maxWorkers: 3 });
   try {
     const toDo = POP20_CC.slice(0, 5)

@@ -2,12 +2,17 @@
 // is imported when the command runs, so `futures` starts fast.
 import type { Command } from "commander";
 import { DEFAULT_DEST, DEFAULT_TIMEOUT_MS } from "./defaults.ts";
-import { DEFAULT_EXECUTOR, EXECUTORS, EXECUTOR_NAMES } from "./executors.ts";
+import { EXECUTORS, EXECUTOR_NAMES } from "../executors/catalogue.ts";
+import { DEFAULT_EXECUTOR } from "./executors.ts";
 import type { FlagsCliOptions } from "./args.ts";
 
 export function registerFlagsCommands(program: Command): void {
-  const defaults = EXECUTOR_NAMES.map((name) => `${name} ${EXECUTORS[name].defaultConcurrency}`).join(", ");
-  const maxima = EXECUTOR_NAMES.map((name) => `${name} ${EXECUTORS[name].maxConcurrency}`).join(", ");
+  const defaults = EXECUTOR_NAMES.map(
+    (name) => `${name} ${EXECUTORS[name].downloads.defaultConcurrency}`,
+  ).join(", ");
+  const maxima = EXECUTOR_NAMES.map((name) => `${name} ${EXECUTORS[name].downloads.maxConcurrency}`).join(
+    ", ",
+  );
   program
     .command("flags")
     .summary("download flags of countries concurrently (the book's flags2 programs)")
@@ -25,9 +30,21 @@ export function registerFlagsCommands(program: Command): void {
     .option("-v, --verbose", "print one line per code instead of a progress bar")
     .option("-x, --executor <NAME>", `${EXECUTOR_NAMES.join(", ")}`, DEFAULT_EXECUTOR)
     .option("-d, --dest <DIR>", "folder the flags are saved in", DEFAULT_DEST)
-    .option("--retries <N>", "retry an error N times, with exponential backoff (never a 404)", "0")
-    .option("--timeout <SECONDS>", "time allowed for each request", String(DEFAULT_TIMEOUT_MS / 1000))
-    .option("--overwrite", "replace flags already in the folder (by default they are kept)")
+    .option(
+      "--retries <N>",
+      "retries after the first try, of transient failures only (refused, reset, timeout, truncated, " +
+        "408, 429, 500, 502, 503, 504), waiting about 1, 2, 4, 8 then 10 s, or as Retry-After asks",
+      "0",
+    )
+    .option(
+      "--timeout <SECONDS>",
+      "time allowed for each request (more than 0, at most 2147483)",
+      String(DEFAULT_TIMEOUT_MS / 1000),
+    )
+    .option(
+      "--overwrite",
+      "write every flag, even over an identical file (by default an identical file is kept, anything else replaced)",
+    )
     .option("--json", "print the whole result as JSON on stdout instead of the reports")
     .option("--no-progress", "no progress bar, even on a terminal")
     .addHelpText(
@@ -38,8 +55,9 @@ export function registerFlagsCommands(program: Command): void {
         "LOCAL, DELAY and ERROR are 127.0.0.1 ports 8001, 8002 and 8003 (environment:",
         "FUTURES_LOCAL_PORT, FUTURES_DELAY_PORT, FUTURES_ERROR_PORT); when nothing",
         "listens there, the flag server starts inside the command.",
-        "Exit status: 0 done, 1 some code ended in error or the destination cannot be",
-        "written, 2 usage error, 130 interrupted (Ctrl-C).",
+        "Exit status: 0 done, 1 some code ended in error, the run stopped (disk full, broken",
+        "pool) or the destination cannot be written, 2 usage error, 130/143/129 interrupted",
+        "by SIGINT (Ctrl-C), SIGTERM or SIGHUP.",
       ].join("\n"),
     )
     .action(async (ccArgs: string[], options: FlagsCliOptions) => {

@@ -1,6 +1,5 @@
 // Which country codes to download: the book's rules for CC arguments, -a, -e and -l.
 import { readFileSync } from "node:fs";
-import { UsageError } from "../cli/usage.ts";
 
 /** The 20 most populous countries: what is downloaded when nothing else is asked for. */
 export const POP20_CC = "CN IN US ID BR PK NG BD RU JP MX PH VN ET EG DE IR TR CD FR".split(" ");
@@ -46,7 +45,7 @@ export function expandCcArgs(args: readonly string[]): string[] {
     const cc = arg.toUpperCase();
     if (/^[A-Z]$/.test(cc)) codes.push(...[...A_Z].map((second) => cc + second));
     else if (/^[A-Z]{2}$/.test(cc)) codes.push(cc);
-    else throw new UsageError(`each CC argument must be A to Z or AA to ZZ, got '${arg}'`);
+    else throw new RangeError(`each CC argument must be A to Z or AA to ZZ, got '${arg}'`);
   }
   return codes;
 }

@@ -2,12 +2,19 @@
 import { setMaxListeners } from "node:events";
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
-import { createExecutor, runOnExecutor, runSequential } from "./executor-runs.ts";
+import { createExecutor } from "../executors/create.ts";
+import { runOnExecutor, runSequential } from "./executor-runs.ts";
 import { DEFAULT_DEST, DEFAULT_TIMEOUT_MS } from "./defaults.ts";
 import { DEFAULT_EXECUTOR, actualConcurrency, type ExecutorName } from "./executors.ts";
 import type { BackoffOptions } from "./backoff.ts";
 import type { DownloadRequest } from "./download-one.ts";
-import { cancelledResult, countResults, type FlagCounts, type FlagResult } from "./flag-result.ts";
+import {
+  cancelledResult,
+  countResults,
+  type FlagCounts,
+  type FlagResult,
+  type RetryNote,
+} from "./flag-result.ts";
 import { HttpClient } from "./http-get.ts";
 import { existingFlags, flagFileName, newTempTag, prepareDestination, removeTempFiles } from "./save-flag.ts";
 
@@ -19,7 +26,10 @@ export interface DownloadManyOptions {
   executor?: ExecutorName | undefined;
   /** Requests at once; default the executor's default, never above its maximum. */
   concurrency?: number | undefined;
-  /** Retries of an error, with exponential backoff and jitter; never for a 404. Default 0. */
+  /**
+   * Retries after the first try (curl's --retry N), for transient failures only: refused or
+   * reset connections, timeouts, truncated bodies, 408, 429, 500, 502, 503, 504. Default 0.
+   */
   retries?: number | undefined;
   /** Milliseconds per request; default 5000. */
   timeout?: number | undefined;
@@ -29,7 +39,20 @@ export interface DownloadManyOptions {
   signal?: AbortSignal | undefined;
   /** Called as each code is settled, in completion order. */
   onResult?: ((result: FlagResult) => void) | undefined;
+  /**
+   * Called for each failed attempt that is retried: as it happens on sequential and async;
+   * on threads and processes, whose workers cannot call back, just before the code's result.
+   */
+  onRetry?: ((note: RetryNote) => void) | undefined;
+  /** The wait before each retry (default: about 1 s doubling to 10 s; tests shorten it). */
   backoff?: BackoffOptions | undefined;
+  /** The caller already ran prepareDestination(dest): do not check the folder twice. */
+  destinationChecked?: boolean | undefined;
+  /**
+   * Connections for sequential and async runs, owned by the caller. Default: the run's own,
+   * closed when it ends.
+   */
+  client?: HttpClient | undefined;
 }
 
 export interface DownloadSummary {
@@ -41,6 +64,11 @@ export interface DownloadSummary {
   elapsedMs: number;
   /** The signal aborted before every code was settled. */
   interrupted: boolean;
+  /**
+   * Why the run stopped by itself before every code was tried: "disk full: ..." or "the
+   * process pool broke: ...". The codes not tried count as cancelled.
+   */
+  stopped?: string | undefined;
 }
 
 export async function downloadMany(
@@ -48,26 +76,36 @@ export async function downloadMany(
   options: DownloadManyOptions,
 ): Promise<DownloadSummary> {
   const started = performance.now();
-  const { signal, onResult } = options;
+  const { signal, onResult, onRetry } = options;
   const executor = options.executor ?? DEFAULT_EXECUTOR;
   const concurrency = actualConcurrency(executor, options.concurrency, codes.length);
   const dest = options.dest ?? DEFAULT_DEST;
   const overwrite = options.overwrite ?? false;
-  await prepareDestination(dest);
-
-  const results: FlagResult[] = [];
-  const sink = (result: FlagResult): void => {
-    results.push(result);
-    onResult?.(result);
-  };
-  // Every code is requested, even when its file is already there: the download is what is
-  // measured and reported. Without --overwrite, saving then keeps the existing file.
-  const present = await existingFlags(dest);
-  const toFetch = codes;
+  if (!options.destinationChecked) await prepareDestination(dest);
 
   // In this thread the run has connections of its own, closed when it ends.
   const inProcess = executor === "sequential" || executor === "async";
-  const client = inProcess ? new HttpClient() : undefined;
+  // A run stops by itself at a full disk: there is no room for the next flag either.
+  const stop = new AbortController();
+  const runSignal = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+  let stopped: string | undefined;
+  const results: FlagResult[] = [];
+  const sink = (result: FlagResult): void => {
+    // A worker cannot call back: its retries are told with its result.
+    if (!inProcess) for (const note of result.retries ?? []) options.onRetry?.(note);
+    results.push(result);
+    onResult?.(result);
+    if (!stopped && (result.errno === "ENOSPC" || result.errno === "EDQUOT")) {
+      stopped = `disk full: no space left in '${dest}' (${result.errno})`;
+      stop.abort(new Error(stopped));
+    }
+  };
+  // Every code is requested, even when its file is already there: the download is what is
+  // measured and reported. A pool worker ended mid-run may have saved a flag it could not
+  // report: what was there before tells those apart (creditSavedFlags).
+  const present = inProcess ? undefined : await existingFlags(dest);
+
+  const client = inProcess ? (options.client ?? new HttpClient()) : undefined;
   const request: DownloadRequest = {
     baseUrl: options.baseUrl,
     dest,
@@ -80,20 +118,24 @@ export async function downloadMany(
     backoff: options.backoff,
   };
   // Every submit listens to the signal; that is not a leak.
-  if (signal) setMaxListeners(0, signal);
+  setMaxListeners(0, runSignal);
+  let poolBroke = false;
   try {
-    if (signal?.aborted) for (const cc of toFetch) sink(cancelledResult(cc));
-    else if (executor === "sequential") await runSequential(toFetch, request, signal, sink, client);
+    if (runSignal.aborted) for (const cc of codes) sink(cancelledResult(cc));
+    else if (executor === "sequential") await runSequential(codes, request, runSignal, sink, client, onRetry);
     else {
       const pool = await createExecutor(executor, concurrency);
-      await runOnExecutor(pool, toFetch, request, signal, sink, client);
+      const broke = await runOnExecutor(pool, codes, request, runSignal, sink, client, onRetry);
+      if (broke && !stopped)
+        stopped = `the ${executor === "threads" ? "thread" : "process"} pool broke: ${broke.reason}`;
+      poolBroke = broke !== undefined;
     }
   } finally {
-    client?.close();
+    if (client !== options.client) client?.close();
     // A worker ended in the middle of a write cannot clean up after itself.
-    if (!inProcess || signal?.aborted) await removeTempFiles(dest, request.tempTag);
+    if (!inProcess || runSignal.aborted) await removeTempFiles(dest, request.tempTag);
   }
-  if (!inProcess && signal?.aborted) await creditSavedFlags(results, dest, present);
+  if (present && (runSignal.aborted || poolBroke)) await creditSavedFlags(results, dest, present);
   results.sort((a, b) => (a.cc < b.cc ? -1 : a.cc > b.cc ? 1 : 0));
   return {
     results,
@@ -102,18 +144,22 @@ export async function downloadMany(
     concurrency,
     elapsedMs: performance.now() - started,
     interrupted: signal?.aborted ?? false,
+    ...(stopped !== undefined && { stopped }),
   };
 }
 
 /**
- * A pool worker ended by an abort may have saved its flag just before: the file is there
- * and complete (saves are atomic) although its result never came back. Count it as ok.
+ * A pool worker ended by an abort or a broken pool may have saved its flag just before: the
+ * file is there and complete (saves are atomic) although its result never came back. Count
+ * it as ok.
  */
 async function creditSavedFlags(results: FlagResult[], dest: string, before: Set<string>): Promise<void> {
   const now = await existingFlags(dest);
   for (const [index, result] of results.entries()) {
     const name = flagFileName(result.cc);
-    if (result.status !== "cancelled" || before.has(name) || !now.has(name)) continue;
+    // Cancelled, or lost with its worker (no attempt came back).
+    const unsettled = result.status === "cancelled" || (result.status === "error" && result.attempts === 0);
+    if (!unsettled || before.has(name) || !now.has(name)) continue;
     const size = await stat(join(dest, name)).then(
       (file) => file.size,
       () => undefined,

@@ -1,9 +1,9 @@
 // The same download-one step on each executor: a plain loop for sequential, submit +
 // asCompleted for the event loop, threads and processes (the book's flags2 programs).
 import type { Executor } from "concurrent-futures";
-import { asCompleted, type CompletedFuture } from "concurrent-futures";
-import { downloadFlag, downloadOne, type DownloadRequest } from "./download-one.ts";
-import type { ExecutorName } from "./executors.ts";
+import { BrokenExecutor, asCompleted, type CompletedFuture } from "concurrent-futures";
+import { downloadFlag, type DownloadRequest, type RetryListener } from "./download-one.ts";
+import { downloadOne } from "./download-task.ts";
 import { cancelledResult, type FlagResult } from "./flag-result.ts";
 import type { HttpClient } from "./http-get.ts";
 
@@ -15,70 +15,83 @@ export async function runSequential(
   signal: AbortSignal | undefined,
   sink: ResultSink,
   client?: HttpClient,
+  onRetry?: RetryListener,
 ): Promise<void> {
   for (const cc of codes) {
     if (signal?.aborted) sink(cancelledResult(cc));
-    else sink(await settle(downloadFlag(cc, request, signal, client), cc, signal));
+    else sink(await settle(downloadFlag(cc, request, signal, client, onRetry), cc, signal));
   }
+}
+
+/** Why a pool broke, and the codes it took down with it. */
+export interface PoolBreak {
+  /** The pool's own words: "A process in the pool was terminated abruptly ... (killed by SIGKILL)". */
+  reason: string;
 }
 
 /**
  * Submit every code, then take the results as they complete. `client` is given when the
- * executor runs in this thread; a pool's workers use their own.
+ * executor runs in this thread; a pool's workers use their own. Returns how the pool broke,
+ * if it did.
  */
 export async function runOnExecutor(
-  executor: Executor,
+  executor: Executor & { readonly maxWorkers: number },
   codes: readonly string[],
   request: DownloadRequest,
   signal: AbortSignal | undefined,
   sink: ResultSink,
   client?: HttpClient,
-): Promise<void> {
+  onRetry?: RetryListener,
+): Promise<PoolBreak | undefined> {
   // Aborting cancels what waits in the queue. What runs stops too: in this thread the
   // download takes the signal itself and aborts its request; a pool needs the task, which it
   // imports by reference, and is given the signal with each submit to end that worker.
   const cancelPending = (): void => void executor.shutdown({ cancelFutures: true, wait: false });
   signal?.addEventListener("abort", cancelPending, { once: true });
+  const broken: { index: number; cc: string }[] = [];
+  let poolBreak: PoolBreak | undefined;
   try {
     const inThisThread = (cc: string, req: DownloadRequest): Promise<FlagResult> =>
-      downloadFlag(cc, req, signal, client);
+      downloadFlag(cc, req, signal, client, onRetry);
     const fn = client ? inThisThread : downloadOne;
     const options = { signal: client ? undefined : signal };
-    const toDo = new Map<CompletedFuture<FlagResult>, string>();
-    const futures = codes.map((cc) => {
+    const toDo = new Map<CompletedFuture<FlagResult>, number>();
+    const futures = codes.map((cc, index) => {
       const future = executor.submitWith(options, fn, cc, request);
-      toDo.set(future, cc);
+      toDo.set(future, index);
       return future;
     });
     for await (const future of asCompleted(futures)) {
-      const cc = toDo.get(future)!;
-      sink(future.cancelled() ? cancelledResult(cc) : await settle(future.result(), cc, signal));
+      const index = toDo.get(future)!;
+      const cc = codes[index]!;
+      if (future.cancelled()) {
+        sink(cancelledResult(cc));
+        continue;
+      }
+      const error = signal?.aborted ? undefined : await future.exception();
+      if (error instanceof BrokenExecutor) {
+        poolBreak ??= { reason: error.message };
+        broken.push({ index, cc });
+      } else sink(await settle(future.result(), cc, signal));
     }
   } finally {
     signal?.removeEventListener("abort", cancelPending);
     await executor.shutdown({ wait: true, cancelFutures: true });
   }
+  // The pool runs its queue in order, so the codes a worker had when it broke are the first
+  // ones of those it failed, at most one per worker; the others never started.
+  broken.sort((a, b) => a.index - b.index);
+  for (const [n, { cc }] of broken.entries()) {
+    if (n < executor.maxWorkers) {
+      const reason = `the ${poolName(executor)} broke while it ran`;
+      sink({ cc, status: "error", error: reason, attempts: 0, bytes: 0, elapsedMs: 0 });
+    } else sink(cancelledResult(cc));
+  }
+  return poolBreak;
 }
 
-/** The executor for a name; pools are imported only when asked for. */
-export async function createExecutor(
-  name: Exclude<ExecutorName, "sequential">,
-  maxWorkers: number,
-): Promise<Executor> {
-  switch (name) {
-    case "async": {
-      const { AsyncExecutor } = await import("concurrent-futures");
-      return new AsyncExecutor({ maxWorkers });
-    }
-    case "threads": {
-      const { ThreadPoolExecutor } = await import("concurrent-futures");
-      return new ThreadPoolExecutor({ maxWorkers });
-    }
-    case "processes": {
-      const { ProcessPoolExecutor } = await import("concurrent-futures");
-      return new ProcessPoolExecutor({ maxWorkers });
-    }
-  }
+function poolName(executor: Executor): string {
+  return executor.constructor.name === "ThreadPoolExecutor" ? "thread pool" : "process pool";
 }
 
 /** A download's result; an abort makes it "cancelled", any other failure an "error" naming it. */

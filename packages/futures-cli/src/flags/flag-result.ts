@@ -8,13 +8,31 @@ export interface FlagResult {
   status: FlagStatus;
   /** Why it failed: "HTTP 503 Service Unavailable", "connection refused", "timed out after 5s", ... */
   error?: string;
-  /** The file was already there and left untouched. */
+  /** The file was already there, identical to what the server sent, and left untouched. */
   existing?: boolean;
+  /** What was in the file's place and was replaced: "an empty file", "a symbolic link", ... */
+  replaced?: string;
+  /** For a save that failed: the system's error code (ENOSPC, EDQUOT, EISDIR, ...). */
+  errno?: string;
+  /** The failed attempts that were retried, in order. */
+  retries?: RetryNote[];
   /** HTTP requests made for this code (retries included). */
   attempts: number;
   /** Bytes of the flag saved. */
   bytes: number;
   elapsedMs: number;
+}
+
+/** A failed attempt that is retried: `-v` prints one line for each. */
+export interface RetryNote {
+  cc: string;
+  /** The attempt that failed: 1 for the first try. */
+  attempt: number;
+  /** Retries allowed (--retries N). */
+  of: number;
+  reason: string;
+  /** Milliseconds waited before the next attempt. */
+  waitMs: number;
 }
 
 export interface FlagCounts {

@@ -4,6 +4,8 @@
 // Connections are pooled per origin and sized to the caller's concurrency; idle connections
 // never keep the process alive (undici unrefs an idle socket).
 import type { IncomingHttpHeaders } from "node:http";
+import { createRequire } from "node:module";
+import { setFlagsFromString } from "node:v8";
 import type { Agent, Dispatcher, buildConnector } from "undici";
 
 export interface HttpClientOptions {
@@ -23,6 +25,8 @@ export interface HttpResponse {
   status: number;
   /** The body of a 200; empty for other statuses. */
   body: Buffer;
+  /** The Retry-After header, if any (for a 429 or a 503). */
+  retryAfter?: string | undefined;
 }
 
 /** A failed exchange; `message` is what the user sees ("connection refused"). */
@@ -32,6 +36,8 @@ export class FetchError extends Error {
     message: string,
     /** True when nothing answered at all: the server is down or the host unknown. */
     readonly unreachable = false,
+    /** True when trying again may work (refused, reset, timed out, truncated), as curl's --retry judges. */
+    readonly transient = false,
   ) {
     super(message);
   }
@@ -63,7 +69,7 @@ export class HttpClient {
 
   /** GET `url`, following redirects; rejects with FetchError, or the signal's reason. */
   async get(url: URL, options: GetOptions): Promise<HttpResponse> {
-    const agent = await this.#agentFor(options.connections);
+    const agent = this.#agentFor(options.connections);
     let target = url;
     for (let redirects = 0; ; redirects++) {
       const { status, headers, body } = await exchange(agent, target, options);
@@ -72,7 +78,12 @@ export class HttpClient {
         target = new URL(location, target);
         continue;
       }
-      return { status, body: status === 200 ? body : EMPTY };
+      const retryAfter = headers["retry-after"];
+      return {
+        status,
+        body: status === 200 ? body : EMPTY,
+        ...(typeof retryAfter === "string" && { retryAfter }),
+      };
     }
   }
 
@@ -82,8 +93,8 @@ export class HttpClient {
     this.#agents.clear();
   }
 
-  async #agentFor(connections: number): Promise<Agent> {
-    const AgentClass = await loadAgent();
+  #agentFor(connections: number): Agent {
+    const AgentClass = loadAgent();
     let agent = this.#agents.get(connections);
     if (!agent) {
       agent = new AgentClass({
@@ -110,15 +121,34 @@ export const sharedClient = new HttpClient();
 // undici loads with the first request, so that `futures` starts without it. Only its Agent
 // module: the package's index also loads fetch, WebSocket, caching and mocks, which more
 // than triples the cost of the import (about 25 ms against 85 ms). The package has no
-// "exports" map, so the path is reachable; should it move, the index still works.
+// "exports" map, so the path is reachable; should it move, the index still works. undici is
+// CommonJS: required rather than imported, which spares Node parsing the module a second time
+// to find its named exports (about 3 ms).
 const AGENT_MODULE = "undici/lib/dispatcher/agent.js";
-let agentClass: Promise<typeof Agent> | undefined;
+const require = createRequire(import.meta.url);
+let agentClass: typeof Agent | undefined;
 
-function loadAgent(): Promise<typeof Agent> {
-  return (agentClass ??= (import(AGENT_MODULE) as Promise<{ default: typeof Agent }>).then(
-    (module) => module.default,
-    async () => (await import("undici")).Agent,
-  ));
+function loadAgent(): typeof Agent {
+  if (agentClass) return agentClass;
+  keepWasmOnLiftoff();
+  try {
+    agentClass = require(AGENT_MODULE) as typeof Agent;
+  } catch {
+    agentClass = (require("undici") as typeof import("undici")).Agent;
+  }
+  return agentClass;
+}
+
+/**
+ * undici parses responses with llhttp compiled to WebAssembly. V8 first compiles it with its
+ * baseline compiler (Liftoff), then re-optimizes hot functions with TurboFan on a background
+ * thread, and a process cannot exit before that job ends: 150 ms after the last download,
+ * for a parser that a run of a few hundred responses never needs faster. The flag must be set
+ * before the parser is compiled (at the first connection); V8 flags are per process, so it
+ * also covers pool threads, and each pool process sets it as it loads undici.
+ */
+function keepWasmOnLiftoff(): void {
+  setFlagsFromString("--liftoff-only");
 }
 
 function exchange(agent: Agent, url: URL, { timeout, signal }: GetOptions): Promise<RawResponse> {
@@ -146,7 +176,10 @@ function exchange(agent: Agent, url: URL, { timeout, signal }: GetOptions): Prom
       reject(reason);
     };
     const onAbort = (): void => stop(signal!.reason);
-    const timer = setTimeout(() => stop(new FetchError(`timed out after ${timeout / 1000}s`)), timeout);
+    const timer = setTimeout(
+      () => stop(new FetchError(`timed out after ${timeout / 1000}s`, false, true)),
+      timeout,
+    );
     signal?.addEventListener("abort", onAbort, { once: true });
     agent.dispatch(
       { origin: url.origin, path: `${url.pathname}${url.search}`, method: "GET", headers: REQUEST_HEADERS },
@@ -189,26 +222,31 @@ function describe(
     (code === "UND_ERR_SOCKET" || code === "ECONNRESET" || code === "UND_ERR_RES_CONTENT_LENGTH_MISMATCH")
   ) {
     const expected = body.length === undefined ? "" : ` of ${body.length}`;
-    return new FetchError(`truncated body: got ${body.received}${expected} bytes`);
+    return new FetchError(`truncated body: got ${body.received}${expected} bytes`, false, true);
   }
   // "Response does not match the HTTP/1.1 protocol (Invalid character in chunk size)"
   if (error.name === "HTTPParserError")
     return new FetchError(`malformed response (${/\((.*)\)$/.exec(error.message)?.[1] ?? error.message})`);
   switch (code) {
     case "ECONNREFUSED":
-      return new FetchError("connection refused", true);
+      return new FetchError("connection refused", true, true);
     case "ENOTFOUND":
-    case "EAI_AGAIN":
       return new FetchError(`host not found (${code})`, true);
+    case "EAI_AGAIN": // the name server did not answer: it may next time
+      return new FetchError(`host not found (${code})`, true, true);
     case "ECONNRESET":
-      return new FetchError("connection reset");
+      return new FetchError("connection reset", false, true);
     case "UND_ERR_SOCKET":
       // Or "bad response": bytes nobody asked for, or a 100 Continue to a request without Expect.
-      return new FetchError(
-        error.message === "other side closed" ? "connection closed before the response" : error.message,
-      );
+      return error.message === "other side closed"
+        ? new FetchError("connection closed before the response", false, true)
+        : new FetchError(error.message);
     case "EPIPE":
-      return new FetchError("connection closed while sending the request");
+      return new FetchError("connection closed while sending the request", false, true);
+    case "ETIMEDOUT":
+    case "EHOSTUNREACH":
+    case "ENETUNREACH":
+      return new FetchError(`${error.message} (${code})`, false, true);
     default:
       return new FetchError(code ? `${error.message} (${code})` : error.message);
   }

@@ -1,7 +1,20 @@
 // The flag downloader as a library: the pieces `futures flags` is made of.
 export { downloadMany, type DownloadManyOptions, type DownloadSummary } from "./download-many.ts";
-export { downloadFlag, downloadOne, flagUrl, type DownloadRequest } from "./download-one.ts";
-export { countResults, type FlagCounts, type FlagResult, type FlagStatus } from "./flag-result.ts";
+export {
+  TRANSIENT_STATUSES,
+  downloadFlag,
+  flagUrl,
+  type DownloadRequest,
+  type RetryListener,
+} from "./download-one.ts";
+export { downloadOne } from "./download-task.ts";
+export {
+  countResults,
+  type FlagCounts,
+  type FlagResult,
+  type FlagStatus,
+  type RetryNote,
+} from "./flag-result.ts";
 export {
   POP20_CC,
   everyCode,
@@ -12,7 +25,6 @@ export {
 } from "./country-codes.ts";
 export {
   DEFAULT_EXECUTOR,
-  EXECUTORS,
   EXECUTOR_NAMES,
   MAX_CONCURRENCY,
   actualConcurrency,
@@ -20,7 +32,13 @@ export {
   type ExecutorName,
 } from "./executors.ts";
 export { DEFAULT_DEST, DEFAULT_TIMEOUT_MS } from "./defaults.ts";
-export { DEFAULT_BACKOFF, backoffDelay, type BackoffOptions } from "./backoff.ts";
+export {
+  DEFAULT_BACKOFF,
+  backoffDelay,
+  parseRetryAfter,
+  retryDelay,
+  type BackoffOptions,
+} from "./backoff.ts";
 export {
   FetchError,
   HttpClient,
@@ -32,8 +50,11 @@ export {
   DestinationError,
   flagFileName,
   prepareDestination,
+  SaveError,
   saveFlag,
+  sweepStaleTempFiles,
   type SaveOptions,
+  type SaveOutcome,
 } from "./save-flag.ts";
 export {
   DEFAULT_PORTS,

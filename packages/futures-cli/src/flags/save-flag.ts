@@ -1,7 +1,24 @@
-// Save a flag atomically: write a temporary file in the destination folder, then give it its
-// name in one step. Nobody ever sees a partial file, and a failure leaves no temporary file.
-import { link, mkdir, readdir, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+// Save a flag atomically: write a temporary file in the destination folder, then rename it
+// to its name in one step. Nobody ever sees a partial file, and a failure leaves no
+// temporary file. Every step is synchronous: a save is a few microseconds of system calls,
+// cheaper than five trips through libuv's thread pool, and no signal handler or other task
+// can run between writing the temporary file and renaming it, so an interrupt never finds
+// one half done in this thread.
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+  type Stats,
+} from "node:fs";
+import { mkdir, readdir, rm, stat, unlink, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 
 export function flagFileName(cc: string): string {
   return `${cc.toLowerCase()}.gif`;
@@ -9,7 +26,9 @@ export function flagFileName(cc: string): string {
 
 /**
  * A tag shared by the temporary files of one run, so that the run can remove what a worker
- * ended in the middle of a write left behind (see removeTempFiles).
+ * ended in the middle of a write left behind (see removeTempFiles). It starts with the pid
+ * of the process that runs the download, so that a later run can tell whether its owner is
+ * still alive (see sweepStaleTempFiles).
  */
 export function newTempTag(): string {
   // Unique enough: the process id, the time, and a random part for runs in the same millisecond.
@@ -20,55 +39,122 @@ function tempFileName(cc: string, tag: string): string {
   return `.${flagFileName(cc)}.${tag}.tmp`;
 }
 
+/** Our temporary files and probes, and nothing else: ".br.gif.<pid>-<time>-<random>.tmp". */
+const OUR_TEMP_FILE = /^\.(?:[a-z]{2}\.gif\.)?(\d+)-[0-9a-z]+-[0-9a-z]+(?:\.probe)?\.tmp$/;
+
 export interface SaveOptions {
-  /** Replace an existing file; otherwise an existing file is left untouched. */
+  /** Write the file even when an identical one is there. */
   overwrite: boolean;
   tempTag: string;
-  signal?: AbortSignal | undefined;
 }
 
-/** Save `body` as dest/{cc}.gif; "existing" when a file was already there and kept. */
-export async function saveFlag(
-  dest: string,
-  cc: string,
-  body: Uint8Array,
-  { overwrite, tempTag, signal }: SaveOptions,
-): Promise<"saved" | "existing"> {
-  const temp = join(dest, tempFileName(cc, tempTag));
-  const target = join(dest, flagFileName(cc));
-  let renamed = false;
+export interface SaveOutcome {
+  /** An identical regular file was already there and left untouched. */
+  kept: boolean;
+  /** What stood in the file's place and was replaced ("an empty file", "a symbolic link"). */
+  replaced?: string | undefined;
+}
+
+/** A save that failed; `code` is the system's (ENOSPC, EISDIR, ...) and the message says it plainly. */
+export class SaveError extends Error {
+  override name = "SaveError";
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Save `body` as dest/{cc}.gif. A file already there is kept only when it is a regular file
+ * identical to `body`; anything else (an empty or different file, a symbolic link, dangling
+ * or not) is replaced atomically, the link itself and never what it points to. A folder in
+ * the way is a SaveError. Throws SaveError; never leaves a temporary file.
+ */
+export function saveFlag(dest: string, cc: string, body: Uint8Array, options: SaveOptions): SaveOutcome {
+  const name = flagFileName(cc);
+  const target = join(dest, name);
+  let replaced: string | undefined;
   try {
-    await writeFile(temp, body, { flag: "wx", signal });
-    signal?.throwIfAborted();
-    if (overwrite) {
-      await rename(temp, target);
-      renamed = true;
-      return "saved";
+    // No error object for the usual case of a file not there yet.
+    const found = options.overwrite ? undefined : lstatSync(target, { throwIfNoEntry: false });
+    if (found) {
+      if (found.isFile() && found.size === body.length && sameContent(target, body)) return { kept: true };
+      if (found.isDirectory()) throw new SaveError(`'${name}' is a folder in the way`, "EISDIR");
+      replaced = describeEntry(found);
     }
-    return await publishIfAbsent(temp, target);
-  } finally {
-    if (!renamed) await unlink(temp).catch(ignoreMissing);
-  }
-}
-
-function ignoreMissing(error: NodeJS.ErrnoException): void {
-  if (error.code !== "ENOENT") throw error;
-}
-
-/** link() fails when the name is taken, so an existing file is never replaced, not even by a race. */
-async function publishIfAbsent(temp: string, target: string): Promise<"saved" | "existing"> {
-  try {
-    await link(temp, target);
-    return "saved";
+    const temp = join(dest, tempFileName(cc, options.tempTag));
+    writeNew(temp, body);
+    try {
+      renameSync(temp, target);
+    } catch (error) {
+      removeQuietly(temp);
+      throw error;
+    }
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "EEXIST") return "existing";
-    if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EXDEV") throw error;
+    if (error instanceof SaveError) throw error;
+    const { code } = error as NodeJS.ErrnoException;
+    if (code === "EISDIR") throw new SaveError(`'${name}' is a folder in the way`, code);
+    throw new SaveError(code ? describeCode(code) : (error as Error).message, code);
   }
-  // A file system without hard links: check, then rename (a race here can replace a file).
-  if ((await readdir(dirname(target))).includes(basename(target))) return "existing";
-  await rename(temp, target);
-  return "saved";
+  return { kept: false, replaced };
+}
+
+/** Create `path` (never an existing one), write all of `body`, close; nothing is left on failure. */
+function writeNew(path: string, body: Uint8Array): void {
+  const fd = openSync(path, "wx");
+  try {
+    for (let offset = 0; offset < body.length;) offset += writeSync(fd, body, offset);
+  } catch (error) {
+    closeSync(fd);
+    removeQuietly(path);
+    throw error;
+  }
+  try {
+    closeSync(fd);
+  } catch (error) {
+    // A delayed write error (a full disk on some file systems) shows here.
+    removeQuietly(path);
+    throw error;
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Already gone; the sweep of the next run removes what could not be removed now.
+  }
+}
+
+/** A regular file at `path` holds exactly `body`; a link is never followed. */
+function sameContent(path: string, body: Uint8Array): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch {
+    return false; // replaced by a link or removed since lstat: not the same file
+  }
+  try {
+    if (!fstatSync(fd).isFile()) return false;
+    const content = Buffer.allocUnsafe(body.length + 1);
+    let length = 0;
+    for (
+      let n;
+      length < content.length && (n = readSync(fd, content, length, content.length - length, null)) > 0;
+    )
+      length += n;
+    return length === body.length && content.subarray(0, length).equals(body);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function describeEntry(entry: Stats): string {
+  if (entry.isSymbolicLink()) return "a symbolic link";
+  if (!entry.isFile()) return "a special file";
+  return entry.size === 0 ? "an empty file" : `a different file of ${entry.size} bytes`;
 }
 
 /** Names of the flags already in `dest`. */
@@ -77,8 +163,9 @@ export async function existingFlags(dest: string): Promise<Set<string>> {
 }
 
 /**
- * Create `dest` when missing and prove it is writable by writing and removing a file; the
- * error names the folder and the reason in one line.
+ * Create `dest` when missing, prove it is writable by writing and removing a file, and sweep
+ * the temporary files that killed runs left there; the error names the folder and the reason
+ * in one line.
  */
 export async function prepareDestination(dest: string): Promise<void> {
   const probe = join(dest, `.${newTempTag()}.probe.tmp`);
@@ -86,9 +173,44 @@ export async function prepareDestination(dest: string): Promise<void> {
     await makeFolders(dest);
     await writeFile(probe, "", { flag: "wx" });
     await unlink(probe);
+    await sweepStaleTempFiles(dest);
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
     throw new DestinationError(`cannot write flags to '${dest}': ${code ? describeCode(code) : message}`);
+  }
+}
+
+/** A temporary file this old is abandoned whoever made it: a save holds one for microseconds. */
+const STALE_AFTER_MS = 10 * 60_000;
+
+/**
+ * Remove the temporary files of runs that are gone: a run killed with SIGKILL (or a power
+ * cut) cannot clean up. Only files of our own naming whose process is dead, or that are
+ * older than any save could take; never another file, never a live run's.
+ */
+export async function sweepStaleTempFiles(dest: string, now = Date.now()): Promise<number> {
+  const stale: string[] = [];
+  for (const name of await readdir(dest)) {
+    const owner = OUR_TEMP_FILE.exec(name)?.[1];
+    if (owner === undefined) continue;
+    const path = join(dest, name);
+    if (!isAlive(Number(owner))) stale.push(path);
+    else {
+      const file = await stat(path).catch(() => undefined);
+      if (file && now - file.mtimeMs > STALE_AFTER_MS) stale.push(path);
+    }
+  }
+  await Promise.all(stale.map((path) => rm(path, { force: true })));
+  return stale.length;
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM"; // alive, someone else's
   }
 }
 
@@ -129,7 +251,9 @@ function describeCode(code: string): string {
     EROFS: "read-only file system",
     ENOTDIR: "a part of the path is a file, not a folder",
     EEXIST: "a file of that name is in the way",
-    ENOSPC: "no space left on the device",
+    ENOSPC: "disk full: no space left on the device",
+    EDQUOT: "disk full: over the disk quota",
+    EISDIR: "a folder is in the way",
   };
   return `${reasons[code] ?? "error"} (${code})`;
 }
@@ -142,4 +266,20 @@ export async function removeTempFiles(dest: string, tempTag: string): Promise<nu
   const names = entries.filter((name) => name.startsWith(".") && name.endsWith(suffix));
   await Promise.all(names.map((name) => rm(join(dest, name), { force: true })));
   return names.length;
+}
+
+/**
+ * Remove, synchronously, every temporary file of this process in `dest`: for a second
+ * Ctrl-C, which leaves no time for anything asynchronous.
+ */
+export function removeOwnTempFilesSync(dest: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dest);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (OUR_TEMP_FILE.exec(name)?.[1] === String(process.pid)) removeQuietly(join(dest, name));
+  }
 }

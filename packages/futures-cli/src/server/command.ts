@@ -1,64 +1,69 @@
 // The `futures serve` subcommand. The server itself is loaded only when the command runs,
-// so other subcommands start without it.
-import type { Command } from "commander";
-import { DEFAULT_DELAY, DEFAULT_FAULTS, DEFAULT_PORTS, type Delay } from "./options.ts";
-import type { ServeFlags } from "./serve-options.ts";
+// so other subcommands start without it. Defaults are filled in by the server, not by
+// commander, so that a rate the user did not give can shrink to fit the ones given.
+import { Option, type Command } from "commander";
+import { delayText } from "./delay.ts";
+import { FAULT_KINDS } from "./fault-kinds.ts";
+import { DEFAULT_DELAY, DEFAULT_PORTS, LISTENER_LABELS } from "./options.ts";
+import { PORT_FLAGS, type ServeFlags } from "./serve-options.ts";
+
+const PORT_HELP = {
+  LOCAL: "LOCAL port; 0 picks a free one",
+  DELAY: "DELAY port",
+  ERROR: "ERROR port",
+} as const;
 
 export function registerServerCommands(program: Command): void {
-  const faults = DEFAULT_FAULTS;
-  program
+  const command = program
     .command("serve")
     .summary("run the flag servers: LOCAL, DELAY and ERROR (the book's test servers)")
     .description(
       "Run the flag servers: LOCAL (as fast as it can), DELAY (every response delayed) and " +
         "ERROR (faults injected; by default the 1st edition's mix: 25% error statuses, 50% delayed)",
     )
-    .option("--host <H>", "address to bind", "127.0.0.1")
-    .option("--port <N>", "LOCAL port (0 picks a free one)", String(DEFAULT_PORTS.LOCAL))
-    .option("--delay-port <N>", "DELAY port", String(DEFAULT_PORTS.DELAY))
-    .option("--error-port <N>", "ERROR port", String(DEFAULT_PORTS.ERROR))
-    .option("--data <DIR>", "folder with flags/{cc}/{cc}.gif (default: the package's data set)")
-    .option(
-      "--delay <SECONDS|MIN:MAX>",
-      "DELAY: delay of every response, fixed or uniform in MIN:MAX",
-      delayText(DEFAULT_DELAY),
+    .addOption(option("--host <H>", "address to bind; any but loopback lets other machines in", "127.0.0.1"));
+  for (const label of LISTENER_LABELS) {
+    command.addOption(option(`${PORT_FLAGS[label]} <N>`, PORT_HELP[label], String(DEFAULT_PORTS[label])));
+  }
+  command
+    .addOption(option("--data <DIR>", "folder with flags/{cc}/{cc}.gif", "the package's data set"))
+    .addOption(
+      option(
+        "--delay <SECONDS|MIN:MAX>",
+        "DELAY: delay of every response, fixed or uniform in MIN:MAX",
+        delayText(DEFAULT_DELAY),
+      ),
+    );
+  for (const row of FAULT_KINDS) {
+    const shrinks = row.defaultRate > 0 ? ", less if the rates given leave less" : "";
+    command.addOption(option(`${row.flag} <R>`, `ERROR: ${row.help}`, `${row.defaultRate}${shrinks}`));
+    for (const setting of row.settings) {
+      command.addOption(
+        option(`${setting.flag} ${setting.arg}`, `ERROR: ${setting.help}`, setting.show(setting.default)),
+      );
+    }
+  }
+  command
+    .addOption(
+      option(
+        "--max-connections <N>",
+        "open connections per listener; over it the oldest idle one is closed",
+        "a share of the open-file limit, 16 to 4096",
+      ),
     )
-    .option(
-      "--error-rate <R>",
-      "ERROR: share of requests answered with an error status",
-      String(faults.statusRate),
+    .addOption(option("--seed <N>", "seed of the fault and delay draws, to repeat a run", "random, printed"))
+    .addHelpText(
+      "after",
+      "\nFUTURES_LOCAL_PORT, FUTURES_DELAY_PORT and FUTURES_ERROR_PORT move the default ports, as they\n" +
+        "do for futures flags, so that both agree where LOCAL, DELAY and ERROR listen.",
     )
-    .option("--error-status <LIST>", "ERROR: statuses to draw from, e.g. 418", faults.statuses.join(","))
-    .option("--delay-rate <R>", "ERROR: share of requests delayed", String(faults.delayRate))
-    .option(
-      "--error-delay <SECONDS|MIN:MAX>",
-      "ERROR: how long a delayed request waits",
-      delayText(faults.delay),
-    )
-    .option(
-      "--reset-rate <R>",
-      "ERROR: share of connections reset without an answer",
-      String(faults.resetRate),
-    )
-    .option("--hang-rate <R>", "ERROR: share of requests never answered", String(faults.hangRate))
-    .option(
-      "--truncate-rate <R>",
-      "ERROR: share of bodies cut short of their Content-Length",
-      String(faults.truncateRate),
-    )
-    .option("--throttle-rate <R>", "ERROR: share of bodies dripped slowly", String(faults.throttleRate))
-    .option(
-      "--throttle-bps <N>",
-      "ERROR: bytes per second of a throttled body",
-      String(faults.throttleBytesPerSecond),
-    )
-    .option("--seed <N>", "seed of the fault and delay draws, to repeat a run (default: random, printed)")
     .action(async (flags: ServeFlags) => {
       const { serve } = await import("./serve.ts");
       await serve(flags);
     });
 }
 
-function delayText(delay: Delay): string {
-  return typeof delay === "number" ? String(delay) : `${delay.min}:${delay.max}`;
+/** An option whose default is shown in the help as written, not quoted, and not set by commander. */
+function option(flags: string, help: string, shownDefault: string): Option {
+  return new Option(flags, `${help} (default: ${shownDefault})`);
 }

@@ -57,16 +57,19 @@ export function deliver(
       req.socket.resetAndDestroy();
       return;
     case "hang":
-      // Never answer: the socket stays open until the client gives up or the server closes.
-      return;
+      // Never answer; drop the connection after the deadline, so hung requests cannot pile
+      // up and hold the listener's connections for as long as their clients wait.
+      return dropLater(req, res, fault.ms, timers);
     case "truncate":
       return sendTruncated(res, reply, counter);
     case "throttle":
       return sendThrottled(res, reply, fault.bytesPerSecond, counter, timers);
+    default:
+      return fault satisfies never;
   }
 }
 
-export function sendLater(
+function sendLater(
   res: ServerResponse,
   reply: Reply,
   ms: number,
@@ -75,6 +78,11 @@ export function sendLater(
 ): void {
   const timer = timers.after(ms, () => send(res, reply, counter));
   // A client that gives up first frees its timer.
+  res.once("close", () => timers.cancel(timer));
+}
+
+function dropLater(req: IncomingMessage, res: ServerResponse, ms: number, timers: PendingTimers): void {
+  const timer = timers.after(ms, () => req.socket.destroy());
   res.once("close", () => timers.cancel(timer));
 }
 

@@ -1,7 +1,9 @@
 // startFlagServer: the book's LOCAL, DELAY and ERROR flag servers, each on its own port,
 // over one in-memory copy of the data set.
+import { checkMaxConnections, defaultMaxConnections } from "./connection-cap.ts";
 import { loadDataSet } from "./data-set.ts";
 import { describeBehaviour, type Behaviour } from "./describe.ts";
+import { resolveFaults } from "./fault-kinds.ts";
 import { Listener } from "./listener.ts";
 import {
   checkDelay,
@@ -9,7 +11,6 @@ import {
   DEFAULT_DELAY,
   DEFAULT_PORTS,
   LISTENER_LABELS,
-  resolveFaults,
   type FlagServerOptions,
   type ListenerLabel,
 } from "./options.ts";
@@ -26,6 +27,8 @@ export interface FlagServer {
   /** The data folder served and how many flags it holds. */
   dataDir: string;
   flagCount: number;
+  /** Open connections each listener holds at most. */
+  maxConnections: number;
   /** What each listener served and injected so far; the same as GET /stats. */
   stats(): ServerStats;
   /** Close every listener, cancel pending replies and destroy open sockets, hung ones too. */
@@ -44,6 +47,8 @@ export async function startFlagServer(options: FlagServerOptions = {}): Promise<
   const faults = resolveFaults(options.faults);
   const seed = options.seed ?? randomSeed();
   if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be a whole number, got ${seed}`);
+  const maxConnections = options.maxConnections ?? defaultMaxConnections(labels.length);
+  checkMaxConnections(maxConnections, "maxConnections");
 
   const data = await loadDataSet(options.dataDir);
   const counters = new Map<ListenerLabel, StatsCounter>();
@@ -60,6 +65,7 @@ export async function startFlagServer(options: FlagServerOptions = {}): Promise<
         counters,
         random: seededRandom(streamSeed(seed, LISTENER_LABELS.indexOf(label))),
         seed,
+        maxConnections,
       }),
   );
   const closeAll = async () => {
@@ -90,6 +96,7 @@ export async function startFlagServer(options: FlagServerOptions = {}): Promise<
     seed,
     dataDir: data.dir,
     flagCount: data.flags.length,
+    maxConnections,
     stats: () => snapshotAll(counters),
     close: closeAll,
     [Symbol.asyncDispose]: closeAll,

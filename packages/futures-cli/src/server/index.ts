@@ -2,9 +2,9 @@
 export { startFlagServer, type FlagServer } from "./flag-server.ts";
 export { ListenError } from "./listener.ts";
 export { DataSetError, DEFAULT_DATA_DIR } from "./data-set.ts";
+export { DEFAULT_FAULTS } from "./fault-kinds.ts";
 export {
   DEFAULT_DELAY,
-  DEFAULT_FAULTS,
   DEFAULT_PORTS,
   LISTENER_LABELS,
   type Delay,

@@ -2,14 +2,17 @@
 // in-memory data set. Flag requests are counted and may be spoiled; / and /stats are neither.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { DataSet } from "./data-set.ts";
+import { capConnections } from "./connection-cap.ts";
+import { drawDelayMs } from "./delay.ts";
 import { deliver, PendingTimers, send } from "./deliver.ts";
 import type { Behaviour } from "./describe.ts";
-import { drawDelayMs, drawFault, type Fault } from "./faults.ts";
+import { drawFault, NO_FAULT, type Fault } from "./faults.ts";
 import { indexPage } from "./index-page.ts";
 import type { ListenerLabel } from "./options.ts";
 import type { Random } from "./random.ts";
 import { bodyReply, replyForFile, textReply, type Reply } from "./reply.ts";
 import { parseTarget } from "./request-target.ts";
+import { prefersHtml, statsJson, statsPage } from "./stats-page.ts";
 import { snapshotAll, StatsCounter } from "./stats.ts";
 
 export interface ListenerSetup {
@@ -19,6 +22,8 @@ export interface ListenerSetup {
   counters: Map<ListenerLabel, StatsCounter>;
   random: Random;
   seed: number;
+  /** Open connections this listener holds at most. */
+  maxConnections: number;
 }
 
 /** Listening failed, typically because the port is taken. */
@@ -36,7 +41,8 @@ export class ListenError extends Error {
 }
 
 const ALLOW = { Allow: "GET, HEAD" };
-const NO_FAULT: Fault = { kind: "none" };
+// The counts change with every request, and the page differs by Accept.
+const STATS_HEADERS = { "Cache-Control": "no-store", Vary: "Accept" };
 // A downloader opening 1000 connections at once (-m 1000) should be queued, not dropped.
 const BACKLOG = 1024;
 
@@ -46,7 +52,7 @@ export class Listener {
   readonly #timers = new PendingTimers();
   #closing: Promise<void> | undefined;
 
-  constructor({ behaviour, data, counters, random, seed }: ListenerSetup) {
+  constructor({ behaviour, data, counters, random, seed, maxConnections }: ListenerSetup) {
     this.label = behaviour.label;
     const counter = new StatsCounter();
     counters.set(this.label, counter);
@@ -78,8 +84,11 @@ export class Listener {
       if (target.kind === "index" || target.kind === "stats") {
         if (method !== "GET" && method !== "HEAD") return send(res, textReply(405, method, ALLOW));
         if (target.kind === "index") return send(res, pages[method]);
-        const json = Buffer.from(JSON.stringify(snapshotAll(counters)) + "\n");
-        return send(res, bodyReply(200, method, "application/json", json, { "Cache-Control": "no-store" }));
+        const stats = snapshotAll(counters);
+        const reply = prefersHtml(req.headers.accept)
+          ? bodyReply(200, method, "text/html; charset=utf-8", statsPage(stats), STATS_HEADERS)
+          : bodyReply(200, method, "application/json", statsJson(stats), STATS_HEADERS);
+        return send(res, reply);
       }
       counter.requests++;
       if (target.kind === "bad") return answer(req, res, textReply(target.status, method));
@@ -90,11 +99,11 @@ export class Listener {
 
     this.server = createServer(handle);
     // Downloaders reuse connections across a run; drop idle ones after a while, never busy ones
-    // (a request fully received is not timed out, so a hung one waits for the client or close()).
-    // maxConnections stays unlimited: a DELAY run holds 1000 connections open at once.
+    // (a request fully received is not timed out: a hung one has a deadline of its own).
     this.server.keepAliveTimeout = 10_000;
     this.server.headersTimeout = 15_000;
     this.server.requestTimeout = 30_000;
+    capConnections(this.server, maxConnections, counter.connections);
   }
 
   listen(host: string, port: number): Promise<number> {
@@ -137,7 +146,7 @@ function faultDrawer(behaviour: Behaviour, random: Random): () => Fault {
   }
 }
 
-export function formatHostPort(host: string, port: number): string {
+function formatHostPort(host: string, port: number): string {
   return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
 }
 

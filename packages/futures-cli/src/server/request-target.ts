@@ -9,7 +9,7 @@ export type Target =
   | { kind: "bad"; status: 400 | 414; reason: string };
 
 /** Longer request targets get 414; the flag paths are about 25 characters. */
-export const MAX_TARGET_LENGTH = 1024;
+const MAX_TARGET_LENGTH = 1024;
 
 const ABSOLUTE_FORM = /^https?:\/\/[^/?#]*/i;
 

@@ -3,8 +3,9 @@
 import { DataSetError } from "./data-set.ts";
 import { startFlagServer } from "./flag-server.ts";
 import { ListenError } from "./listener.ts";
+import { isLoopback } from "./loopback.ts";
 import { LISTENER_LABELS } from "./options.ts";
-import { parseServeFlags, type ServeFlags } from "./serve-options.ts";
+import { parseServeFlags, PORT_FLAGS, type ServeFlags } from "./serve-options.ts";
 import type { ListenerStats } from "./stats.ts";
 
 /** Resolves once the servers are closed; a failure to start is one line on stderr and exit status 1. */
@@ -14,10 +15,18 @@ export async function serve(flags: ServeFlags): Promise<void> {
   try {
     server = await startFlagServer(options);
   } catch (error) {
-    if (!(error instanceof ListenError || error instanceof DataSetError)) throw error;
-    console.error(`futures serve: ${error.message}`);
+    if (error instanceof ListenError) console.error(`futures serve: ${error.message}${listenHint(error)}`);
+    else if (error instanceof DataSetError) console.error(`futures serve: ${error.message}`);
+    else throw error;
     process.exitCode = 1;
     return;
+  }
+  const host = options.host ?? "127.0.0.1";
+  if (!isLoopback(host)) {
+    console.error(
+      `futures serve: warning: ${host} is not a loopback address: other machines can reach the ` +
+        "flag server, its ERROR listener included (--host 127.0.0.1 keeps it on this machine)",
+    );
   }
 
   for (const label of LISTENER_LABELS) {
@@ -48,6 +57,16 @@ export async function serve(flags: ServeFlags): Promise<void> {
   }
 }
 
+/** What to do about a port that cannot be used, as the end of the error line. */
+function listenHint(error: ListenError): string {
+  const flag = PORT_FLAGS[error.label];
+  if (error.code === "EADDRINUSE") return `; choose another port with ${flag} N, or ${flag} 0 for a free one`;
+  if (error.code === "EACCES" && error.port > 0 && error.port < 1024) {
+    return `; ports below 1024 need privileges: choose one above with ${flag} N, or ${flag} 0`;
+  }
+  return "";
+}
+
 function summarise(stats: ListenerStats): string {
   const statuses = Object.entries(stats.statuses).map(([status, n]) => `${n}×${status}`);
   const faults = Object.entries(stats.faults)
@@ -56,5 +75,11 @@ function summarise(stats: ListenerStats): string {
   const parts = [`${stats.requests} flag request${stats.requests === 1 ? "" : "s"}`];
   if (statuses.length > 0) parts.push(`statuses ${statuses.join(" ")}`);
   if (faults.length > 0) parts.push(`faults ${faults.join(", ")}`);
+  const { evicted, refused } = stats.connections;
+  if (evicted + refused > 0) {
+    parts.push(
+      `connections over the cap: ${evicted} idle closed, ${refused} refused (see --max-connections)`,
+    );
+  }
   return parts.join("; ");
 }

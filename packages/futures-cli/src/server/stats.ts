@@ -1,8 +1,10 @@
 // Counts of what each listener served and injected, as GET /stats and server.stats() report
 // them. Only flag requests count: the index page and /stats itself do not.
+import { zeroPerKind, type FaultKind } from "./fault-kinds.ts";
+import type { CapCounts } from "./connection-cap.ts";
 import type { ListenerLabel } from "./options.ts";
 
-export type FaultKind = "delay" | "status" | "reset" | "hang" | "truncate" | "throttle";
+export type { FaultKind };
 
 export interface ListenerStats {
   /** Flag requests received (everything but / and /stats). */
@@ -11,6 +13,8 @@ export interface ListenerStats {
   statuses: Record<string, number>;
   /** Faults injected, by kind; a request gets at most one. */
   faults: Record<FaultKind, number>;
+  /** Connections closed by the cap on open connections (see FlagServerOptions.maxConnections). */
+  connections: CapCounts;
 }
 
 /** One entry per started listener. */
@@ -18,14 +22,8 @@ export type ServerStats = Partial<Record<ListenerLabel, ListenerStats>>;
 
 export class StatsCounter {
   requests = 0;
-  readonly faults: Record<FaultKind, number> = {
-    delay: 0,
-    status: 0,
-    reset: 0,
-    hang: 0,
-    truncate: 0,
-    throttle: 0,
-  };
+  readonly faults = zeroPerKind();
+  readonly connections: CapCounts = { evicted: 0, refused: 0 };
   readonly #statuses = new Map<number, number>();
 
   countStatus(status: number): void {
@@ -37,7 +35,12 @@ export class StatsCounter {
     for (const status of [...this.#statuses.keys()].sort((a, b) => a - b)) {
       statuses[String(status)] = this.#statuses.get(status)!;
     }
-    return { requests: this.requests, statuses, faults: { ...this.faults } };
+    return {
+      requests: this.requests,
+      statuses,
+      faults: { ...this.faults },
+      connections: { ...this.connections },
+    };
   }
 }
 

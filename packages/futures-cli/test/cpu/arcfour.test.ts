@@ -3,7 +3,8 @@ import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { describe, it } from "node:test";
 import { arcfour } from "../../src/cpu/arcfour.ts";
-import { ARCFOUR_KEY, arcfourJobSizes, arcfourTest } from "../../src/cpu/arcfour-job.ts";
+import { arcfourWasm } from "../../src/cpu/arcfour-wasm.ts";
+import { ARCFOUR_KEY, ARCFOUR_SIZE, arcfourJobSizes, arcfourTest } from "../../src/cpu/arcfour-job.ts";
 
 const hex = (text: string) => Uint8Array.from(Buffer.from(text.replace(/\s+/g, ""), "hex"));
 
@@ -74,93 +75,125 @@ function referenceArcfour(key: Uint8Array, data: Uint8Array, loops: number): Uin
 
 const randomInt = (max: number) => randomBytes(4).readUInt32LE() % max;
 
-describe("arcfour", () => {
-  for (const { name, key, plain, cipher } of VECTORS) {
-    it(`matches the ${name} test vector`, () => {
-      assert.equal(plain.length, cipher.length);
-      assert.deepEqual(arcfour(key, plain, 1), cipher);
-      assert.deepEqual(arcfour(key, cipher, 1), plain);
-    });
-  }
+// The readable TypeScript cipher and the WebAssembly kernel the jobs run, held to the same tests.
+const IMPLEMENTATIONS = [
+  { name: "arcfour (TypeScript)", arcfour },
+  { name: "arcfourWasm (WebAssembly)", arcfour: arcfourWasm },
+];
 
-  it("agrees with a plain implementation for loops 1, 2 and 20, at every alignment and short length", () => {
-    for (const loops of [1, 2, 20]) {
-      for (let length = 0; length < 12; length++) {
-        for (let offset = 0; offset < 4; offset++) {
-          const key = randomBytes(1 + randomInt(256));
-          const data = new Uint8Array(randomBytes(length + offset).buffer, offset, length);
-          assert.deepEqual(arcfour(key, data, loops), referenceArcfour(key, data, loops));
+for (const { name: implementation, arcfour } of IMPLEMENTATIONS) {
+  describe(implementation, () => {
+    for (const { name, key, plain, cipher } of VECTORS) {
+      it(`matches the ${name} test vector`, () => {
+        assert.equal(plain.length, cipher.length);
+        assert.deepEqual(arcfour(key, plain, 1), cipher);
+        assert.deepEqual(arcfour(key, cipher, 1), plain);
+      });
+    }
+
+    it("agrees with a plain implementation for loops 1, 2 and 20, at every alignment and short length", () => {
+      for (const loops of [1, 2, 20]) {
+        for (let length = 0; length < 12; length++) {
+          for (let offset = 0; offset < 4; offset++) {
+            const key = randomBytes(1 + randomInt(256));
+            const data = new Uint8Array(randomBytes(length + offset).buffer, offset, length);
+            assert.deepEqual(arcfour(key, data, loops), referenceArcfour(key, data, loops));
+          }
+        }
+        const key = randomBytes(16);
+        const data = new Uint8Array(randomBytes(70_001 + 3).buffer, 3, 70_001);
+        assert.deepEqual(arcfour(key, data, loops), referenceArcfour(key, data, loops));
+      }
+    });
+
+    it("round-trips random keys and sizes, including empty data and a 256-byte key", () => {
+      const cases: [number, number][] = [
+        [1, 0],
+        [256, 0],
+        [256, 1],
+        [256, 100_003],
+        [5, 4096],
+        [44, 2 ** 18],
+      ];
+      for (let n = 0; n < 20; n++) cases.push([1 + randomInt(256), randomInt(50_000)]);
+      for (const [keyLength, size] of cases) {
+        const key = randomBytes(keyLength);
+        const data = randomBytes(size);
+        for (const loops of [1, 20]) {
+          const encrypted = arcfour(key, data, loops);
+          assert.equal(encrypted.length, size);
+          if (size >= 16) assert.notDeepEqual(encrypted, new Uint8Array(data));
+          assert.deepEqual(arcfour(key, encrypted, loops), new Uint8Array(data));
         }
       }
-      const key = randomBytes(16);
-      const data = new Uint8Array(randomBytes(70_001 + 3).buffer, 3, 70_001);
-      assert.deepEqual(arcfour(key, data, loops), referenceArcfour(key, data, loops));
-    }
-  });
+    });
 
-  it("round-trips random keys and sizes, including empty data and a 256-byte key", () => {
-    const cases: [number, number][] = [
-      [1, 0],
-      [256, 0],
-      [256, 1],
-      [256, 100_003],
-      [5, 4096],
-      [44, 2 ** 18],
-    ];
-    for (let n = 0; n < 20; n++) cases.push([1 + randomInt(256), randomInt(50_000)]);
-    for (const [keyLength, size] of cases) {
-      const key = randomBytes(keyLength);
-      const data = randomBytes(size);
-      for (const loops of [1, 20]) {
-        const encrypted = arcfour(key, data, loops);
-        assert.equal(encrypted.length, size);
-        if (size >= 16) assert.notDeepEqual(encrypted, new Uint8Array(data));
-        assert.deepEqual(arcfour(key, encrypted, loops), new Uint8Array(data));
+    it("gives a different stream for 20 key-schedule loops than for 1", () => {
+      const data = new Uint8Array(64);
+      assert.notDeepEqual(arcfour(ARCFOUR_KEY, data, 20), arcfour(ARCFOUR_KEY, data, 1));
+    });
+
+    it("rejects keys of 0 or more than 256 bytes and bad loop counts", () => {
+      assert.throws(() => arcfour(new Uint8Array(0), new Uint8Array(4)), RangeError);
+      assert.throws(() => arcfour(new Uint8Array(257), new Uint8Array(4)), RangeError);
+      assert.throws(() => arcfour(new Uint8Array(4), new Uint8Array(4), 0), RangeError);
+      assert.throws(() => arcfour(new Uint8Array(4), new Uint8Array(4), 1.5), RangeError);
+    });
+
+    it("agrees with OpenSSL's RC4", (t) => {
+      const oracles = workingRc4Oracles();
+      if (oracles.length === 0) {
+        t.skip("neither the openssl command nor Node's crypto offers RC4 here");
+        return;
       }
-    }
-  });
-
-  it("gives a different stream for 20 key-schedule loops than for 1", () => {
-    const data = new Uint8Array(64);
-    assert.notDeepEqual(arcfour(ARCFOUR_KEY, data, 20), arcfour(ARCFOUR_KEY, data, 1));
-  });
-
-  it("rejects keys of 0 or more than 256 bytes and bad loop counts", () => {
-    assert.throws(() => arcfour(new Uint8Array(0), new Uint8Array(4)), RangeError);
-    assert.throws(() => arcfour(new Uint8Array(257), new Uint8Array(4)), RangeError);
-    assert.throws(() => arcfour(new Uint8Array(4), new Uint8Array(4), 0), RangeError);
-    assert.throws(() => arcfour(new Uint8Array(4), new Uint8Array(4), 1.5), RangeError);
-  });
-
-  it("agrees with OpenSSL's RC4", (t) => {
-    const oracles = workingRc4Oracles();
-    if (oracles.length === 0) {
-      t.skip("neither the openssl command nor Node's crypto offers RC4 here");
-      return;
-    }
-    for (const rc4 of oracles) {
-      t.diagnostic(`compared with ${rc4.name}`);
-      for (const keyLength of rc4.keyLengths) {
-        const key = randomBytes(keyLength);
-        const data = randomBytes(randomInt(20_000));
-        assert.deepEqual(arcfour(key, data, 1), new Uint8Array(rc4.encrypt(key, data)), rc4.name);
+      for (const rc4 of oracles) {
+        t.diagnostic(`compared with ${rc4.name}`);
+        for (const keyLength of rc4.keyLengths) {
+          const key = randomBytes(keyLength);
+          const data = randomBytes(randomInt(20_000));
+          assert.deepEqual(arcfour(key, data, 1), new Uint8Array(rc4.encrypt(key, data)), rc4.name);
+        }
       }
+    });
+  });
+}
+
+describe("the WebAssembly kernel against the TypeScript cipher", () => {
+  it("gives the same bytes for random keys, loops and lengths, across its 64 KiB chunks", () => {
+    const lengths = [0, 1, 3, 4, 65_535, 65_536, 65_537, 3 * 65_536 + 17];
+    for (let n = 0; n < 20; n++) lengths.push(randomInt(300_000));
+    for (const length of lengths) {
+      const key = randomBytes(1 + randomInt(256));
+      const loops = 1 + randomInt(25);
+      const offset = randomInt(4);
+      const data = new Uint8Array(randomBytes(length + offset).buffer, offset, length);
+      assert.deepEqual(arcfourWasm(key, data, loops), arcfour(key, data, loops), `${length} bytes`);
     }
+  });
+
+  it("starts every call from a fresh key schedule", () => {
+    const data = randomBytes(1000);
+    const first = arcfourWasm(ARCFOUR_KEY, data);
+    arcfourWasm(randomBytes(7), randomBytes(70_000), 3);
+    assert.deepEqual(arcfourWasm(ARCFOUR_KEY, data), first);
   });
 });
 
 describe("arcfourTest job", () => {
-  it("uses the book's sizes, from 384 KB down to 149 KB", () => {
-    const sizes = arcfourJobSizes();
+  it("uses the book's decreasing sizes: 12 jobs from 1.5 times the middle size down to 0.58 times", () => {
+    const sizes = arcfourJobSizes(12, 2 ** 18);
     assert.equal(sizes.length, 12);
     assert.equal(sizes[0], 393_216);
     assert.equal(sizes.at(-1), 152_918);
     for (let i = 1; i < sizes.length; i++) assert.ok(sizes[i]! < sizes[i - 1]!);
+    assert.equal(arcfourJobSizes()[0], ARCFOUR_SIZE * 1.5);
   });
 
-  it("returns the size after a successful round trip", () => {
-    assert.equal(arcfourTest(1000, ARCFOUR_KEY), 1000);
-    assert.equal(arcfourTest(0, ARCFOUR_KEY), 0);
+  it("returns the size after a successful round trip, on either kernel", () => {
+    for (const kernel of ["wasm", "typescript"] as const) {
+      assert.equal(arcfourTest(1000, ARCFOUR_KEY, kernel), 1000);
+      assert.equal(arcfourTest(0, ARCFOUR_KEY, kernel), 0);
+    }
   });
 });
 

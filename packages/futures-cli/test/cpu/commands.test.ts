@@ -4,16 +4,23 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Command, CommanderError } from "commander";
-import { arcfourJobSizes } from "../../src/cpu/arcfour-job.ts";
+import {
+  ARCFOUR_JOBS,
+  ARCFOUR_SIZE,
+  arcfourJobSizes,
+  DEFAULT_ARCFOUR_KERNEL,
+} from "../../src/cpu/arcfour-job.ts";
+import { SHA_JOBS, SHA_SIZE } from "../../src/cpu/sha-job.ts";
 import { demoCommand, registerCpuCommands } from "../../src/cpu/command.ts";
 import { PRIME_FIXTURE } from "../../src/cpu/primes.ts";
 import { runArcfour } from "../../src/cpu/run-arcfour.ts";
 import { runPrimes } from "../../src/cpu/run-primes.ts";
 import { runSha } from "../../src/cpu/run-sha.ts";
 import { UsageError } from "../../src/cli/usage.ts";
+import { maxCpuWorkers } from "../../src/cpu/worker-count.ts";
 import { runCli } from "../helpers/cli.ts";
 
-const STATUS = /^(\d+) workers, elapsed time: \d+\.\d\ds$/;
+const STATUS = /^(\d+) workers, elapsed time: \d+\.\d\ds \(pool start-up \d+\.\d\ds, \d+%\)$/;
 const PRIME_ROW = /^ {0,15}(\d{1,16}) {2}([P ]) +\d+\.\d{6}s$/;
 
 function program(): Command {
@@ -48,7 +55,31 @@ describe("CPU suites in this process", () => {
     await runSha({ executor: "async", workers: 3, jobs: 4, size: 100, print: (l) => lines.push(l) });
     assert.equal(lines.length, 5);
     for (const line of lines.slice(0, 4)) assert.match(line, /^[0-9a-f]{64}$/);
-    assert.match(lines[4]!, /^3 workers, elapsed time/);
+    assert.match(lines[4]!, /^3 workers, elapsed time: \d+\.\d\ds$/, "the event loop has no start-up");
+  });
+
+  it("runArcfour names the workers that really start: one per job at most", async () => {
+    const lines: string[] = [];
+    const result = await runArcfour({
+      executor: "threads",
+      workers: 8,
+      jobs: 3,
+      size: 1000,
+      kernel: "typescript",
+      print: (l) => lines.push(l),
+    });
+    assert.equal(result.workers, 3);
+    assert.ok(result.startup > 0 && result.startup <= result.elapsed);
+    assert.match(
+      lines.at(-1)!,
+      /^3 workers \(one per job; 8 asked\), elapsed time: \d+\.\d\ds \(pool start-up \d+\.\d\ds, \d+%\)$/,
+    );
+  });
+
+  it("runPrimes says how many workers start when there are fewer numbers than asked", async () => {
+    const lines: string[] = [];
+    await runPrimes({ executor: "threads", workers: 5, numbers: [2n, 3n, 4n], print: (l) => lines.push(l) });
+    assert.equal(lines[0], "Checking 3 numbers with 3 threads (one per number; 5 asked):");
   });
 
   it("runPrimes reports every number with the right answer", async () => {
@@ -88,12 +119,43 @@ describe("command-line usage errors", () => {
     }
   }
 
-  it("rejects a bad --size, --jobs or executor", async () => {
+  it("refuses more workers than a CPU command can use, stating the bound", async () => {
+    const bound = maxCpuWorkers("processes");
+    for (const [command, workers, kind] of [
+      ["primes", "99999", "processes"],
+      ["arcfour", String(bound + 1), "processes"],
+      ["sha", "1000001", "async"],
+    ] as const) {
+      await assert.rejects(parse(command, workers, "-x", kind), (error: Error) => {
+        assert.ok(error instanceof UsageError, String(error));
+        const max = maxCpuWorkers(kind);
+        assert.equal(error.message, `WORKERS must be a whole number from 1 to ${max}, got '${workers}'`);
+        return true;
+      });
+    }
+  });
+
+  it("rejects a bad --size, --jobs, kernel or executor", async () => {
+    await assert.rejects(parse("arcfour", "--kernel", "asm"), CommanderError);
     await assert.rejects(parse("arcfour", "--size", "0"), UsageError);
     await assert.rejects(parse("sha", "--jobs", "x"), UsageError);
     await assert.rejects(parse("primes", "-x", "fibers"), CommanderError);
     await assert.rejects(parse("bench", "--workers", "0"), UsageError);
     await assert.rejects(parse("bench", "-x", "processes,fibers"), UsageError);
+  });
+
+  it("offers the jobs' own default sizes and counts on the command line", () => {
+    const defaults = (name: string) =>
+      Object.fromEntries(
+        program()
+          .commands.find((c) => c.name() === name)!
+          .options.map((option) => [option.long, option.defaultValue]),
+      );
+    assert.equal(defaults("arcfour")["--size"], String(ARCFOUR_SIZE));
+    assert.equal(defaults("arcfour")["--jobs"], String(ARCFOUR_JOBS));
+    assert.equal(defaults("arcfour")["--kernel"], DEFAULT_ARCFOUR_KERNEL);
+    assert.equal(defaults("sha")["--size"], String(SHA_SIZE));
+    assert.equal(defaults("sha")["--jobs"], String(SHA_JOBS));
   });
 
   it("registers the demo group once, open to other demos", () => {
@@ -131,7 +193,7 @@ describe("the commands as a user runs them", () => {
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.lines.length, 4);
     for (const line of run.lines.slice(0, 3)) assert.match(line, /^[0-9a-f]{64}$/);
-    assert.match(run.lines[3]!, /^1 workers, elapsed time/);
+    assert.match(run.lines[3]!, STATUS);
   });
 
   it("futures primes 2 prints the 20 numbers as they finish, then the total", async () => {
@@ -159,6 +221,19 @@ describe("the commands as a user runs them", () => {
     assert.doesNotMatch(run.stderr, /\n\s+at /);
   });
 
+  it("futures bench --html into a missing folder says so in one line, before measuring", async () => {
+    const missing = path.join(tmp, "no-such-folder", "report.html");
+    const run = await runCli(["bench", "--html", missing]);
+    assert.equal(run.code, 1);
+    assert.equal(run.stdout, "");
+    assert.equal(
+      run.stderr,
+      `futures: cannot write the report to ${missing}: the folder ${path.dirname(missing)} does not exist (create it, or choose another --html path)\n`,
+    );
+    const folder = await runCli(["bench", "--html", tmp]);
+    assert.match(folder.stderr, /^futures: cannot write the report to .*: that is a folder, not a file\n$/);
+  });
+
   it("futures bench writes the tables, the download comparison and an HTML report with charts", async () => {
     const html = path.join(tmp, "report.html");
     const args = ["bench", "--workers", "2", "--runs", "1", "--jobs", "2", "--size", "20000"];
@@ -172,13 +247,13 @@ describe("the commands as a user runs them", () => {
     assert.ok(run.lines.some((line) => /^processes\s+2\s+\d+\.\d\ds\s+\d+\.\d\dx/.test(line)));
     assert.ok(run.lines.some((line) => /^async\s+1\s+/.test(line)));
     assert.ok(
-      run.lines.some((line) => /^processes\s+1\s+\d+ ms$/.test(line)),
+      run.lines.some((line) => /^processes\s+1\s+\d+ ms\s+\d+-\d+ ms$/.test(line)),
       "start-up table",
     );
     assert.ok(run.lines.includes(`Report written to ${html}`));
     for (const executor of ["sequential", "threads", "processes", "async"]) {
       const row = new RegExp(
-        `^${executor}\\s+\\d+\\s+\\d+\\.\\d\\ds\\s+\\d+\\.\\d\\dx\\s+194 ok, 482 not found, 0 errors$`,
+        `^${executor}\\s+\\d+\\s+\\d+\\.\\d\\ds\\s+[\\d.]+-[\\d.]+s\\s+\\d+\\.\\d\\dx\\s+194 ok, 482 not found, 0 errors$`,
       );
       assert.ok(
         run.lines.some((line) => row.test(line)),

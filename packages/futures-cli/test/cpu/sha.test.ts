@@ -22,10 +22,13 @@ describe("sha256", () => {
     }
   });
 
-  it("hashes fresh random bytes in each job", () => {
+  it("hashes fresh random bytes in each job, of any size", () => {
     const first = sha256Job(1024);
     const second = sha256Job(1024);
     assert.match(first, /^[0-9a-f]{64}$/);
     assert.notEqual(first, second);
+    assert.equal(sha256Job(0), createHash("sha256").digest("hex"));
+    for (const size of [1, 2 ** 20, 2 ** 20 + 1, 3 * 2 ** 20 + 5])
+      assert.match(sha256Job(size), /^[0-9a-f]{64}$/);
   });
 });

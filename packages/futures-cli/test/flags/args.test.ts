@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseFlagsArgs } from "../../src/flags/args.ts";
 import { POP20_CC, readCountryCodes, selectCodes } from "../../src/flags/country-codes.ts";
-import { EXECUTORS, actualConcurrency } from "../../src/flags/executors.ts";
+import { EXECUTORS } from "../../src/executors/catalogue.ts";
+import { actualConcurrency } from "../../src/flags/executors.ts";
 import { REMOTE_URL, resolveServer } from "../../src/flags/servers.ts";
 import { UsageError } from "../../src/cli/usage.ts";
 
@@ -44,7 +45,7 @@ describe("country code selection", () => {
 
   it("rejects anything but a letter or a pair of letters", () => {
     for (const bad of ["BRA", "1", "B1", "", "é"]) {
-      assert.throws(() => selectCodes({ args: [bad] }), UsageError, bad);
+      assert.throws(() => selectCodes({ args: [bad] }), RangeError, bad);
     }
     assert.throws(
       () => selectCodes({ args: ["ABC"] }),
@@ -60,8 +61,8 @@ describe("concurrency", () => {
     assert.equal(actualConcurrency("sequential", 50, 676), 1);
     assert.equal(actualConcurrency("async", 5000, 676), 676);
     assert.equal(actualConcurrency("async", 5000, 2000), 1000);
-    assert.equal(actualConcurrency("threads", 1000, 676), EXECUTORS.threads.maxConcurrency);
-    assert.equal(actualConcurrency("processes", 1000, 676), EXECUTORS.processes.maxConcurrency);
+    assert.equal(actualConcurrency("threads", 1000, 676), EXECUTORS.threads.downloads.maxConcurrency);
+    assert.equal(actualConcurrency("processes", 1000, 676), EXECUTORS.processes.downloads.maxConcurrency);
     assert.equal(actualConcurrency("async", 100, 3), 3);
   });
 });
@@ -84,7 +85,7 @@ describe("server choice", () => {
 
   it("rejects unknown labels, other schemes and bad ports", () => {
     assert.throws(() => resolveServer("NOWHERE", {}), /--server must be one of DELAY, ERROR, LOCAL, REMOTE/);
-    assert.throws(() => resolveServer("ftp://example.test/flags", {}), UsageError);
+    assert.throws(() => resolveServer("ftp://example.test/flags", {}), RangeError);
     assert.throws(() => resolveServer("LOCAL", { FUTURES_LOCAL_PORT: "70000" }), /FUTURES_LOCAL_PORT/);
   });
 });
@@ -141,8 +142,16 @@ describe("command line settings", () => {
         { executor: "fibers" },
         /--executor must be one of sequential, threads, processes, async, got 'fibers'/,
       ],
-      [[], { timeout: "0" }, /--timeout SECONDS must be more than 0/],
-      [[], { timeout: "-1" }, /--timeout SECONDS must be a number of seconds/],
+      [
+        [],
+        { timeout: "0" },
+        /--timeout SECONDS must be a number of seconds more than 0 and at most 2147483, got '0'/,
+      ],
+      [
+        [],
+        { timeout: "-1" },
+        /--timeout SECONDS must be a number of seconds more than 0 and at most 2147483, got '-1'/,
+      ],
       [[], { timeout: "soon" }, /--timeout SECONDS/],
       [[], { retries: "-1" }, /--retries N must be a whole number from 0 to 100/],
       [[], { retries: "1.5" }, /--retries N/],
@@ -159,5 +168,16 @@ describe("command line settings", () => {
         },
       );
     }
+  });
+
+  it("takes a number too large to hold as 'as many as possible', with a note when it is clamped", () => {
+    const huge = "99999999999999999999";
+    const settings = parseFlagsArgs([], { every: true, maxReq: huge, limit: huge }, {});
+    assert.equal(settings.codes.length, 676);
+    assert.equal(settings.concurrency, 676, "then cut to the number of codes");
+    assert.deepEqual(settings.notes, [
+      `note: --max-req ${huge} is more than async allows; using at most 1000`,
+    ]);
+    assert.deepEqual(parseFlagsArgs([], { maxReq: "5" }, {}).notes, []);
   });
 });

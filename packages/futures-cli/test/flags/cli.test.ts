@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { POP20_CC } from "../../src/flags/country-codes.ts";
 import {
+  afterOks,
   dataFlag,
   finished,
   freePort,
@@ -238,14 +239,7 @@ describe("futures flags", () => {
       );
       const run = finished(child);
       // Interrupt once a few flags are in.
-      let seen = "";
-      await new Promise<void>((resolve) => {
-        child.stdout!.on("data", (chunk: Buffer) => {
-          seen += chunk.toString();
-          if ((seen.match(/ ok$/gm) ?? []).length >= 3) resolve();
-        });
-        child.on("close", () => resolve());
-      });
+      await afterOks(child, 3);
       child.kill("SIGINT");
       const { code, stdout } = await run;
       assert.equal(code, 130, stdout);

@@ -51,17 +51,25 @@ describe("downloadMany", () => {
     assert.equal(statusOf(summary.results, "AA").status, "not_found");
   });
 
-  it("still downloads flags whose files are there, and keeps those files", async () => {
+  it("still downloads flags whose files are there, keeps identical ones and replaces the others", async () => {
     const dest = newDest();
     await downloadMany(["BR"], { baseUrl: fixture.server.urls.LOCAL!, dest });
-    await writeFile(join(dest, "cn.gif"), "mine");
-    const summary = await downloadMany(["BR", "CN", "US"], { baseUrl: fixture.server.urls.LOCAL!, dest });
-    assert.deepEqual(summary.counts, { ok: 3, notFound: 0, error: 0, cancelled: 0 });
+    await writeFile(join(dest, "cn.gif"), await dataFlag("CN"));
+    await writeFile(join(dest, "us.gif"), "not a flag");
+    const summary = await downloadMany(["BR", "CN", "US", "IN"], {
+      baseUrl: fixture.server.urls.LOCAL!,
+      dest,
+    });
+    assert.deepEqual(summary.counts, { ok: 4, notFound: 0, error: 0, cancelled: 0 });
+    assert.equal(statusOf(summary.results, "BR").existing, true);
     assert.equal(statusOf(summary.results, "CN").existing, true);
     assert.equal(statusOf(summary.results, "CN").attempts, 1, "the flag was requested all the same");
     assert.equal(statusOf(summary.results, "CN").bytes, (await dataFlag("CN")).length);
     assert.equal(statusOf(summary.results, "US").existing, undefined);
-    assert.equal(await readFile(join(dest, "cn.gif"), "utf8"), "mine");
+    assert.equal(statusOf(summary.results, "US").replaced, "a different file of 10 bytes");
+    assert.deepEqual(await readFile(join(dest, "us.gif")), await dataFlag("US"));
+    assert.equal(statusOf(summary.results, "IN").existing, undefined);
+    assert.equal(statusOf(summary.results, "IN").replaced, undefined);
     const overwritten = await downloadMany(["CN"], {
       baseUrl: fixture.server.urls.LOCAL!,
       dest,
@@ -152,7 +160,7 @@ describe("faults of the ERROR server", () => {
 
   it("recovers from injected errors with retries, never retrying a 404", async () => {
     const { summary, stats } = await withFaults(
-      { statusRate: 0.25 },
+      { statusRate: 0.25, statuses: [500, 502, 503] },
       { concurrency: 20, retries: 10, backoff: FAST_BACKOFF },
       ["AR", "BR", "CL", "CN", "DE", "FR", "IN", "JP", "PE", "US", "XA", "XB"],
     );

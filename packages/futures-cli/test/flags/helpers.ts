@@ -81,3 +81,15 @@ export function dataFlag(cc: string): Promise<Buffer> {
   const code = cc.toLowerCase();
   return readFile(join(DATA_DIR, "flags", code, `${code}.gif`));
 }
+
+/** Resolve once `count` codes printed " ok" with -v (or the child ended): a point to interrupt it. */
+export function afterOks(child: ChildProcess, count: number): Promise<void> {
+  let seen = "";
+  return new Promise((resolve) => {
+    child.stdout!.on("data", (chunk: Buffer) => {
+      seen += chunk.toString();
+      if ((seen.match(/ ok$/gm) ?? []).length >= count) resolve();
+    });
+    child.on("close", () => resolve());
+  });
+}

@@ -3,7 +3,14 @@ import { describe, it } from "node:test";
 import { backoffDelay } from "../../src/flags/backoff.ts";
 import type { DownloadSummary } from "../../src/flags/download-many.ts";
 import { countResults, type FlagResult } from "../../src/flags/flag-result.ts";
-import { finalReport, hints, initialReport, jsonReport, verboseLine } from "../../src/flags/report.ts";
+import {
+  finalReport,
+  hints,
+  initialReport,
+  jsonReport,
+  retryLine,
+  verboseLine,
+} from "../../src/flags/report.ts";
 import { resolveServer } from "../../src/flags/servers.ts";
 
 const local = { server: resolveServer("LOCAL", {}), startedHere: false };
@@ -57,9 +64,26 @@ describe("reports", () => {
       "--------------------\n194 flags downloaded.\n480 not found.\n  2 errors.\nElapsed time: 0.65s",
     );
     assert.equal(
-      finalReport(summary([result("BR", "ok"), result("XX", "cancelled")], 1234)),
+      finalReport({ ...summary([result("BR", "ok"), result("XX", "cancelled")], 1234), interrupted: true }),
       "--------------------\n  1 flag downloaded.\n  1 cancelled.\nElapsed time: 1.23s",
     );
+  });
+
+  it("says why a run stopped by itself, and counts what it never tried as not attempted", () => {
+    const stopped = {
+      ...summary([
+        result("BR", "ok"),
+        result("CN", "error", "cannot save: disk full"),
+        result("XX", "cancelled"),
+      ]),
+      stopped: "disk full: no space left in 'downloads' (ENOSPC)",
+    };
+    assert.equal(
+      finalReport(stopped),
+      "--------------------\n  1 flag downloaded.\n  1 error.\n  1 not attempted.\n" +
+        "Stopped: disk full: no space left in 'downloads' (ENOSPC)\nElapsed time: 0.65s",
+    );
+    assert.equal(JSON.parse(jsonReport(local, stopped)).stopped, stopped.stopped);
   });
 
   it("says one line per code in verbose mode", () => {
@@ -71,6 +95,17 @@ describe("reports", () => {
     assert.equal(verboseLine(result("XX", "not_found")), "XX not found");
     assert.equal(verboseLine(result("YY", "error", "timed out after 5s")), "YY error: timed out after 5s");
     assert.equal(verboseLine(result("ZZ", "cancelled")), undefined);
+    assert.equal(
+      verboseLine({ ...result("BR", "ok"), replaced: "an empty file" }),
+      "BR ok (replaced an empty file)",
+    );
+  });
+
+  it("says each retry in one line: code, attempt, reason", () => {
+    assert.equal(
+      retryLine({ cc: "BR", attempt: 2, of: 3, reason: "HTTP 503 Service Unavailable", waitMs: 2140 }),
+      "BR attempt 2 failed (HTTP 503 Service Unavailable); retry 2 of 3 in 2.1s",
+    );
   });
 
   it("hints at a server that is not there", () => {
@@ -80,6 +115,14 @@ describe("reports", () => {
       hint!,
       /^hint: nothing answered at http:\/\/127\.0\.0\.1:8001\/flags \(connection refused\)/,
     );
+  });
+
+  it("hints at a wrong URL when every code is 404, countries included", () => {
+    assert.deepEqual(hints(local, summary([result("BR", "not_found"), result("CN", "not_found")])), [
+      "hint: every code was 404 Not Found: the URL is probably wrong (a flag should be at http://127.0.0.1:8001/flags/br/br.gif)",
+    ]);
+    assert.deepEqual(hints(local, summary([result("XX", "not_found"), result("QQ", "not_found")])), []);
+    assert.deepEqual(hints(local, summary([result("BR", "ok"), result("XX", "not_found")])), []);
   });
 
   it("puts everything in the JSON document", () => {
@@ -106,18 +149,18 @@ describe("reports", () => {
 });
 
 describe("backoff", () => {
-  it("doubles from the base delay up to the cap, with up to half taken away by jitter", () => {
+  it("doubles from the base delay up to the cap, a quarter either way at random", () => {
     const options = { baseDelay: 100, maxDelay: 1000 };
     assert.equal(
-      backoffDelay(0, options, () => 1),
+      backoffDelay(0, options, () => 0.5),
       100,
     );
     assert.equal(
       backoffDelay(0, options, () => 0),
-      50,
+      75,
     );
     assert.equal(
-      backoffDelay(2, options, () => 1),
+      backoffDelay(2, options, () => 0.5),
       400,
     );
     assert.equal(
@@ -126,8 +169,11 @@ describe("backoff", () => {
     );
     for (let retry = 0; retry < 8; retry++) {
       const delay = backoffDelay(retry, options);
-      const ceiling = Math.min(1000, 100 * 2 ** retry);
-      assert.ok(delay >= ceiling / 2 && delay <= ceiling, `${delay} for retry ${retry}`);
+      const ceiling = 100 * 2 ** retry;
+      assert.ok(
+        delay >= Math.min(1000, ceiling * 0.75) && delay <= Math.min(1000, ceiling * 1.25),
+        `${delay} for retry ${retry}`,
+      );
     }
   });
 });

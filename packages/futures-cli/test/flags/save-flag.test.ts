@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { spawnSync } from "node:child_process";
+import { lstat, mkdir, readFile, stat, symlink, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import {
@@ -7,7 +8,9 @@ import {
   newTempTag,
   prepareDestination,
   removeTempFiles,
+  SaveError,
   saveFlag,
+  sweepStaleTempFiles,
 } from "../../src/flags/save-flag.ts";
 import { listDir, makeTempDir, removeDir } from "./helpers.ts";
 
@@ -19,45 +22,67 @@ describe("saveFlag", () => {
   it("writes {cc}.gif in lower case and leaves no temporary file", async () => {
     const dest = join(root, "plain");
     await mkdir(dest);
-    const outcome = await saveFlag(dest, "BR", Buffer.from("GIF89a brazil"), {
-      overwrite: false,
-      tempTag: "t1",
-    });
-    assert.equal(outcome, "saved");
+    const outcome = saveFlag(dest, "BR", Buffer.from("GIF89a brazil"), { overwrite: false, tempTag: "t1" });
+    assert.deepEqual(outcome, { kept: false, replaced: undefined });
     assert.deepEqual(await listDir(dest), ["br.gif"]);
     assert.equal(await readFile(join(dest, "br.gif"), "utf8"), "GIF89a brazil");
   });
 
-  it("leaves an existing file untouched unless told to overwrite", async () => {
+  it("keeps an identical file untouched, and replaces a different one", async () => {
     const dest = join(root, "existing");
     await mkdir(dest);
-    await writeFile(join(dest, "br.gif"), "old");
-    assert.equal(
-      await saveFlag(dest, "BR", Buffer.from("new"), { overwrite: false, tempTag: "t2" }),
-      "existing",
-    );
-    assert.equal(await readFile(join(dest, "br.gif"), "utf8"), "old");
-    assert.equal(await saveFlag(dest, "BR", Buffer.from("new"), { overwrite: true, tempTag: "t2" }), "saved");
-    assert.equal(await readFile(join(dest, "br.gif"), "utf8"), "new");
+    await writeFile(join(dest, "br.gif"), "same");
+    const before = await stat(join(dest, "br.gif"));
+    assert.deepEqual(saveFlag(dest, "BR", Buffer.from("same"), { overwrite: false, tempTag: "t2" }), {
+      kept: true,
+    });
+    assert.equal((await stat(join(dest, "br.gif"))).ino, before.ino, "the very same file");
+    assert.deepEqual(saveFlag(dest, "BR", Buffer.from("new!"), { overwrite: false, tempTag: "t2" }), {
+      kept: false,
+      replaced: "a different file of 4 bytes",
+    });
+    assert.equal(await readFile(join(dest, "br.gif"), "utf8"), "new!");
+    assert.deepEqual(saveFlag(dest, "BR", Buffer.from("new!"), { overwrite: true, tempTag: "t2" }), {
+      kept: false,
+      replaced: undefined,
+    });
     assert.deepEqual(await listDir(dest), ["br.gif"]);
   });
 
-  it("removes its temporary file when the final step fails", async () => {
+  it("replaces an empty file and links, dangling or not, without following them out of the folder", async () => {
+    const outside = join(root, "outside");
+    const dest = join(root, "junk");
+    await mkdir(outside);
+    await mkdir(dest);
+    await writeFile(join(dest, "br.gif"), "");
+    await symlink(join(outside, "cn.gif"), join(dest, "cn.gif")); // dangling
+    await writeFile(join(outside, "precious"), "keep me");
+    await symlink(join(outside, "precious"), join(dest, "us.gif"));
+    const options = { overwrite: false, tempTag: "t5" };
+    assert.equal(saveFlag(dest, "BR", Buffer.from("br"), options).replaced, "an empty file");
+    assert.equal(saveFlag(dest, "CN", Buffer.from("cn"), options).replaced, "a symbolic link");
+    assert.equal(saveFlag(dest, "US", Buffer.from("us"), options).replaced, "a symbolic link");
+    for (const cc of ["br", "cn", "us"]) {
+      const file = join(dest, `${cc}.gif`);
+      assert.ok((await lstat(file)).isFile(), `${cc}.gif is a regular file now`);
+      assert.equal(await readFile(file, "utf8"), cc);
+    }
+    assert.deepEqual(await listDir(outside), ["precious"], "nothing written outside");
+    assert.equal(await readFile(join(outside, "precious"), "utf8"), "keep me");
+  });
+
+  it("fails with its reason when a folder is in the way, and removes its temporary file", async () => {
     const dest = join(root, "blocked");
     await mkdir(join(dest, "br.gif"), { recursive: true }); // a folder where the file should go
-    await assert.rejects(saveFlag(dest, "BR", Buffer.from("x"), { overwrite: true, tempTag: "t3" }));
+    for (const overwrite of [false, true]) {
+      assert.throws(
+        () => saveFlag(dest, "BR", Buffer.from("x"), { overwrite, tempTag: "t3" }),
+        (error: unknown) =>
+          error instanceof SaveError && error.code === "EISDIR" && /folder/.test(error.message),
+      );
+    }
     assert.deepEqual(await listDir(dest), ["br.gif"]);
     assert.ok((await stat(join(dest, "br.gif"))).isDirectory());
-  });
-
-  it("stops when its signal aborts, without leaving anything behind", async () => {
-    const dest = join(root, "aborted");
-    await mkdir(dest);
-    const signal = AbortSignal.abort(new Error("stop"));
-    await assert.rejects(
-      saveFlag(dest, "BR", Buffer.alloc(1 << 20), { overwrite: false, tempTag: "t4", signal }),
-    );
-    assert.deepEqual(await listDir(dest), []);
   });
 });
 
@@ -108,5 +133,35 @@ describe("destination and temporary files", () => {
     await writeFile(join(dest, "in.gif"), "done");
     assert.equal(await removeTempFiles(dest, mine), 2);
     assert.deepEqual(await listDir(dest), [`.us.gif.${theirs}.tmp`, "in.gif"]);
+  });
+
+  it("sweeps the temporary files of dead runs and of none other", async () => {
+    const dest = join(root, "stale");
+    await mkdir(dest);
+    // The pid of a process that has ended: a run killed with SIGKILL.
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid;
+    const names = {
+      deadRun: `.br.gif.${dead}-lq2x1k-a1b2c3.tmp`,
+      deadProbe: `.${dead}-lq2x1k-a1b2c3.probe.tmp`,
+      liveRun: `.cn.gif.${process.pid}-lq2x1k-d4e5f6.tmp`,
+      liveButAncient: `.in.gif.${process.pid}-lq2x1k-g7h8i9.tmp`,
+      notOurs: ".br.gif.backup.tmp",
+      userFile: "notes.tmp",
+      flag: "br.gif",
+    };
+    for (const name of Object.values(names)) await writeFile(join(dest, name), "x");
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    await utimes(join(dest, names.liveButAncient), anHourAgo, anHourAgo);
+    assert.equal(await sweepStaleTempFiles(dest), 3);
+    assert.deepEqual(await listDir(dest), [names.liveRun, names.notOurs, names.flag, names.userFile].sort());
+  });
+
+  it("sweeps them when a run prepares its folder", async () => {
+    const dest = join(root, "stale-prepare");
+    await mkdir(dest);
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid;
+    await writeFile(join(dest, `.us.gif.${dead}-lq2x1k-a1b2c3.tmp`), "half a flag");
+    await prepareDestination(dest);
+    assert.deepEqual(await listDir(dest), []);
   });
 });

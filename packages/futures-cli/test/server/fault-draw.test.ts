@@ -1,8 +1,10 @@
 // The fault draw on its own: rates, repeatability and option checks, without sockets.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { drawDelayMs, drawFault, type Fault } from "../../src/server/faults.ts";
-import { DEFAULT_FAULTS, resolveFaults } from "../../src/server/options.ts";
+import { drawDelayMs } from "../../src/server/delay.ts";
+import { DEFAULT_FAULTS, FAULT_KINDS, fillRates, resolveFaults } from "../../src/server/fault-kinds.ts";
+import { drawFault, type Fault } from "../../src/server/faults.ts";
+import { StatsCounter } from "../../src/server/stats.ts";
 import { seededRandom, streamSeed } from "../../src/server/random.ts";
 
 function shares(faults: Fault[]): Record<string, number> {
@@ -84,13 +86,65 @@ describe("resolveFaults", () => {
     assert.equal(config.delayRate, 0.5);
   });
 
-  it("refuses rates outside [0, 1] and rates adding up to more than 1", () => {
+  it("refuses rates outside [0, 1] and rates given adding up to more than 1", () => {
     assert.throws(() => resolveFaults({ resetRate: -0.1 }), RangeError);
     assert.throws(() => resolveFaults({ hangRate: 2 }), RangeError);
-    assert.throws(
-      () => resolveFaults({ statusRate: 0.5, delayRate: 0.4, truncateRate: 0.2 }),
-      /add up to 1\.1/,
-    );
+    assert.throws(() => resolveFaults({ statusRate: 0.5, delayRate: 0.4, truncateRate: 0.2 }), {
+      name: "RangeError",
+      message:
+        "faults.statusRate 0.5 + faults.delayRate 0.4 + faults.truncateRate 0.2 add up to 1.1; " +
+        "at most 1 is possible, as a request gets one fault at most",
+    });
     assert.doesNotThrow(() => resolveFaults({ statusRate: 0.5, delayRate: 0.5 }));
+  });
+
+  it("rates not given take their defaults shrunk to what the given ones leave", () => {
+    const rates = (options: Parameters<typeof resolveFaults>[0]) => {
+      const config = resolveFaults(options);
+      return Object.fromEntries(FAULT_KINDS.map((row) => [row.kind, config[row.rate]]));
+    };
+    const none = { status: 0, delay: 0, reset: 0, hang: 0, truncate: 0, throttle: 0 };
+    assert.deepEqual(rates({ statusRate: 1 }), { ...none, status: 1 });
+    assert.deepEqual(rates({ statusRate: 0.6 }), { ...none, status: 0.6, delay: 0.4 });
+    assert.deepEqual(rates({ resetRate: 0.5 }), { ...none, status: 0.25, delay: 0.25, reset: 0.5 });
+    assert.deepEqual(rates({ delayRate: 0.9 }), { ...none, status: 0.1, delay: 0.9 });
+    assert.deepEqual(rates({ hangRate: 1 }), { ...none, hang: 1 });
+    // A rate given as 0 is given: the others keep their defaults.
+    assert.deepEqual(rates({ delayRate: 0 }), { ...none, status: 0.25 });
+  });
+
+  it("fillRates names the given rates the caller's way and throws the caller's error", () => {
+    class Refused extends Error {}
+    assert.throws(
+      () => fillRates({ status: 0.7, delay: 0.5 }, (row) => row.flag, Refused),
+      (error: Error) =>
+        error instanceof Refused &&
+        error.message.startsWith("--error-rate 0.7 + --delay-rate 0.5 add up to 1.2;"),
+    );
+  });
+});
+
+describe("the table of fault kinds", () => {
+  it("sets the draw order: a point in [0, 1) lands on the kinds in table order", () => {
+    const share = 1 / FAULT_KINDS.length;
+    const options = Object.fromEntries(FAULT_KINDS.map((row) => [row.rate, share]));
+    const config = resolveFaults({ ...options, throttleBytesPerSecond: 99 });
+    FAULT_KINDS.forEach((row, i) => {
+      const point = (i + 0.5) * share;
+      const fault = drawFault(config, () => point);
+      assert.equal(fault.kind, row.kind);
+    });
+  });
+
+  it("gives every kind a stats counter, a flag and a default", () => {
+    assert.deepEqual(
+      Object.keys(new StatsCounter().snapshot().faults),
+      FAULT_KINDS.map((row) => row.kind),
+    );
+    for (const row of FAULT_KINDS) {
+      assert.match(row.flag, /^--[a-z]+-rate$/);
+      assert.equal(DEFAULT_FAULTS[row.rate], row.defaultRate);
+      for (const setting of row.settings) assert.deepEqual(DEFAULT_FAULTS[setting.key], setting.default);
+    }
   });
 });

@@ -72,6 +72,23 @@ describe("ERROR listener faults", () => {
     await assert.rejects(pending);
   });
 
+  it("hang: the server drops the connection after the hang timeout", async () => {
+    await using server = await errorServer({ hangRate: 1, hangTimeout: 0.3 });
+    const start = performance.now();
+    const outcome = await Promise.race([
+      fetchRaw(`${server.urls.ERROR}/br/br.gif`).then(
+        (answer) => `answered ${answer.status}`,
+        (error: Error) => `dropped: ${error.message}`,
+      ),
+      sleep(10_000).then(() => "still hanging after 10 s"),
+    ]);
+    assert.equal(outcome, "dropped: socket hang up");
+    assert.ok(performance.now() - start >= 290, "dropped before the timeout");
+    const stats = server.stats().ERROR!;
+    assert.equal(stats.faults.hang, 1);
+    assert.deepEqual(stats.statuses, {});
+  });
+
   it("truncate: the full Content-Length is promised, half the body is sent, the socket ends", async () => {
     await using server = await errorServer({ truncateRate: 1 });
     await assert.rejects(fetchRaw(`${server.urls.ERROR}/br/br.gif`));

@@ -159,14 +159,14 @@ describe("LOCAL listener routes", () => {
     assert.equal((await rawRequest(port, ["GET /flags/br/br.gif HTTP/1.1"])).status, 400);
   });
 
-  it("GET / is an index page with every flag as an image", async () => {
+  it("GET / is an index page with a cell for every flag", async () => {
     const answer = await fetchRaw(`${base}/`);
     assert.equal(answer.status, 200);
     assert.equal(answer.headers["content-type"], "text/html; charset=utf-8");
     const html = answer.body.toString();
     assert.match(html, /<title>futures flag server: LOCAL<\/title>/);
     assert.match(html, /serves the flags as fast as it can/);
-    assert.equal(html.match(/<img src="\/flags\/[a-z]{2}\/[a-z]{2}\.gif"/g)?.length, 194);
+    assert.equal(html.match(/<div class="frame" data-src="\/flags\/[a-z]{2}\/[a-z]{2}\.gif">/g)?.length, 194);
     assert.match(html, /Brazil/);
     const head = await fetchRaw(`${base}/`, { method: "HEAD" });
     assert.equal(head.body.length, 0);
@@ -200,13 +200,15 @@ describe("stats", () => {
     assert.equal(answer.headers["cache-control"], "no-store");
     const stats = JSON.parse(answer.body.toString());
     const noFaults = { delay: 0, status: 0, reset: 0, hang: 0, truncate: 0, throttle: 0 };
+    const connections = { evicted: 0, refused: 0 };
     assert.deepEqual(stats, {
       LOCAL: {
         requests: 8,
         statuses: { "200": 4, "304": 1, "400": 1, "404": 1, "405": 1 },
         faults: noFaults,
+        connections,
       },
-      DELAY: { requests: 1, statuses: { "200": 1 }, faults: { ...noFaults, delay: 1 } },
+      DELAY: { requests: 1, statuses: { "200": 1 }, faults: { ...noFaults, delay: 1 }, connections },
     });
     assert.deepEqual(server.stats(), stats);
     // Any listener answers for all of them.
@@ -262,6 +264,16 @@ describe("options", () => {
     assert.equal(error.message, `DELAY cannot listen on 127.0.0.1:${taken}: address already in use`);
   });
 
+  it("a rate given alone is accepted: the rates not given shrink to what it leaves", async () => {
+    await using server = await startFlagServer({
+      only: ["ERROR"],
+      ports: { ERROR: 0 },
+      faults: { statusRate: 1, statuses: [503] },
+    });
+    assert.equal(server.behaviours.ERROR, "100% get status 503 with Connection: close");
+    for (let i = 0; i < 5; i++) assert.equal((await fetchRaw(`${server.urls.ERROR}/br/br.gif`)).status, 503);
+  });
+
   it("bad values are RangeErrors", async () => {
     const bad = [
       { only: [] },
@@ -269,11 +281,14 @@ describe("options", () => {
       { delay: -1 },
       { delay: { min: 2, max: 1 } },
       { faults: { statusRate: 1.5 } },
-      { faults: { statusRate: 0.6 } }, // plus the default delayRate 0.5
+      { faults: { statusRate: 0.6, delayRate: 0.5 } },
       { faults: { statuses: [200] } },
       { faults: { statuses: [] } },
       { faults: { throttleBytesPerSecond: 0 } },
+      { faults: { hangTimeout: 0 } },
+      { faults: { delay: 3e6 } }, // longer than a timer can wait
       { seed: 1.5 },
+      { maxConnections: 0 },
     ];
     for (const options of bad)
       await assert.rejects(startFlagServer(options), RangeError, JSON.stringify(options));

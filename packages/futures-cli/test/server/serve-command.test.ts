@@ -3,9 +3,13 @@
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
+import { readFile } from "node:fs/promises";
 import { createServer } from "node:net";
+import { join } from "node:path";
 import { describe, it } from "node:test";
-import { cliArgs, PACKAGE_DIR } from "../helpers/cli.ts";
+import { FAULT_KINDS } from "../../src/server/fault-kinds.ts";
+import { isLoopback } from "../../src/server/loopback.ts";
+import { cliArgs, PACKAGE_DIR, runCli } from "../helpers/cli.ts";
 import { fetchRaw, freePort } from "./helpers.ts";
 
 interface Run {
@@ -15,9 +19,10 @@ interface Run {
   exit: Promise<number | null>;
 }
 
-function serve(args: string[]): Run {
+function serve(args: string[], env: NodeJS.ProcessEnv = {}): Run {
   const child = spawn(process.execPath, cliArgs(["serve", ...args]), {
     cwd: PACKAGE_DIR,
+    env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";
@@ -50,6 +55,31 @@ function portArgs(local: number, delay: number, error: number): string[] {
 }
 
 describe("futures serve", () => {
+  it("listens where FUTURES_*_PORT point, as futures flags looks for it", async () => {
+    const [local, delay, error] = await threePorts();
+    const env = {
+      FUTURES_LOCAL_PORT: String(local),
+      FUTURES_DELAY_PORT: String(delay),
+      FUTURES_ERROR_PORT: String(error),
+    };
+    const run = serve([], env);
+    try {
+      await waitFor(run, "Ctrl-C stops.");
+      for (const port of [local, delay, error])
+        assert.ok(run.stdout().includes(`http://127.0.0.1:${port}/flags`));
+      assert.equal((await fetchRaw(`http://127.0.0.1:${local}/flags/br/br.gif`)).status, 200);
+    } finally {
+      run.child.kill("SIGTERM");
+      await run.exit;
+    }
+  });
+
+  it("refuses a FUTURES_*_PORT that is not a port, in one line", async () => {
+    const run = serve([], { FUTURES_DELAY_PORT: "eighty" });
+    assert.equal(await run.exit, 2);
+    assert.match(run.stderr(), /FUTURES_DELAY_PORT must be a port number from 1 to 65535, got 'eighty'/);
+  });
+
   it("starts the three listeners, prints them, serves, and exits 0 on SIGTERM", async () => {
     const [local, delay, error] = await threePorts();
     const run = serve([
@@ -113,7 +143,8 @@ describe("futures serve", () => {
       assert.equal(await run.exit, 1);
       assert.equal(
         run.stderr(),
-        `futures serve: ERROR cannot listen on 127.0.0.1:${error}: address already in use\n`,
+        `futures serve: ERROR cannot listen on 127.0.0.1:${error}: address already in use; ` +
+          "choose another port with --error-port N, or --error-port 0 for a free one\n",
       );
       assert.equal(run.stdout(), "");
     } finally {
@@ -126,7 +157,10 @@ describe("futures serve", () => {
       ["--delay", "fast"],
       ["--delay", "5:1"],
       ["--error-rate", "1.5"],
-      ["--error-rate", "0.6"],
+      ["--error-rate", "0.6", "--delay-rate", "0.5"],
+      ["--hang-timeout", "0"],
+      ["--delay", "9999999999"],
+      ["--max-connections", "0"],
       ["--error-status", "200"],
       ["--port", "65536"],
       ["--throttle-bps", "0"],
@@ -140,6 +174,120 @@ describe("futures serve", () => {
       assert.equal(lines.length, 2, run.stderr());
       assert.match(lines[0]!, /^futures serve: error: --/);
       assert.match(lines[1]!, /^Usage: futures serve \[options\]/);
+    }
+  });
+
+  it("rates the user gave adding up to more than 1 are refused, naming them", async () => {
+    const run = serve(["--error-rate", "0.6", "--delay-rate", "0.5"]);
+    assert.equal(await run.exit, 2);
+    assert.equal(
+      run.stderr().split("\n")[0],
+      "futures serve: error: --error-rate 0.6 + --delay-rate 0.5 add up to 1.1; " +
+        "at most 1 is possible, as a request gets one fault at most",
+    );
+  });
+
+  it("--error-rate 1 alone is accepted: the delay rate it did not give shrinks to 0", async () => {
+    const [local, delay, error] = await threePorts();
+    const run = serve([...portArgs(local, delay, error), "--error-rate", "1", "--error-status", "503"]);
+    try {
+      await waitFor(run, "Ctrl-C stops.");
+      assert.equal(
+        run.stdout().split("\n")[2],
+        `ERROR  http://127.0.0.1:${error}/flags  100% get status 503 with Connection: close`,
+      );
+      for (let i = 0; i < 5; i++) {
+        assert.equal((await fetchRaw(`http://127.0.0.1:${error}/flags/br/br.gif`)).status, 503);
+      }
+      run.child.kill("SIGTERM");
+      assert.equal(await run.exit, 0);
+    } finally {
+      run.child.kill("SIGKILL");
+    }
+  });
+
+  it("warns in one line when the address lets other machines in", async () => {
+    const [local, delay, error] = await threePorts();
+    const run = serve([...portArgs(local, delay, error), "--host", "0.0.0.0"]);
+    try {
+      await waitFor(run, "Ctrl-C stops.");
+      assert.equal(
+        run.stderr(),
+        "futures serve: warning: 0.0.0.0 is not a loopback address: other machines can reach the " +
+          "flag server, its ERROR listener included (--host 127.0.0.1 keeps it on this machine)\n",
+      );
+      // This test talks to it over loopback only.
+      assert.equal((await fetchRaw(`http://127.0.0.1:${local}/flags/br/br.gif`)).status, 200);
+      run.child.kill("SIGTERM");
+      assert.equal(await run.exit, 0);
+    } finally {
+      run.child.kill("SIGKILL");
+    }
+  });
+
+  it("tells loopback addresses from others", () => {
+    for (const host of [
+      "127.0.0.1",
+      "127.1.2.3",
+      "::1",
+      "[::1]",
+      "0:0:0:0:0:0:0:1",
+      "::ffff:127.0.0.1",
+      "localhost",
+    ]) {
+      assert.equal(isLoopback(host), true, host);
+    }
+    for (const host of ["0.0.0.0", "::", "192.168.1.10", "10.0.0.1", "::ffff:10.0.0.1", "example.com"]) {
+      assert.equal(isLoopback(host), false, host);
+    }
+  });
+
+  it("--help shows every option with its default unquoted", async () => {
+    const result = await runCli(["serve", "--help"]);
+    assert.equal(result.code, 0);
+    const help = result.stdout.replace(/\s+/g, " ");
+    assert.doesNotMatch(help, /\(default: "/);
+    for (const text of [
+      "--port <N> LOCAL port; 0 picks a free one (default: 8001)",
+      "--delay-port <N> DELAY port (default: 8002)",
+      "--error-port <N> ERROR port (default: 8003)",
+      "--host <H> address to bind; any but loopback lets other machines in (default: 127.0.0.1)",
+      "--error-rate <R> ERROR: share of requests answered with an error status (default: 0.25, less if the rates given leave less)",
+      "--reset-rate <R> ERROR: share of connections reset without an answer (default: 0)",
+      "--error-status <LIST> ERROR: statuses an error is drawn from, e.g. 418 (default: 500,501,502,503)",
+      "--hang-timeout <SECONDS> ERROR: seconds before the server drops a request it never answers (default: 60)",
+    ]) {
+      assert.ok(help.includes(text), `${text}\nin\n${help}`);
+    }
+    // Every fault kind of the table has its flags in the help.
+    for (const row of FAULT_KINDS) {
+      assert.ok(help.includes(`${row.flag} <R> ERROR: ${row.help} (default: ${row.defaultRate}`), row.flag);
+      for (const setting of row.settings)
+        assert.ok(help.includes(`${setting.flag} ${setting.arg}`), setting.flag);
+    }
+  });
+
+  it("prints the start-up lines the README shows", async () => {
+    const readme = await readFile(join(PACKAGE_DIR, "README.md"), "utf8");
+    const block = /It prints where each listener is[\s\S]*?\n```\n([\s\S]*?)```/.exec(readme)?.[1];
+    assert.ok(block, "the README shows the start-up output");
+    const seed = /; seed (\d+) /.exec(block)?.[1];
+    assert.ok(seed, "the README's output names its seed");
+    const [local, delay, error] = await threePorts();
+    const run = serve([...portArgs(local, delay, error), "--seed", seed]);
+    try {
+      await waitFor(run, "Ctrl-C stops.");
+      // The ports and the data folder differ from machine to machine; the rest is verbatim.
+      const normalise = (text: string) =>
+        text
+          .trimEnd()
+          .split("\n")
+          .map((line) =>
+            line.replace(/127\.0\.0\.1:\d+/g, "127.0.0.1:PORT").replace(/ from \/.*\/data;/, " from DATA;"),
+          );
+      assert.deepEqual(normalise(run.stdout()), normalise(block));
+    } finally {
+      run.child.kill("SIGKILL");
     }
   });
 });
