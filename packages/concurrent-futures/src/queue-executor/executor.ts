@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { Queue, QueueEvents, type ConnectionOptions } from "bullmq";
 import { Redis, type RedisOptions } from "ioredis";
 import { ShutdownError } from "../errors.ts";
+import { refuseWhileExiting, watchProcessExit } from "../exiting.ts";
 import { ChunkFuture, Executor, type Result, type ShutdownOptions, type SubmitOptions } from "../executor.ts";
 import { Future } from "../future.ts";
 import { taskRef, type AnyFunction, type WrapTheFunctionWithTask } from "../task.ts";
@@ -124,6 +125,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
     prefix = DEFAULT_PREFIX,
   }: QueueExecutorOptions) {
     super();
+    watchProcessExit();
     if (typeof queue !== "string" || queue === "" || queue.includes(":")) {
       throw new TypeError(`queue must be a non-empty name without ':', got ${String(queue)}`);
     }
@@ -232,6 +234,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
     chunk: boolean,
     signal: AbortSignal | undefined,
   ): Future<T> {
+    refuseWhileExiting();
     if (this.#shutdown) throw new ShutdownError();
     if (this.#broken) throw this.#broken;
     if (this.#down) {
