@@ -109,6 +109,8 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
   #reconciling = false;
   #lastEventId = "0-0";
   #broken: BrokenQueueExecutor | undefined;
+  #rejectWhenBroken: (error: BrokenQueueExecutor) => void = () => {};
+  readonly #whenBroken = new Promise<never>((_, reject) => (this.#rejectWhenBroken = reject));
   #shutdown = false;
   #closed: Promise<void> | undefined;
   #whenIdle: (() => void)[] = [];
@@ -177,9 +179,14 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
     return this.#window;
   }
 
-  /** Resolves once Redis answered and the executor listens to the queue's events. */
+  /** The window, under the name the local pools use: at most this many of its jobs run at once. */
+  get maxWorkers(): number {
+    return this.#window;
+  }
+
+  /** Resolves once Redis answered and the executor listens to its events; rejects if it broke first. */
   waitUntilReady(): Promise<void> {
-    return this.#ready;
+    return Promise.race([this.#ready, this.#whenBroken]);
   }
 
   submitWith<F extends AnyFunction>(
@@ -571,6 +578,8 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
   #break(message: string): void {
     if (this.#broken) return;
     this.#broken = new BrokenQueueExecutor(message);
+    this.#whenBroken.catch(() => {});
+    this.#rejectWhenBroken(this.#broken);
     clearTimeout(this.#tick);
     for (const call of this.#drainHeld()) if (!call.future.done()) call.future.setException(this.#broken);
     for (const call of this.#remote.values()) call.future.setException(this.#broken);

@@ -3,6 +3,7 @@
 import { QueueWorker, type LocalExecutorKind, type QueueWorkerEvent } from "concurrent-futures/queue";
 import { UsageError, parseInteger } from "../cli/usage.ts";
 import type { WorkerFlags } from "./command.ts";
+import { expandImports } from "./app-tasks.ts";
 import { WorkerProgress } from "./progress.ts";
 
 const KINDS: readonly LocalExecutorKind[] = ["processes", "threads", "async"];
@@ -22,7 +23,7 @@ export async function runWorker(flags: WorkerFlags): Promise<void> {
     worker = new QueueWorker({
       queue: flags.queue,
       connection: flags.connection,
-      imports: flags.import,
+      imports: expandImports(flags.import),
       executor: flags.executor as LocalExecutorKind,
       concurrency,
       onEvent: (event: QueueWorkerEvent) => progress.onEvent(event, flags.queue),
