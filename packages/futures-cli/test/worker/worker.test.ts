@@ -2,11 +2,15 @@
 // a QueueExecutor as the producer.
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import { QueueExecutor } from "concurrent-futures/queue";
 import { startRedis, type RedisServer } from "../../../concurrent-futures/test/helpers/redis-server.ts";
-import { runCli, spawnCli } from "../helpers/cli.ts";
+import { PACKAGE_DIR, runCli, spawnCli } from "../helpers/cli.ts";
+import { freePort } from "../helpers/net.ts";
 import { whereAmI } from "../fixtures/tasks.ts";
 
 const TASKS = fileURLToPath(new URL("../fixtures/tasks.ts", import.meta.url));
@@ -94,6 +98,57 @@ describe("futures worker", { timeout: 90_000 }, () => {
     assert.equal((await running).pid > 0, true, "the running job finished");
     assert.match(said, /stopped after 2 jobs done, 0 failed/);
     assert.equal(await exit, 130);
+  });
+
+  it("serves futures flags -x queue and futures primes -x queue with two workers", async () => {
+    const start = () =>
+      spawnCli([
+        "worker",
+        "--queue",
+        "apps",
+        "--import",
+        "flags",
+        "cpu",
+        "--connection",
+        redis.url,
+        "--concurrency",
+        "2",
+      ]);
+    const workers = [start(), start()];
+    const exits = workers.map(exited);
+    await Promise.all(workers.map((worker) => stderrUntil(worker, /5 tasks, 2 at once on processes/)));
+    const dest = mkdtempSync(path.join(os.tmpdir(), "futures-queue-flags-"));
+    try {
+      const flags = await runCli(
+        [
+          "flags",
+          "-x",
+          "queue",
+          "--connection",
+          redis.url,
+          "--queue",
+          "apps",
+          "-d",
+          dest,
+          "--no-progress",
+          "-l",
+          "8",
+        ],
+        PACKAGE_DIR,
+        60_000,
+        { FUTURES_LOCAL_PORT: String(await freePort()) },
+      );
+      assert.equal(flags.code, 0, flags.stderr);
+      assert.match(flags.stdout, /8 flags downloaded\./);
+      assert.equal(readdirSync(dest).filter((name) => name.endsWith(".gif")).length, 8);
+      const primes = await runCli(["primes", "-x", "queue", "--connection", redis.url, "--queue", "apps"]);
+      assert.equal(primes.code, 0, primes.stderr);
+      assert.match(primes.stdout, /7777777777777753  P/);
+    } finally {
+      rmSync(dest, { recursive: true, force: true });
+      for (const worker of workers) worker.kill("SIGTERM");
+      await Promise.all(exits);
+    }
   });
 
   it("says when it loses Redis and when it is back", async () => {
