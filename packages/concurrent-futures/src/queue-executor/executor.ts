@@ -71,6 +71,9 @@ interface JobData {
 const STALLED = "job stalled more than allowable limit";
 /** BullMQ removes finished jobs older than this (seconds) when later jobs finish. */
 const ORPHANS = { age: 24 * 3600 };
+/** Read results are removed from Redis in batches of this many, or after this long. */
+const REMOVE_BATCH = 256;
+const REMOVE_AFTER_MS = 20;
 /** After a reconcile found lost events, look again this soon. */
 const FAST_RECONCILE_MS = 20;
 
@@ -313,7 +316,11 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
     this.#outbox = [];
     if (batch.length === 0 || this.#broken || this.#down) return; // resent on reconnect
     try {
-      await this.#queue.addBulk(batch.map((call) => this.#job(call)));
+      // One job alone goes as a plain add: addBulk's MULTI costs a round trip's worth.
+      if (batch.length === 1) {
+        const { name, data, opts } = this.#job(batch[0]!);
+        await this.#queue.add(name, data, opts);
+      } else await this.#queue.addBulk(batch.map((call) => this.#job(call)));
       const now = performance.now();
       for (const call of batch) call.sentAt ??= now;
     } catch (error) {
@@ -524,15 +531,35 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
   /** Remove read results from Redis, a batch at a time. */
   #remove(jobId: string): void {
     this.#removals.push(jobId);
-    if (this.#removalScheduled) return;
-    this.#removalScheduled = true;
-    setImmediate(() => {
-      this.#removalScheduled = false;
-      const ids = this.#removals;
-      this.#removals = [];
-      if (this.#down) return;
-      for (const id of ids) this.#queue.remove(id).catch(() => {});
-    });
+    if (this.#removals.length >= REMOVE_BATCH) this.#flushRemovals();
+    else if (!this.#removalScheduled) {
+      this.#removalScheduled = true;
+      // A moment later, in a batch: off the path of the next submit's round trip.
+      setTimeout(() => this.#flushRemovals(), REMOVE_AFTER_MS).unref();
+    }
+  }
+
+  #flushRemovals(): void {
+    this.#removalScheduled = false;
+    const ids = this.#removals;
+    this.#removals = [];
+    if (ids.length === 0 || this.#down) return;
+    this.#removeNow(ids).catch(() => {});
+  }
+
+  /**
+   * Remove finished jobs of ours in one round trip of plain commands. BullMQ's remove() runs a
+   * script per job that also handles parents, deduplication and repeats, which these jobs
+   * never have; at thousands of jobs a second that script was the executor's main cost.
+   */
+  #removeNow(ids: string[]): Promise<unknown> {
+    const keys = ids.flatMap((id) => [this.#queue.toKey(id), `${this.#queue.toKey(id)}:logs`]);
+    return this.#redis
+      .pipeline()
+      .zrem(this.#queue.toKey("completed"), ...ids)
+      .zrem(this.#queue.toKey("failed"), ...ids)
+      .del(...keys)
+      .exec();
   }
 
   #onReady(): void {
@@ -618,7 +645,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
     await new Promise((resolve) => setImmediate(resolve));
     const removals = this.#removals.splice(0);
     if (!this.#down && !this.#broken) {
-      await settledWithin(Promise.all(removals.map((id) => this.#queue.remove(id).catch(() => {}))), 2000);
+      if (removals.length > 0) await settledWithin(this.#removeNow(removals), 2000);
     }
     if (this.#events) {
       // Drop the connection first: it interrupts a blocking read, even one stuck reconnecting.
