@@ -52,7 +52,7 @@ async function collect<T>(iterator: AsyncIterable<T>): Promise<T[]> {
 
 /** Jobs of the queue in Redis by state, read with BullMQ's own API. */
 async function jobCounts(name = QUEUE): Promise<{ unfinished: number; all: number }> {
-  const queue = new Queue(QUEUE, { connection: { host: "127.0.0.1", port: redis.port } });
+  const queue = new Queue(name, { connection: { host: "127.0.0.1", port: redis.port } });
   try {
     const counts = await queue.getJobCounts(
       "wait",
