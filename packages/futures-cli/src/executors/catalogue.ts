@@ -9,6 +9,9 @@
 export const EXECUTOR_NAMES = ["sequential", "threads", "processes", "async", "queue"] as const;
 export type ExecutorName = (typeof EXECUTOR_NAMES)[number];
 
+/** The executors of this machine alone: what `futures bench` compares downloads on. */
+export const LOCAL_EXECUTOR_NAMES = EXECUTOR_NAMES.filter((name) => name !== "queue");
+
 /** The executors that are pools of the library (everything but the plain loop). */
 export type PoolName = Exclude<ExecutorName, "sequential">;
 
