@@ -220,8 +220,8 @@ describe("QueueExecutor specifics", () => {
     await sampler;
     await queue.shutdown();
     assert.ok(most.unfinished <= 6, `${most.unfinished} unfinished jobs in Redis at once`);
-    // Settled results wait a moment for their batched removal.
-    assert.ok(most.all <= 12, `${most.all} jobs in Redis at once`);
+    // Read results go in batches, within 20 ms: the only finished jobs Redis holds meanwhile.
+    assert.ok(most.all - before.all <= 6 + 256, `${most.all} jobs in Redis at once`);
     assert.deepEqual(await jobCounts(), before, "nothing of this map left in Redis");
   });
 });
