@@ -42,6 +42,8 @@ function launch(port: number): Promise<ChildProcess> {
     ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
+  // Never outlive the test file, even one that ends before its hooks run.
+  process.once("exit", () => child.kill("SIGKILL"));
   return new Promise((resolve, reject) => {
     let output = "";
     const timer = setTimeout(() => {
