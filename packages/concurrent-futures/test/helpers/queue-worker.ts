@@ -5,6 +5,10 @@ import { fileURLToPath } from "node:url";
 
 const program = fileURLToPath(new URL("../fixtures/queue-worker.ts", import.meta.url));
 
+// Never outlive the test file, even one that times out before its hooks run.
+const alive = new Set<ChildProcess>();
+process.once("exit", () => alive.forEach((child) => child.kill("SIGKILL")));
+
 /** Start a worker process for `queue`; resolves once it takes jobs. */
 export function startWorker(
   url: string,
@@ -19,8 +23,8 @@ export function startWorker(
       stdio: ["ignore", "pipe", "inherit"],
     },
   );
-  // Never outlive the test file, even one that times out before its hooks run.
-  process.once("exit", () => child.kill("SIGKILL"));
+  alive.add(child);
+  child.once("exit", () => alive.delete(child));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");

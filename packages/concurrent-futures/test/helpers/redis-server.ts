@@ -25,6 +25,10 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+// Never outlive the test file, even one that ends before its hooks run.
+const alive = new Set<ChildProcess>();
+process.once("exit", () => alive.forEach((child) => child.kill("SIGKILL")));
+
 function launch(port: number): Promise<ChildProcess> {
   const child = spawn(
     "redis-server",
@@ -42,8 +46,8 @@ function launch(port: number): Promise<ChildProcess> {
     ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
-  // Never outlive the test file, even one that ends before its hooks run.
-  process.once("exit", () => child.kill("SIGKILL"));
+  alive.add(child);
+  child.once("exit", () => alive.delete(child));
   return new Promise((resolve, reject) => {
     let output = "";
     const timer = setTimeout(() => {
