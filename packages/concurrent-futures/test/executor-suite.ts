@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { describe, it } from "node:test";
+import { describe, it as test } from "node:test";
 import { fileURLToPath } from "node:url";
 import {
   ALL_COMPLETED,
@@ -65,7 +65,16 @@ async function takeWeakly(results: AsyncIterator<{ i: number }>, expected: numbe
   return new WeakRef(value);
 }
 
-export function executorSuite(name: string, make: MakeExecutor): void {
+/** Cases that cannot hold on an executor, by title, each with the reason. */
+export type CannotHold = Readonly<Record<string, string>>;
+
+export function executorSuite(name: string, make: MakeExecutor, cannotHold: CannotHold = {}): void {
+  // Every case is declared through this, so that an executor can say why one does not apply.
+  const it = ((title: string, ...rest: unknown[]) => {
+    const reason = cannotHold[title];
+    if (reason !== undefined) return test(title, { skip: `cannot hold on ${name}: ${reason}` });
+    return (test as (...args: unknown[]) => unknown)(title, ...rest);
+  }) as typeof test;
   describe(`${name}: submit`, () => {
     it("runs a task and gives its result", () =>
       using(make({ maxWorkers: 2 }), async (executor) => {

@@ -56,6 +56,8 @@ async function registerCommands(program: Commander.Command, name: string | undef
   if (name !== "serve") (await import("../flags/command.ts")).registerFlagsCommands(program);
   if (name !== "flags") (await import("../server/command.ts")).registerServerCommands(program);
   if (name === "flags" || name === "serve") return;
+  (await import("../worker/command.ts")).registerWorkerCommand(program);
+  if (name === "worker") return;
   const { demoCommand, registerCpuCommands } = await import("../cpu/command.ts");
   registerCpuCommands(program);
   demoCommand(program)

@@ -16,6 +16,7 @@ const KIND_COLORS: Record<CpuExecutorName, string> = {
   processes: "#1f6fb4",
   threads: "#2a9d3f",
   async: "#d1495b",
+  queue: "#7b5ea7",
 };
 const WORKER_COLORS = [
   "#8fb8de",

@@ -4,10 +4,16 @@
 import os from "node:os";
 import { Option, type Command } from "commander";
 import { parseInteger, UsageError } from "../cli/usage.ts";
-import { CPU_EXECUTORS, parseExecutorName, type CpuExecutorName } from "../executors/catalogue.ts";
+import {
+  CPU_EXECUTORS,
+  DEFAULT_QUEUE,
+  LOCAL_CPU_EXECUTORS,
+  parseExecutorName,
+  type CpuExecutorName,
+} from "../executors/catalogue.ts";
 import { maxCpuWorkers } from "./worker-count.ts";
 
-interface SuiteFlags {
+interface SuiteFlags extends QueueFlags {
   executor: CpuExecutorName;
   size: string;
   jobs: string;
@@ -32,6 +38,11 @@ export function registerCpuCommands(program: Command): void {
       "number of workers; no more start than there are jobs (default: the executor's default)",
     )
     .addOption(executorOption())
+    .option("--connection <URL>", `Redis of -x queue (default ${DEFAULT_QUEUE.connection})`)
+    .option(
+      "--queue <NAME>",
+      `queue of -x queue, as given to futures worker (default ${DEFAULT_QUEUE.queue})`,
+    )
     .option(
       "--size <bytes>",
       "bytes of the middle job; the sizes spread from 1.5x down to about 0.5x",
@@ -44,6 +55,7 @@ export function registerCpuCommands(program: Command): void {
         .default("wasm"),
     )
     .action(async (workers: string | undefined, flags: SuiteFlags & { kernel: "wasm" | "typescript" }) => {
+      await useQueueFlags(flags);
       const options = { ...suiteOptions(workers, flags), kernel: flags.kernel };
       const { runArcfour } = await import("./run-arcfour.ts");
       await runArcfour(options);
@@ -57,9 +69,15 @@ export function registerCpuCommands(program: Command): void {
       "number of workers; no more start than there are jobs (default: the executor's default)",
     )
     .addOption(executorOption())
+    .option("--connection <URL>", `Redis of -x queue (default ${DEFAULT_QUEUE.connection})`)
+    .option(
+      "--queue <NAME>",
+      `queue of -x queue, as given to futures worker (default ${DEFAULT_QUEUE.queue})`,
+    )
     .option("--size <bytes>", "bytes hashed by each job", String(SHA_SIZE))
     .option("--jobs <n>", "number of jobs", String(SUITE_JOBS))
     .action(async (workers: string | undefined, flags: SuiteFlags) => {
+      await useQueueFlags(flags);
       const options = suiteOptions(workers, flags);
       const { runSha } = await import("./run-sha.ts");
       await runSha(options);
@@ -73,7 +91,13 @@ export function registerCpuCommands(program: Command): void {
       "number of workers; no more start than there are jobs (default: the executor's default)",
     )
     .addOption(executorOption())
-    .action(async (workers: string | undefined, flags: { executor: CpuExecutorName }) => {
+    .option("--connection <URL>", `Redis of -x queue (default ${DEFAULT_QUEUE.connection})`)
+    .option(
+      "--queue <NAME>",
+      `queue of -x queue, as given to futures worker (default ${DEFAULT_QUEUE.queue})`,
+    )
+    .action(async (workers: string | undefined, flags: QueueFlags & { executor: CpuExecutorName }) => {
+      await useQueueFlags(flags);
       const options = { executor: flags.executor, workers: parseWorkers(workers, flags.executor) };
       const { runPrimes } = await import("./run-primes.ts");
       await runPrimes(options);
@@ -104,7 +128,7 @@ export function registerCpuCommands(program: Command): void {
     .option(
       "-x, --executors <list>",
       `comma-separated, from ${CPU_EXECUTORS.join(",")}`,
-      CPU_EXECUTORS.join(","),
+      LOCAL_CPU_EXECUTORS.join(","),
     )
     .action(async (flags: Record<string, string> & { downloads: boolean }) => {
       const options = {
@@ -129,9 +153,24 @@ export function demoCommand(program: Command): Command {
 }
 
 function executorOption(): Option {
-  return new Option("-x, --executor <kind>", "where the jobs run")
+  return new Option(
+    "-x, --executor <kind>",
+    "where the jobs run (queue: `futures worker` processes, through Redis)",
+  )
     .choices(CPU_EXECUTORS)
     .default("processes");
+}
+
+interface QueueFlags {
+  connection?: string;
+  queue?: string;
+}
+
+/** Tell the executor factory where -x queue goes, before a command creates its executor. */
+async function useQueueFlags(flags: QueueFlags): Promise<void> {
+  if (flags.connection === undefined && flags.queue === undefined) return;
+  const { setQueueSettings } = await import("../executors/create.ts");
+  setQueueSettings(flags);
 }
 
 function parseWorkers(text: string | undefined, kind: CpuExecutorName): number | undefined {

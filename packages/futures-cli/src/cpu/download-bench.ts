@@ -1,7 +1,7 @@
 // The download half of `futures bench`: `futures flags -e` (676 codes, 194 flags) against a
 // LOCAL flag server in a child process, on every executor of the downloader. The server
 // runs apart so that it does not share an event loop with the client it serves.
-import { EXECUTOR_NAMES } from "../executors/catalogue.ts";
+import { LOCAL_EXECUTOR_NAMES } from "../executors/catalogue.ts";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
@@ -32,7 +32,7 @@ export async function measureDownloads(
   const codes = everyCode();
   const rows: Omit<DownloadRow, "speedup">[] = [];
   try {
-    for (const executor of EXECUTOR_NAMES) {
+    for (const executor of LOCAL_EXECUTOR_NAMES) {
       const seconds: number[] = [];
       let counts = "";
       let concurrency = 0;

@@ -8,7 +8,7 @@ import { MAX_CONCURRENCY, type CpuExecutorName } from "../executors/catalogue.ts
  * number is a typo, refused before anything starts; the event loop's workers are only slots.
  */
 export function maxCpuWorkers(kind: CpuExecutorName): number {
-  return kind === "async" ? MAX_CONCURRENCY : Math.max(64, 2 * os.availableParallelism());
+  return kind === "async" || kind === "queue" ? MAX_CONCURRENCY : Math.max(64, 2 * os.availableParallelism());
 }
 
 /**

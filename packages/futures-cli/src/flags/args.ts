@@ -23,6 +23,8 @@ export interface FlagsCliOptions {
   overwrite?: boolean;
   json?: boolean;
   progress?: boolean;
+  connection?: string;
+  queue?: string;
 }
 
 export interface FlagsSettings {

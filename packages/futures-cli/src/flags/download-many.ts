@@ -127,7 +127,7 @@ export async function downloadMany(
       const pool = await createExecutor(executor, concurrency);
       const broke = await runOnExecutor(pool, codes, request, runSignal, sink, client, onRetry);
       if (broke && !stopped)
-        stopped = `the ${executor === "threads" ? "thread" : "process"} pool broke: ${broke.reason}`;
+        stopped = `the ${executor === "threads" ? "thread pool" : executor === "queue" ? "queue" : "process pool"} broke: ${broke.reason}`;
       poolBroke = broke !== undefined;
     }
   } finally {

@@ -140,7 +140,7 @@ describe("command line settings", () => {
       [
         [],
         { executor: "fibers" },
-        /--executor must be one of sequential, threads, processes, async, got 'fibers'/,
+        /--executor must be one of sequential, threads, processes, async, queue, got 'fibers'/,
       ],
       [
         [],

@@ -1,0 +1,677 @@
+// QueueExecutor: the Executor contract over BullMQ on Redis, for workers on other machines.
+//
+// A call stays in this process (pending, cancellable) until there is room in a bounded
+// window of jobs in Redis; then it is marked running and sent. Completion events are
+// best-effort in BullMQ, so outstanding jobs are also reconciled by reading their state,
+// and Redis coming back empty (its epoch key gone) breaks the executor at once.
+import { randomBytes } from "node:crypto";
+import { Queue, QueueEvents, type ConnectionOptions } from "bullmq";
+import { Redis, type RedisOptions } from "ioredis";
+import { ShutdownError } from "../errors.ts";
+import { refuseWhileExiting, watchProcessExit } from "../exiting.ts";
+import { ChunkFuture, Executor, type Result, type ShutdownOptions, type SubmitOptions } from "../executor.ts";
+import { Future } from "../future.ts";
+import { taskRef, type AnyFunction, type WrapTheFunctionWithTask } from "../task.ts";
+import {
+  DEFAULT_PREFIX,
+  describeConnection,
+  futuresKeys,
+  redisOptions,
+  type Connection,
+} from "./connection.ts";
+import { BrokenQueueExecutor, QueueUnavailableError, WorkerLostError } from "./errors.ts";
+import { DEFAULT_MAX_PAYLOAD_BYTES, encode, readOutcome } from "./payload.ts";
+import { addressOf, describeAddress, type TaskAddress } from "./task-address.ts";
+import { liveConcurrency } from "./worker-registry.ts";
+
+export interface QueueExecutorOptions {
+  /** BullMQ queue name; workers started with the same name run the jobs. */
+  queue: string;
+  /** redis://HOST:PORT (default redis://127.0.0.1:6379) or ioredis options. */
+  connection?: Connection | undefined;
+  /** Jobs kept in Redis at once; default twice the live workers' total concurrency. */
+  window?: number | undefined;
+  /**
+   * "at-most-once" (default): a job whose worker died fails with WorkerLostError.
+   * "at-least-once": such a job is sent again, once.
+   */
+  delivery?: "at-most-once" | "at-least-once" | undefined;
+  /** Milliseconds Redis may stay unreachable before outstanding futures fail (default 30,000). */
+  connectionTimeout?: number | undefined;
+  /** Milliseconds between reads of outstanding jobs' states, for lost completion events (default 1,000). */
+  reconcileInterval?: number | undefined;
+  /** Largest serialized arguments or result of one job, in bytes (default 16 MiB). */
+  maxPayloadBytes?: number | undefined;
+  /** Cap of BullMQ's event stream for this queue (BullMQ's default 10,000). */
+  maxEvents?: number | undefined;
+  /** BullMQ key prefix (default "bull"). */
+  prefix?: string | undefined;
+}
+
+/** A call of this executor: held here until sent, then outstanding in Redis. */
+interface Call {
+  jobId: string;
+  future: Future<any>;
+  address: TaskAddress;
+  args: string;
+  chunk: boolean;
+  signal: AbortSignal | undefined;
+  /** Already sent a second time after its worker was lost (at-least-once). */
+  resent: boolean;
+  /** performance.now() when it was handed to Redis; undefined until the send succeeded. */
+  sentAt: number | undefined;
+}
+
+interface JobData {
+  t: TaskAddress;
+  a: string;
+  c: 0 | 1;
+}
+
+const STALLED = "job stalled more than allowable limit";
+/** BullMQ removes finished jobs older than this (seconds) when later jobs finish. */
+const ORPHANS = { age: 24 * 3600 };
+/** Read results are removed from Redis in batches of this many, or after this long. */
+const REMOVE_BATCH = 256;
+const REMOVE_AFTER_MS = 20;
+/** After a reconcile found lost events, look again this soon. */
+const FAST_RECONCILE_MS = 20;
+
+export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
+  readonly queueName: string;
+  readonly #delivery: "at-most-once" | "at-least-once";
+  readonly #fixedWindow: number | undefined;
+  #window: number;
+  readonly #connectionTimeout: number;
+  readonly #reconcileInterval: number;
+  readonly #maxPayloadBytes: number;
+  readonly #redisOptions: RedisOptions;
+  readonly #keys: ReturnType<typeof futuresKeys>;
+  readonly #id = randomBytes(6).toString("hex");
+  #seq = 0;
+
+  readonly #redis: Redis;
+  readonly #queue: Queue;
+  #events: QueueEvents | undefined;
+  readonly #eventsKey: string;
+  #ready: Promise<void>;
+  #started = false;
+  #epoch = randomBytes(8).toString("hex");
+
+  #held: Call[] = [];
+  #heldHead = 0;
+  readonly #remote = new Map<string, Call>();
+  #outbox: Call[] = [];
+  #flushScheduled = false;
+  #removals: string[] = [];
+  #removalScheduled = false;
+
+  #down = false;
+  #downTimer: NodeJS.Timeout | undefined;
+  #tick: NodeJS.Timeout | undefined;
+  #reconciling = false;
+  #lastEventId = "0-0";
+  #broken: BrokenQueueExecutor | undefined;
+  #rejectWhenBroken: (error: BrokenQueueExecutor) => void = () => {};
+  readonly #whenBroken = new Promise<never>((_, reject) => (this.#rejectWhenBroken = reject));
+  #shutdown = false;
+  #closed: Promise<void> | undefined;
+  #whenIdle: (() => void)[] = [];
+
+  constructor({
+    queue,
+    connection,
+    window,
+    delivery = "at-most-once",
+    connectionTimeout = 30_000,
+    reconcileInterval = 1_000,
+    maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES,
+    maxEvents,
+    prefix = DEFAULT_PREFIX,
+  }: QueueExecutorOptions) {
+    super();
+    watchProcessExit();
+    if (typeof queue !== "string" || queue === "" || queue.includes(":")) {
+      throw new TypeError(`queue must be a non-empty name without ':', got ${String(queue)}`);
+    }
+    if (window !== undefined && (!Number.isInteger(window) || window < 1)) {
+      throw new RangeError(`window must be an integer >= 1, got ${window}`);
+    }
+    if (delivery !== "at-most-once" && delivery !== "at-least-once") {
+      throw new TypeError(`delivery must be "at-most-once" or "at-least-once", got ${String(delivery)}`);
+    }
+    for (const [name, value] of Object.entries({ connectionTimeout, reconcileInterval, maxPayloadBytes })) {
+      if (!Number.isFinite(value) || value <= 0)
+        throw new RangeError(`${name} must be a positive number, got ${value}`);
+    }
+    this.queueName = queue;
+    this.#delivery = delivery;
+    this.#fixedWindow = window;
+    this.#window = window ?? 0;
+    this.#connectionTimeout = connectionTimeout;
+    this.#reconcileInterval = reconcileInterval;
+    this.#maxPayloadBytes = maxPayloadBytes;
+    this.#redisOptions = redisOptions(connection);
+    this.#keys = futuresKeys(prefix, queue);
+    this.#eventsKey = `${prefix}:${queue}:events`;
+
+    // No offline queue: a command while Redis is unreachable fails at once instead of piling up.
+    this.#redis = new Redis({
+      ...this.#redisOptions,
+      maxRetriesPerRequest: null,
+      enableOfflineQueue: false,
+      lazyConnect: false,
+      retryStrategy: (times) => Math.min(50 * times, 1000),
+    });
+    this.#redis.on("error", () => {}); // reported through the connection state below
+    this.#redis.on("ready", () => this.#onReady());
+    this.#redis.on("close", () => this.#onDown());
+    this.#queue = new Queue(queue, {
+      connection: this.#redis,
+      prefix,
+      ...(maxEvents === undefined ? {} : { streams: { events: { maxLen: maxEvents } } }),
+    });
+    this.#queue.on("error", () => {});
+    this.#ready = this.#start();
+    this.#ready.catch(() => {});
+    this.#startDownTimer(); // the first connection has the same deadline as a reconnection
+  }
+
+  /** Jobs this executor keeps in Redis at once (twice the live workers' concurrency unless fixed). */
+  get window(): number {
+    return this.#window;
+  }
+
+  /** The window, under the name the local pools use: at most this many of its jobs run at once. */
+  get maxWorkers(): number {
+    return this.#window;
+  }
+
+  /** Resolves once Redis answered and the executor listens to its events; rejects if it broke first. */
+  waitUntilReady(): Promise<void> {
+    return Promise.race([this.#ready, this.#whenBroken]);
+  }
+
+  submitWith<F extends AnyFunction>(
+    { signal }: SubmitOptions,
+    fn: F & WrapTheFunctionWithTask,
+    ...args: Parameters<F>
+  ): Future<Result<F>> {
+    return this.#enqueue(new Future<Result<F>>(), fn, args, false, signal);
+  }
+
+  protected override submitChunk<A, R>(fn: (item: A) => R, chunk: A[]): ChunkFuture<Awaited<R>> {
+    return this.#enqueue(new ChunkFuture<Awaited<R>>(), fn, chunk, true, undefined);
+  }
+
+  async shutdown({ wait = true, cancelFutures = false }: ShutdownOptions = {}): Promise<void> {
+    this.#shutdown = true;
+    if (cancelFutures) for (const call of this.#drainHeld()) call.future.cancel();
+    this.#closed ??= this.#idleNow().then(() => this.#close());
+    if (wait) await this.#closed;
+  }
+
+  /**
+   * Stop now: cancel what is held here, ask the workers to end the jobs in Redis, fail their
+   * futures with BrokenQueueExecutor instead of waiting, and close the connections.
+   */
+  async terminateWorkers(): Promise<void> {
+    this.#shutdown = true;
+    for (const call of this.#drainHeld()) call.future.cancel();
+    for (const call of this.#remote.values()) {
+      if (call.sentAt !== undefined) this.#redis.publish(this.#keys.abort, call.jobId).catch(() => {});
+    }
+    this.#break("the executor was terminated; its running jobs were asked to stop");
+    this.#closed ??= this.#close();
+    await this.#closed;
+  }
+
+  override toString(): string {
+    const state = this.#broken
+      ? "broken"
+      : this.#shutdown
+        ? "shut down"
+        : this.#down
+          ? "disconnected"
+          : "open";
+    return `QueueExecutor<queue=${this.queueName} window=${this.#window} held=${this.#held.length - this.#heldHead} in-redis=${this.#remote.size} ${state}>`;
+  }
+
+  #enqueue<T>(
+    future: Future<T>,
+    fn: AnyFunction,
+    args: unknown[],
+    chunk: boolean,
+    signal: AbortSignal | undefined,
+  ): Future<T> {
+    refuseWhileExiting();
+    if (this.#shutdown) throw new ShutdownError();
+    if (this.#broken) throw this.#broken;
+    if (this.#down) {
+      throw new QueueUnavailableError(`Redis at ${describeConnection(this.#redisOptions)} is unreachable`);
+    }
+    const address = addressOf(taskRef(fn, "QueueExecutor"));
+    if (signal?.aborted) {
+      future.cancel();
+      return future;
+    }
+    let payload: string;
+    try {
+      payload = encode(args, `the arguments of ${address.e}`, this.#maxPayloadBytes);
+    } catch (error) {
+      future.setException(error);
+      return future;
+    }
+    const call: Call = {
+      jobId: `fx-${this.#id}-${++this.#seq}`,
+      future,
+      address,
+      args: payload,
+      chunk,
+      signal,
+      resent: false,
+      sentAt: undefined,
+    };
+    if (signal) {
+      // Held here: cancel it. Already in Redis: ask its worker to end it.
+      const onAbort = (): void => {
+        if (!future.cancel() && this.#remote.has(call.jobId)) {
+          this.#redis.publish(this.#keys.abort, call.jobId).catch(() => {});
+        }
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      future.addDoneCallback(() => signal.removeEventListener("abort", onAbort));
+    }
+    this.#held.push(call);
+    this.#pump();
+    return future;
+  }
+
+  /** Move held calls into the window: mark them running and queue them for the next send. */
+  #pump(): void {
+    if (this.#broken) return;
+    while (this.#remote.size < this.#window && this.#heldHead < this.#held.length) {
+      const call = this.#held[this.#heldHead]!;
+      this.#held[this.#heldHead++] = undefined as unknown as Call;
+      if (!call.future.setRunningOrNotifyCancel()) continue;
+      this.#remote.set(call.jobId, call);
+      this.#outbox.push(call);
+    }
+    if (this.#heldHead > 1024 && this.#heldHead * 2 > this.#held.length) {
+      this.#held = this.#held.slice(this.#heldHead);
+      this.#heldHead = 0;
+    }
+    if (this.#outbox.length > 0 && !this.#flushScheduled) {
+      this.#flushScheduled = true;
+      // A microtask: every submit of the same synchronous loop goes out in one addBulk.
+      queueMicrotask(() => void this.#flush());
+    }
+    this.#checkIdle();
+  }
+
+  async #flush(): Promise<void> {
+    if (!this.#started) await this.#ready.catch(() => {});
+    this.#flushScheduled = false;
+    const batch = this.#outbox.filter((call) => this.#remote.get(call.jobId) === call);
+    this.#outbox = [];
+    if (batch.length === 0 || this.#broken || this.#down) return; // resent on reconnect
+    try {
+      // One job alone goes as a plain add: addBulk's MULTI costs a round trip's worth.
+      if (batch.length === 1) {
+        const { name, data, opts } = this.#job(batch[0]!);
+        await this.#queue.add(name, data, opts);
+      } else await this.#queue.addBulk(batch.map((call) => this.#job(call)));
+      const now = performance.now();
+      for (const call of batch) call.sentAt ??= now;
+    } catch (error) {
+      if (this.#down) return; // the reconnection sends them again; custom ids make that idempotent
+      for (const call of batch) this.#settle(call, false, error);
+    }
+  }
+
+  #job(call: Call) {
+    const data: JobData = { t: call.address, a: call.args, c: call.chunk ? 1 : 0 };
+    return {
+      name: call.address.e,
+      data,
+      // Results stay until this executor has read them, so a lost event can be reconciled;
+      // those of a producer that died go after a day.
+      opts: { jobId: call.jobId, removeOnComplete: ORPHANS, removeOnFail: ORPHANS, attempts: 1 },
+    };
+  }
+
+  async #start(): Promise<void> {
+    await this.#redis.ping().catch(async () => {
+      await new Promise<void>((resolve) => this.#redis.once("ready", () => resolve()));
+    });
+    // Events from now on, in Redis's clock: nothing of ours is older.
+    const [seconds, micros] = await this.#redis.time();
+    this.#lastEventId = `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - 1}-0`;
+    const events = new QueueEvents(this.queueName, {
+      connection: { ...this.#redisOptions, maxRetriesPerRequest: null } as ConnectionOptions,
+      prefix: this.#queue.opts.prefix,
+      lastEventId: this.#lastEventId,
+    });
+    this.#events = events;
+    events.on("error", () => {});
+    events.on("completed", ({ jobId, returnvalue }, id) => {
+      this.#lastEventId = id;
+      const call = this.#remote.get(jobId);
+      if (call) this.#complete(call, returnvalue as unknown);
+    });
+    events.on("failed", ({ jobId, failedReason }, id) => {
+      this.#lastEventId = id;
+      const call = this.#remote.get(jobId);
+      if (call) this.#failed(call, failedReason);
+    });
+    await events.waitUntilReady();
+    await this.#checkEpoch(true);
+    if (this.#fixedWindow === undefined) await this.#readWindow();
+    this.#started = true;
+    if (!this.#down) {
+      clearTimeout(this.#downTimer);
+      this.#downTimer = undefined;
+    }
+    this.#scheduleTick(this.#reconcileInterval);
+    this.#pump();
+  }
+
+  /** Set our epoch when there is none; a different or missing one later means Redis lost its data. */
+  async #checkEpoch(first = false): Promise<void> {
+    if (first) {
+      await this.#redis.set(this.#keys.epoch, this.#epoch, "NX");
+      this.#epoch = (await this.#redis.get(this.#keys.epoch)) ?? this.#epoch;
+      return;
+    }
+    const epoch = await this.#redis.get(this.#keys.epoch);
+    if (epoch !== this.#epoch) {
+      const lost = this.#remote.size;
+      this.#break(
+        `Redis at ${describeConnection(this.#redisOptions)} came back empty: ${lost} jobs in it were lost`,
+      );
+    }
+  }
+
+  async #readWindow(): Promise<void> {
+    const total = await liveConcurrency(this.#redis, this.#keys.workers);
+    this.#window = 2 * total;
+  }
+
+  #scheduleTick(ms: number): void {
+    if (this.#closed && this.#remote.size === 0) return;
+    clearTimeout(this.#tick);
+    this.#tick = setTimeout(() => void this.#onTick(), ms);
+    // Work still outstanding keeps the process alive through the Redis connections, not the timer.
+    this.#tick.unref();
+  }
+
+  async #onTick(): Promise<void> {
+    let lost = false;
+    if (!this.#down && !this.#broken && !this.#reconciling) {
+      this.#reconciling = true;
+      try {
+        await this.#checkEpoch();
+        if (this.#fixedWindow === undefined && !this.#broken) await this.#readWindow();
+        if (!this.#broken) lost = await this.#reconcile();
+      } catch {
+        // Connection trouble: the connection state decides what happens next.
+      } finally {
+        this.#reconciling = false;
+      }
+      this.#pump();
+    }
+    if (!this.#broken) this.#scheduleTick(lost ? FAST_RECONCILE_MS : this.#reconcileInterval);
+  }
+
+  /**
+   * Read the state of outstanding jobs whose events may have been lost: all of them when the
+   * event stream was trimmed past what we read, otherwise those older than one interval.
+   * Returns whether it settled any job (events are being lost).
+   */
+  async #reconcile(): Promise<boolean> {
+    const trimmed = await this.#streamTrimmedPastUs();
+    const before = performance.now() - (trimmed ? 0 : this.#reconcileInterval);
+    const due = [...this.#remote.values()].filter(
+      (call) => call.sentAt !== undefined && call.sentAt <= before,
+    );
+    if (due.length === 0) return false;
+    const pipeline = this.#redis.pipeline();
+    for (const call of due)
+      pipeline.hmget(this.#queue.toKey(call.jobId), "finishedOn", "returnvalue", "failedReason", "timestamp");
+    const replies = (await pipeline.exec()) ?? [];
+    let settled = false;
+    replies.forEach(([error, reply], i) => {
+      const call = due[i]!;
+      if (error || this.#remote.get(call.jobId) !== call) return;
+      const [finishedOn, returnvalue, failedReason, timestamp] = reply as (string | null | undefined)[];
+      if (timestamp == null) {
+        // Sent, and Redis still has our epoch, yet no job: someone removed it (drain, obliterate).
+        this.#jobVanished(call);
+        settled = true;
+      } else if (finishedOn != null && returnvalue != null) {
+        this.#complete(call, JSON.parse(returnvalue));
+        settled = true;
+      } else if (finishedOn != null && failedReason != null) {
+        this.#failed(call, failedReason);
+        settled = true;
+      }
+    });
+    return settled;
+  }
+
+  /** Whether Redis trimmed entries of the event stream that came after the last one we read. */
+  async #streamTrimmedPastUs(): Promise<boolean> {
+    const info = (await this.#redis.call("XINFO", "STREAM", this.#eventsKey).catch(() => null)) as
+      unknown[] | null;
+    if (!info) return false;
+    const field = (name: string): string => String(info[info.indexOf(name) + 1]);
+    const trimmed = Number(field("entries-added")) > Number(field("length"));
+    return trimmed && compareIds(field("recorded-first-entry-id"), this.#lastEventId) > 0;
+  }
+
+  #jobVanished(call: Call): void {
+    this.#settle(
+      call,
+      false,
+      new BrokenQueueExecutor(
+        `the job of ${describeAddress(call.address)} was removed from Redis by someone else`,
+      ),
+    );
+  }
+
+  #complete(call: Call, returnvalue: unknown): void {
+    let outcome: { ok: boolean; value: unknown };
+    try {
+      outcome = readOutcome(String(returnvalue));
+    } catch (error) {
+      outcome = {
+        ok: false,
+        value: new TypeError(`the job's result could not be read: ${(error as Error).message}`),
+      };
+    }
+    this.#settle(call, outcome.ok, outcome.value);
+  }
+
+  #failed(call: Call, reason: string): void {
+    if (reason === STALLED && this.#delivery === "at-least-once" && !call.resent) {
+      // Sent again under a new id: the old job may still finish, and must not settle this one.
+      this.#remote.delete(call.jobId);
+      this.#remove(call.jobId);
+      call.resent = true;
+      call.jobId = `${call.jobId}-again`;
+      call.sentAt = undefined;
+      this.#remote.set(call.jobId, call);
+      this.#outbox.push(call);
+      this.#pump();
+      if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        queueMicrotask(() => void this.#flush());
+      }
+      return;
+    }
+    const error =
+      reason === STALLED
+        ? new WorkerLostError(
+            `the worker running ${describeAddress(call.address)} stopped renewing its lock (killed, crashed or frozen); ` +
+              `the task may have run in part and was not run again (at-most-once)`,
+          )
+        : new Error(reason);
+    this.#settle(call, false, error);
+  }
+
+  #settle(call: Call, ok: boolean, value: unknown): void {
+    if (this.#remote.get(call.jobId) !== call) return;
+    this.#remote.delete(call.jobId);
+    if (call.sentAt !== undefined) this.#remove(call.jobId);
+    if (ok) call.future.setResult(value);
+    else call.future.setException(value);
+    this.#pump();
+  }
+
+  /** Remove read results from Redis, a batch at a time. */
+  #remove(jobId: string): void {
+    this.#removals.push(jobId);
+    if (this.#removals.length >= REMOVE_BATCH) this.#flushRemovals();
+    else if (!this.#removalScheduled) {
+      this.#removalScheduled = true;
+      // A moment later, in a batch: off the path of the next submit's round trip.
+      setTimeout(() => this.#flushRemovals(), REMOVE_AFTER_MS).unref();
+    }
+  }
+
+  #flushRemovals(): void {
+    this.#removalScheduled = false;
+    const ids = this.#removals;
+    this.#removals = [];
+    if (ids.length === 0 || this.#down) return;
+    this.#removeNow(ids).catch(() => {});
+  }
+
+  /**
+   * Remove finished jobs of ours in one round trip of plain commands. BullMQ's remove() runs a
+   * script per job that also handles parents, deduplication and repeats, which these jobs
+   * never have; at thousands of jobs a second that script was the executor's main cost.
+   */
+  #removeNow(ids: string[]): Promise<unknown> {
+    const keys = ids.flatMap((id) => [this.#queue.toKey(id), `${this.#queue.toKey(id)}:logs`]);
+    return this.#redis
+      .pipeline()
+      .zrem(this.#queue.toKey("completed"), ...ids)
+      .zrem(this.#queue.toKey("failed"), ...ids)
+      .del(...keys)
+      .exec();
+  }
+
+  #onReady(): void {
+    const wasDown = this.#down;
+    this.#down = false;
+    clearTimeout(this.#downTimer);
+    this.#downTimer = undefined;
+    if (!wasDown || !this.#started) return;
+    // Back: check the epoch first (an empty Redis breaks us), then resend what never arrived.
+    void this.#checkEpoch()
+      .then(() => {
+        if (this.#broken) return;
+        for (const call of this.#remote.values()) if (call.sentAt === undefined) this.#outbox.push(call);
+        if (this.#outbox.length > 0 && !this.#flushScheduled) {
+          this.#flushScheduled = true;
+          void this.#flush();
+        }
+        this.#scheduleTick(0);
+      })
+      .catch(() => {});
+  }
+
+  #onDown(): void {
+    if (this.#closed && this.#idleState()) return;
+    this.#down = true;
+    this.#startDownTimer();
+  }
+
+  #startDownTimer(): void {
+    if (this.#downTimer) return;
+    this.#downTimer = setTimeout(() => {
+      this.#downTimer = undefined;
+      if (this.#down || !this.#started) {
+        this.#break(
+          `Redis at ${describeConnection(this.#redisOptions)} was unreachable for ${this.#connectionTimeout / 1000} s`,
+        );
+      }
+    }, this.#connectionTimeout);
+    this.#downTimer.unref();
+  }
+
+  /** Fail every outstanding future, held or in Redis, and refuse new work. */
+  #break(message: string): void {
+    if (this.#broken) return;
+    this.#broken = new BrokenQueueExecutor(message);
+    this.#whenBroken.catch(() => {});
+    this.#rejectWhenBroken(this.#broken);
+    clearTimeout(this.#tick);
+    for (const call of this.#drainHeld()) if (!call.future.done()) call.future.setException(this.#broken);
+    for (const call of this.#remote.values()) call.future.setException(this.#broken);
+    this.#remote.clear();
+    this.#outbox = [];
+    this.#checkIdle();
+  }
+
+  #drainHeld(): Call[] {
+    const calls = this.#held.slice(this.#heldHead);
+    this.#held = [];
+    this.#heldHead = 0;
+    return calls;
+  }
+
+  #idleState(): boolean {
+    return this.#remote.size === 0 && this.#heldHead === this.#held.length;
+  }
+
+  #idleNow(): Promise<void> {
+    if (this.#idleState()) return Promise.resolve();
+    return new Promise((resolve) => this.#whenIdle.push(resolve));
+  }
+
+  #checkIdle(): void {
+    if (this.#whenIdle.length > 0 && this.#idleState())
+      for (const resolve of this.#whenIdle.splice(0)) resolve();
+  }
+
+  async #close(): Promise<void> {
+    clearTimeout(this.#tick);
+    clearTimeout(this.#downTimer);
+    // Every step is bounded: with Redis gone, BullMQ's calls can wait for a reconnection.
+    await settledWithin(this.#ready, 1000);
+    // Let the last removals go out before the connection closes.
+    await new Promise((resolve) => setImmediate(resolve));
+    const removals = this.#removals.splice(0);
+    if (!this.#down && !this.#broken) {
+      if (removals.length > 0) await settledWithin(this.#removeNow(removals), 2000);
+    }
+    if (this.#events) {
+      // Drop the connection first: it interrupts a blocking read, even one stuck reconnecting.
+      await settledWithin(this.#events.disconnect(), 1000);
+      await settledWithin(this.#events.close(), 1000);
+    }
+    await settledWithin(this.#queue.close(), 1000);
+    this.#redis.disconnect();
+  }
+}
+
+/** Wait for `promise` to settle, at most `ms`. */
+function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref();
+    promise.then(
+      () => (clearTimeout(timer), resolve()),
+      () => (clearTimeout(timer), resolve()),
+    );
+  });
+}
+
+/** Compare two stream ids "ms-seq". */
+function compareIds(a: string, b: string): number {
+  const [am, as] = a.split("-").map(Number) as [number, number | undefined];
+  const [bm, bs] = b.split("-").map(Number) as [number, number | undefined];
+  return am - bm || (as ?? 0) - (bs ?? 0);
+}

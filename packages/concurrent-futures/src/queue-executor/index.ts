@@ -1,0 +1,11 @@
+// concurrent-futures/queue: the Executor contract over BullMQ on Redis, and the worker that
+// runs its jobs. bullmq and ioredis are optional peer dependencies, needed only here.
+export { QueueExecutor, type QueueExecutorOptions } from "./executor.ts";
+export {
+  QueueWorker,
+  type LocalExecutorKind,
+  type QueueWorkerEvent,
+  type QueueWorkerOptions,
+} from "./worker.ts";
+export { BrokenQueueExecutor, QueueUnavailableError, WorkerLostError } from "./errors.ts";
+export { DEFAULT_CONNECTION, type Connection } from "./connection.ts";

@@ -1,0 +1,49 @@
+// Live workers announce their concurrency in Redis, so that producers size their window of
+// jobs (about twice the total) without being told. A worker that stops refreshing its
+// liveness key drops out within seconds.
+import type { Redis } from "ioredis";
+
+const LIVENESS_MS = 6_000;
+export const HEARTBEAT_MS = 2_000;
+
+function livenessKey(workersKey: string, workerId: string): string {
+  return `${workersKey}:${workerId}`;
+}
+
+/** Announce (or refresh) a worker. */
+export async function announceWorker(
+  redis: Redis,
+  workersKey: string,
+  workerId: string,
+  concurrency: number,
+): Promise<void> {
+  await redis
+    .multi()
+    .hset(workersKey, workerId, String(concurrency))
+    .set(livenessKey(workersKey, workerId), "1", "PX", LIVENESS_MS)
+    .exec();
+}
+
+export async function withdrawWorker(redis: Redis, workersKey: string, workerId: string): Promise<void> {
+  await redis.multi().hdel(workersKey, workerId).del(livenessKey(workersKey, workerId)).exec();
+}
+
+/** The total concurrency of live workers; forgets workers whose liveness key expired. */
+export async function liveConcurrency(redis: Redis, workersKey: string): Promise<number> {
+  const workers = await redis.hgetall(workersKey);
+  const ids = Object.keys(workers);
+  if (ids.length === 0) return 0;
+  const alive = await redis.exists(...ids.map((id) => livenessKey(workersKey, id)));
+  if (alive === ids.length) return ids.reduce((sum, id) => sum + Number(workers[id]), 0);
+  const pipeline = redis.pipeline();
+  for (const id of ids) pipeline.exists(livenessKey(workersKey, id));
+  const replies = (await pipeline.exec()) ?? [];
+  let total = 0;
+  const dead: string[] = [];
+  replies.forEach(([, exists], i) => {
+    if (exists === 1) total += Number(workers[ids[i]!]);
+    else dead.push(ids[i]!);
+  });
+  if (dead.length > 0) await redis.hdel(workersKey, ...dead);
+  return total;
+}

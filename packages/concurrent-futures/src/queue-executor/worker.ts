@@ -1,0 +1,267 @@
+// QueueWorker: takes a queue's jobs from Redis and runs each job's task on a local executor.
+//
+// Processes by default: a CPU-bound task then cannot starve BullMQ's lock renewal in this
+// process, and an abort can end the child. Stalled jobs are never run again here
+// (maxStalledCount 0): at-least-once is the producer's choice, and it sends the job again.
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { WaitingError, Worker, type ConnectionOptions, type Job } from "bullmq";
+import { Redis, type RedisOptions } from "ioredis";
+import { AsyncExecutor } from "../async-pool.ts";
+import type { Executor } from "../executor.ts";
+import { importModule } from "../import-module.ts";
+import { ProcessPoolExecutor } from "../process-pool.ts";
+import { ThreadPoolExecutor } from "../thread-pool.ts";
+import {
+  DEFAULT_PREFIX,
+  describeConnection,
+  futuresKeys,
+  redisOptions,
+  type Connection,
+} from "./connection.ts";
+import { DEFAULT_MAX_PAYLOAD_BYTES, decode, encodeOutcome } from "./payload.ts";
+import { TaskDirectory, type TaskAddress } from "./task-address.ts";
+import { HEARTBEAT_MS, announceWorker, withdrawWorker } from "./worker-registry.ts";
+
+export type LocalExecutorKind = "processes" | "threads" | "async";
+
+export interface QueueWorkerOptions {
+  queue: string;
+  connection?: Connection | undefined;
+  /** Modules whose exported tasks this worker runs: file paths, file URLs or package specifiers. */
+  imports: readonly (string | URL)[];
+  /** Where the tasks run (default "processes"). */
+  executor?: LocalExecutorKind | undefined;
+  /** Tasks run at once (default: one per CPU for processes and threads, 64 for async). */
+  concurrency?: number | undefined;
+  /** Milliseconds a job's lock lasts without renewal; a dead worker's job is found stalled after about this long (default 4,000). */
+  lockDuration?: number | undefined;
+  /** Milliseconds between checks for stalled jobs (default 2,000). */
+  stalledInterval?: number | undefined;
+  maxPayloadBytes?: number | undefined;
+  prefix?: string | undefined;
+  /** Told of what happens: start, each finished job, connection lost and back. */
+  onEvent?: ((event: QueueWorkerEvent) => void) | undefined;
+}
+
+export type QueueWorkerEvent =
+  | { type: "ready"; tasks: number; concurrency: number; executor: LocalExecutorKind; redis: string }
+  | { type: "job"; ok: boolean }
+  | { type: "connection-lost"; redis: string; error: string }
+  | { type: "reconnected"; redis: string };
+
+interface JobData {
+  t: TaskAddress;
+  a: string;
+  c: 0 | 1;
+}
+
+export class QueueWorker {
+  readonly queueName: string;
+  readonly concurrency: number;
+  readonly executorKind: LocalExecutorKind;
+  readonly #options: QueueWorkerOptions;
+  readonly #redisOptions: RedisOptions;
+  readonly #keys: ReturnType<typeof futuresKeys>;
+  readonly #id = randomBytes(6).toString("hex");
+  readonly #directory = new TaskDirectory();
+  #executor: Executor | undefined;
+  #worker: Worker | undefined;
+  #redis: Redis | undefined;
+  #subscriber: Redis | undefined;
+  #heartbeat: NodeJS.Timeout | undefined;
+  #handingBack = false;
+  #connected = true;
+  #active = 0;
+
+  constructor(options: QueueWorkerOptions) {
+    const kind = options.executor ?? "processes";
+    if (!["processes", "threads", "async"].includes(kind)) {
+      throw new TypeError(`executor must be processes, threads or async, got ${kind}`);
+    }
+    const concurrency = options.concurrency ?? (kind === "async" ? 64 : defaultParallelism());
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      throw new RangeError(`concurrency must be an integer >= 1, got ${concurrency}`);
+    }
+    if (options.imports.length === 0)
+      throw new TypeError("a worker needs at least one module of tasks to import");
+    this.queueName = options.queue;
+    this.concurrency = concurrency;
+    this.executorKind = kind;
+    this.#options = options;
+    this.#redisOptions = redisOptions(options.connection);
+    this.#keys = futuresKeys(options.prefix ?? DEFAULT_PREFIX, options.queue);
+  }
+
+  /** Import the task modules, start the local executor and take jobs. */
+  async start(): Promise<void> {
+    for (const specifier of this.#options.imports) {
+      const url = specifier instanceof URL ? specifier.href : toImportable(specifier);
+      this.#directory.addModule(await importModule(url));
+    }
+    if (this.#directory.size === 0) {
+      throw new TypeError(
+        `no task found in ${this.#options.imports.join(", ")}: export tasks made with task()`,
+      );
+    }
+    this.#executor = makeExecutor(this.executorKind, this.concurrency);
+    const redis = describeConnection(this.#redisOptions);
+    this.#redis = new Redis({ ...this.#redisOptions, maxRetriesPerRequest: null });
+    this.#redis.on("error", () => {});
+    this.#subscriber = this.#redis.duplicate();
+    this.#subscriber.on("error", () => {});
+    this.#subscriber.on("message", (_channel: string, jobId: string) => {
+      this.#worker?.cancelJob(jobId, "aborted by the producer");
+    });
+    const worker = new Worker(this.queueName, (job, token, signal) => this.#process(job, token, signal), {
+      connection: { ...this.#redisOptions, maxRetriesPerRequest: null } as ConnectionOptions,
+      prefix: this.#options.prefix ?? DEFAULT_PREFIX,
+      concurrency: this.concurrency,
+      lockDuration: this.#options.lockDuration ?? 4_000,
+      stalledInterval: this.#options.stalledInterval ?? 2_000,
+      maxStalledCount: 0,
+      autorun: false,
+    });
+    this.#worker = worker;
+    worker.on("error", (error) => {
+      if (!this.#connected) return;
+      this.#connected = false;
+      this.#options.onEvent?.({ type: "connection-lost", redis, error: error.message });
+    });
+    worker.on("completed", () => this.#options.onEvent?.({ type: "job", ok: true }));
+    worker.on("failed", () => this.#options.onEvent?.({ type: "job", ok: false }));
+    this.#redis.on("ready", () => {
+      void this.#announce();
+      if (!this.#connected) {
+        this.#connected = true;
+        this.#options.onEvent?.({ type: "reconnected", redis });
+      }
+    });
+    await this.#subscriber.subscribe(this.#keys.abort);
+    await this.#announce();
+    this.#heartbeat = setInterval(() => void this.#announce(), HEARTBEAT_MS);
+    void worker.run().catch(() => {});
+    await worker.waitUntilReady();
+    this.#options.onEvent?.({
+      type: "ready",
+      tasks: this.#directory.size,
+      concurrency: this.concurrency,
+      executor: this.executorKind,
+      redis,
+    });
+  }
+
+  /** Jobs this worker holds now. */
+  get activeJobs(): number {
+    return this.#active;
+  }
+
+  /**
+   * Stop. Without `handBack`, take no new job and finish the running ones. With it, jobs whose
+   * task has not started go back to the queue for another worker, and running tasks are
+   * ended; their futures fail with a clear error.
+   */
+  async close({ handBack = false }: { handBack?: boolean } = {}): Promise<void> {
+    clearInterval(this.#heartbeat);
+    if (handBack) {
+      this.#handingBack = true;
+      this.#worker?.cancelAllJobs("the worker was stopped while running this task");
+    }
+    await this.#worker?.close();
+    await this.#executor?.shutdown({ cancelFutures: true });
+    if (this.#redis) await withdrawWorker(this.#redis, this.#keys.workers, this.#id).catch(() => {});
+    this.#subscriber?.disconnect();
+    this.#redis?.disconnect();
+  }
+
+  async #announce(): Promise<void> {
+    if (!this.#redis || this.#handingBack) return;
+    await announceWorker(this.#redis, this.#keys.workers, this.#id, this.concurrency).catch(() => {});
+  }
+
+  async #process(
+    job: Job<JobData>,
+    token: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<string> {
+    this.#active++;
+    try {
+      return await this.#run(job, token, signal);
+    } finally {
+      this.#active--;
+    }
+  }
+
+  async #run(job: Job<JobData>, token: string | undefined, signal: AbortSignal | undefined): Promise<string> {
+    const limit = this.#options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
+    const executor = this.#executor!;
+    let fn;
+    let args: unknown[];
+    try {
+      fn = this.#directory.resolve(job.data.t);
+      args = decode(job.data.a) as unknown[];
+    } catch (error) {
+      return encodeOutcome(false, error, limit);
+    }
+    if (job.data.c === 1) {
+      // A chunk from map(): its items in one call to the local executor, results in order.
+      try {
+        const results: unknown[] = [];
+        for await (const value of executor.map(fn, args, { chunksize: args.length })) results.push(value);
+        return encodeOutcome(true, results, limit);
+      } catch (error) {
+        return encodeOutcome(false, error, limit);
+      }
+    }
+    const future = executor.submitWith({ signal }, fn, ...args);
+    if (signal) {
+      signal.addEventListener(
+        "abort",
+        () => {
+          // Not started here yet: hand it back rather than fail it, when the worker is stopping.
+          if (this.#handingBack && future.cancel() && token) void job.moveToWait(token).catch(() => {});
+        },
+        { once: true },
+      );
+    }
+    try {
+      return encodeOutcome(true, await future.result(), limit);
+    } catch (error) {
+      if (future.cancelled() && this.#handingBack) throw new WaitingError();
+      if (signal?.aborted) return encodeOutcome(false, abortError(signal.reason), limit);
+      return encodeOutcome(false, error, limit);
+    }
+  }
+}
+
+function abortError(reason: unknown): Error {
+  const message = typeof reason === "string" ? reason : reason instanceof Error ? reason.message : "aborted";
+  return new DOMException(message, "AbortError");
+}
+
+function makeExecutor(kind: LocalExecutorKind, concurrency: number): Executor {
+  if (kind === "threads") return new ThreadPoolExecutor({ maxWorkers: concurrency });
+  if (kind === "async") return new AsyncExecutor({ maxWorkers: concurrency });
+  return new ProcessPoolExecutor({ maxWorkers: concurrency });
+}
+
+function defaultParallelism(): number {
+  return os.availableParallelism();
+}
+
+/** A path becomes a file URL; a package specifier is resolved from the current folder, as a user means it. */
+function toImportable(specifier: string): string {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(specifier)) return specifier;
+  if (specifier.startsWith(".") || path.isAbsolute(specifier) || existsSync(specifier)) {
+    return pathToFileURL(path.resolve(specifier)).href;
+  }
+  try {
+    return pathToFileURL(createRequire(path.join(process.cwd(), "index.js")).resolve(specifier)).href;
+  } catch {
+    return specifier;
+  }
+}

@@ -1,0 +1,104 @@
+// A real redis-server for one test file: a free loopback port, no persistence, stopped by pid.
+// Restarting it on the same port with no data is how the tests make "Redis came back empty".
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+
+export interface RedisServer {
+  port: number;
+  url: string;
+  pid: number;
+  /** SIGKILL the server and wait until it is gone. */
+  kill(): Promise<void>;
+  /** Start a fresh, empty server on the same port. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", resolve);
+  });
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+// Never outlive the test file, even one that ends before its hooks run.
+const alive = new Set<ChildProcess>();
+process.once("exit", () => alive.forEach((child) => child.kill("SIGKILL")));
+
+function launch(port: number): Promise<ChildProcess> {
+  const child = spawn(
+    "redis-server",
+    [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--protected-mode",
+      "no",
+    ],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  alive.add(child);
+  child.once("exit", () => alive.delete(child));
+  return new Promise((resolve, reject) => {
+    let output = "";
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`redis-server did not start on port ${port}:\n${output}`));
+    }, 10_000);
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot run redis-server (apt-get install redis-server): ${error.message}`));
+    });
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`redis-server exited with ${code}:\n${output}`));
+    });
+    child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
+      output += chunk;
+      if (output.includes("Ready to accept connections")) {
+        clearTimeout(timer);
+        child.removeAllListeners("exit");
+        child.stdout!.resume();
+        resolve(child);
+      }
+    });
+  });
+}
+
+function ended(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once("exit", () => resolve()));
+}
+
+export async function startRedis(): Promise<RedisServer> {
+  const port = await freePort();
+  let child = await launch(port);
+  const server: RedisServer = {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    pid: child.pid!,
+    async kill() {
+      child.kill("SIGKILL");
+      await ended(child);
+    },
+    async restart() {
+      await server.kill();
+      child = await launch(port);
+      server.pid = child.pid!;
+    },
+    async stop() {
+      child.kill("SIGTERM");
+      await ended(child);
+    },
+  };
+  return server;
+}

@@ -1,0 +1,227 @@
+// QueueExecutor on a real redis-server with two real worker processes: the behaviour suite
+// of the local executors, then what only a queue has (portable task names, windows).
+import assert from "node:assert/strict";
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { pathToFileURL } from "node:url";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import { AsyncExecutor, ThreadPoolExecutor, asCompleted, task, wait } from "../src/index.ts";
+import { QueueExecutor, type QueueExecutorOptions } from "../src/queue-executor/index.ts";
+import { executorSuite } from "./executor-suite.ts";
+import { add, identity, notATask, sleep, square, traceRun } from "./fixtures/tasks.ts";
+import { unknownToWorkers } from "./fixtures/other-tasks.ts";
+import { startWorker } from "./helpers/queue-worker.ts";
+import { startRedis, type RedisServer } from "./helpers/redis-server.ts";
+
+const QUEUE = "suite";
+let redis: RedisServer;
+const workers: ChildProcess[] = [];
+
+function executor(options: Partial<QueueExecutorOptions> = {}): QueueExecutor {
+  return new QueueExecutor({ queue: QUEUE, connection: redis.url, reconcileInterval: 300, ...options });
+}
+
+before(async () => {
+  redis = await startRedis();
+  workers.push(...(await Promise.all([startWorker(redis.url, QUEUE), startWorker(redis.url, QUEUE)])));
+});
+
+after(async () => {
+  for (const worker of workers) worker.kill("SIGKILL");
+  await redis?.stop();
+});
+
+// window plays maxWorkers: at most that many jobs are in Redis, so at most that many run,
+// and everything beyond it is still held here, pending and cancellable, as in a local pool.
+executorSuite("QueueExecutor", ({ maxWorkers }) => executor({ window: maxWorkers }), {
+  "refuses submit() from a process exit handler and starts no worker":
+    "its fixture program builds the local executors by name, and a QueueExecutor needs the test's Redis and queue",
+  "rejects maxWorkers below 1 (RangeError) or not a number (TypeError)":
+    "workers belong to `futures worker`; window stands in for maxWorkers and is checked under its own name",
+});
+
+async function collect<T>(iterator: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of iterator) items.push(item);
+  return items;
+}
+
+/** Jobs of the queue in Redis by state, read with BullMQ's own API. */
+async function jobCounts(name = QUEUE): Promise<{ unfinished: number; all: number }> {
+  const queue = new Queue(name, { connection: { host: "127.0.0.1", port: redis.port } });
+  try {
+    const counts = await queue.getJobCounts(
+      "wait",
+      "active",
+      "prioritized",
+      "delayed",
+      "completed",
+      "failed",
+    );
+    const unfinished = counts.wait! + counts.active! + counts.prioritized! + counts.delayed!;
+    return { unfinished, all: unfinished + counts.completed! + counts.failed! };
+  } finally {
+    await queue.close();
+  }
+}
+
+describe("QueueExecutor specifics", () => {
+  it("sizes its window to twice the live workers' concurrency", async () => {
+    await using queue = executor();
+    await queue.waitUntilReady();
+    assert.equal(queue.window, 2 * (2 + 2));
+  });
+
+  it("mixes its futures with local executors' in wait and asCompleted", async () => {
+    await using queue = executor();
+    await using local = new AsyncExecutor({ maxWorkers: 2 });
+    await using threads = new ThreadPoolExecutor({ maxWorkers: 1 });
+    const futures = [
+      queue.submit(sleep, 1500, "queue"),
+      local.submit(sleep, 5, "async"),
+      threads.submit(sleep, 60, "thread"),
+    ];
+    const order: unknown[] = [];
+    for await (const future of asCompleted(futures)) order.push(await future.result());
+    assert.deepEqual(order, ["async", "thread", "queue"]);
+    const { done } = await wait([queue.submit(add, 1, 2), local.submit(add, 3, 4)]);
+    assert.equal(done.size, 2);
+  });
+
+  it("runs tasks in the worker processes, not here", async () => {
+    await using queue = executor();
+    const folder = mkdtempSync(path.join(os.tmpdir(), "futures-queue-"));
+    const ran = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => queue.submit(traceRun, folder, `t${i}`, 30)),
+    );
+    const workerPids = new Set(workers.map((w) => w.pid));
+    assert.ok(
+      ran.every((pid) => workerPids.has(pid)),
+      `ran in ${ran}`,
+    );
+    rmSync(folder, { recursive: true });
+  });
+
+  it("round-trips Date, Map, BigInt, typed arrays and errors by V8 serialization", async () => {
+    await using queue = executor();
+    const value = {
+      when: new Date(1_700_000_000_000),
+      map: new Map<string, unknown>([["big", 2n ** 70n]]),
+      bytes: new Float64Array([1.5, -0]),
+      error: new RangeError("kept"),
+    };
+    const back = (await queue.submit(identity, value)) as typeof value;
+    assert.deepEqual(back.when, value.when);
+    assert.deepEqual(back.map, value.map);
+    assert.deepEqual(back.bytes, value.bytes);
+    assert.ok(back.error instanceof RangeError);
+    assert.equal(back.error.message, "kept");
+  });
+
+  it("fails a future whose arguments are above the size limit or cannot be serialized", async () => {
+    await using queue = executor({ maxPayloadBytes: 1000 });
+    const big = await queue.submit(identity, "x".repeat(5000)).exception();
+    assert.ok(big instanceof RangeError);
+    assert.match((big as Error).message, /above the queue's limit of 1000 bytes/);
+    const unserializable = await queue.submit(identity, () => 1).exception();
+    assert.ok(unserializable instanceof TypeError);
+    assert.equal(await queue.submit(add, 1, 1), 2, "the executor goes on");
+  });
+
+  it("refuses a function that is not a task, and fails a task the workers do not know", async () => {
+    await using queue = executor();
+    // @ts-expect-error: the type refuses a plain function too; the check at run time is for JavaScript.
+    assert.throws(() => queue.submit(notATask, 1), /runs functions by reference/);
+    const error = await queue.submit(unknownToWorkers).exception();
+    assert.ok(error instanceof TypeError, String(error));
+    assert.match(
+      (error as Error).message,
+      /does not know the task concurrent-futures@0\.1\.0 test\/fixtures\/other-tasks#unknownToWorkers/,
+    );
+  });
+
+  it("fails with a TypeError a task of another version of its package, without retry", async () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), "futures-other-version-"));
+    writeFileSync(
+      path.join(folder, "package.json"),
+      JSON.stringify({ name: "concurrent-futures", version: "9.9.9" }),
+    );
+    const newer = task(pathToFileURL(path.join(folder, "test", "fixtures", "tasks.ts")).href, "add", add);
+    await using queue = executor();
+    const error = await queue.submit(newer, 1, 2).exception();
+    assert.ok(error instanceof TypeError, String(error));
+    assert.match(
+      (error as Error).message,
+      /sent by concurrent-futures@9\.9\.9, but this worker has concurrent-futures@0\.1\.0/,
+    );
+    rmSync(folder, { recursive: true });
+  });
+
+  it("sends one job per chunk of map", async () => {
+    const client = new Redis(redis.url);
+    const [seconds] = await client.time();
+    const worker = await startWorker(redis.url, "chunks");
+    await using queue = executor({ queue: "chunks", window: 2 });
+    const items = Array.from({ length: 1000 }, (_, i) => i);
+    assert.deepEqual(
+      await collect(queue.map(square, items, { chunksize: 250 })),
+      items.map((i) => i * i),
+    );
+    // The queue's event stream has one "added" event per job.
+    const events = await client.xrange("bull:chunks:events", `${Number(seconds) * 1000}-0`, "+");
+    const added = events.filter(([, fields]) => fields[1] === "added");
+    assert.equal(added.length, 4);
+    client.disconnect();
+    worker.kill("SIGKILL");
+  });
+
+  it("asks the worker to end a running task when its signal aborts", async () => {
+    await using queue = executor();
+    const controller = new AbortController();
+    const future = queue.submitWith({ signal: controller.signal }, sleep, 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(future.running(), true);
+    controller.abort();
+    const error = (await future.exception()) as Error;
+    assert.equal(error.name, "AbortError", String(error));
+    const held = new AbortController();
+    held.abort();
+    assert.equal(queue.submitWith({ signal: held.signal }, sleep, 10).cancelled(), true);
+  });
+
+  it("an endless map keeps at most the window in Redis, and read results are removed", async () => {
+    const before = await jobCounts();
+    const queue = executor({ window: 6 });
+    function* naturals() {
+      for (let i = 0; ; i++) yield i;
+    }
+    let most = { unfinished: 0, all: 0 };
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const counts = await jobCounts();
+        most = {
+          unfinished: Math.max(most.unfinished, counts.unfinished),
+          all: Math.max(most.all, counts.all),
+        };
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })();
+    let seen = 0;
+    for await (const value of queue.map(sleep, naturals(), { buffersize: 1000 })) {
+      assert.equal(value, seen++);
+      if (seen === 300) break;
+    }
+    sampling = false;
+    await sampler;
+    await queue.shutdown();
+    assert.ok(most.unfinished <= 6, `${most.unfinished} unfinished jobs in Redis at once`);
+    // Read results go in batches, within 20 ms: the only finished jobs Redis holds meanwhile.
+    assert.ok(most.all - before.all <= 6 + 256, `${most.all} jobs in Redis at once`);
+    assert.deepEqual(await jobCounts(), before, "nothing of this map left in Redis");
+  });
+});

@@ -1,0 +1,223 @@
+// QueueExecutor under faults, on a real redis-server and real worker processes: a worker
+// killed mid-job, a capped event stream that drops completions, cancel racing with the
+// window, Redis killed and restarted empty, and Redis gone for good.
+import assert from "node:assert/strict";
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, afterEach, before, beforeEach, describe, it } from "node:test";
+import { Redis } from "ioredis";
+import { wait, type Future } from "../src/index.ts";
+import {
+  BrokenQueueExecutor,
+  QueueExecutor,
+  QueueUnavailableError,
+  WorkerLostError,
+  type QueueExecutorOptions,
+} from "../src/queue-executor/index.ts";
+import { identity, sleep, traceRun } from "./fixtures/tasks.ts";
+import { startWorker } from "./helpers/queue-worker.ts";
+import { startRedis, type RedisServer } from "./helpers/redis-server.ts";
+
+let redis: RedisServer;
+let folder: string;
+const started: ChildProcess[] = [];
+
+async function workers(queue: string, count: number, executor = "processes", concurrency = 2) {
+  const children = await Promise.all(
+    Array.from({ length: count }, () => startWorker(redis.url, queue, executor, concurrency)),
+  );
+  started.push(...children);
+  return children;
+}
+
+function executor(queue: string, options: Partial<QueueExecutorOptions> = {}): QueueExecutor {
+  return new QueueExecutor({ queue, connection: redis.url, reconcileInterval: 300, ...options });
+}
+
+/** How many times each traced task ran, by name, and on which worker processes. */
+function runs(): Map<string, number[]> {
+  const traces = new Map<string, number[]>();
+  for (const name of readdirSync(folder)) {
+    traces.set(name, readFileSync(path.join(folder, name), "utf8").trim().split("\n").map(Number));
+  }
+  return traces;
+}
+
+async function until(condition: () => boolean, what: string, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+before(async () => {
+  redis = await startRedis();
+});
+
+beforeEach(() => {
+  folder = mkdtempSync(path.join(os.tmpdir(), "futures-faults-"));
+});
+
+afterEach(() => {
+  for (const child of started.splice(0)) child.kill("SIGKILL");
+  rmSync(folder, { recursive: true, force: true });
+});
+
+after(async () => {
+  await redis.stop();
+});
+
+describe("QueueExecutor faults", () => {
+  for (const delivery of ["at-most-once", "at-least-once"] as const) {
+    it(`a worker killed mid-job: ${delivery}`, { timeout: 60_000 }, async () => {
+      const queue = `killed-${delivery}`;
+      const [victim, survivor] = await workers(queue, 2);
+      await using pool = executor(queue, { window: 4, delivery });
+      const futures = Array.from({ length: 4 }, (_, i) => pool.submit(traceRun, folder, `job${i}`, 2500));
+      await until(() => runs().size === 4, "all four jobs run");
+      const onVictim = [...runs()].filter(([, pids]) => pids[0] === victim!.pid).map(([name]) => name);
+      assert.ok(onVictim.length > 0, "the victim holds a job");
+      victim!.kill("SIGKILL");
+      const { notDone } = await wait(futures, { timeout: 30_000 });
+      assert.equal(notDone.size, 0, "every future settled");
+      const traces = runs();
+      for (const [i, future] of futures.entries()) {
+        const name = `job${i}`;
+        const ranOnVictim = onVictim.includes(name);
+        if (!ranOnVictim) {
+          assert.equal(await future.result(), survivor!.pid);
+          assert.deepEqual(traces.get(name), [survivor!.pid]);
+        } else if (delivery === "at-most-once") {
+          const error = await future.exception();
+          assert.ok(error instanceof WorkerLostError, String(error));
+          assert.match((error as Error).message, /not run again \(at-most-once\)/);
+          assert.deepEqual(traces.get(name), [victim!.pid], "never run a second time");
+        } else {
+          assert.equal(await future.result(), survivor!.pid);
+          assert.deepEqual(traces.get(name), [victim!.pid, survivor!.pid], "run again once, elsewhere");
+        }
+      }
+    });
+  }
+
+  it(
+    "an event stream capped at 100 over 5,000 jobs: every future settles once with its own result",
+    { timeout: 120_000 },
+    async () => {
+      const queue = "capped";
+      await workers(queue, 2, "async", 32);
+      await using pool = executor(queue, { maxEvents: 100 });
+      const settled = new Array<number>(5000).fill(0);
+      const futures = Array.from({ length: 5000 }, (_, i) => {
+        const future = pool.submit(identity, i);
+        future.addDoneCallback(() => settled[i]!++);
+        return future;
+      });
+      const { notDone } = await wait(futures, { timeout: 100_000 });
+      assert.equal(notDone.size, 0);
+      for (const [i, future] of futures.entries()) assert.equal(await future.result(), i);
+      assert.ok(settled.every((count) => count === 1));
+      // The cap did drop events: Redis deleted entries of the stream.
+      const client = new Redis(redis.url);
+      const info = (await client.call("XINFO", "STREAM", `bull:${queue}:events`)) as unknown[];
+      client.disconnect();
+      const field = (name: string) => Number(info[info.indexOf(name) + 1]);
+      assert.ok(field("entries-added") > field("length") + 5000, "the stream dropped events");
+    },
+  );
+
+  it(
+    "cancel races with the window and shutdown: a cancelled task never runs, the others run once",
+    { timeout: 60_000 },
+    async () => {
+      const queue = "races";
+      await workers(queue, 2, "async", 4);
+      const pool = executor(queue, { window: 4 });
+      const futures: Future<number>[] = [];
+      const timers: Promise<void>[] = [];
+      for (let i = 0; i < 300; i++) {
+        const future = pool.submit(traceRun, folder, `c${i}`, 2);
+        futures.push(future);
+        if (i % 3 === 0) future.cancel();
+        else if (i % 3 === 1) {
+          timers.push(
+            new Promise((resolve) => setTimeout(() => resolve(void future.cancel()), (i * 7) % 40)),
+          );
+        }
+      }
+      await Promise.all(timers);
+      await pool.shutdown({ cancelFutures: true });
+      const traces = runs();
+      let ran = 0;
+      for (const [i, future] of futures.entries()) {
+        assert.ok(future.done());
+        if (future.cancelled()) assert.equal(traces.has(`c${i}`), false, `c${i} was cancelled yet ran`);
+        else {
+          ran++;
+          assert.equal(traces.get(`c${i}`)?.length, 1, `c${i} ran once`);
+          assert.equal(typeof (await future.result()), "number");
+        }
+      }
+      assert.ok(ran >= 4 && ran < 300, `${ran} ran`);
+    },
+  );
+
+  it(
+    "Redis killed mid-run and restarted empty: outstanding futures break at once, workers go on",
+    { timeout: 60_000 },
+    async () => {
+      const queue = "restart";
+      await workers(queue, 2);
+      const pool = executor(queue, { window: 4, connectionTimeout: 60_000 });
+      const futures = Array.from({ length: 6 }, () => pool.submit(sleep, 3000));
+      await until(() => futures.filter((f) => f.running()).length === 4, "four jobs in Redis");
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await redis.restart();
+      const { notDone } = await wait(futures, { timeout: 15_000 });
+      assert.equal(notDone.size, 0, "broken well before the 60 s connection timeout");
+      for (const future of futures) {
+        const error = await future.exception();
+        assert.ok(error instanceof BrokenQueueExecutor, String(error));
+        assert.match((error as Error).message, /came back empty/);
+      }
+      assert.throws(() => pool.submit(sleep, 1), BrokenQueueExecutor);
+      await pool.shutdown();
+      // The workers reconnected and announced themselves again: a new executor is served.
+      await using fresh = executor(queue);
+      assert.equal(await fresh.submit(identity, "after").result({ timeout: 20_000 }), "after");
+    },
+  );
+
+  it(
+    "Redis gone: a submit fails fast, outstanding futures break after connectionTimeout",
+    { timeout: 60_000 },
+    async () => {
+      const queue = "gone";
+      await workers(queue, 1);
+      const pool = executor(queue, { window: 2, connectionTimeout: 1500 });
+      const futures = [pool.submit(sleep, 5000), pool.submit(sleep, 5000), pool.submit(sleep, 5000)];
+      await until(() => futures.filter((f) => f.running()).length === 2, "two jobs in Redis");
+      await redis.kill();
+      await until(() => {
+        try {
+          pool.submit(sleep, 1).cancel();
+          return false;
+        } catch (error) {
+          return error instanceof QueueUnavailableError;
+        }
+      }, "submit refuses at once");
+      const { notDone } = await wait(futures, { timeout: 10_000 });
+      assert.equal(notDone.size, 0);
+      for (const future of futures) {
+        const error = await future.exception();
+        assert.ok(error instanceof BrokenQueueExecutor, String(error));
+        assert.match((error as Error).message, /unreachable for 1\.5 s/);
+      }
+      await pool.shutdown();
+      await redis.restart(); // for whatever runs after
+    },
+  );
+});

@@ -1,0 +1,179 @@
+// `futures worker` as a user runs it: a real redis-server, the command in a child process,
+// a QueueExecutor as the producer.
+import assert from "node:assert/strict";
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { after, before, describe, it } from "node:test";
+import { QueueExecutor } from "concurrent-futures/queue";
+import { startRedis, type RedisServer } from "../../../concurrent-futures/test/helpers/redis-server.ts";
+import { PACKAGE_DIR, runCli, spawnCli } from "../helpers/cli.ts";
+import { freePort } from "../helpers/net.ts";
+import { whereAmI } from "../fixtures/tasks.ts";
+
+const TASKS = fileURLToPath(new URL("../fixtures/tasks.ts", import.meta.url));
+let redis: RedisServer;
+
+before(async () => {
+  redis = await startRedis();
+});
+
+after(async () => {
+  await redis.stop();
+});
+
+/** Resolve with stderr once it matches `pattern`. */
+function stderrUntil(child: ChildProcess, pattern: RegExp, ms = 20_000): Promise<string> {
+  let text = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${pattern} in:\n${text}`)), ms);
+    const onData = (chunk: Buffer) => {
+      text += chunk.toString();
+      if (pattern.test(text)) {
+        clearTimeout(timer);
+        child.stderr!.off("data", onData);
+        resolve(text);
+      }
+    };
+    child.stderr!.on("data", onData);
+  });
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+}
+
+describe("futures worker", { timeout: 90_000 }, () => {
+  it("rejects bad options with one line and exit status 2", async () => {
+    const bad = await runCli(["worker", "--queue", "q", "--import", TASKS, "--executor", "fibers"]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--executor must be one of processes, threads, async, got 'fibers'/);
+    assert.doesNotMatch(bad.stderr, /\n\s+at /, "no stack trace");
+    const missing = await runCli(["worker", "--queue", "q"]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /--import/);
+    const nothing = await runCli([
+      "worker",
+      "--queue",
+      "q",
+      "--import",
+      "./no/such/module.js",
+      "--connection",
+      redis.url,
+    ]);
+    assert.equal(nothing.code, 2);
+    assert.match(nothing.stderr, /futures worker: error: cannot start: /);
+  });
+
+  it("runs a producer's jobs, says so, and finishes running jobs on Ctrl-C", async () => {
+    const worker = spawnCli([
+      "worker",
+      "--queue",
+      "cli",
+      "--import",
+      TASKS,
+      "--connection",
+      redis.url,
+      "--concurrency",
+      "2",
+    ]);
+    const exit = exited(worker);
+    const start = await stderrUntil(worker, /Ctrl-C to stop/);
+    assert.match(
+      start,
+      /futures worker: queue cli on Redis 127\.0\.0\.1:\d+: 2 tasks, 2 at once on processes \(Ctrl-C to stop\)/,
+    );
+    await using pool = new QueueExecutor({ queue: "cli", connection: redis.url });
+    const where = await pool.submit(whereAmI);
+    assert.notEqual(where.pid, process.pid);
+    assert.notEqual(where.pid, worker.pid, "in a child process of the worker");
+    const running = pool.submit(whereAmI, 3000);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const stopping = stderrUntil(worker, /stopped after/);
+    worker.kill("SIGINT");
+    const said = await stopping;
+    assert.match(said, /SIGINT: finishing 1 running jobs, taking no new ones/);
+    assert.equal((await running).pid > 0, true, "the running job finished");
+    assert.match(said, /stopped after 2 jobs done, 0 failed/);
+    assert.equal(await exit, 130);
+  });
+
+  it("serves futures flags -x queue and futures primes -x queue with two workers", async () => {
+    const start = () =>
+      spawnCli([
+        "worker",
+        "--queue",
+        "apps",
+        "--import",
+        "flags",
+        "cpu",
+        "--connection",
+        redis.url,
+        "--concurrency",
+        "2",
+      ]);
+    const workers = [start(), start()];
+    const exits = workers.map(exited);
+    await Promise.all(workers.map((worker) => stderrUntil(worker, /5 tasks, 2 at once on processes/)));
+    const dest = mkdtempSync(path.join(os.tmpdir(), "futures-queue-flags-"));
+    try {
+      const flags = await runCli(
+        [
+          "flags",
+          "-x",
+          "queue",
+          "--connection",
+          redis.url,
+          "--queue",
+          "apps",
+          "-d",
+          dest,
+          "--no-progress",
+          "-l",
+          "8",
+        ],
+        PACKAGE_DIR,
+        60_000,
+        { FUTURES_LOCAL_PORT: String(await freePort()) },
+      );
+      assert.equal(flags.code, 0, flags.stderr);
+      assert.match(flags.stdout, /8 flags downloaded\./);
+      assert.equal(readdirSync(dest).filter((name) => name.endsWith(".gif")).length, 8);
+      const primes = await runCli(["primes", "-x", "queue", "--connection", redis.url, "--queue", "apps"]);
+      assert.equal(primes.code, 0, primes.stderr);
+      assert.match(primes.stdout, /7777777777777753 {2}P/);
+    } finally {
+      rmSync(dest, { recursive: true, force: true });
+      for (const worker of workers) worker.kill("SIGTERM");
+      await Promise.all(exits);
+    }
+  });
+
+  it("says when it loses Redis and when it is back", async () => {
+    const worker = spawnCli([
+      "worker",
+      "--queue",
+      "lost",
+      "--import",
+      TASKS,
+      "--connection",
+      redis.url,
+      "--executor",
+      "async",
+    ]);
+    const exit = exited(worker);
+    await stderrUntil(worker, /Ctrl-C to stop/);
+    const lost = stderrUntil(worker, /lost Redis at 127\.0\.0\.1:\d+ \(.*\); reconnecting/);
+    await redis.kill();
+    await lost;
+    const back = stderrUntil(worker, /reconnected to Redis/);
+    await redis.restart();
+    await back;
+    await using pool = new QueueExecutor({ queue: "lost", connection: redis.url });
+    assert.equal((await pool.submit(whereAmI)).pid, worker.pid, "async runs in the worker itself");
+    worker.kill("SIGTERM");
+    assert.equal(await exit, 143);
+  });
+});
