@@ -30,7 +30,7 @@ function runFlags(args: string[], env: NodeJS.ProcessEnv): Promise<{ results: Re
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ["--conditions=source", "--import", "tsx", "src/cli/main.ts", "flags", ...args],
+      ["--conditions=futures-source", "--import", "tsx", "src/cli/main.ts", "flags", ...args],
       { cwd: PACKAGE, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] },
     );
     let stdout = "";

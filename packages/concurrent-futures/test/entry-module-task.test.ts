@@ -116,7 +116,7 @@ interface Run {
 async function runProgram(file: string, pool: string, guardMs = 30_000): Promise<Run> {
   const trace = path.join(folder, `${file}-${pool}.trace`);
   writeFileSync(trace, "");
-  const child = spawn(process.execPath, ["--conditions=source", "--import", tsxLoader, file], {
+  const child = spawn(process.execPath, ["--conditions=futures-source", "--import", tsxLoader, file], {
     cwd: folder,
     env: { ...process.env, TRACE: trace, POOL: pool },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,5 +1,6 @@
 // The `futures` command run from source in a child process, as a user runs it: the one way
-// every test starts the command. The library resolves to its sources too ("source" condition).
+// every test starts the command. The library resolves to its sources too, through the
+// "futures-source" export condition, which only development asks for.
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
@@ -10,7 +11,7 @@ const TSX = import.meta.resolve("tsx");
 
 /** Node's arguments that run `futures ARGS` from source. */
 export function cliArgs(args: string[]): string[] {
-  return ["--conditions=source", "--import", TSX, CLI, ...args];
+  return ["--conditions=futures-source", "--import", TSX, CLI, ...args];
 }
 
 export interface CliRun {
