@@ -23,7 +23,6 @@ interface WorkItem {
   future: Future<any>;
   fn: AnyFunction;
   args: unknown[];
-  signal: AbortSignal;
   userSignal: AbortSignal | undefined;
 }
 
@@ -57,8 +56,7 @@ export class AsyncExecutor extends Executor {
       future.cancel();
       return future;
     }
-    const taskSignal = signal ? AbortSignal.any([signal, this.#abort.signal]) : this.#abort.signal;
-    const item: WorkItem = { future, fn, args, signal: taskSignal, userSignal: signal };
+    const item: WorkItem = { future, fn, args, userSignal: signal };
     if (signal) {
       this.#abortListeners.add(signal, item);
       future.addDoneCallback(() => this.#abortListeners.delete(signal, item));
@@ -111,13 +109,20 @@ export class AsyncExecutor extends Executor {
   }
 
   #run(item: WorkItem): void {
-    const { fn, args, signal, userSignal } = item;
+    const { fn, args, userSignal } = item;
     let value: unknown;
     try {
       // Marked running at submit, but not begun: honour an abort that came in between.
       userSignal?.throwIfAborted();
       const takesSignal = signalTaker(fn);
-      value = takesSignal ? takesSignal(...args, signal) : fn(...args);
+      // The combined signal only for functions that take one: AbortSignal.any costs more
+      // than running a small task.
+      value = takesSignal
+        ? takesSignal(
+            ...args,
+            userSignal ? AbortSignal.any([userSignal, this.#abort.signal]) : this.#abort.signal,
+          )
+        : fn(...args);
     } catch (error) {
       this.#finish(item, false, error);
       return;

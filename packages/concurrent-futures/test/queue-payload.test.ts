@@ -1,0 +1,68 @@
+// The queue's wire format: plain data as JSON (cheap), everything JSON would change by V8.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { decode, encode, encodeOutcome, readOutcome } from "../src/queue-executor/payload.ts";
+
+const LIMIT = 1 << 20;
+
+function roundTrip(value: unknown[]): { text: string; back: unknown } {
+  const text = encode(value, "the value", LIMIT);
+  return { text, back: decode(text) };
+}
+
+describe("queue payload", () => {
+  it("sends plain data as JSON and reads it back equal", () => {
+    for (const value of [
+      [],
+      [1, "two", true, null],
+      [{ a: [1, 2, { b: "c" }], d: 1.5e300 }],
+      ["\ud800 lone surrogate", "é"],
+    ]) {
+      const { text, back } = roundTrip(value);
+      assert.equal(text[0], "[", `${JSON.stringify(value)} went as JSON`);
+      assert.deepEqual(back, value);
+    }
+  });
+
+  it("sends by V8 what JSON would change, and reads it back exactly", () => {
+    const sparse = [1, , 3]; // eslint-disable-line no-sparse-arrays
+    const withKey = Object.assign([1, 2], { extra: "kept" });
+    const cases: unknown[][] = [
+      [-0],
+      [undefined],
+      [NaN, Infinity],
+      [sparse],
+      [withKey],
+      [{ when: new Date(0) }],
+      [new Map([[1, 2]])],
+      [2n],
+      [JSON.parse('{"__proto__": 1}')],
+      [{ a: { b: { c: { d: { e: { f: { g: { h: { i: 1 } } } } } } } } }],
+    ];
+    for (const [i, value] of cases.entries()) {
+      const { text, back } = roundTrip(value);
+      assert.notEqual(text[0], "[", `case ${i} went by V8`);
+      assert.deepEqual(back, value);
+    }
+    assert.ok(Object.is((roundTrip([-0]).back as number[])[0], -0));
+    assert.ok(1 in (roundTrip([withKey]).back as unknown[][])[0]!);
+  });
+
+  it("keeps the size limit on either path", () => {
+    assert.throws(
+      () => encode(["x".repeat(1200)], "the arguments of f", 1000),
+      /above the queue's limit of 1000 bytes/,
+    );
+    assert.equal(encode(["x".repeat(300)], "the arguments of f", 1000)[0], "[");
+  });
+
+  it("reads outcomes: undefined, plain values, other values and errors", () => {
+    assert.deepEqual(readOutcome(encodeOutcome(true, undefined, LIMIT)), { ok: true, value: undefined });
+    assert.deepEqual(readOutcome(encodeOutcome(true, { n: 1 }, LIMIT)), { ok: true, value: { n: 1 } });
+    assert.deepEqual(readOutcome(encodeOutcome(true, [undefined], LIMIT)), { ok: true, value: [undefined] });
+    const failed = readOutcome(encodeOutcome(false, new RangeError("bad"), LIMIT));
+    assert.equal(failed.ok, false);
+    assert.ok(failed.value instanceof RangeError);
+    assert.equal((failed.value as Error).message, "bad");
+  });
+});
