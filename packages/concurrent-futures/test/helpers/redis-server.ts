@@ -58,15 +58,18 @@ function launch(port: number): Promise<ChildProcess> {
       clearTimeout(timer);
       reject(new Error(`cannot run redis-server (apt-get install redis-server): ${error.message}`));
     });
-    child.on("exit", (code) => {
+    const exitedEarly = (code: number | null): void => {
       clearTimeout(timer);
       reject(new Error(`redis-server exited with ${code}:\n${output}`));
-    });
+    };
+    child.on("exit", exitedEarly);
     child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
       output += chunk;
       if (output.includes("Ready to accept connections")) {
         clearTimeout(timer);
-        child.removeAllListeners("exit");
+        // Only our own listener: removing every "exit" listener also removed the one that
+        // drops the child from `alive`.
+        child.off("exit", exitedEarly);
         child.stdout!.resume();
         resolve(child);
       }
