@@ -1,5 +1,4 @@
 // ProcessPoolExecutor: tasks run in child processes, arguments and results by V8 serialization.
-import { fork } from "node:child_process";
 import os from "node:os";
 import { BrokenProcessPool } from "./errors.ts";
 import { WorkerPool, type WorkerChannel, type WorkerEvents } from "./pool.ts";
@@ -39,6 +38,8 @@ export class ProcessPoolExecutor extends WorkerPool {
   }
 
   protected spawn(events: WorkerEvents): WorkerChannel {
+    // Loaded on the first spawn: a program that never starts a process does not pay for it.
+    const { fork } = process.getBuiltinModule("node:child_process");
     const child = fork(workerPath, [], {
       serialization: "advanced",
       execArgv: this.#execArgv,

@@ -1,6 +1,6 @@
 // ThreadPoolExecutor: tasks run in worker_threads, arguments and results by structured clone.
 import os from "node:os";
-import { Worker, type ResourceLimits } from "node:worker_threads";
+import type { ResourceLimits } from "node:worker_threads";
 import { BrokenThreadPool } from "./errors.ts";
 import { WorkerPool, type WorkerChannel, type WorkerEvents } from "./pool.ts";
 import type { Task } from "./task.ts";
@@ -27,6 +27,8 @@ export class ThreadPoolExecutor extends WorkerPool {
 
   protected spawn(events: WorkerEvents): WorkerChannel {
     const { entry, eval: isCode } = threadEntry();
+    // Loaded on the first spawn: a program that never starts a thread does not pay for it.
+    const { Worker } = process.getBuiltinModule("node:worker_threads");
     const worker = new Worker(entry, { eval: isCode, resourceLimits: this.#resourceLimits });
     let error: unknown;
     worker.on("message", events.message);

@@ -108,6 +108,17 @@ describe("the installed library", { timeout: 300_000 }, () => {
     assert.deepEqual(JSON.parse(names), [...ROOT_EXPORTS].sort());
   });
 
+  it("leaves node:worker_threads and node:child_process unloaded until a pool starts a worker", () => {
+    const loaded = run(process.execPath, [
+      "--input-type=module",
+      "-e",
+      'const { ThreadPoolExecutor, ProcessPoolExecutor } = await import("concurrent-futures");\n' +
+        "new ThreadPoolExecutor(); new ProcessPoolExecutor();\n" +
+        "console.log(JSON.stringify(process.moduleLoadList.filter((m) => /^NativeModule (worker_threads|child_process)$/.test(m))));",
+    ]);
+    assert.deepEqual(JSON.parse(loaded), []);
+  });
+
   it("imports by name and runs a compiled task on every executor", () => {
     writeFileSync(
       path.join(project, "tasks.js"),

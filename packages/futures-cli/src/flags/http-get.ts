@@ -7,6 +7,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import { createRequire } from "node:module";
 import { setFlagsFromString } from "node:v8";
 import type { Agent, Dispatcher, buildConnector } from "undici";
+import { whenAborted } from "./shared-abort.ts";
 
 export interface HttpClientOptions {
   /** How connections are opened: TLS options such as `{ ca }` to trust a private authority. */
@@ -165,7 +166,7 @@ function exchange(agent: Agent, url: URL, { timeout, signal }: GetOptions): Prom
       if (settled) return false;
       settled = true;
       clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
+      stopListening?.();
       return true;
     };
     // Stop the exchange: undici drops the request, or closes its connection if it was sent.
@@ -175,12 +176,11 @@ function exchange(agent: Agent, url: URL, { timeout, signal }: GetOptions): Prom
       controller?.abort(stopped);
       reject(reason);
     };
-    const onAbort = (): void => stop(signal!.reason);
     const timer = setTimeout(
       () => stop(new FetchError(`timed out after ${timeout / 1000}s`, false, true)),
       timeout,
     );
-    signal?.addEventListener("abort", onAbort, { once: true });
+    const stopListening = signal && whenAborted(signal, () => stop(signal.reason));
     agent.dispatch(
       { origin: url.origin, path: `${url.pathname}${url.search}`, method: "GET", headers: REQUEST_HEADERS },
       {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { getEventListeners } from "node:events";
 import { readFile } from "node:fs/promises";
 import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
@@ -217,6 +218,33 @@ describe("HttpClient", () => {
       client.get(new URL(`${silent.url}/a.gif`), { ...options, signal: controller.signal }),
       /stop now/,
     );
+  });
+
+  it("stops every request on a shared signal when it aborts, and leaves no listener on it", async () => {
+    const server = await rawServer((socket) =>
+      socket.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"),
+    );
+    const silent = await rawServer(() => {});
+    const controller = new AbortController();
+    const signal = controller.signal;
+    const done = await Promise.all(
+      ["a", "b", "c"].map((name) => client.get(new URL(`${server.url}/${name}.gif`), { ...options, signal })),
+    );
+    assert.deepEqual(
+      done.map((response) => response.body.toString()),
+      ["ok", "ok", "ok"],
+    );
+    assert.equal(getEventListeners(signal, "abort").length, 0);
+    const pending = ["a", "b", "c"].map((name) =>
+      client.get(new URL(`${silent.url}/${name}.gif`), { ...options, signal }),
+    );
+    assert.equal(getEventListeners(signal, "abort").length, 1);
+    setTimeout(() => controller.abort(new Error("stop now")), 20);
+    for (const outcome of await Promise.allSettled(pending)) {
+      assert.equal(outcome.status, "rejected");
+      assert.match(String(outcome.reason), /stop now/);
+    }
+    assert.equal(getEventListeners(signal, "abort").length, 0);
   });
 
   it("opens a new connection when the server closed the idle one", async () => {
