@@ -61,8 +61,15 @@ for (const line of textTable(
   ],
 ))
   console.log(line);
-const sample = (await client.keys("*")).filter((key) => !/:\d+$/.test(key)).sort();
-console.log(`keys other than jobs: ${sample.join(", ")}`);
+const all = await client.keys("*");
+const jobHashes = all.filter((key) => /-\d+$/.test(key));
+console.log(`job hashes still in Redis: ${jobHashes.length}`);
+console.log(
+  `other keys: ${all
+    .filter((key) => !jobHashes.includes(key))
+    .sort()
+    .join(", ")}`,
+);
 await executor.shutdown();
 client.disconnect();
 for (const child of children) child.kill("SIGKILL");

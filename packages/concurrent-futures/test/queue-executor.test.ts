@@ -224,4 +224,22 @@ describe("QueueExecutor specifics", () => {
     assert.ok(most.all - before.all <= 6 + 256, `${most.all} jobs in Redis at once`);
     assert.deepEqual(await jobCounts(), before, "nothing of this map left in Redis");
   });
+
+  it("removes every read result, even of jobs that finish before their add's reply", async () => {
+    const before = await jobCounts();
+    const queue = executor();
+    // Quick tasks in bulk: workers finish some jobs before addBulk's reply reaches us.
+    for (let round = 0; round < 3; round++) {
+      let n = 0;
+      for await (const value of queue.map(
+        identity,
+        Array.from({ length: 1000 }, (_, i) => i),
+      )) {
+        assert.equal(value, n++);
+      }
+    }
+    await queue.shutdown();
+    await new Promise((resolve) => setTimeout(resolve, 200)); // removals go in batches
+    assert.deepEqual(await jobCounts(), before, "read results left in Redis");
+  });
 });

@@ -480,6 +480,9 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
   }
 
   #complete(call: Call, returnvalue: unknown): void {
+    // Its outcome proves the job is in Redis, even when it came before addBulk's reply: mark it
+    // sent, so that its result is removed like any other.
+    call.sentAt ??= performance.now();
     let outcome: { ok: boolean; value: unknown };
     try {
       outcome = readOutcome(String(returnvalue));
@@ -493,6 +496,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
   }
 
   #failed(call: Call, reason: string): void {
+    call.sentAt ??= performance.now(); // as in #complete: the job is in Redis
     if (reason === STALLED && this.#delivery === "at-least-once" && !call.resent) {
       // Sent again under a new id: the old job may still finish, and must not settle this one.
       this.#remote.delete(call.jobId);
