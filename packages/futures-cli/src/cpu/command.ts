@@ -6,11 +6,11 @@ import { Option, type Command } from "commander";
 import { parseInteger, UsageError } from "../cli/usage.ts";
 import {
   CPU_EXECUTORS,
-  DEFAULT_QUEUE,
   LOCAL_CPU_EXECUTORS,
   parseExecutorName,
   type CpuExecutorName,
 } from "../executors/catalogue.ts";
+import { addQueueOptions, useQueueFlags, type QueueFlags } from "../executors/queue-options.ts";
 import { maxCpuWorkers } from "./worker-count.ts";
 
 interface SuiteFlags extends QueueFlags {
@@ -30,19 +30,11 @@ const SUITE_JOBS = 12;
 const MAX_JOB_BYTES = 2 ** 29;
 
 export function registerCpuCommands(program: Command): void {
-  program
-    .command("arcfour")
-    .description("encrypt and decrypt random data with RC4 in a pool (the book's arcfour_futures.py)")
-    .argument(
-      "[WORKERS]",
-      "number of workers; no more start than there are jobs (default: the executor's default)",
-    )
-    .addOption(executorOption())
-    .option("--connection <URL>", `Redis of -x queue (default ${DEFAULT_QUEUE.connection})`)
-    .option(
-      "--queue <NAME>",
-      `queue of -x queue, as given to futures worker (default ${DEFAULT_QUEUE.queue})`,
-    )
+  poolCommand(
+    program,
+    "arcfour",
+    "encrypt and decrypt random data with RC4 in a pool (the book's arcfour_futures.py)",
+  )
     .option(
       "--size <bytes>",
       "bytes of the middle job; the sizes spread from 1.5x down to about 0.5x",
@@ -61,19 +53,7 @@ export function registerCpuCommands(program: Command): void {
       await runArcfour(options);
     });
 
-  program
-    .command("sha")
-    .description("SHA-256 of random data in a pool (the book's sha_futures.py)")
-    .argument(
-      "[WORKERS]",
-      "number of workers; no more start than there are jobs (default: the executor's default)",
-    )
-    .addOption(executorOption())
-    .option("--connection <URL>", `Redis of -x queue (default ${DEFAULT_QUEUE.connection})`)
-    .option(
-      "--queue <NAME>",
-      `queue of -x queue, as given to futures worker (default ${DEFAULT_QUEUE.queue})`,
-    )
+  poolCommand(program, "sha", "SHA-256 of random data in a pool (the book's sha_futures.py)")
     .option("--size <bytes>", "bytes hashed by each job", String(SHA_SIZE))
     .option("--jobs <n>", "number of jobs", String(SUITE_JOBS))
     .action(async (workers: string | undefined, flags: SuiteFlags) => {
@@ -83,25 +63,16 @@ export function registerCpuCommands(program: Command): void {
       await runSha(options);
     });
 
-  program
-    .command("primes")
-    .description("check 20 large numbers for primality in a pool (the 2nd edition's proc_pool.py)")
-    .argument(
-      "[WORKERS]",
-      "number of workers; no more start than there are jobs (default: the executor's default)",
-    )
-    .addOption(executorOption())
-    .option("--connection <URL>", `Redis of -x queue (default ${DEFAULT_QUEUE.connection})`)
-    .option(
-      "--queue <NAME>",
-      `queue of -x queue, as given to futures worker (default ${DEFAULT_QUEUE.queue})`,
-    )
-    .action(async (workers: string | undefined, flags: QueueFlags & { executor: CpuExecutorName }) => {
-      await useQueueFlags(flags);
-      const options = { executor: flags.executor, workers: parseWorkers(workers, flags.executor) };
-      const { runPrimes } = await import("./run-primes.ts");
-      await runPrimes(options);
-    });
+  poolCommand(
+    program,
+    "primes",
+    "check 20 large numbers for primality in a pool (the 2nd edition's proc_pool.py)",
+  ).action(async (workers: string | undefined, flags: QueueFlags & { executor: CpuExecutorName }) => {
+    await useQueueFlags(flags);
+    const options = { executor: flags.executor, workers: parseWorkers(workers, flags.executor) };
+    const { runPrimes } = await import("./run-primes.ts");
+    await runPrimes(options);
+  });
 
   const demo = demoCommand(program);
   demo
@@ -152,6 +123,19 @@ export function demoCommand(program: Command): Command {
   return existing ?? program.command("demo").description("watch futures being scheduled and finishing");
 }
 
+/** A command whose jobs run on a pool: WORKERS, -x and where -x queue goes. */
+function poolCommand(program: Command, name: string, description: string): Command {
+  const command = program
+    .command(name)
+    .description(description)
+    .argument(
+      "[WORKERS]",
+      "number of workers; no more start than there are jobs (default: the executor's default)",
+    )
+    .addOption(executorOption());
+  return addQueueOptions(command);
+}
+
 function executorOption(): Option {
   return new Option(
     "-x, --executor <kind>",
@@ -159,18 +143,6 @@ function executorOption(): Option {
   )
     .choices(CPU_EXECUTORS)
     .default("processes");
-}
-
-interface QueueFlags {
-  connection?: string;
-  queue?: string;
-}
-
-/** Tell the executor factory where -x queue goes, before a command creates its executor. */
-async function useQueueFlags(flags: QueueFlags): Promise<void> {
-  if (flags.connection === undefined && flags.queue === undefined) return;
-  const { setQueueSettings } = await import("../executors/create.ts");
-  setQueueSettings(flags);
 }
 
 function parseWorkers(text: string | undefined, kind: CpuExecutorName): number | undefined {

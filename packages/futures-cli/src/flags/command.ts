@@ -2,7 +2,8 @@
 // is imported when the command runs, so `futures` starts fast.
 import type { Command } from "commander";
 import { DEFAULT_DEST, DEFAULT_TIMEOUT_MS } from "./defaults.ts";
-import { DEFAULT_QUEUE, EXECUTORS, EXECUTOR_NAMES } from "../executors/catalogue.ts";
+import { EXECUTORS, EXECUTOR_NAMES } from "../executors/catalogue.ts";
+import { addQueueOptions, useQueueFlags } from "../executors/queue-options.ts";
 import { DEFAULT_EXECUTOR } from "./executors.ts";
 import type { FlagsCliOptions } from "./args.ts";
 
@@ -13,7 +14,7 @@ export function registerFlagsCommands(program: Command): void {
   const maxima = EXECUTOR_NAMES.map((name) => `${name} ${EXECUTORS[name].downloads.maxConcurrency}`).join(
     ", ",
   );
-  program
+  const command = program
     .command("flags")
     .summary("download flags of countries concurrently (the book's flags2 programs)")
     .description(
@@ -29,12 +30,8 @@ export function registerFlagsCommands(program: Command): void {
     .option("-s, --server <LABEL|URL>", "LOCAL, DELAY, ERROR, REMOTE or a base URL of flags", "LOCAL")
     .option("-v, --verbose", "print one line per code instead of a progress bar")
     .option("-x, --executor <NAME>", `${EXECUTOR_NAMES.join(", ")}`, DEFAULT_EXECUTOR)
-    .option("-d, --dest <DIR>", "folder the flags are saved in", DEFAULT_DEST)
-    .option("--connection <URL>", `Redis of -x queue (default ${DEFAULT_QUEUE.connection})`)
-    .option(
-      "--queue <NAME>",
-      `queue of -x queue, as given to futures worker (default ${DEFAULT_QUEUE.queue})`,
-    )
+    .option("-d, --dest <DIR>", "folder the flags are saved in", DEFAULT_DEST);
+  addQueueOptions(command)
     .option(
       "--retries <N>",
       "retries after the first try, of transient failures only (refused, reset, timeout, truncated, " +
@@ -66,9 +63,7 @@ export function registerFlagsCommands(program: Command): void {
       ].join("\n"),
     )
     .action(async (ccArgs: string[], options: FlagsCliOptions) => {
-      if (options.connection !== undefined || options.queue !== undefined) {
-        (await import("../executors/create.ts")).setQueueSettings(options);
-      }
+      await useQueueFlags(options);
       const { runFlags } = await import("./run-flags.ts");
       process.exitCode = await runFlags(ccArgs, options);
     });
