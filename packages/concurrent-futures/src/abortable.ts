@@ -23,3 +23,9 @@ export function signalTaker(fn: unknown): ((...args: unknown[]) => unknown) | un
     ? (fn as { [kAbortable]?: (...args: unknown[]) => unknown })[kAbortable]
     : undefined;
 }
+
+/** Mark `wrapper` as taking the same signal as `fn`, when `fn` was made by abortable(). */
+export function keepAbortable(fn: unknown, wrapper: object): void {
+  const taker = signalTaker(fn);
+  if (taker) Object.defineProperty(wrapper, kAbortable, { value: taker });
+}

@@ -10,6 +10,7 @@
 // import.meta.url is the .ts file under tsx and the .js file once compiled, so the same
 // line works from sources and from dist/.
 
+import { keepAbortable } from "./abortable.ts";
 import { importModule } from "./import-module.ts";
 
 const kTask = Symbol.for("futures.task");
@@ -43,6 +44,8 @@ export function task<F extends AnyFunction>(moduleUrl: string, exportName: strin
   Object.defineProperty(wrapper, "length", { value: fn.length });
   Object.defineProperty(wrapper, "name", { value: exportName });
   Object.defineProperty(wrapper, kTask, { value: { moduleUrl, exportName } satisfies TaskRef });
+  // task(url, name, abortable(fn)) still takes the executor's signal.
+  keepAbortable(fn, wrapper);
   return wrapper as unknown as Task<F>;
 }
 

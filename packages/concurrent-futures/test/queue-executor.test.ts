@@ -12,7 +12,7 @@ import { Redis } from "ioredis";
 import { AsyncExecutor, ThreadPoolExecutor, asCompleted, task, wait } from "../src/index.ts";
 import { QueueExecutor, type QueueExecutorOptions } from "../src/queue-executor/index.ts";
 import { executorSuite } from "./executor-suite.ts";
-import { add, identity, notATask, sleep, square, traceRun } from "./fixtures/tasks.ts";
+import { add, identity, notATask, sleep, sleepAbortable, square, traceRun } from "./fixtures/tasks.ts";
 import { unknownToWorkers } from "./fixtures/other-tasks.ts";
 import { startWorker } from "./helpers/queue-worker.ts";
 import { startRedis, type RedisServer } from "./helpers/redis-server.ts";
@@ -191,6 +191,24 @@ describe("QueueExecutor specifics", () => {
     const held = new AbortController();
     held.abort();
     assert.equal(queue.submitWith({ signal: held.signal }, sleep, 10).cancelled(), true);
+  });
+
+  it("an abort reaches an abortable() task running on a worker's AsyncExecutor", async () => {
+    const worker = await startWorker(redis.url, "async-abort", "async");
+    try {
+      await using queue = executor({ queue: "async-abort" });
+      const controller = new AbortController();
+      const future = queue.submitWith({ signal: controller.signal }, sleepAbortable, 60_000);
+      const plain = queue.submit(sleep, 400);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(future.running(), true);
+      controller.abort();
+      const error = (await future.exception()) as Error;
+      assert.equal(error.name, "AbortError", String(error));
+      assert.equal(await plain, 400, "a task without a signal runs on");
+    } finally {
+      worker.kill("SIGKILL");
+    }
   });
 
   it("an endless map keeps at most the window in Redis, and read results are removed", async () => {

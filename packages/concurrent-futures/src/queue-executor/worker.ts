@@ -12,7 +12,9 @@ import { pathToFileURL } from "node:url";
 import { WaitingError, Worker, type ConnectionOptions, type Job } from "bullmq";
 import { Redis, type RedisOptions } from "ioredis";
 import { AsyncExecutor } from "../async-pool.ts";
+import { signalTaker } from "../abortable.ts";
 import type { Executor } from "../executor.ts";
+import type { Future } from "../future.ts";
 import { importModule } from "../import-module.ts";
 import { ProcessPoolExecutor } from "../process-pool.ts";
 import { ThreadPoolExecutor } from "../thread-pool.ts";
@@ -60,6 +62,21 @@ interface JobData {
   c: 0 | 1;
 }
 
+/** A job this worker holds, and how to end it. */
+interface ActiveJob {
+  job: Job<JobData>;
+  token: string | undefined;
+  /** Its call on the local executor, once submitted. */
+  future: Future<unknown> | undefined;
+  controller: AbortController | undefined;
+  /** Why it was asked to end, if it was. */
+  abortReason: string | undefined;
+  /** Cancelled before it started and moved back to the queue. */
+  handedBack: boolean;
+}
+
+const STOPPED = "the worker was stopped while running this task";
+
 export class QueueWorker {
   readonly queueName: string;
   readonly concurrency: number;
@@ -76,7 +93,7 @@ export class QueueWorker {
   #heartbeat: NodeJS.Timeout | undefined;
   #handingBack = false;
   #connected = true;
-  #active = 0;
+  readonly #jobs = new Map<string, ActiveJob>();
 
   constructor(options: QueueWorkerOptions) {
     const kind = options.executor ?? "processes";
@@ -115,9 +132,9 @@ export class QueueWorker {
     this.#subscriber = this.#redis.duplicate();
     this.#subscriber.on("error", () => {});
     this.#subscriber.on("message", (_channel: string, jobId: string) => {
-      this.#worker?.cancelJob(jobId, "aborted by the producer");
+      this.#abort(jobId, "aborted by the producer");
     });
-    const worker = new Worker(this.queueName, (job, token, signal) => this.#process(job, token, signal), {
+    const worker = new Worker(this.queueName, (job, token) => this.#process(job, token), {
       connection: { ...this.#redisOptions, maxRetriesPerRequest: null } as ConnectionOptions,
       prefix: this.#options.prefix ?? DEFAULT_PREFIX,
       concurrency: this.concurrency,
@@ -157,7 +174,7 @@ export class QueueWorker {
 
   /** Jobs this worker holds now. */
   get activeJobs(): number {
-    return this.#active;
+    return this.#jobs.size;
   }
 
   /**
@@ -169,7 +186,7 @@ export class QueueWorker {
     clearInterval(this.#heartbeat);
     if (handBack) {
       this.#handingBack = true;
-      this.#worker?.cancelAllJobs("the worker was stopped while running this task");
+      for (const jobId of [...this.#jobs.keys()]) this.#abort(jobId, STOPPED);
     }
     await this.#worker?.close();
     await this.#executor?.shutdown({ cancelFutures: true });
@@ -183,31 +200,59 @@ export class QueueWorker {
     await announceWorker(this.#redis, this.#keys.workers, this.#id, this.concurrency).catch(() => {});
   }
 
-  async #process(
-    job: Job<JobData>,
-    token: string | undefined,
-    signal: AbortSignal | undefined,
-  ): Promise<string> {
-    this.#active++;
+  /**
+   * End a job: one not started here yet is cancelled (and handed back to the queue while the
+   * worker is stopping); a running one has its task's signal aborted, where it has one.
+   */
+  #abort(jobId: string, reason: string): void {
+    const active = this.#jobs.get(jobId);
+    if (!active || active.abortReason !== undefined) return;
+    active.abortReason = reason;
+    this.#end(active);
+  }
+
+  /** Carry out an abort asked for: called again once the job's call exists. */
+  #end(active: ActiveJob): void {
+    if (active.future?.cancel()) {
+      if (this.#handingBack && active.token) {
+        active.handedBack = true;
+        void active.job.moveToWait(active.token).catch(() => {});
+      }
+    } else active.controller?.abort(active.abortReason);
+  }
+
+  async #process(job: Job<JobData>, token: string | undefined): Promise<string> {
+    const active: ActiveJob = {
+      job,
+      token,
+      future: undefined,
+      controller: undefined,
+      abortReason: undefined,
+      handedBack: false,
+    };
+    const jobId = job.id!;
+    this.#jobs.set(jobId, active);
     try {
-      return await this.#run(job, token, signal);
+      if (this.#handingBack) this.#abort(jobId, STOPPED);
+      return await this.#run(active);
     } finally {
-      this.#active--;
+      this.#jobs.delete(jobId);
     }
   }
 
-  async #run(job: Job<JobData>, token: string | undefined, signal: AbortSignal | undefined): Promise<string> {
+  async #run(active: ActiveJob): Promise<string> {
+    const { data } = active.job;
     const limit = this.#options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
     const executor = this.#executor!;
     let fn;
     let args: unknown[];
     try {
-      fn = this.#directory.resolve(job.data.t);
-      args = decode(job.data.a) as unknown[];
+      fn = this.#directory.resolve(data.t);
+      args = decode(data.a) as unknown[];
     } catch (error) {
       return encodeOutcome(false, error, limit);
     }
-    if (job.data.c === 1) {
+    if (data.c === 1) {
       // A chunk from map(): its items in one call to the local executor, results in order.
       try {
         const results: unknown[] = [];
@@ -217,30 +262,26 @@ export class QueueWorker {
         return encodeOutcome(false, error, limit);
       }
     }
-    const future = executor.submitWith({ signal }, fn, ...args);
-    if (signal) {
-      signal.addEventListener(
-        "abort",
-        () => {
-          // Not started here yet: hand it back rather than fail it, when the worker is stopping.
-          if (this.#handingBack && future.cancel() && token) void job.moveToWait(token).catch(() => {});
-        },
-        { once: true },
-      );
-    }
+    // A signal only where an abort can reach a running task: a pool's worker can be ended, an
+    // abortable() task can listen. Elsewhere cancel() is all an abort can do, and a signal per
+    // job would cost more CPU than a small task.
+    if (this.executorKind !== "async" || signalTaker(fn)) active.controller = new AbortController();
+    const future = executor.submitWith({ signal: active.controller?.signal }, fn, ...args);
+    active.future = future;
+    if (active.abortReason !== undefined) this.#end(active);
     try {
       return encodeOutcome(true, await future.result(), limit);
     } catch (error) {
-      if (future.cancelled() && this.#handingBack) throw new WaitingError();
-      if (signal?.aborted) return encodeOutcome(false, abortError(signal.reason), limit);
+      if (active.handedBack) throw new WaitingError();
+      if (active.abortReason !== undefined)
+        return encodeOutcome(false, abortError(active.abortReason), limit);
       return encodeOutcome(false, error, limit);
     }
   }
 }
 
-function abortError(reason: unknown): Error {
-  const message = typeof reason === "string" ? reason : reason instanceof Error ? reason.message : "aborted";
-  return new DOMException(message, "AbortError");
+function abortError(reason: string): Error {
+  return new DOMException(reason, "AbortError");
 }
 
 function makeExecutor(kind: LocalExecutorKind, concurrency: number): Executor {

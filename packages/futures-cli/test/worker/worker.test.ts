@@ -100,6 +100,40 @@ describe("futures worker", { timeout: 90_000 }, () => {
     assert.equal(await exit, 130);
   });
 
+  it("a second Ctrl-C ends running tasks, whose futures fail with a clear error", async () => {
+    const worker = spawnCli([
+      "worker",
+      "--queue",
+      "handback",
+      "--import",
+      TASKS,
+      "--connection",
+      redis.url,
+      "--concurrency",
+      "2",
+    ]);
+    const exit = exited(worker);
+    await stderrUntil(worker, /Ctrl-C to stop/);
+    await using pool = new QueueExecutor({ queue: "handback", connection: redis.url });
+    const running = [pool.submit(whereAmI, 60_000), pool.submit(whereAmI, 60_000)];
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const started = performance.now();
+    const first = stderrUntil(worker, /finishing 2 running jobs/);
+    worker.kill("SIGINT");
+    await first;
+    const second = stderrUntil(worker, /stopped after/);
+    worker.kill("SIGINT");
+    const said = await second;
+    assert.match(said, /SIGINT again: handing back jobs not started, ending running tasks/);
+    for (const future of running) {
+      const error = (await future.exception()) as Error;
+      assert.equal(error.name, "AbortError", String(error));
+      assert.match(error.message, /the worker was stopped while running this task/);
+    }
+    assert.equal(await exit, 130);
+    assert.ok(performance.now() - started < 30_000, "the 60 s tasks were ended, not waited for");
+  });
+
   it("serves futures flags -x queue and futures primes -x queue with two workers", async () => {
     const start = () =>
       spawnCli([
