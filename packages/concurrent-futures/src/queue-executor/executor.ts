@@ -21,6 +21,7 @@ import {
 } from "./connection.ts";
 import { BrokenQueueExecutor, QueueUnavailableError, WorkerLostError } from "./errors.ts";
 import { DEFAULT_MAX_PAYLOAD_BYTES, encode, readOutcome } from "./payload.ts";
+import { ResultRemoval } from "./result-removal.ts";
 import { addressOf, describeAddress, type TaskAddress } from "./task-address.ts";
 import { liveConcurrency } from "./worker-registry.ts";
 
@@ -71,9 +72,6 @@ interface JobData {
 const STALLED = "job stalled more than allowable limit";
 /** BullMQ removes finished jobs older than this (seconds) when later jobs finish. */
 const ORPHANS = { age: 24 * 3600 };
-/** Read results are removed from Redis in batches of this many, or after this long. */
-const REMOVE_BATCH = 256;
-const REMOVE_AFTER_MS = 20;
 /** After a reconcile found lost events, look again this soon. */
 const FAST_RECONCILE_MS = 20;
 
@@ -103,8 +101,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
   readonly #remote = new Map<string, Call>();
   #outbox: Call[] = [];
   #flushScheduled = false;
-  #removals: string[] = [];
-  #removalScheduled = false;
+  readonly #removal: ResultRemoval;
 
   #down = false;
   #downTimer: NodeJS.Timeout | undefined;
@@ -172,6 +169,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
       ...(maxEvents === undefined ? {} : { streams: { events: { maxLen: maxEvents } } }),
     });
     this.#queue.on("error", () => {});
+    this.#removal = new ResultRemoval(this.#redis, this.#queue.toKey(""), () => !this.#down && !this.#broken);
     this.#ready = this.#start();
     this.#ready.catch(() => {});
     this.#startDownTimer(); // the first connection has the same deadline as a reconnection
@@ -500,7 +498,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
     if (reason === STALLED && this.#delivery === "at-least-once" && !call.resent) {
       // Sent again under a new id: the old job may still finish, and must not settle this one.
       this.#remote.delete(call.jobId);
-      this.#remove(call.jobId);
+      this.#removal.add(call.jobId);
       call.resent = true;
       call.jobId = `${call.jobId}-again`;
       call.sentAt = undefined;
@@ -526,44 +524,10 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
   #settle(call: Call, ok: boolean, value: unknown): void {
     if (this.#remote.get(call.jobId) !== call) return;
     this.#remote.delete(call.jobId);
-    if (call.sentAt !== undefined) this.#remove(call.jobId);
+    if (call.sentAt !== undefined) this.#removal.add(call.jobId);
     if (ok) call.future.setResult(value);
     else call.future.setException(value);
     this.#pump();
-  }
-
-  /** Remove read results from Redis, a batch at a time. */
-  #remove(jobId: string): void {
-    this.#removals.push(jobId);
-    if (this.#removals.length >= REMOVE_BATCH) this.#flushRemovals();
-    else if (!this.#removalScheduled) {
-      this.#removalScheduled = true;
-      // A moment later, in a batch: off the path of the next submit's round trip.
-      setTimeout(() => this.#flushRemovals(), REMOVE_AFTER_MS).unref();
-    }
-  }
-
-  #flushRemovals(): void {
-    this.#removalScheduled = false;
-    const ids = this.#removals;
-    this.#removals = [];
-    if (ids.length === 0 || this.#down) return;
-    this.#removeNow(ids).catch(() => {});
-  }
-
-  /**
-   * Remove finished jobs of ours in one round trip of plain commands. BullMQ's remove() runs a
-   * script per job that also handles parents, deduplication and repeats, which these jobs
-   * never have; at thousands of jobs a second that script was the executor's main cost.
-   */
-  #removeNow(ids: string[]): Promise<unknown> {
-    const keys = ids.flatMap((id) => [this.#queue.toKey(id), `${this.#queue.toKey(id)}:logs`]);
-    return this.#redis
-      .pipeline()
-      .zrem(this.#queue.toKey("completed"), ...ids)
-      .zrem(this.#queue.toKey("failed"), ...ids)
-      .del(...keys)
-      .exec();
   }
 
   #onReady(): void {
@@ -647,10 +611,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
     await settledWithin(this.#ready, 1000);
     // Let the last removals go out before the connection closes.
     await new Promise((resolve) => setImmediate(resolve));
-    const removals = this.#removals.splice(0);
-    if (!this.#down && !this.#broken) {
-      if (removals.length > 0) await settledWithin(this.#removeNow(removals), 2000);
-    }
+    await settledWithin(this.#removal.flush(), 2000);
     if (this.#events) {
       // Drop the connection first: it interrupts a blocking read, even one stuck reconnecting.
       await settledWithin(this.#events.disconnect(), 1000);
