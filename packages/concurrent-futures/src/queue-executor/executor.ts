@@ -5,7 +5,7 @@
 // best-effort in BullMQ, so outstanding jobs are also reconciled by reading their state,
 // and Redis coming back empty (its epoch key gone) breaks the executor at once.
 import { randomBytes } from "node:crypto";
-import { Queue, QueueEvents, type ConnectionOptions } from "bullmq";
+import { Queue } from "bullmq";
 import { Redis, type RedisOptions } from "ioredis";
 import { ShutdownError } from "../errors.ts";
 import { refuseWhileExiting, watchProcessExit } from "../exiting.ts";
@@ -21,7 +21,10 @@ import {
 } from "./connection.ts";
 import { BrokenQueueExecutor, QueueUnavailableError, WorkerLostError } from "./errors.ts";
 import { DEFAULT_MAX_PAYLOAD_BYTES, encode, readOutcome } from "./payload.ts";
+import { CompletionEvents } from "./completion-events.ts";
+import { readJobStates, streamTrimmedPast } from "./job-states.ts";
 import { ResultRemoval } from "./result-removal.ts";
+import { settledWithin } from "./settled-within.ts";
 import { addressOf, describeAddress, type TaskAddress } from "./task-address.ts";
 import { liveConcurrency } from "./worker-registry.ts";
 
@@ -90,7 +93,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
 
   readonly #redis: Redis;
   readonly #queue: Queue;
-  #events: QueueEvents | undefined;
+  #events: CompletionEvents | undefined;
   readonly #eventsKey: string;
   #ready: Promise<void>;
   #started = false;
@@ -107,7 +110,6 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
   #downTimer: NodeJS.Timeout | undefined;
   #tick: NodeJS.Timeout | undefined;
   #reconciling = false;
-  #lastEventId = "0-0";
   #broken: BrokenQueueExecutor | undefined;
   #rejectWhenBroken: (error: BrokenQueueExecutor) => void = () => {};
   readonly #whenBroken = new Promise<never>((_, reject) => (this.#rejectWhenBroken = reject));
@@ -342,27 +344,22 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
     await this.#redis.ping().catch(async () => {
       await new Promise<void>((resolve) => this.#redis.once("ready", () => resolve()));
     });
-    // Events from now on, in Redis's clock: nothing of ours is older.
-    const [seconds, micros] = await this.#redis.time();
-    this.#lastEventId = `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - 1}-0`;
-    const events = new QueueEvents(this.queueName, {
-      connection: { ...this.#redisOptions, maxRetriesPerRequest: null } as ConnectionOptions,
-      prefix: this.#queue.opts.prefix,
-      lastEventId: this.#lastEventId,
-    });
-    this.#events = events;
-    events.on("error", () => {});
-    events.on("completed", ({ jobId, returnvalue }, id) => {
-      this.#lastEventId = id;
-      const call = this.#remote.get(jobId);
-      if (call) this.#complete(call, returnvalue as unknown);
-    });
-    events.on("failed", ({ jobId, failedReason }, id) => {
-      this.#lastEventId = id;
-      const call = this.#remote.get(jobId);
-      if (call) this.#failed(call, failedReason);
-    });
-    await events.waitUntilReady();
+    this.#events = await CompletionEvents.subscribe(
+      this.#redis,
+      this.#redisOptions,
+      this.queueName,
+      this.#queue.opts.prefix!,
+      {
+        completed: (jobId, returnvalue) => {
+          const call = this.#remote.get(jobId);
+          if (call) this.#complete(call, returnvalue);
+        },
+        failed: (jobId, reason) => {
+          const call = this.#remote.get(jobId);
+          if (call) this.#failed(call, reason);
+        },
+      },
+    );
     await this.#checkEpoch(true);
     if (this.#fixedWindow === undefined) await this.#readWindow();
     this.#started = true;
@@ -427,44 +424,29 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
    * Returns whether it settled any job (events are being lost).
    */
   async #reconcile(): Promise<boolean> {
-    const trimmed = await this.#streamTrimmedPastUs();
+    const events = this.#events;
+    const trimmed =
+      events !== undefined && (await streamTrimmedPast(this.#redis, this.#eventsKey, events.lastReadId));
     const before = performance.now() - (trimmed ? 0 : this.#reconcileInterval);
     const due = [...this.#remote.values()].filter(
       (call) => call.sentAt !== undefined && call.sentAt <= before,
     );
     if (due.length === 0) return false;
-    const pipeline = this.#redis.pipeline();
-    for (const call of due)
-      pipeline.hmget(this.#queue.toKey(call.jobId), "finishedOn", "returnvalue", "failedReason", "timestamp");
-    const replies = (await pipeline.exec()) ?? [];
+    const states = await readJobStates(
+      this.#redis,
+      due.map((call) => this.#queue.toKey(call.jobId)),
+    );
     let settled = false;
-    replies.forEach(([error, reply], i) => {
+    states.forEach((job, i) => {
       const call = due[i]!;
-      if (error || this.#remote.get(call.jobId) !== call) return;
-      const [finishedOn, returnvalue, failedReason, timestamp] = reply as (string | null | undefined)[];
-      if (timestamp == null) {
-        // Sent, and Redis still has our epoch, yet no job: someone removed it (drain, obliterate).
-        this.#jobVanished(call);
-        settled = true;
-      } else if (finishedOn != null && returnvalue != null) {
-        this.#complete(call, JSON.parse(returnvalue));
-        settled = true;
-      } else if (finishedOn != null && failedReason != null) {
-        this.#failed(call, failedReason);
-        settled = true;
-      }
+      if (!job || job.state === "unfinished" || this.#remote.get(call.jobId) !== call) return;
+      settled = true;
+      // Sent, and Redis still has our epoch, yet no job: someone removed it (drain, obliterate).
+      if (job.state === "missing") this.#jobVanished(call);
+      else if (job.state === "completed") this.#complete(call, job.returnvalue);
+      else this.#failed(call, job.reason);
     });
     return settled;
-  }
-
-  /** Whether Redis trimmed entries of the event stream that came after the last one we read. */
-  async #streamTrimmedPastUs(): Promise<boolean> {
-    const info = (await this.#redis.call("XINFO", "STREAM", this.#eventsKey).catch(() => null)) as
-      unknown[] | null;
-    if (!info) return false;
-    const field = (name: string): string => String(info[info.indexOf(name) + 1]);
-    const trimmed = Number(field("entries-added")) > Number(field("length"));
-    return trimmed && compareIds(field("recorded-first-entry-id"), this.#lastEventId) > 0;
   }
 
   #jobVanished(call: Call): void {
@@ -612,31 +594,8 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
     // Let the last removals go out before the connection closes.
     await new Promise((resolve) => setImmediate(resolve));
     await settledWithin(this.#removal.flush(), 2000);
-    if (this.#events) {
-      // Drop the connection first: it interrupts a blocking read, even one stuck reconnecting.
-      await settledWithin(this.#events.disconnect(), 1000);
-      await settledWithin(this.#events.close(), 1000);
-    }
+    await this.#events?.close();
     await settledWithin(this.#queue.close(), 1000);
     this.#redis.disconnect();
   }
-}
-
-/** Wait for `promise` to settle, at most `ms`. */
-function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    timer.unref();
-    promise.then(
-      () => (clearTimeout(timer), resolve()),
-      () => (clearTimeout(timer), resolve()),
-    );
-  });
-}
-
-/** Compare two stream ids "ms-seq". */
-function compareIds(a: string, b: string): number {
-  const [am, as] = a.split("-").map(Number) as [number, number | undefined];
-  const [bm, bs] = b.split("-").map(Number) as [number, number | undefined];
-  return am - bm || (as ?? 0) - (bs ?? 0);
 }

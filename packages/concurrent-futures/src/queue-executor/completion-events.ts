@@ -1,0 +1,62 @@
+// The queue's completion events from the moment of subscribing, read with BullMQ's
+// QueueEvents on a connection of its own (its reads block). Remembers the last event read,
+// so that reconciliation can tell whether Redis trimmed events nobody saw.
+import { QueueEvents, type ConnectionOptions } from "bullmq";
+import type { Redis, RedisOptions } from "ioredis";
+import { settledWithin } from "./settled-within.ts";
+
+export interface CompletionHandlers {
+  completed(jobId: string, returnvalue: unknown): void;
+  failed(jobId: string, reason: string): void;
+}
+
+export class CompletionEvents {
+  readonly #events: QueueEvents;
+  #lastReadId: string;
+
+  private constructor(events: QueueEvents, startId: string) {
+    this.#events = events;
+    this.#lastReadId = startId;
+  }
+
+  /** Subscribe to the events of `queue` from now on, in Redis's clock: nothing of ours is older. */
+  static async subscribe(
+    redis: Redis,
+    options: RedisOptions,
+    queue: string,
+    prefix: string,
+    handlers: CompletionHandlers,
+  ): Promise<CompletionEvents> {
+    const [seconds, micros] = await redis.time();
+    const startId = `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - 1}-0`;
+    const events = new QueueEvents(queue, {
+      connection: { ...options, maxRetriesPerRequest: null } as ConnectionOptions,
+      prefix,
+      lastEventId: startId,
+    });
+    const subscription = new CompletionEvents(events, startId);
+    events.on("error", () => {});
+    events.on("completed", ({ jobId, returnvalue }, id) => {
+      subscription.#lastReadId = id;
+      handlers.completed(jobId, returnvalue as unknown);
+    });
+    events.on("failed", ({ jobId, failedReason }, id) => {
+      subscription.#lastReadId = id;
+      handlers.failed(jobId, failedReason);
+    });
+    await events.waitUntilReady();
+    return subscription;
+  }
+
+  /** Id of the last completion event read (or of the moment of subscribing). */
+  get lastReadId(): string {
+    return this.#lastReadId;
+  }
+
+  /** Stop reading; bounded, since with Redis gone BullMQ's close can wait for a reconnection. */
+  async close(): Promise<void> {
+    // Drop the connection first: it interrupts a blocking read, even one stuck reconnecting.
+    await settledWithin(this.#events.disconnect(), 1000);
+    await settledWithin(this.#events.close(), 1000);
+  }
+}
