@@ -41,6 +41,11 @@ function stderrUntil(child: ChildProcess, pattern: RegExp, ms = 20_000): Promise
   });
 }
 
+/** `futures worker` on the test's Redis, taking `queue`'s jobs with the fixture tasks. */
+function spawnWorker(queue: string, ...options: string[]): ChildProcess {
+  return spawnCli(["worker", "--queue", queue, "--import", TASKS, "--connection", redis.url, ...options]);
+}
+
 function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
 }
@@ -68,17 +73,7 @@ describe("futures worker", { timeout: 90_000 }, () => {
   });
 
   it("runs a producer's jobs, says so, and finishes running jobs on Ctrl-C", async () => {
-    const worker = spawnCli([
-      "worker",
-      "--queue",
-      "cli",
-      "--import",
-      TASKS,
-      "--connection",
-      redis.url,
-      "--concurrency",
-      "2",
-    ]);
+    const worker = spawnWorker("cli", "--concurrency", "2");
     const exit = exited(worker);
     const start = await stderrUntil(worker, /Ctrl-C to stop/);
     assert.match(
@@ -101,17 +96,7 @@ describe("futures worker", { timeout: 90_000 }, () => {
   });
 
   it("a second Ctrl-C ends running tasks, whose futures fail with a clear error", async () => {
-    const worker = spawnCli([
-      "worker",
-      "--queue",
-      "handback",
-      "--import",
-      TASKS,
-      "--connection",
-      redis.url,
-      "--concurrency",
-      "2",
-    ]);
+    const worker = spawnWorker("handback", "--concurrency", "2");
     const exit = exited(worker);
     await stderrUntil(worker, /Ctrl-C to stop/);
     await using pool = new QueueExecutor({ queue: "handback", connection: redis.url });
@@ -186,17 +171,7 @@ describe("futures worker", { timeout: 90_000 }, () => {
   });
 
   it("says when it loses Redis and when it is back", async () => {
-    const worker = spawnCli([
-      "worker",
-      "--queue",
-      "lost",
-      "--import",
-      TASKS,
-      "--connection",
-      redis.url,
-      "--executor",
-      "async",
-    ]);
+    const worker = spawnWorker("lost", "--executor", "async");
     const exit = exited(worker);
     await stderrUntil(worker, /Ctrl-C to stop/);
     const lost = stderrUntil(worker, /lost Redis at 127\.0\.0\.1:\d+ \(.*\); reconnecting/);
