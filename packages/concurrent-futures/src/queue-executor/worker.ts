@@ -54,7 +54,9 @@ export type QueueWorkerEvent =
   | { type: "ready"; tasks: number; concurrency: number; executor: LocalExecutorKind; redis: string }
   | { type: "job"; ok: boolean }
   | { type: "connection-lost"; redis: string; error: string }
-  | { type: "reconnected"; redis: string };
+  | { type: "reconnected"; redis: string }
+  /** Something went wrong outside any one task, such as a job gone from a Redis that restarted empty. */
+  | { type: "warning"; message: string };
 
 interface JobData {
   t: TaskAddress;
@@ -77,6 +79,16 @@ interface ActiveJob {
 
 const STOPPED = "the worker was stopped while running this task";
 
+/** Error codes that mean "Redis is unreachable", which the connection state reports once. */
+const CONNECTION_ERRORS = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "ENOTFOUND",
+  "EHOSTUNREACH",
+]);
+
 export class QueueWorker {
   readonly queueName: string;
   readonly concurrency: number;
@@ -93,6 +105,9 @@ export class QueueWorker {
   #heartbeat: NodeJS.Timeout | undefined;
   #handingBack = false;
   #connected = true;
+  #closing = false;
+  #lastConnectionError = "connection closed";
+  #lastWarning = "";
   readonly #jobs = new Map<string, ActiveJob>();
 
   constructor(options: QueueWorkerOptions) {
@@ -128,7 +143,7 @@ export class QueueWorker {
     this.#executor = makeExecutor(this.executorKind, this.concurrency);
     const redis = describeConnection(this.#redisOptions);
     this.#redis = new Redis({ ...this.#redisOptions, maxRetriesPerRequest: null });
-    this.#redis.on("error", () => {});
+    this.#redis.on("error", (error: Error) => (this.#lastConnectionError = error.message));
     this.#subscriber = this.#redis.duplicate();
     this.#subscriber.on("error", () => {});
     this.#subscriber.on("message", (_channel: string, jobId: string) => {
@@ -144,10 +159,22 @@ export class QueueWorker {
       autorun: false,
     });
     this.#worker = worker;
-    worker.on("error", (error) => {
-      if (!this.#connected) return;
+    // The state of our own connection says whether Redis is reachable; BullMQ's errors during
+    // an outage repeat that, and the others (a lock or a job gone) are worth a line each.
+    worker.on("error", (error: Error & { code?: string }) => {
+      if (!this.#connected || CONNECTION_ERRORS.has(error.code ?? "") || this.#closing) return;
+      const gone = /Missing key for job|could not renew lock/i.test(error.message)
+        ? " (the job is no longer in Redis: restarted empty or flushed?)"
+        : "";
+      const message = `${error.message}${gone}`;
+      // BullMQ reports a vanished job more than once.
+      if (message !== this.#lastWarning) this.#options.onEvent?.({ type: "warning", message });
+      this.#lastWarning = message;
+    });
+    this.#redis.on("close", () => {
+      if (!this.#connected || this.#closing) return;
       this.#connected = false;
-      this.#options.onEvent?.({ type: "connection-lost", redis, error: error.message });
+      this.#options.onEvent?.({ type: "connection-lost", redis, error: this.#lastConnectionError });
     });
     worker.on("completed", () => this.#options.onEvent?.({ type: "job", ok: true }));
     worker.on("failed", () => this.#options.onEvent?.({ type: "job", ok: false }));
@@ -183,6 +210,7 @@ export class QueueWorker {
    * ended; their futures fail with a clear error.
    */
   async close({ handBack = false }: { handBack?: boolean } = {}): Promise<void> {
+    this.#closing = true;
     clearInterval(this.#heartbeat);
     if (handBack) {
       this.#handingBack = true;

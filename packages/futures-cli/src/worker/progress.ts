@@ -38,6 +38,9 @@ export class WorkerProgress {
       case "reconnected":
         this.#say(`reconnected to Redis at ${event.redis}`);
         break;
+      case "warning":
+        this.#say(`warning: ${event.message}`);
+        break;
     }
   }
 

@@ -170,16 +170,29 @@ describe("futures worker", { timeout: 90_000 }, () => {
     }
   });
 
-  it("says when it loses Redis and when it is back", async () => {
+  it("says when it loses Redis, when it is back, and that a running job was lost with its data", async () => {
     const worker = spawnWorker("lost", "--executor", "async");
     const exit = exited(worker);
+    let transcript = "";
+    worker.stderr!.on("data", (chunk: Buffer) => (transcript += chunk.toString()));
     await stderrUntil(worker, /Ctrl-C to stop/);
+    const producer = new QueueExecutor({ queue: "lost", connection: redis.url });
+    const lostJob = producer.submit(whereAmI, 1500);
+    await new Promise((resolve) => setTimeout(resolve, 500));
     const lost = stderrUntil(worker, /lost Redis at 127\.0\.0\.1:\d+ \(.*\); reconnecting/);
     await redis.kill();
     await lost;
     const back = stderrUntil(worker, /reconnected to Redis/);
     await redis.restart();
+    await stderrUntil(
+      worker,
+      /warning: Missing key for job fx-[0-9a-f]+-1\. moveToFinished \(the job is no longer in Redis: restarted empty or flushed\?\)/,
+    );
     await back;
+    assert.equal(transcript.match(/lost Redis/g)?.length, 1, transcript);
+    assert.equal(transcript.match(/warning:/g)?.length, 1, `one line per lost job:\n${transcript}`);
+    assert.equal(((await lostJob.exception()) as Error).name, "BrokenQueueExecutor");
+    await producer.shutdown({ wait: false });
     await using pool = new QueueExecutor({ queue: "lost", connection: redis.url });
     assert.equal((await pool.submit(whereAmI)).pid, worker.pid, "async runs in the worker itself");
     worker.kill("SIGTERM");
