@@ -6,17 +6,19 @@
 // the installed `futures flags` runs from one bundled file (scripts/bundle-flags.mjs) through
 // a code cache of its own; the other commands, and the command run from its sources, load
 // their modules as usual.
+import { existsSync } from "node:fs";
 import * as nodeModule from "node:module";
 import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
 
 const { enableCompileCache } = nodeModule as { enableCompileCache?: () => unknown };
 const compiled = import.meta.url.endsWith(".js");
+const BUNDLE = fileURLToPath(new URL("flags-bundle.cjs", import.meta.url));
 
 if (enableCompileCache) {
   enableCompileCache();
   await (await import("./run-cli.ts")).runCli();
-} else if (compiled && process.argv[2] === "flags") {
+} else if (compiled && process.argv[2] === "flags" && existsSync(BUNDLE)) {
   await runFlagsBundle();
 } else {
   await (await import("./run-cli.ts")).runCli();
@@ -28,10 +30,15 @@ async function runFlagsBundle(): Promise<void> {
   // then made and used under the same flags.
   setFlagsFromString("--liftoff-only");
   const { runCached } = await import("./code-cache.ts");
-  const { exports, save } = runCached(fileURLToPath(new URL("flags-bundle.cjs", import.meta.url)), "flags", {
+  const { exports, save } = runCached(BUNDLE, "flags", {
     __futuresDist: new URL("..", import.meta.url).href,
     __futuresLibraryDist: new URL(".", import.meta.resolve("concurrent-futures")).href,
   });
-  process.once("exit", save);
+  // The cache holds what the run compiled: made by a download, not by help or a usage error
+  // (a cache made by `futures flags --help` leaves a download 10 ms slower).
+  const help = process.argv.includes("--help") || process.argv.includes("-h");
+  process.once("exit", (code) => {
+    if (!help && code <= 1) save();
+  });
   await (exports as typeof import("./run-cli.ts")).runCli();
 }
