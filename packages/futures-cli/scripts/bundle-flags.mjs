@@ -79,5 +79,7 @@ const result = await build({
   plugins: [compiledModules],
   logLevel: "warning",
   legalComments: "none",
+  // Class and function names as in the modules: the library names executors by their class.
+  keepNames: true,
 });
 if (result.warnings.length > 0) process.exit(1);
