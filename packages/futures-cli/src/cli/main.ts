@@ -10,6 +10,7 @@ import { existsSync } from "node:fs";
 import * as nodeModule from "node:module";
 import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
+import { runCached } from "./code-cache.ts";
 
 const { enableCompileCache } = nodeModule as { enableCompileCache?: () => unknown };
 const compiled = import.meta.url.endsWith(".js");
@@ -29,7 +30,6 @@ async function runFlagsBundle(): Promise<void> {
   // code cached under other flags, so it is set before the bundle compiles: the cache is
   // then made and used under the same flags.
   setFlagsFromString("--liftoff-only");
-  const { runCached } = await import("./code-cache.ts");
   const { exports, save } = runCached(BUNDLE, "flags", {
     __futuresDist: new URL("..", import.meta.url).href,
     __futuresLibraryDist: new URL(".", import.meta.resolve("concurrent-futures")).href,
