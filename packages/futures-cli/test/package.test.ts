@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import module from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -63,7 +64,9 @@ describe("the installed command", { timeout: 300_000 }, () => {
     for (const name of saved) assert.ok(statSync(path.join(project, "downloads", name)).size > 0);
   });
 
-  it("runs flags from its code cache: made once, used after, never in the way", () => {
+  // Node 22.1 and later keep compiled code themselves, and the command leaves the job to them.
+  const nodeCaches = "enableCompileCache" in module;
+  it("runs flags from its code cache: made once, used after, never in the way", { skip: nodeCaches }, () => {
     const bin = path.join(project, "node_modules", ".bin", "futures");
     const home = mkdtempSync(path.join(os.tmpdir(), "futures-cli-cache-"));
     const folder = path.join(home, "futures-cli");
