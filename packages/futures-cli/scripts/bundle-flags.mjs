@@ -43,6 +43,18 @@ const compiledModules = {
       resolveDir: dirname(args.path),
       loader: "js",
     }));
+    // commander loads node:child_process (and with it node:dgram, 1-2 ms) for subcommands
+    // that are programs of their own, which `futures` has none of: it gets an object that
+    // loads the module when first used.
+    build.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      args.importer.endsWith("/commander/lib/command.js")
+        ? { path: "node:child_process", namespace: "builtin-on-first-use" }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "builtin-on-first-use" }, (args) => ({
+      contents: `module.exports = new Proxy({}, { get: (_, key) => require(${JSON.stringify(args.path)})[key] });`,
+      loader: "js",
+    }));
     build.onLoad({ filter: /\.js$/ }, async (args) => {
       const base = args.path.startsWith(dist)
         ? ["__futuresDist", dist]
