@@ -3,9 +3,9 @@
 // compiling the source again. Node 20 has no such cache of its own (module.enableCompileCache
 // came with Node 22.1).
 //
-// The cache is a file per user (XDG cache folder), named after the script's identity, size and
-// time, Node's version and the caller's key, written whole or not at all (a temporary file renamed
-// into place). V8 checks the data against the source and its own version and flags, and
+// The cache is a file per user (XDG cache folder), named after the caller's key, the script's
+// identity, size and time and Node's version, written whole or not at all (a temporary file
+// renamed into place). V8 checks the data against the source and its own version and flags, and
 // rejects a mismatch: the script then compiles as usual and the cache is written again. A
 // cache that cannot be read or written costs nothing but its speed: never an error.
 import {
@@ -33,7 +33,7 @@ export interface CachedRun {
 
 /**
  * Run `file` (CommonJS) as a function of the usual CommonJS variables and of `extra` (names
- * and values), through the code cache named `key` (say the package and its version).
+ * and values), through the code cache named `key` (the file's name, say).
  */
 export function runCached(file: string, key: string, extra: Record<string, unknown>): CachedRun {
   // V8 checks a cache against the length of the source only: the file's identity, size and
@@ -41,7 +41,9 @@ export function runCached(file: string, key: string, extra: Record<string, unkno
   const { ino, size, mtimeMs } = statSync(file);
   const source = readFileSync(file, "utf8");
   const folder = cacheFolder();
-  const name = `${key}-${process.version}-${process.arch}-${ino}-${size}-${Math.trunc(mtimeMs)}.cache`;
+  // Another installed copy of the file is another inode, with caches of its own.
+  const prefix = `${key}-${ino}-`;
+  const name = `${prefix}${process.version}-${process.arch}-${size}-${Math.trunc(mtimeMs)}.cache`;
   const cacheFile = folder && join(folder, name);
   let cachedData: Buffer | undefined;
   try {
@@ -63,7 +65,7 @@ export function runCached(file: string, key: string, extra: Record<string, unkno
   return {
     exports: module.exports,
     save: () => {
-      if (fresh && cacheFile) writeCache(cacheFile, key, script);
+      if (fresh && cacheFile) writeCache(cacheFile, prefix, script);
     },
   };
 }
@@ -78,7 +80,7 @@ function cacheFolder(): string | undefined {
   }
 }
 
-function writeCache(cacheFile: string, key: string, script: Script): void {
+function writeCache(cacheFile: string, prefix: string, script: Script): void {
   const folder = dirname(cacheFile);
   const temp = `${cacheFile}.${process.pid}.tmp`;
   try {
@@ -86,14 +88,14 @@ function writeCache(cacheFile: string, key: string, script: Script): void {
     mkdirSync(folder, { recursive: true, mode: 0o700 });
     const fd = openSync(temp, "wx", 0o600);
     try {
-      writeSync(fd, data);
+      for (let offset = 0; offset < data.length;) offset += writeSync(fd, data, offset);
     } finally {
       closeSync(fd);
     }
     renameSync(temp, cacheFile);
-    // Caches of other versions (of the file or of Node) are of no more use.
+    // The caches of this copy's earlier builds, or of other Node versions, are of no more use.
     for (const name of readdirSync(folder))
-      if (name.startsWith(`${key}-`) && join(folder, name) !== cacheFile && !name.endsWith(".tmp"))
+      if (name.startsWith(prefix) && join(folder, name) !== cacheFile && !name.endsWith(".tmp"))
         rmSync(join(folder, name), { force: true });
   } catch {
     try {
