@@ -2,8 +2,9 @@
 // `futures` bin on the project's path, its version, and the main job against the flag server
 // it starts in-process.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import module from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -61,6 +62,54 @@ describe("the installed command", { timeout: 300_000 }, () => {
     const saved = readdirSync(path.join(project, "downloads"));
     assert.equal(saved.length, 20);
     for (const name of saved) assert.ok(statSync(path.join(project, "downloads", name)).size > 0);
+  });
+
+  // Node 22.1 and later keep compiled code themselves, and the command leaves the job to them.
+  const nodeCaches = "enableCompileCache" in module;
+  it("runs flags from its code cache: made once, used after, never in the way", { skip: nodeCaches }, () => {
+    const bin = path.join(project, "node_modules", ".bin", "futures");
+    const home = mkdtempSync(path.join(os.tmpdir(), "futures-cli-cache-"));
+    const folder = path.join(home, "futures-cli");
+    const flagsWith = (cacheHome: string, executor: string) => {
+      const dest = mkdtempSync(path.join(home, "dest-"));
+      const env = { ...process.env, FUTURES_LOCAL_PORT: "1", XDG_CACHE_HOME: cacheHome };
+      const result = spawnSync(bin, ["flags", "--no-progress", "-l", "6", "-x", executor, "-d", dest], {
+        cwd: project,
+        env,
+        encoding: "utf8",
+        timeout: 120_000,
+      });
+      assert.equal(result.status, 0, result.stderr);
+      assert.equal(result.stderr, "");
+      assert.match(result.stdout, /6 flags downloaded\./);
+      // Byte for byte the files of the data set the server sends.
+      const dataDir = path.join(project, "node_modules", "futures-cli", "data", "flags");
+      const saved = readdirSync(dest).sort();
+      assert.deepEqual(saved, ["bd.gif", "br.gif", "cd.gif", "cn.gif", "de.gif", "eg.gif"]);
+      for (const name of saved)
+        assert.deepEqual(
+          readFileSync(path.join(dest, name)),
+          readFileSync(path.join(dataDir, name.slice(0, 2), name)),
+        );
+    };
+    try {
+      flagsWith(home, "async");
+      const [cache] = readdirSync(folder);
+      assert.match(cache!, /^flags-.*\.cache$/);
+      const made = readFileSync(path.join(folder, cache!));
+      for (const executor of ["async", "threads", "processes", "sequential"]) flagsWith(home, executor);
+      assert.deepEqual(readdirSync(folder), [cache], "the cache is used, not written again");
+      assert.deepEqual(readFileSync(path.join(folder, cache!)), made);
+      // A damaged cache is rejected and made again; one that cannot be written is done without.
+      writeFileSync(path.join(folder, cache!), "not a code cache");
+      flagsWith(home, "async");
+      assert.notEqual(readFileSync(path.join(folder, cache!), "utf8"), "not a code cache");
+      const notAFolder = path.join(home, "file");
+      writeFileSync(notAFolder, "");
+      flagsWith(notAFolder, "async");
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   it("gives programs the flags, server and cpu parts by subpath", () => {

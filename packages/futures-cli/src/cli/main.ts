@@ -1,100 +1,44 @@
 #!/usr/bin/env node
 // The `futures` command: one entry, one subcommand per part of the product.
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import type * as Commander from "commander";
-import { UsageError } from "./usage.ts";
+//
+// Start-up is most of a short download, and most of start-up is V8 compiling code. Node 22.1
+// and later keep compiled code on disk themselves (module.enableCompileCache). On older Node,
+// the installed `futures flags` runs from one bundled file (scripts/bundle-flags.mjs) through
+// a code cache of its own; the other commands, and the command run from its sources, load
+// their modules as usual.
+import { existsSync } from "node:fs";
+import * as nodeModule from "node:module";
+import { fileURLToPath } from "node:url";
+import { setFlagsFromString } from "node:v8";
+import { runCached } from "./code-cache.ts";
 
-// commander is CommonJS: required rather than imported, which spares Node parsing its source
-// a second time to find its named exports (about 4 ms of every start).
-const { Command, CommanderError } = createRequire(import.meta.url)("commander") as typeof Commander;
+const { enableCompileCache } = nodeModule as { enableCompileCache?: () => unknown };
+const compiled = import.meta.url.endsWith(".js");
+const BUNDLE = fileURLToPath(new URL("flags-bundle.cjs", import.meta.url));
 
-// `futures ... | head` closes the pipe early: that is the reader's choice, not an error. A
-// command that handles Ctrl-C (a download) is interrupted the same way, so that it cleans up;
-// any other ends quietly.
-let readerGone = false;
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code !== "EPIPE") throw error;
-    if (readerGone) return;
-    readerGone = true;
-    if (process.listenerCount("SIGINT") > 0) process.emit("SIGINT");
-    else process.exit(process.exitCode ?? 0);
+if (enableCompileCache) {
+  enableCompileCache();
+  await (await import("./run-cli.ts")).runCli();
+} else if (compiled && process.argv[2] === "flags" && existsSync(BUNDLE)) {
+  await runFlagsBundle();
+} else {
+  await (await import("./run-cli.ts")).runCli();
+}
+
+async function runFlagsBundle(): Promise<void> {
+  // The download sets this V8 flag as it loads undici (see flags/http-get.ts). V8 rejects
+  // code cached under other flags, so it is set before the bundle compiles: the cache is
+  // then made and used under the same flags.
+  setFlagsFromString("--liftoff-only");
+  const { exports, save } = runCached(BUNDLE, "flags", {
+    __futuresDist: new URL("..", import.meta.url).href,
+    __futuresLibraryDist: new URL(".", import.meta.resolve("concurrent-futures")).href,
   });
-}
-
-const program = new Command("futures")
-  .description("Concurrency with futures: flag downloads, flag servers and CPU-bound work in pools")
-  .version(packageVersion(), "-V, --version", "print the version of futures-cli and exit")
-  .exitOverride()
-  // Commander's own parse errors are printed below, in the same format as ours.
-  .configureOutput({ outputError: () => {} });
-
-await registerCommands(program, process.argv[2]);
-
-// Remember which subcommand runs, so that a usage error can show that command's usage.
-let active: Commander.Command = program;
-const follow = (command: Commander.Command): void => {
-  command.hook("preSubcommand", (_, sub) => {
-    active = sub;
+  // The cache holds what the run compiled: made by a download, not by help or a usage error
+  // (a cache made by `futures flags --help` leaves a download 10 ms slower).
+  const help = process.argv.includes("--help") || process.argv.includes("-h");
+  process.once("exit", (code) => {
+    if (!help && code <= 1) save();
   });
-  command.commands.forEach(follow);
-};
-follow(program);
-
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
-  process.exitCode = exitCodeFor(error);
-}
-
-/**
- * Register the subcommands. A run of `flags` or `serve` registers only that one: parsing it
- * needs no other, and loading the others' modules would delay the command's start.
- */
-async function registerCommands(program: Commander.Command, name: string | undefined): Promise<void> {
-  if (name !== "serve") (await import("../flags/command.ts")).registerFlagsCommands(program);
-  if (name !== "flags") (await import("../server/command.ts")).registerServerCommands(program);
-  if (name === "flags" || name === "serve") return;
-  (await import("../worker/command.ts")).registerWorkerCommand(program);
-  if (name === "worker") return;
-  const { demoCommand, registerCpuCommands } = await import("../cpu/command.ts");
-  registerCpuCommands(program);
-  demoCommand(program)
-    .command("as-completed")
-    .description("the book's flags_threadpool_ac.py: five downloads on 3 threads, printed as they finish")
-    .option("-d, --dest <DIR>", "folder the five flags are saved in", "downloads")
-    .action(async ({ dest }: { dest: string }) =>
-      (await import("../flags/as-completed-demo.ts")).runAsCompletedDemo({ dest }),
-    );
-}
-
-function exitCodeFor(error: unknown): number {
-  if (error instanceof CommanderError) {
-    // Help and version end with 0 and have been printed; so has the help shown when no
-    // command is given. The rest are parse errors, not printed yet.
-    if (error.exitCode === 0 || error.code === "commander.help") return error.exitCode === 0 ? 0 : 2;
-    return usageError(error.message.replace(/^error: /, ""));
-  }
-  if (error instanceof UsageError) return usageError(error.message);
-  console.error(`futures: ${error instanceof Error ? error.message : String(error)}`);
-  return 1;
-}
-
-/** One line that says what is wrong, then the command's usage: exit status 2. */
-function usageError(message: string): number {
-  console.error(`${commandPath(active)}: error: ${message}`);
-  console.error(`Usage: ${commandPath(active)} ${active.usage()}`);
-  return 2;
-}
-
-function packageVersion(): string {
-  const manifest = new URL("../../package.json", import.meta.url);
-  return (JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version;
-}
-
-function commandPath(command: Commander.Command): string {
-  const names: string[] = [];
-  for (let c: Commander.Command | null = command; c; c = c.parent) names.unshift(c.name());
-  return names.join(" ");
+  await (exports as typeof import("./run-cli.ts")).runCli();
 }

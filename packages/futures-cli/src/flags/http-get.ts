@@ -125,7 +125,6 @@ export const sharedClient = new HttpClient();
 // "exports" map, so the path is reachable; should it move, the index still works. undici is
 // CommonJS: required rather than imported, which spares Node parsing the module a second time
 // to find its named exports (about 3 ms).
-const AGENT_MODULE = "undici/lib/dispatcher/agent.js";
 const require = createRequire(import.meta.url);
 let agentClass: typeof Agent | undefined;
 
@@ -133,7 +132,8 @@ function loadAgent(): typeof Agent {
   if (agentClass) return agentClass;
   keepWasmOnLiftoff();
   try {
-    agentClass = require(AGENT_MODULE) as typeof Agent;
+    // A literal path, which the bundle of `futures flags` follows (scripts/bundle-flags.mjs).
+    agentClass = require("undici/lib/dispatcher/agent.js") as typeof Agent;
   } catch {
     agentClass = (require("undici") as typeof import("undici")).Agent;
   }

@@ -1,6 +1,8 @@
 // Delays of the DELAY listener and of delayed ERROR requests: seconds, fixed or drawn
 // uniformly from a range for each request.
-import { uniform, type Random } from "./random.ts";
+// Only a type from random.ts: it loads node:crypto, which `futures flags` (that checks
+// delays, but draws none) need not load.
+import type { Random } from "./random.ts";
 
 /** Seconds: a fixed time, or a time drawn uniformly from [min, max] for each request. */
 export type Delay = number | { min: number; max: number };
@@ -33,4 +35,9 @@ export function formatDelay(delay: Delay): string {
 /** As the command line writes it: "0.5" or "0.5:5". */
 export function delayText(delay: Delay): string {
   return typeof delay === "number" ? String(delay) : `${delay.min}:${delay.max}`;
+}
+
+/** Seconds drawn uniformly in [min, max]. */
+function uniform(random: Random, min: number, max: number): number {
+  return min === max ? min : min + (max - min) * random();
 }

@@ -25,8 +25,3 @@ export function randomSeed(): number {
 export function streamSeed(seed: number, stream: number): number {
   return (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(stream + 1, 0xc2b2ae35)) >>> 0;
 }
-
-/** Seconds drawn uniformly in [min, max]. */
-export function uniform(random: Random, min: number, max: number): number {
-  return min === max ? min : min + (max - min) * random();
-}

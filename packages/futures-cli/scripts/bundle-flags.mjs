@@ -1,0 +1,97 @@
+// Bundle what `futures flags` runs into one CommonJS file, dist/cli/flags-bundle.cjs: the
+// compiled command (dist/cli/run-cli.js and the flags and server code), the library
+// (concurrent-futures, QueueExecutor included), commander and undici's Agent. dist/cli/main.js
+// runs it through a V8 code cache (src/cli/code-cache.ts): one file that V8 need not compile
+// again, instead of some 110 modules compiled on every start.
+//
+// The file is a function body, called with two more variables than CommonJS has:
+//   __futuresDist         file URL of this package's dist/ (with a trailing slash)
+//   __futuresLibraryDist  file URL of the installed library's dist/
+// Each module's import.meta.url becomes the URL of its own compiled file, so data files,
+// pool workers and task modules resolve exactly as they do from dist/. Only `flags` runs from
+// the bundle: the modules of the other commands are left out, and never reached.
+import { build } from "esbuild";
+import { readFile, realpath } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { dirname, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const packageDir = fileURLToPath(new URL("..", import.meta.url));
+const dist = `${packageDir}dist/`;
+const libraryDist = `${dirname(await realpath(createRequire(dist).resolve("concurrent-futures")))}/`;
+const OUTFILE = `${dist}cli/flags-bundle.cjs`;
+/** Modules that `futures flags` never loads: what registerCommands imports for other commands. */
+const OTHER_COMMANDS = /^\.\.\/(server\/command|worker\/command|cpu\/command|flags\/as-completed-demo)\.js$/;
+
+const compiledModules = {
+  name: "compiled-modules",
+  setup(build) {
+    build.onResolve({ filter: OTHER_COMMANDS }, (args) => ({ path: args.path, external: true }));
+    // undici's whole index is only a fallback, should its Agent module ever move. (The
+    // "external" option would leave out the Agent module too: it covers subpaths.)
+    build.onResolve({ filter: /^undici$/ }, (args) => ({ path: args.path, external: true }));
+    // undici's HTTP/2 client loads node:http2 and node:tls (3-4 ms) as undici's Client loads,
+    // though it serves only connections that negotiate HTTP/2 over TLS. The Client gets a
+    // stand-in that loads it at its first such connection.
+    build.onResolve({ filter: /^\.\/client-h2\.js$/ }, (args) =>
+      args.namespace === "file" && args.importer.endsWith("/undici/lib/dispatcher/client.js")
+        ? { path: `${args.resolveDir}/client-h2.js`, namespace: "on-first-use" }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "on-first-use" }, (args) => ({
+      contents: `module.exports = function (...args) { return require(${JSON.stringify(args.path)}).apply(this, args); };`,
+      resolveDir: dirname(args.path),
+      loader: "js",
+    }));
+    // commander loads node:child_process (and with it node:dgram, 1-2 ms) for subcommands
+    // that are programs of their own, which `futures` has none of: it gets an object that
+    // loads the module when first used.
+    build.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      args.importer.endsWith("/commander/lib/command.js")
+        ? { path: "node:child_process", namespace: "builtin-on-first-use" }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "builtin-on-first-use" }, (args) => ({
+      contents: `module.exports = new Proxy({}, { get: (_, key) => require(${JSON.stringify(args.path)})[key] });`,
+      loader: "js",
+    }));
+    build.onLoad({ filter: /\.js$/ }, async (args) => {
+      const base = args.path.startsWith(dist)
+        ? ["__futuresDist", dist]
+        : args.path.startsWith(libraryDist)
+          ? ["__futuresLibraryDist", libraryDist]
+          : undefined;
+      if (!base) return undefined;
+      const own = `${base[0]} + ${JSON.stringify(relative(base[1], args.path))}`;
+      let source = await readFile(args.path, "utf8");
+      // A require that esbuild follows into commander and undici.
+      source = source
+        .replace(/^const require = createRequire\(import\.meta\.url\);$/m, "")
+        .replaceAll("createRequire(import.meta.url)(", "require(");
+      // import.meta.url and import.meta.resolve (see `define` below), for this module.
+      const prelude =
+        `var __importMetaUrl = ${own};\n` +
+        `var __importMetaResolve = (specifier) => require("node:url").pathToFileURL(` +
+        `require("node:module").createRequire(__importMetaUrl).resolve(specifier)).href;\n`;
+      return { contents: prelude + source, loader: "js" };
+    });
+  },
+};
+
+const result = await build({
+  entryPoints: [`${dist}cli/run-cli.js`],
+  outfile: OUTFILE,
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  define: { "import.meta.url": "__importMetaUrl", "import.meta.resolve": "__importMetaResolve" },
+  // QueueExecutor's clients, required only when that executor is chosen.
+  external: ["bullmq", "ioredis"],
+  plugins: [compiledModules],
+  logLevel: "warning",
+  legalComments: "none",
+  // Class and function names as in the modules: the library names executors by their class.
+  keepNames: true,
+});
+if (result.warnings.length > 0) process.exit(1);
