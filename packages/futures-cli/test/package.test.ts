@@ -3,7 +3,7 @@
 // it starts in-process.
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import module from "node:module";
 import os from "node:os";
 import path from "node:path";
@@ -104,6 +104,18 @@ describe("the installed command", { timeout: 300_000 }, () => {
       writeFileSync(path.join(folder, cache!), "not a code cache");
       flagsWith(home, "async");
       assert.notEqual(readFileSync(path.join(folder, cache!), "utf8"), "not a code cache");
+      // Caches of other copies (deleted or rebuilt ones) are kept 8 at most, the newest.
+      for (let i = 0; i < 10; i++) {
+        const other = path.join(folder, `flags-${i}-${process.version}-x64-1-1.cache`);
+        writeFileSync(other, "another copy's cache");
+        utimesSync(other, 1_000_000 + i, 1_000_000 + i);
+      }
+      rmSync(path.join(folder, cache!));
+      flagsWith(home, "async");
+      const kept = readdirSync(folder).sort();
+      assert.equal(kept.length, 8, kept.join());
+      for (let i = 0; i < 3; i++)
+        assert.ok(!kept.includes(`flags-${i}-${process.version}-x64-1-1.cache`), "oldest gone");
       const notAFolder = path.join(home, "file");
       writeFileSync(notAFolder, "");
       flagsWith(notAFolder, "async");

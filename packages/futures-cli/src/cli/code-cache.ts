@@ -93,10 +93,7 @@ function writeCache(cacheFile: string, prefix: string, script: Script): void {
       closeSync(fd);
     }
     renameSync(temp, cacheFile);
-    // The caches of this copy's earlier builds, or of other Node versions, are of no more use.
-    for (const name of readdirSync(folder))
-      if (name.startsWith(prefix) && join(folder, name) !== cacheFile && !name.endsWith(".tmp"))
-        rmSync(join(folder, name), { force: true });
+    pruneCaches(folder, prefix, cacheFile);
   } catch {
     try {
       rmSync(temp, { force: true });
@@ -104,4 +101,23 @@ function writeCache(cacheFile: string, prefix: string, script: Script): void {
       // nothing was written
     }
   }
+}
+
+/** Caches kept in the folder at most: a copy deleted or rebuilt elsewhere leaves one behind. */
+const MAX_CACHES = 8;
+
+/**
+ * Remove the caches of this copy's earlier builds or other Node versions (no more use), and
+ * beyond MAX_CACHES the least recently written of other copies' (each is about 0.5 MB).
+ */
+function pruneCaches(folder: string, prefix: string, cacheFile: string): void {
+  const others: { path: string; mtimeMs: number }[] = [];
+  for (const name of readdirSync(folder)) {
+    const path = join(folder, name);
+    if (path === cacheFile || !name.endsWith(".cache")) continue;
+    if (name.startsWith(prefix)) rmSync(path, { force: true });
+    else others.push({ path, mtimeMs: statSync(path).mtimeMs });
+  }
+  others.sort((a, b) => b.mtimeMs - a.mtimeMs);
+  for (const { path } of others.slice(MAX_CACHES - 1)) rmSync(path, { force: true });
 }
