@@ -11,7 +11,8 @@
 // pool workers and task modules resolve exactly as they do from dist/. Only `flags` runs from
 // the bundle: the modules of the other commands are left out, and never reached.
 import { build } from "esbuild";
-import { readFile, realpath } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { readFile, realpath, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -95,3 +96,9 @@ const result = await build({
   keepNames: true,
 });
 if (result.warnings.length > 0) process.exit(1);
+
+// The code cache is named after this hash (src/cli/code-cache.ts): V8 itself compares only
+// the length of the source, and would run code cached from another build of the same length.
+const bundled = await readFile(OUTFILE, "utf8");
+const hash = createHash("sha256").update(bundled).digest("hex").slice(0, 16);
+await writeFile(OUTFILE, `// futures-bundle ${hash}\n${bundled}`);

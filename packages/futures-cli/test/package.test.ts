@@ -3,7 +3,16 @@
 // it starts in-process.
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import module from "node:module";
 import os from "node:os";
 import path from "node:path";
@@ -116,6 +125,9 @@ describe("the installed command", { timeout: 300_000 }, () => {
       assert.equal(kept.length, 8, kept.join());
       for (let i = 0; i < 3; i++)
         assert.ok(!kept.includes(`flags-${i}-${process.version}-x64-1-1.cache`), "oldest gone");
+      // A relative XDG_CACHE_HOME is ignored (the XDG spec): nothing is written where the command runs.
+      flagsWith("relative-cache", "async");
+      assert.equal(existsSync(path.join(project, "relative-cache")), false);
       const notAFolder = path.join(home, "file");
       writeFileSync(notAFolder, "");
       flagsWith(notAFolder, "async");

@@ -264,7 +264,7 @@ export class QueueWorker {
       if (this.#handingBack) this.#abort(jobId, STOPPED);
       return await this.#run(active);
     } finally {
-      this.#jobs.delete(jobId);
+      if (this.#jobs.get(jobId) === active) this.#jobs.delete(jobId);
     }
   }
 

@@ -3,13 +3,14 @@
 // compiling the source again. Node 20 has no such cache of its own (module.enableCompileCache
 // came with Node 22.1).
 //
-// The cache is a file per user (XDG cache folder), named after the caller's key, the script's
-// identity, size and time and Node's version, written whole or not at all (a temporary file
+// The cache is a file per user (XDG cache folder), named after the caller's key, a hash of the
+// script's content and Node's version, written whole or not at all (a temporary file
 // renamed into place). V8 checks the data against the source and its own version and flags, and
 // rejects a mismatch: the script then compiles as usual and the cache is written again. A
 // cache that cannot be read or written costs nothing but its speed: never an error.
 import {
   closeSync,
+  existsSync,
   mkdirSync,
   openSync,
   readdirSync,
@@ -21,7 +22,7 @@ import {
 } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
 import { Script, constants } from "node:vm";
 
 export interface CachedRun {
@@ -36,15 +37,13 @@ export interface CachedRun {
  * and values), through the code cache named `key` (the file's name, say).
  */
 export function runCached(file: string, key: string, extra: Record<string, unknown>): CachedRun {
-  // V8 checks a cache against the length of the source only: the file's identity, size and
-  // time tell a rebuilt or another installed copy apart.
-  const { ino, size, mtimeMs } = statSync(file);
   const source = readFileSync(file, "utf8");
-  const folder = cacheFolder();
-  // Another installed copy of the file is another inode, with caches of its own.
-  const prefix = `${key}-${ino}-`;
-  const name = `${prefix}${process.version}-${process.arch}-${size}-${Math.trunc(mtimeMs)}.cache`;
-  const cacheFile = folder && join(folder, name);
+  // V8 checks a cache against the length of the source only: the build wrote a hash of the
+  // file's content on its first line (scripts/bundle-flags.mjs), and the cache is named after
+  // it. A file without one runs uncached.
+  const hash = /^\/\/ futures-bundle ([0-9a-f]{16})\n/.exec(source)?.[1];
+  const folder = hash && cacheFolder();
+  const cacheFile = folder && join(folder, `${key}-${hash}-${process.version}-${process.arch}.cache`);
   let cachedData: Buffer | undefined;
   try {
     if (cacheFile) cachedData = readFileSync(cacheFile);
@@ -65,22 +64,27 @@ export function runCached(file: string, key: string, extra: Record<string, unkno
   return {
     exports: module.exports,
     save: () => {
-      if (fresh && cacheFile) writeCache(cacheFile, prefix, script);
+      if (fresh && cacheFile) writeCache(cacheFile, script);
     },
   };
 }
 
-/** `$XDG_CACHE_HOME/futures-cli` or `~/.cache/futures-cli`; undefined without a home. */
+/**
+ * `$XDG_CACHE_HOME/futures-cli` or `~/.cache/futures-cli`; undefined without a home. A relative
+ * XDG_CACHE_HOME is ignored, as the XDG spec says, and a home that does not exist is not made.
+ */
 function cacheFolder(): string | undefined {
   try {
-    const base = process.env.XDG_CACHE_HOME || join(homedir(), ".cache");
-    return join(base, "futures-cli");
+    const xdg = process.env.XDG_CACHE_HOME;
+    if (xdg && isAbsolute(xdg)) return join(xdg, "futures-cli");
+    const home = homedir();
+    return home && existsSync(home) ? join(home, ".cache", "futures-cli") : undefined;
   } catch {
     return undefined;
   }
 }
 
-function writeCache(cacheFile: string, prefix: string, script: Script): void {
+function writeCache(cacheFile: string, script: Script): void {
   const folder = dirname(cacheFile);
   const temp = `${cacheFile}.${process.pid}.tmp`;
   try {
@@ -93,7 +97,7 @@ function writeCache(cacheFile: string, prefix: string, script: Script): void {
       closeSync(fd);
     }
     renameSync(temp, cacheFile);
-    pruneCaches(folder, prefix, cacheFile);
+    pruneCaches(folder, cacheFile);
   } catch {
     try {
       rmSync(temp, { force: true });
@@ -103,21 +107,21 @@ function writeCache(cacheFile: string, prefix: string, script: Script): void {
   }
 }
 
-/** Caches kept in the folder at most: a copy deleted or rebuilt elsewhere leaves one behind. */
+/** Caches kept in the folder at most: each build of the bundle, under each Node, has its own. */
 const MAX_CACHES = 8;
+/** A temporary file older than this was left by a run that died while writing it. */
+const STALE_TEMP_MS = 60_000;
 
-/**
- * Remove the caches of this copy's earlier builds or other Node versions (no more use), and
- * beyond MAX_CACHES the least recently written of other copies' (each is about 0.5 MB).
- */
-function pruneCaches(folder: string, prefix: string, cacheFile: string): void {
-  const others: { path: string; mtimeMs: number }[] = [];
+/** Keep the MAX_CACHES most recently written caches (each is about 0.5 MB); drop dead temp files. */
+function pruneCaches(folder: string, cacheFile: string): void {
+  const caches: { path: string; mtimeMs: number }[] = [];
   for (const name of readdirSync(folder)) {
     const path = join(folder, name);
-    if (path === cacheFile || !name.endsWith(".cache")) continue;
-    if (name.startsWith(prefix)) rmSync(path, { force: true });
-    else others.push({ path, mtimeMs: statSync(path).mtimeMs });
+    if (path === cacheFile) continue;
+    const { mtimeMs } = statSync(path);
+    if (name.endsWith(".cache")) caches.push({ path, mtimeMs });
+    else if (name.endsWith(".tmp") && Date.now() - mtimeMs > STALE_TEMP_MS) rmSync(path, { force: true });
   }
-  others.sort((a, b) => b.mtimeMs - a.mtimeMs);
-  for (const { path } of others.slice(MAX_CACHES - 1)) rmSync(path, { force: true });
+  caches.sort((a, b) => b.mtimeMs - a.mtimeMs);
+  for (const { path } of caches.slice(MAX_CACHES - 1)) rmSync(path, { force: true });
 }
