@@ -2,7 +2,7 @@
 // killed mid-job, a capped event stream that drops completions, cancel racing with the
 // window, Redis killed and restarted empty, and Redis gone for good.
 import assert from "node:assert/strict";
-import type { ChildProcess } from "node:child_process";
+import { spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -218,6 +218,27 @@ describe("QueueExecutor faults", () => {
       }
       await pool.shutdown();
       await redis.restart(); // for whatever runs after
+    },
+  );
+
+  it(
+    "a program whose executor broke on an unreachable Redis ends without shutdown()",
+    { timeout: 30_000 },
+    () => {
+      const index = new URL("../src/queue-executor/index.ts", import.meta.url).href;
+      const program = [
+        `import { QueueExecutor } from ${JSON.stringify(index)};`,
+        // Port 1: nothing listens there. No shutdown(): the broken executor must let go of Redis.
+        'const pool = new QueueExecutor({ queue: "nowhere", connection: "redis://127.0.0.1:1", connectionTimeout: 500 });',
+        "pool.waitUntilReady().catch((error) => console.log(error.name));",
+      ].join("\n");
+      const run = spawnSync(process.execPath, [...process.execArgv, "--input-type=module", "-e", program], {
+        encoding: "utf8",
+        timeout: 20_000,
+      });
+      assert.equal(run.signal, null, "it had to be killed: still alive after 20 s");
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal(run.stdout.trim(), "BrokenQueueExecutor");
     },
   );
 });

@@ -11,41 +11,40 @@ export interface CompletionHandlers {
 }
 
 export class CompletionEvents {
-  readonly #events: QueueEvents;
-  #lastReadId: string;
+  readonly #handlers: CompletionHandlers;
+  #events: QueueEvents | undefined;
+  #lastReadId = "0-0";
+  #closed = false;
 
-  private constructor(events: QueueEvents, startId: string) {
-    this.#events = events;
-    this.#lastReadId = startId;
+  constructor(handlers: CompletionHandlers) {
+    this.#handlers = handlers;
   }
 
-  /** Subscribe to the events of `queue` from now on, in Redis's clock: nothing of ours is older. */
-  static async subscribe(
-    redis: Redis,
-    options: RedisOptions,
-    queue: string,
-    prefix: string,
-    handlers: CompletionHandlers,
-  ): Promise<CompletionEvents> {
+  /**
+   * Subscribe to the events of `queue` from now on, in Redis's clock: nothing of ours is older.
+   * The subscription exists as soon as this is called, so that close() ends it even if it
+   * never became ready.
+   */
+  async subscribe(redis: Redis, options: RedisOptions, queue: string, prefix: string): Promise<void> {
     const [seconds, micros] = await redis.time();
-    const startId = `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - 1}-0`;
+    if (this.#closed) return;
+    this.#lastReadId = `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - 1}-0`;
     const events = new QueueEvents(queue, {
       connection: { ...options, maxRetriesPerRequest: null } as ConnectionOptions,
       prefix,
-      lastEventId: startId,
+      lastEventId: this.#lastReadId,
     });
-    const subscription = new CompletionEvents(events, startId);
+    this.#events = events;
     events.on("error", () => {});
     events.on("completed", ({ jobId, returnvalue }, id) => {
-      subscription.#lastReadId = id;
-      handlers.completed(jobId, returnvalue as unknown);
+      this.#lastReadId = id;
+      this.#handlers.completed(jobId, returnvalue as unknown);
     });
     events.on("failed", ({ jobId, failedReason }, id) => {
-      subscription.#lastReadId = id;
-      handlers.failed(jobId, failedReason);
+      this.#lastReadId = id;
+      this.#handlers.failed(jobId, failedReason);
     });
     await events.waitUntilReady();
-    return subscription;
   }
 
   /** Id of the last completion event read (or of the moment of subscribing). */
@@ -55,6 +54,8 @@ export class CompletionEvents {
 
   /** Stop reading; bounded, since with Redis gone BullMQ's close can wait for a reconnection. */
   async close(): Promise<void> {
+    this.#closed = true;
+    if (!this.#events) return;
     // Drop the connection first: it interrupts a blocking read, even one stuck reconnecting.
     await settledWithin(this.#events.disconnect(), 1000);
     await settledWithin(this.#events.close(), 1000);

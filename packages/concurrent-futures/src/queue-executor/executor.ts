@@ -93,7 +93,16 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
 
   readonly #redis: Redis;
   readonly #queue: Queue;
-  #events: CompletionEvents | undefined;
+  readonly #events = new CompletionEvents({
+    completed: (jobId, returnvalue) => {
+      const call = this.#remote.get(jobId);
+      if (call) this.#complete(call, returnvalue);
+    },
+    failed: (jobId, reason) => {
+      const call = this.#remote.get(jobId);
+      if (call) this.#failed(call, reason);
+    },
+  });
   readonly #eventsKey: string;
   #ready: Promise<void>;
   #started = false;
@@ -344,22 +353,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
     await this.#redis.ping().catch(async () => {
       await new Promise<void>((resolve) => this.#redis.once("ready", () => resolve()));
     });
-    this.#events = await CompletionEvents.subscribe(
-      this.#redis,
-      this.#redisOptions,
-      this.queueName,
-      this.#queue.opts.prefix!,
-      {
-        completed: (jobId, returnvalue) => {
-          const call = this.#remote.get(jobId);
-          if (call) this.#complete(call, returnvalue);
-        },
-        failed: (jobId, reason) => {
-          const call = this.#remote.get(jobId);
-          if (call) this.#failed(call, reason);
-        },
-      },
-    );
+    await this.#events.subscribe(this.#redis, this.#redisOptions, this.queueName, this.#queue.opts.prefix!);
     await this.#checkEpoch(true);
     if (this.#fixedWindow === undefined) await this.#readWindow();
     this.#started = true;
@@ -424,9 +418,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
    * Returns whether it settled any job (events are being lost).
    */
   async #reconcile(): Promise<boolean> {
-    const events = this.#events;
-    const trimmed =
-      events !== undefined && (await streamTrimmedPast(this.#redis, this.#eventsKey, events.lastReadId));
+    const trimmed = await streamTrimmedPast(this.#redis, this.#eventsKey, this.#events.lastReadId);
     const before = performance.now() - (trimmed ? 0 : this.#reconcileInterval);
     const due = [...this.#remote.values()].filter(
       (call) => call.sentAt !== undefined && call.sentAt <= before,
@@ -563,6 +555,9 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
     this.#remote.clear();
     this.#outbox = [];
     this.#checkIdle();
+    // A broken executor has no more use for Redis: without this, a program that never calls
+    // shutdown() would stay alive for ever on the connections' reconnect timers.
+    this.#closed ??= this.#close();
   }
 
   #drainHeld(): Call[] {
@@ -594,7 +589,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
     // Let the last removals go out before the connection closes.
     await new Promise((resolve) => setImmediate(resolve));
     await settledWithin(this.#removal.flush(), 2000);
-    await this.#events?.close();
+    await this.#events.close();
     await settledWithin(this.#queue.close(), 1000);
     this.#redis.disconnect();
   }
