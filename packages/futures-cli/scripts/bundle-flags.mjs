@@ -69,6 +69,9 @@ const compiledModules = {
       source = source
         .replace(/^const require = createRequire\(import\.meta\.url\);$/m, "")
         .replaceAll("createRequire(import.meta.url)(", "require(");
+      // Left as it was, a require would still work, but outside the bundle and its cache.
+      if (source.includes("createRequire(import.meta.url)"))
+        throw new Error(`${args.path}: a createRequire(import.meta.url) the bundle does not rewrite`);
       // import.meta.url and import.meta.resolve (see `define` below), for this module.
       const prelude =
         `var __importMetaUrl = ${own};\n` +

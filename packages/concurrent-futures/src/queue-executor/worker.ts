@@ -162,7 +162,8 @@ export class QueueWorker {
     // The state of our own connection says whether Redis is reachable; BullMQ's errors during
     // an outage repeat that, and the others (a lock or a job gone) are worth a line each.
     worker.on("error", (error: Error & { code?: string }) => {
-      if (!this.#connected || CONNECTION_ERRORS.has(error.code ?? "") || this.#closing) return;
+      if (!this.#connected || this.#closing) return;
+      if (CONNECTION_ERRORS.has(error.code ?? "") || /Connection is closed/.test(error.message)) return;
       const gone = /Missing key for job|could not renew lock/i.test(error.message)
         ? " (the job is no longer in Redis: restarted empty or flushed?)"
         : "";
@@ -244,7 +245,12 @@ export class QueueWorker {
     if (active.future?.cancel()) {
       if (this.#handingBack && active.token) {
         active.handedBack = true;
-        void active.job.moveToWait(active.token).catch(() => {});
+        void active.job.moveToWait(active.token).catch((error: Error) =>
+          this.#options.onEvent?.({
+            type: "warning",
+            message: `could not hand job ${active.job.id} back to the queue (${error.message}); it fails as stalled`,
+          }),
+        );
       }
     } else active.controller?.abort(active.abortReason);
   }
