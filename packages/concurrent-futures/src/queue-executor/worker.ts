@@ -26,6 +26,7 @@ import {
   type Connection,
 } from "./connection.ts";
 import { DEFAULT_MAX_PAYLOAD_BYTES, decode, encodeOutcome } from "./payload.ts";
+import { settledWithin } from "./settled-within.ts";
 import { TaskDirectory, type TaskAddress } from "./task-address.ts";
 import { HEARTBEAT_MS, announceWorker, withdrawWorker } from "./worker-registry.ts";
 
@@ -106,6 +107,8 @@ export class QueueWorker {
   #handingBack = false;
   #connected = true;
   #closing = false;
+  /** Whether our connection to Redis is up now (#connected is what was last reported). */
+  #reachable = true;
   #lastConnectionError = "connection closed";
   #lastWarning = "";
   readonly #jobs = new Map<string, ActiveJob>();
@@ -173,6 +176,7 @@ export class QueueWorker {
       this.#lastWarning = message;
     });
     this.#redis.on("close", () => {
+      this.#reachable = false;
       if (!this.#connected || this.#closing) return;
       this.#connected = false;
       this.#options.onEvent?.({ type: "connection-lost", redis, error: this.#lastConnectionError });
@@ -180,6 +184,7 @@ export class QueueWorker {
     worker.on("completed", () => this.#options.onEvent?.({ type: "job", ok: true }));
     worker.on("failed", () => this.#options.onEvent?.({ type: "job", ok: false }));
     this.#redis.on("ready", () => {
+      this.#reachable = true;
       void this.#announce();
       if (!this.#connected) {
         this.#connected = true;
@@ -217,11 +222,32 @@ export class QueueWorker {
       this.#handingBack = true;
       for (const jobId of [...this.#jobs.keys()]) this.#abort(jobId, STOPPED);
     }
-    await this.#worker?.close();
-    await this.#executor?.shutdown({ cancelFutures: true });
-    if (this.#redis) await withdrawWorker(this.#redis, this.#keys.workers, this.#id).catch(() => {});
+    // With Redis unreachable, BullMQ's close and our own commands would wait for a reconnection
+    // that may never come: then the worker stops as a crash would (its producers find the jobs
+    // stalled), ending its running tasks instead of waiting for results it cannot deliver.
+    if (this.#reachable) await this.#whileReachable(this.#worker?.close());
+    if (!this.#reachable) {
+      await settledWithin(this.#worker?.close(true) ?? Promise.resolve(), 2000);
+      await this.#executor?.terminateWorkers();
+    } else await this.#executor?.shutdown({ cancelFutures: true });
+    if (this.#redis && this.#reachable)
+      await settledWithin(withdrawWorker(this.#redis, this.#keys.workers, this.#id), 2000);
     this.#subscriber?.disconnect();
     this.#redis?.disconnect();
+  }
+
+  /** Wait for `promise`, or until our connection to Redis drops. */
+  #whileReachable(promise: Promise<unknown> | undefined): Promise<void> {
+    const redis = this.#redis;
+    if (!promise || !redis) return Promise.resolve(promise).then(() => undefined);
+    return new Promise((resolve) => {
+      const done = (): void => {
+        redis.off("close", done);
+        resolve();
+      };
+      redis.once("close", done);
+      promise.then(done, done);
+    });
   }
 
   async #announce(): Promise<void> {

@@ -42,9 +42,14 @@ export async function runWorker(flags: WorkerFlags): Promise<void> {
         `${signal}: finishing ${worker.activeJobs} running jobs, taking no new ones (Ctrl-C again to hand them back)`,
       );
       stopped = worker.close();
-    } else {
-      progress.say(`${signal} again: handing back jobs not started, ending running tasks`);
+    } else if (stops === 2) {
+      progress.say(
+        `${signal} again: handing back jobs not started, ending running tasks (a third time exits now)`,
+      );
       stopped = worker.close({ handBack: true });
+    } else {
+      progress.say(`${signal} a third time: exiting now`);
+      process.exit(code);
     }
     void stopped.then(() => {
       progress.finish();

@@ -21,6 +21,7 @@ before(async () => {
 });
 
 after(async () => {
+  for (const worker of started) worker.kill("SIGKILL");
   await redis.stop();
 });
 
@@ -41,9 +42,24 @@ function stderrUntil(child: ChildProcess, pattern: RegExp, ms = 20_000): Promise
   });
 }
 
+/** Workers of this file still running: killed by pid at the end, should a test fail midway. */
+const started = new Set<ChildProcess>();
+
 /** `futures worker` on the test's Redis, taking `queue`'s jobs with the fixture tasks. */
 function spawnWorker(queue: string, ...options: string[]): ChildProcess {
-  return spawnCli(["worker", "--queue", queue, "--import", TASKS, "--connection", redis.url, ...options]);
+  const worker = spawnCli([
+    "worker",
+    "--queue",
+    queue,
+    "--import",
+    TASKS,
+    "--connection",
+    redis.url,
+    ...options,
+  ]);
+  started.add(worker);
+  worker.once("exit", () => started.delete(worker));
+  return worker;
 }
 
 function exited(child: ChildProcess): Promise<number | null> {
@@ -197,5 +213,22 @@ describe("futures worker", { timeout: 90_000 }, () => {
     assert.equal((await pool.submit(whereAmI)).pid, worker.pid, "async runs in the worker itself");
     worker.kill("SIGTERM");
     assert.equal(await exit, 143);
+  });
+
+  it("stops on one Ctrl-C when Redis is gone for good", async () => {
+    const worker = spawnWorker("gone", "--executor", "async");
+    const exit = exited(worker);
+    await stderrUntil(worker, /Ctrl-C to stop/);
+    const lost = stderrUntil(worker, /lost Redis/);
+    await redis.kill();
+    try {
+      await lost;
+      const started = performance.now();
+      worker.kill("SIGTERM");
+      assert.equal(await exit, 143);
+      assert.ok(performance.now() - started < 15_000, "it did not wait for Redis to come back");
+    } finally {
+      await redis.restart();
+    }
   });
 });
