@@ -20,7 +20,7 @@ import {
   type Connection,
 } from "./connection.ts";
 import { BrokenQueueExecutor, QueueUnavailableError, WorkerLostError } from "./errors.ts";
-import { DEFAULT_MAX_PAYLOAD_BYTES, encode, readOutcome } from "./payload.ts";
+import { DEFAULT_MAX_PAYLOAD_BYTES, encode, readOutcome, type JobData } from "./payload.ts";
 import { CompletionEvents } from "./completion-events.ts";
 import { readJobStates, streamTrimmedPast } from "./job-states.ts";
 import { ResultRemoval } from "./result-removal.ts";
@@ -64,12 +64,6 @@ interface Call {
   resent: boolean;
   /** performance.now() when it was handed to Redis; undefined until the send succeeded. */
   sentAt: number | undefined;
-}
-
-interface JobData {
-  t: TaskAddress;
-  a: string;
-  c: 0 | 1;
 }
 
 const STALLED = "job stalled more than allowable limit";

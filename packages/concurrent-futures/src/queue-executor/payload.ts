@@ -5,6 +5,14 @@
 // its JSON data. A JSON payload always starts with "[", which base64 never does.
 import { deserialize, serialize } from "node:v8";
 import { fromErrorRecord, toErrorRecord, type ErrorRecord } from "../remote-error.ts";
+import type { TaskAddress } from "./task-address.ts";
+
+/** A job's data in Redis: its task, its encoded arguments, and whether they are a map() chunk. */
+export interface JobData {
+  t: TaskAddress;
+  a: string;
+  c: 0 | 1;
+}
 
 /** Default limit of one job's arguments or one result, before base64. */
 export const DEFAULT_MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;

@@ -25,9 +25,9 @@ import {
   redisOptions,
   type Connection,
 } from "./connection.ts";
-import { DEFAULT_MAX_PAYLOAD_BYTES, decode, encodeOutcome } from "./payload.ts";
+import { DEFAULT_MAX_PAYLOAD_BYTES, decode, encodeOutcome, type JobData } from "./payload.ts";
 import { settledWithin } from "./settled-within.ts";
-import { TaskDirectory, type TaskAddress } from "./task-address.ts";
+import { TaskDirectory } from "./task-address.ts";
 import { HEARTBEAT_MS, announceWorker, withdrawWorker } from "./worker-registry.ts";
 
 export type LocalExecutorKind = "processes" | "threads" | "async";
@@ -58,12 +58,6 @@ export type QueueWorkerEvent =
   | { type: "reconnected"; redis: string }
   /** Something went wrong outside any one task, such as a job gone from a Redis that restarted empty. */
   | { type: "warning"; message: string };
-
-interface JobData {
-  t: TaskAddress;
-  a: string;
-  c: 0 | 1;
-}
 
 /** A job this worker holds, and how to end it. */
 interface ActiveJob {
