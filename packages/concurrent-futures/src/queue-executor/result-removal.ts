@@ -32,7 +32,7 @@ export class ResultRemoval {
   #pending: string[] = [];
   #scheduled = false;
   /** While false (Redis down), batches are dropped: BullMQ's age limit removes those jobs later. */
-  #online: () => boolean;
+  readonly #online: () => boolean;
 
   /** `prefix` is the queue's key prefix, such as "bull:NAME:". */
   constructor(redis: Redis, prefix: string, online: () => boolean) {
@@ -46,11 +46,11 @@ export class ResultRemoval {
   /** Remove this job soon, in a batch with others. */
   add(jobId: string): void {
     this.#pending.push(jobId);
-    if (this.#pending.length >= BATCH) this.#send();
+    if (this.#pending.length >= BATCH) void this.flush();
     else if (!this.#scheduled) {
       this.#scheduled = true;
       // A moment later, in a batch: off the path of the next submit's round trip.
-      setTimeout(() => this.#send(), AFTER_MS).unref();
+      setTimeout(() => void this.flush(), AFTER_MS).unref();
     }
   }
 
@@ -63,9 +63,5 @@ export class ResultRemoval {
       () => undefined,
       () => undefined,
     );
-  }
-
-  #send(): void {
-    void this.flush();
   }
 }
