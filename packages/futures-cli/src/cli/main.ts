@@ -16,14 +16,10 @@ const { enableCompileCache } = nodeModule as { enableCompileCache?: () => unknow
 const compiled = import.meta.url.endsWith(".js");
 const BUNDLE = fileURLToPath(new URL("flags-bundle.cjs", import.meta.url));
 
-if (enableCompileCache) {
-  enableCompileCache();
-  await (await import("./run-cli.ts")).runCli();
-} else if (compiled && process.argv[2] === "flags" && existsSync(BUNDLE)) {
+if (enableCompileCache) enableCompileCache();
+if (!enableCompileCache && compiled && process.argv[2] === "flags" && existsSync(BUNDLE))
   await runFlagsBundle();
-} else {
-  await (await import("./run-cli.ts")).runCli();
-}
+else await (await import("./run-cli.ts")).runCli();
 
 async function runFlagsBundle(): Promise<void> {
   // The download sets this V8 flag as it loads undici (see flags/http-get.ts). V8 rejects

@@ -1,6 +1,6 @@
 // The `futures` command: one subcommand per part of the product. A function rather than a
 // module's top level, so that the installed command can also run it from a single-file copy
-// of the `flags` code (see start.ts).
+// of the `flags` code (see main.ts).
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type * as Commander from "commander";

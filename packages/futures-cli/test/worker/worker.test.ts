@@ -223,10 +223,10 @@ describe("futures worker", { timeout: 90_000 }, () => {
     await redis.kill();
     try {
       await lost;
-      const started = performance.now();
+      const signalled = performance.now();
       worker.kill("SIGTERM");
       assert.equal(await exit, 143);
-      assert.ok(performance.now() - started < 15_000, "it did not wait for Redis to come back");
+      assert.ok(performance.now() - signalled < 15_000, "it did not wait for Redis to come back");
     } finally {
       await redis.restart();
     }
