@@ -2,8 +2,12 @@
 // 20,000 no-op jobs with two worker processes of concurrency 64 each (raw: Queue.addBulk +
 // Worker + QueueEvents; futures: QueueExecutor.map + two QueueWorker processes on an
 // AsyncExecutor), the same map with chunksize 100 in items/s, and the median round trip of one
-// submit -> result. Run: npx tsx bench/queue.ts [jobs]   (needs redis-server on the PATH)
-import { spawn, type ChildProcess } from "node:child_process";
+// submit -> result. A second raw peer keeps a window of jobs in Redis as QueueExecutor does
+// (twice the workers' concurrency, refilled on each completion), which tells the cost of the
+// window from the cost of the rest; the CPU each process spent says where the time went.
+// Run: npx tsx bench/queue.ts [jobs]   (needs redis-server on the PATH)
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Queue, QueueEvents } from "bullmq";
 import { QueueExecutor } from "concurrent-futures/queue";
@@ -16,12 +20,15 @@ const JOBS = Number(process.argv[2] ?? 20_000);
 const ROUNDS = 3;
 const CONCURRENCY = 64;
 const ROUND_TRIPS = 300;
+const WINDOW = 2 * 2 * CONCURRENCY; // QueueExecutor's default: twice the workers' concurrency
 const workerFile = fileURLToPath(new URL("./workers/queue-worker.ts", import.meta.url));
 
 const redis = await startRedis();
 const connection = { host: "127.0.0.1", port: redis.port };
 const children: ChildProcess[] = [];
 process.on("exit", () => children.forEach((child) => child.kill("SIGKILL")));
+
+const workerPids = { raw: [] as number[], futures: [] as number[] };
 
 function startWorker(mode: "raw" | "futures", queue: string): Promise<void> {
   const child = spawn(
@@ -32,6 +39,7 @@ function startWorker(mode: "raw" | "futures", queue: string): Promise<void> {
     },
   );
   children.push(child);
+  workerPids[mode].push(child.pid!);
   return new Promise((resolve, reject) => {
     child.on("exit", (code) => reject(new Error(`${mode} worker exited with ${code}`)));
     child.stdout!.setEncoding("utf8").on("data", (text: string) => text.includes("ready") && resolve());
@@ -52,10 +60,20 @@ await rawEvents.waitUntilReady();
 let rawSeq = 0;
 const rawWaiters = new Map<string, () => void>();
 let rawCompleted = 0;
+let onRawCompleted: (() => void) | undefined;
 rawEvents.on("completed", ({ jobId }) => {
   rawCompleted++;
   rawWaiters.get(jobId)?.();
+  onRawCompleted?.();
 });
+
+function rawJob() {
+  return {
+    name: "noop",
+    data: {},
+    opts: { jobId: `raw-${++rawSeq}`, removeOnComplete: true, removeOnFail: true },
+  };
+}
 
 async function rawBatch(n: number): Promise<number> {
   const target = rawCompleted + n;
@@ -69,24 +87,46 @@ async function rawBatch(n: number): Promise<number> {
     }, 1);
   });
   for (let i = 0; i < n; i += 1000) {
-    const jobs = Array.from({ length: Math.min(1000, n - i) }, () => ({
-      name: "noop",
-      data: {},
-      opts: { jobId: `raw-${++rawSeq}`, removeOnComplete: true, removeOnFail: true },
-    }));
-    await rawQueue.addBulk(jobs);
+    await rawQueue.addBulk(Array.from({ length: Math.min(1000, n - i) }, rawJob));
   }
   await done;
   return performance.now() - started;
 }
 
-async function rawRoundTrip(): Promise<number> {
-  const jobId = `raw-${++rawSeq}`;
+/** Raw BullMQ with at most WINDOW jobs in Redis, topped up in one addBulk as completions arrive. */
+async function rawWindowed(n: number): Promise<number> {
   const started = performance.now();
-  const done = new Promise<void>((resolve) => rawWaiters.set(jobId, resolve));
-  await rawQueue.add("noop", {}, { jobId, removeOnComplete: true, removeOnFail: true });
+  let sent = 0;
+  let finished = 0;
+  let sending = false;
+  const topUp = async (): Promise<void> => {
+    if (sending) return;
+    sending = true;
+    while (sent < n && sent - finished < WINDOW) {
+      const count = Math.min(WINDOW - (sent - finished), n - sent);
+      sent += count;
+      await rawQueue.addBulk(Array.from({ length: count }, rawJob));
+    }
+    sending = false;
+  };
+  await new Promise<void>((resolve) => {
+    onRawCompleted = () => {
+      if (++finished === n) resolve();
+      else void topUp();
+    };
+    void topUp();
+  });
+  onRawCompleted = undefined;
+  return performance.now() - started;
+}
+
+async function rawRoundTrip(): Promise<number> {
+  const { name, data, opts } = rawJob();
+  const started = performance.now();
+  const done = new Promise<void>((resolve) => rawWaiters.set(opts.jobId, resolve));
+  await rawQueue.add(name, data, opts);
   await done;
-  rawWaiters.delete(jobId);
+  rawWaiters.delete(opts.jobId);
   return performance.now() - started;
 }
 
@@ -112,17 +152,61 @@ async function futuresRoundTrip(): Promise<number> {
   return performance.now() - started;
 }
 
+// CPU milliseconds spent by the producer (this process), the two workers and redis-server.
+const TICK_MS = 1000 / Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }));
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS; // utime + stime
+}
+type CpuShare = [producer: number, workers: number, redis: number];
+function cpuNow(mode: "raw" | "futures"): CpuShare {
+  return [cpuMs(process.pid), workerPids[mode].reduce((sum, pid) => sum + cpuMs(pid), 0), cpuMs(redis.pid)];
+}
+
+interface Contender {
+  label: string;
+  mode: "raw" | "futures";
+  run(): Promise<number>;
+  ms: number[];
+  cpu: CpuShare[];
+}
+const contenders: Contender[] = [
+  {
+    label: "raw BullMQ (addBulk + Worker + QueueEvents)",
+    mode: "raw",
+    run: () => rawBatch(JOBS),
+    ms: [],
+    cpu: [],
+  },
+  {
+    label: `raw BullMQ, a window of ${WINDOW} jobs`,
+    mode: "raw",
+    run: () => rawWindowed(JOBS),
+    ms: [],
+    cpu: [],
+  },
+  { label: "QueueExecutor.map", mode: "futures", run: () => futuresMap(JOBS), ms: [], cpu: [] },
+  {
+    label: "QueueExecutor.map chunksize 100 (items/s)",
+    mode: "futures",
+    run: () => futuresMap(JOBS, 100),
+    ms: [],
+    cpu: [],
+  },
+];
+
 // Warm both sides.
 await rawBatch(2000);
+await rawWindowed(2000);
 await futuresMap(2000);
 
-const rawMs: number[] = [];
-const futuresMs: number[] = [];
-const chunkMs: number[] = [];
 for (let round = 0; round < ROUNDS; round++) {
-  rawMs.push(await rawBatch(JOBS));
-  futuresMs.push(await futuresMap(JOBS));
-  chunkMs.push(await futuresMap(JOBS, 100));
+  for (const contender of contenders) {
+    const before = cpuNow(contender.mode);
+    contender.ms.push(await contender.run());
+    const after = cpuNow(contender.mode);
+    contender.cpu.push(after.map((value, i) => value - before[i]!) as CpuShare);
+  }
 }
 const rawTrips: number[] = [];
 const futuresTrips: number[] = [];
@@ -132,19 +216,25 @@ for (let i = 0; i < ROUND_TRIPS; i++) {
 }
 
 const rate = (ms: number) => Math.round((JOBS * 1000) / ms);
-const rawRate = rate(median(rawMs));
-const futuresRate = rate(median(futuresMs));
-const chunkRate = rate(median(chunkMs));
+const rates = contenders.map((contender) => rate(median(contender.ms)));
+// CPU per 1,000 jobs in the round of median time, so that one share does not come from another round.
+const perThousand = (contender: Contender): string => {
+  const round = contender.ms.indexOf(median(contender.ms));
+  const share = contender.cpu[round] ?? contender.cpu[0]!;
+  return share.map((ms) => ((ms * 1000) / JOBS).toFixed(0)).join(" / ");
+};
 console.log(
   `${JOBS} no-op jobs, 2 worker processes x ${CONCURRENCY}, median of ${ROUNDS} interleaved rounds`,
 );
 for (const line of textTable(
-  ["", "jobs/s", "÷ raw BullMQ"],
-  [
-    ["raw BullMQ (addBulk + Worker + QueueEvents)", String(rawRate), "1.00"],
-    ["QueueExecutor.map", String(futuresRate), (futuresRate / rawRate).toFixed(2)],
-    ["QueueExecutor.map chunksize 100 (items/s)", String(chunkRate), (chunkRate / rawRate).toFixed(2)],
-  ],
+  ["", "jobs/s", "÷ raw BullMQ", "÷ raw, windowed", "CPU ms per 1,000 jobs: producer / workers / redis"],
+  contenders.map((contender, i) => [
+    contender.label,
+    String(rates[i]),
+    (rates[i]! / rates[0]!).toFixed(2),
+    (rates[i]! / rates[1]!).toFixed(2),
+    perThousand(contender),
+  ]),
 ))
   console.log(line);
 console.log("");
