@@ -16,7 +16,7 @@ import {
   WorkerLostError,
   type QueueExecutorOptions,
 } from "../src/queue-executor/index.ts";
-import { identity, sleep, traceRun } from "./fixtures/tasks.ts";
+import { exitProcess, identity, sleep, traceRun } from "./fixtures/tasks.ts";
 import { startWorker } from "./helpers/queue-worker.ts";
 import { startRedis, type RedisServer } from "./helpers/redis-server.ts";
 
@@ -164,6 +164,23 @@ describe("QueueExecutor faults", () => {
       assert.ok(ran >= 4 && ran < 300, `${ran} ran`);
     },
   );
+
+  for (const kind of ["processes", "threads"]) {
+    it(`a task that ends its ${kind} worker fails its own job; the next jobs run on a new pool`, async () => {
+      const queue = `broken-${kind}`;
+      const [worker] = await workers(queue, 1, kind, 2);
+      let output = "";
+      worker!.stdout!.on("data", (text: string) => (output += text));
+      await using pool = executor(queue);
+      await assert.rejects(
+        pool.submit(exitProcess, 3).result({ timeout: 20_000 }),
+        /terminated abruptly|exit code 3/,
+      );
+      const after = Array.from({ length: 4 }, (_, i) => pool.submit(identity, i));
+      assert.deepEqual(await Promise.all(after.map((f) => f.result({ timeout: 20_000 }))), [0, 1, 2, 3]);
+      assert.match(output, /warning: a task broke the local pool .*a new pool takes the next ones/);
+    });
+  }
 
   it(
     "Redis killed mid-run and restarted empty: outstanding futures break at once, workers go on",

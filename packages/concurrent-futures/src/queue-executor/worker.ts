@@ -13,8 +13,10 @@ import { WaitingError, Worker, type ConnectionOptions, type Job } from "bullmq";
 import { Redis, type RedisOptions } from "ioredis";
 import { AsyncExecutor } from "../async-pool.ts";
 import { signalTaker } from "../abortable.ts";
+import { BrokenExecutor } from "../errors.ts";
 import type { Executor } from "../executor.ts";
 import type { Future } from "../future.ts";
+import type { AnyFunction } from "../task.ts";
 import { importModule } from "../import-module.ts";
 import { ProcessPoolExecutor } from "../process-pool.ts";
 import { ThreadPoolExecutor } from "../thread-pool.ts";
@@ -73,6 +75,7 @@ interface ActiveJob {
 }
 
 const STOPPED = "the worker was stopped while running this task";
+const WARNING_REPEAT_MS = 60_000;
 
 /** Error codes that mean "Redis is unreachable", which the connection state reports once. */
 const CONNECTION_ERRORS = new Set([
@@ -104,7 +107,8 @@ export class QueueWorker {
   /** Whether our connection to Redis is up now (#connected is what was last reported). */
   #reachable = true;
   #lastConnectionError = "connection closed";
-  #lastWarning = "";
+  /** When each kind of BullMQ warning was last shown (job ids left out of the kind). */
+  readonly #warned = new Map<string, number>();
   readonly #jobs = new Map<string, ActiveJob>();
 
   constructor(options: QueueWorkerOptions) {
@@ -165,9 +169,12 @@ export class QueueWorker {
         ? " (the job is no longer in Redis: restarted empty or flushed?)"
         : "";
       const message = `${error.message}${gone}`;
-      // BullMQ reports a vanished job more than once.
-      if (message !== this.#lastWarning) this.#options.onEvent?.({ type: "warning", message });
-      this.#lastWarning = message;
+      // BullMQ repeats these every few seconds for each job concerned: one line per kind a minute.
+      const kind = message.replace(/job \S+/g, "job");
+      const now = Date.now();
+      if (now - (this.#warned.get(kind) ?? -Infinity) < WARNING_REPEAT_MS) return;
+      this.#warned.set(kind, now);
+      this.#options.onEvent?.({ type: "warning", message });
     });
     this.#redis.on("close", () => {
       this.#reachable = false;
@@ -294,6 +301,37 @@ export class QueueWorker {
     }
   }
 
+  /**
+   * A task that ends its process or thread (process.exit, a crash, an unhandled rejection)
+   * breaks the local pool, as in Python, failing what ran there. The worker goes on with a
+   * new pool, so that one bad task does not fail every job after it.
+   */
+  #renewIfBroken(executor: Executor, error: unknown): void {
+    if (!(error instanceof BrokenExecutor) || executor !== this.#executor || this.#closing) return;
+    this.#executor = makeExecutor(this.executorKind, this.concurrency);
+    void executor.terminateWorkers().catch(() => {});
+    this.#options.onEvent?.({
+      type: "warning",
+      message: `a task broke the local pool (${error.message}); its jobs failed, and a new pool takes the next ones`,
+    });
+  }
+
+  /** Submit to the local pool; one found broken before this job's turn is renewed, and the job runs on the new one. */
+  #submitLocal(
+    signal: AbortSignal | undefined,
+    fn: AnyFunction,
+    args: unknown[],
+  ): { executor: Executor; future: Future<unknown> } {
+    const executor = this.#executor!;
+    try {
+      return { executor, future: executor.submitWith({ signal }, fn, ...args) };
+    } catch (error) {
+      this.#renewIfBroken(executor, error);
+      if (this.#executor === executor) throw error;
+      return { executor: this.#executor!, future: this.#executor!.submitWith({ signal }, fn, ...args) };
+    }
+  }
+
   async #run(active: ActiveJob): Promise<string> {
     const { data } = active.job;
     const limit = this.#options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
@@ -313,6 +351,7 @@ export class QueueWorker {
         for await (const value of executor.map(fn, args, { chunksize: args.length })) results.push(value);
         return encodeOutcome(true, results, limit);
       } catch (error) {
+        this.#renewIfBroken(executor, error);
         return encodeOutcome(false, error, limit);
       }
     }
@@ -320,12 +359,13 @@ export class QueueWorker {
     // abortable() task can listen. Elsewhere cancel() is all an abort can do, and a signal per
     // job would cost more CPU than a small task.
     if (this.executorKind !== "async" || signalTaker(fn)) active.controller = new AbortController();
-    const future = executor.submitWith({ signal: active.controller?.signal }, fn, ...args);
+    const { executor: runner, future } = this.#submitLocal(active.controller?.signal, fn, args);
     active.future = future;
     if (active.abortReason !== undefined) this.#end(active);
     try {
       return encodeOutcome(true, await future.result(), limit);
     } catch (error) {
+      this.#renewIfBroken(runner, error);
       if (active.handedBack) throw new WaitingError();
       if (active.abortReason !== undefined)
         return encodeOutcome(false, abortError(active.abortReason), limit);
