@@ -12,7 +12,7 @@ import { signalTaker } from "./abortable.ts";
 import { Fifo } from "./fifo.ts";
 import { Future } from "./future.ts";
 import type { AnyFunction } from "./task.ts";
-import { checkInteger } from "./validate.ts";
+import { checkInteger, checkSignal } from "./validate.ts";
 
 export interface AsyncExecutorOptions {
   /** How many functions may be running at once (default 100). */
@@ -51,6 +51,7 @@ export class AsyncExecutor extends Executor {
     if (this.#shutdown) throw new ShutdownError();
     refuseWhileExiting();
     if (typeof fn !== "function") throw new TypeError("submit() needs a function");
+    checkSignal(signal);
     const future = new Future<Result<F>>();
     if (signal?.aborted) {
       future.cancel();

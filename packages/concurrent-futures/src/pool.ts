@@ -19,7 +19,7 @@ import { refuseWhileImportingTask } from "./import-guard.ts";
 import type { Call, FromWorker, ToWorker } from "./messages.ts";
 import { describeThrown, fromErrorRecord } from "./remote-error.ts";
 import { taskRef, type AnyFunction, type Task, type TaskRef, type WrapTheFunctionWithTask } from "./task.ts";
-import { checkInteger, checkOptionalInteger } from "./validate.ts";
+import { checkInteger, checkOptionalInteger, checkSignal } from "./validate.ts";
 
 /** How the pool talks to one worker, whatever it is. */
 export interface WorkerChannel {
@@ -110,6 +110,7 @@ export abstract class WorkerPool extends Executor<WrapTheFunctionWithTask> {
     ...args: Parameters<F>
   ): Future<Result<F>> {
     const ref = taskRef(fn, this.constructor.name);
+    checkSignal(signal);
     return this.#enqueue(new Future<Result<F>>(), ref, args, false, signal, transfer);
   }
 

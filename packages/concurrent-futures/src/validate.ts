@@ -34,6 +34,28 @@ export function checkTimeout(value: unknown, name = "timeout"): number | undefin
   return Math.max(0, value);
 }
 
+/**
+ * A period in milliseconds that setTimeout can wait: more than 0, at most about 24.8 days.
+ * Where `forever` allows it, Infinity means never, returned as undefined.
+ */
+export function checkPeriod(name: string, value: unknown, forever = false): number | undefined {
+  if (typeof value !== "number") {
+    throw new TypeError(`${name} must be a number of milliseconds, got ${shown(value)}`);
+  }
+  if (forever && value === Infinity) return undefined;
+  if (!(value > 0) || value > MAX_TIMEOUT_MS) {
+    const bound = `at most ${MAX_TIMEOUT_MS} ms${forever ? " or Infinity" : ""}`;
+    throw new RangeError(`${name} must be more than 0 and ${bound}, got ${value}`);
+  }
+  return value;
+}
+
+/** An AbortSignal or nothing, or a TypeError. */
+export function checkSignal(signal: unknown): AbortSignal | undefined {
+  if (signal === undefined || signal instanceof AbortSignal) return signal;
+  throw new TypeError(`signal must be an AbortSignal, got ${shown(signal)}`);
+}
+
 /** One of `allowed`, or a TypeError (not a string) / RangeError (another string). */
 export function checkChoice<T extends string>(name: string, value: unknown, allowed: readonly T[]): T {
   if (typeof value !== "string") throw new TypeError(`${name} must be a string, got ${shown(value)}`);

@@ -264,6 +264,11 @@ export function executorSuite(name: string, make: MakeExecutor, cannotHold: Cann
         assert.throws(() => executor.map(square, [1], { chunksize: foo }), TypeError);
         assert.throws(() => executor.map(square, [1], { timeout: foo }), TypeError);
         assert.throws(() => executor.map(square, [1], { timeout: NaN }), RangeError);
+        const notASignal = 5 as unknown as AbortSignal;
+        assert.throws(() => executor.submitWith({ signal: notASignal }, square, 2), {
+          name: "TypeError",
+          message: "signal must be an AbortSignal, got number 5",
+        });
       }));
   });
 

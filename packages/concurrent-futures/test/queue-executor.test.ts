@@ -75,6 +75,48 @@ describe("QueueExecutor specifics", () => {
     assert.equal(queue.window, 2 * (2 + 2));
   });
 
+  it("checks its options: a wrong type is a TypeError, a value out of range a RangeError", () => {
+    const make = (options: Record<string, unknown>) => () =>
+      new QueueExecutor({ queue: QUEUE, connection: redis.url, ...options } as QueueExecutorOptions);
+    assert.throws(() => new (QueueExecutor as new () => unknown)(), TypeError);
+    for (const options of [
+      { window: "3" },
+      { connectionTimeout: "5" },
+      { reconcileInterval: null },
+      { maxPayloadBytes: "10" },
+      { maxEvents: "x" },
+      { delivery: 1 },
+      { prefix: 5 },
+      { prefix: "" },
+      { connection: 5 },
+      { connection: null },
+      { connection: "redis://127.0.0.1:0" },
+      { queue: "a:b" },
+    ])
+      assert.throws(make(options), TypeError, JSON.stringify(options));
+    for (const options of [
+      { window: 0 },
+      { window: 1.5 },
+      { connectionTimeout: -5 },
+      { connectionTimeout: 2 ** 31 },
+      { reconcileInterval: Infinity },
+      { maxPayloadBytes: 0 },
+      { maxPayloadBytes: 1.5 },
+      { maxEvents: -1 },
+      { delivery: "exactly-once" },
+    ])
+      assert.throws(make(options), RangeError, JSON.stringify(options));
+  });
+
+  it("waits for ever with connectionTimeout Infinity, and names a database Redis lacks", async () => {
+    await using patient = executor({ connectionTimeout: Infinity });
+    assert.equal(await patient.submit(identity, 1).result({ timeout: 20_000 }), 1);
+    const missing = new QueueExecutor({ queue: QUEUE, connection: `${redis.url}/99` });
+    await assert.rejects(missing.waitUntilReady(), /has no database 99 \(ERR DB index is out of range\)/);
+    assert.throws(() => missing.submit(identity, 1), /has no database 99/);
+    await missing.shutdown();
+  });
+
   it("mixes its futures with local executors' in wait and asCompleted", async () => {
     await using queue = executor();
     await using local = new AsyncExecutor({ maxWorkers: 2 });

@@ -1,5 +1,5 @@
 // Where Redis is, and the few keys futures keeps beside BullMQ's own.
-import type { RedisOptions } from "ioredis";
+import type { Redis, RedisOptions } from "ioredis";
 
 /** A redis:// or rediss:// URL, or ioredis options. */
 export type Connection = string | RedisOptions;
@@ -8,7 +8,10 @@ export const DEFAULT_CONNECTION = "redis://127.0.0.1:6379";
 
 /** ioredis options for a connection given as a URL or as options. */
 export function redisOptions(connection: Connection = DEFAULT_CONNECTION): RedisOptions {
-  if (typeof connection !== "string") return { ...connection };
+  if (typeof connection === "object" && connection !== null) return { ...connection };
+  if (typeof connection !== "string") {
+    throw new TypeError(`connection must be a redis:// URL or ioredis options, got ${String(connection)}`);
+  }
   let url: URL;
   try {
     url = new URL(connection);
@@ -20,6 +23,8 @@ export function redisOptions(connection: Connection = DEFAULT_CONNECTION): Redis
   }
   const db = url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0;
   if (!Number.isInteger(db) || db < 0) throw new TypeError(`bad database number in ${connection}`);
+  // The URL parser takes port 0, where nothing can listen.
+  if (url.port === "0") throw new TypeError(`bad port in ${connection} (expected 1 to 65535)`);
   return {
     host: url.hostname.replace(/^\[|\]$/g, "") || "127.0.0.1",
     port: url.port ? Number(url.port) : 6379,
@@ -28,6 +33,21 @@ export function redisOptions(connection: Connection = DEFAULT_CONNECTION): Redis
     db,
     ...(url.protocol === "rediss:" ? { tls: {} } : {}),
   };
+}
+
+/**
+ * Fail with a clear message when the database asked for does not exist: ioredis reports the
+ * failed SELECT as an error event and goes on in database 0, among other data.
+ */
+export async function checkDatabase(redis: Redis, options: RedisOptions): Promise<void> {
+  if (!options.db) return;
+  try {
+    await redis.select(options.db);
+  } catch (error) {
+    throw new Error(
+      `Redis at ${describeConnection(options)} has no database ${options.db} (${(error as Error).message})`,
+    );
+  }
 }
 
 /** How a connection is shown in messages: host:port, never a password. */

@@ -11,9 +11,11 @@ import { ShutdownError } from "../errors.ts";
 import { refuseWhileExiting, watchProcessExit } from "../exiting.ts";
 import { ChunkFuture, Executor, type Result, type ShutdownOptions, type SubmitOptions } from "../executor.ts";
 import { Future } from "../future.ts";
+import { checkChoice, checkInteger, checkOptionalInteger, checkPeriod, checkSignal } from "../validate.ts";
 import { taskRef, type AnyFunction, type WrapTheFunctionWithTask } from "../task.ts";
 import {
   DEFAULT_PREFIX,
+  checkDatabase,
   describeConnection,
   futuresKeys,
   redisOptions,
@@ -40,7 +42,7 @@ export interface QueueExecutorOptions {
    * "at-least-once": such a job is sent again, once.
    */
   delivery?: "at-most-once" | "at-least-once" | undefined;
-  /** Milliseconds Redis may stay unreachable before outstanding futures fail (default 30,000). */
+  /** Milliseconds Redis may stay unreachable before outstanding futures fail (default 30,000; Infinity: never). */
   connectionTimeout?: number | undefined;
   /** Milliseconds between reads of outstanding jobs' states, for lost completion events (default 1,000). */
   reconcileInterval?: number | undefined;
@@ -77,7 +79,8 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
   readonly #delivery: "at-most-once" | "at-least-once";
   readonly #fixedWindow: number | undefined;
   #window: number;
-  readonly #connectionTimeout: number;
+  /** Undefined: wait for Redis for ever. */
+  readonly #connectionTimeout: number | undefined;
   readonly #reconcileInterval: number;
   readonly #maxPayloadBytes: number;
   readonly #redisOptions: RedisOptions;
@@ -120,39 +123,37 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
   #closed: Promise<void> | undefined;
   #whenIdle: (() => void)[] = [];
 
-  constructor({
-    queue,
-    connection,
-    window,
-    delivery = "at-most-once",
-    connectionTimeout = 30_000,
-    reconcileInterval = 1_000,
-    maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES,
-    maxEvents,
-    prefix = DEFAULT_PREFIX,
-  }: QueueExecutorOptions) {
+  constructor(options: QueueExecutorOptions) {
     super();
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError("QueueExecutor needs options: { queue, connection?, ... }");
+    }
+    const {
+      queue,
+      connection,
+      window,
+      delivery = "at-most-once",
+      connectionTimeout = 30_000,
+      reconcileInterval = 1_000,
+      maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES,
+      maxEvents,
+      prefix = DEFAULT_PREFIX,
+    } = options;
     watchProcessExit();
     if (typeof queue !== "string" || queue === "" || queue.includes(":")) {
       throw new TypeError(`queue must be a non-empty name without ':', got ${String(queue)}`);
     }
-    if (window !== undefined && (!Number.isInteger(window) || window < 1)) {
-      throw new RangeError(`window must be an integer >= 1, got ${window}`);
-    }
-    if (delivery !== "at-most-once" && delivery !== "at-least-once") {
-      throw new TypeError(`delivery must be "at-most-once" or "at-least-once", got ${String(delivery)}`);
-    }
-    for (const [name, value] of Object.entries({ connectionTimeout, reconcileInterval, maxPayloadBytes })) {
-      if (!Number.isFinite(value) || value <= 0)
-        throw new RangeError(`${name} must be a positive number, got ${value}`);
+    if (typeof prefix !== "string" || prefix === "") {
+      throw new TypeError(`prefix must be a non-empty string, got ${String(prefix)}`);
     }
     this.queueName = queue;
-    this.#delivery = delivery;
-    this.#fixedWindow = window;
+    this.#delivery = checkChoice("delivery", delivery, ["at-most-once", "at-least-once"]);
+    this.#fixedWindow = checkOptionalInteger("window", window, 1);
     this.#window = window ?? 0;
-    this.#connectionTimeout = connectionTimeout;
-    this.#reconcileInterval = reconcileInterval;
-    this.#maxPayloadBytes = maxPayloadBytes;
+    this.#connectionTimeout = checkPeriod("connectionTimeout", connectionTimeout, true);
+    this.#reconcileInterval = checkPeriod("reconcileInterval", reconcileInterval)!;
+    this.#maxPayloadBytes = checkInteger("maxPayloadBytes", maxPayloadBytes, 1);
+    checkOptionalInteger("maxEvents", maxEvents, 1);
     this.#redisOptions = redisOptions(connection);
     this.#keys = futuresKeys(prefix, queue);
     this.#eventsKey = `${prefix}:${queue}:events`;
@@ -200,6 +201,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
     fn: F & WrapTheFunctionWithTask,
     ...args: Parameters<F>
   ): Future<Result<F>> {
+    checkSignal(signal);
     return this.#enqueue(new Future<Result<F>>(), fn, args, false, signal);
   }
 
@@ -347,6 +349,12 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
     await this.#redis.ping().catch(async () => {
       await new Promise<void>((resolve) => this.#redis.once("ready", () => resolve()));
     });
+    try {
+      await checkDatabase(this.#redis, this.#redisOptions);
+    } catch (error) {
+      this.#break((error as Error).message);
+      throw error;
+    }
     await this.#events.subscribe(this.#redis, this.#redisOptions, this.queueName, this.#queue.opts.prefix!);
     await this.#checkEpoch(true);
     if (this.#fixedWindow === undefined) await this.#readWindow();
@@ -525,12 +533,12 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
   }
 
   #startDownTimer(): void {
-    if (this.#downTimer) return;
+    if (this.#downTimer || this.#connectionTimeout === undefined) return; // Infinity: wait for ever
     this.#downTimer = setTimeout(() => {
       this.#downTimer = undefined;
       if (this.#down || !this.#started) {
         this.#break(
-          `Redis at ${describeConnection(this.#redisOptions)} was unreachable for ${this.#connectionTimeout / 1000} s`,
+          `Redis at ${describeConnection(this.#redisOptions)} was unreachable for ${this.#connectionTimeout! / 1000} s`,
         );
       }
     }, this.#connectionTimeout);

@@ -22,6 +22,7 @@ import { ProcessPoolExecutor } from "../process-pool.ts";
 import { ThreadPoolExecutor } from "../thread-pool.ts";
 import {
   DEFAULT_PREFIX,
+  checkDatabase,
   describeConnection,
   futuresKeys,
   redisOptions,
@@ -145,6 +146,12 @@ export class QueueWorker {
     const redis = describeConnection(this.#redisOptions);
     this.#redis = new Redis({ ...this.#redisOptions, maxRetriesPerRequest: null });
     this.#redis.on("error", (error: Error) => (this.#lastConnectionError = error.message));
+    try {
+      await checkDatabase(this.#redis, this.#redisOptions);
+    } catch (error) {
+      this.#redis.disconnect();
+      throw error;
+    }
     this.#subscriber = this.#redis.duplicate();
     this.#subscriber.on("error", () => {});
     this.#subscriber.on("message", (_channel: string, jobId: string) => {
