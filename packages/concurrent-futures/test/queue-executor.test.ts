@@ -115,6 +115,12 @@ describe("QueueExecutor specifics", () => {
     await assert.rejects(missing.waitUntilReady(), /has no database 99 \(ERR DB index is out of range\)/);
     assert.throws(() => missing.submit(identity, 1), /has no database 99/);
     await missing.shutdown();
+    const stranger = new QueueExecutor({
+      queue: QUEUE,
+      connection: `redis://someone:secret@127.0.0.1:${redis.port}`,
+    });
+    await assert.rejects(stranger.waitUntilReady(), /refused us: WRONGPASS/);
+    await stranger.shutdown();
   });
 
   it("mixes its futures with local executors' in wait and asCompleted", async () => {

@@ -166,7 +166,13 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
       lazyConnect: false,
       retryStrategy: (times) => Math.min(50 * times, 1000),
     });
-    this.#redis.on("error", () => {}); // reported through the connection state below
+    // Reported through the connection state below, except refused credentials: waiting
+    // for connectionTimeout would then only hide the cause.
+    this.#redis.on("error", (error: Error) => {
+      if (/WRONGPASS|NOAUTH|NOPERM/.test(error.message)) {
+        this.#break(`Redis at ${describeConnection(this.#redisOptions)} refused us: ${error.message}`);
+      }
+    });
     this.#redis.on("ready", () => this.#onReady());
     this.#redis.on("close", () => this.#onDown());
     this.#queue = new Queue(queue, {
