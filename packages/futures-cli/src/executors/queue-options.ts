@@ -3,6 +3,7 @@
 // when a command runs with one of them.
 import type { Command } from "commander";
 import { DEFAULT_QUEUE } from "./catalogue.ts";
+import { checkConnection, checkQueueName } from "./queue-checks.ts";
 
 export interface QueueFlags {
   connection?: string | undefined;
@@ -18,9 +19,14 @@ export function addQueueOptions(command: Command): Command {
     );
 }
 
-/** Tell the executor factory where -x queue goes, before a command creates its executor. */
+/**
+ * Check where -x queue goes and tell the executor factory, before a command starts anything;
+ * a bad value is a usage error.
+ */
 export async function useQueueFlags(flags: QueueFlags): Promise<void> {
   if (flags.connection === undefined && flags.queue === undefined) return;
+  if (flags.queue !== undefined) checkQueueName(flags.queue);
+  if (flags.connection !== undefined) checkConnection(flags.connection);
   const { setQueueSettings } = await import("./create.ts");
   setQueueSettings(flags);
 }

@@ -7,8 +7,3 @@ export const APP_TASKS: Readonly<Record<string, readonly URL[]>> = {
   flags: [module("flags/download-task")],
   cpu: [module("cpu/arcfour-job"), module("cpu/sha-job"), module("cpu/prime-job"), module("cpu/probe-job")],
 };
-
-/** The modules a worker imports: application names expanded, anything else as given. */
-export function expandImports(imports: readonly string[]): (string | URL)[] {
-  return imports.flatMap((name): (string | URL)[] => [...(APP_TASKS[name] ?? [name])]);
-}

@@ -1,13 +1,17 @@
 // What `futures worker` tells its operator: one line on start, on connection loss and return,
 // and a count of finished jobs every few seconds while jobs come in.
+//
+// The count is of what the QueueWorker reports: a job answered its producer (with the task's
+// result or with its error, which the event does not tell apart), or failed with no answer.
 import type { QueueWorkerEvent } from "concurrent-futures/queue";
 
 const PROGRESS_EVERY_MS = 5_000;
 
 export class WorkerProgress {
   readonly #say: (line: string) => void;
-  #done = 0;
-  #failed = 0;
+  #answered = 0;
+  #unanswered = 0;
+  #ready = false;
   #reported = 0;
   #timer: NodeJS.Timeout | undefined;
 
@@ -22,6 +26,7 @@ export class WorkerProgress {
   onEvent(event: QueueWorkerEvent, queue: string): void {
     switch (event.type) {
       case "ready":
+        this.#ready = true;
         this.#say(
           `queue ${queue} on Redis ${event.redis}: ${event.tasks} tasks, ${event.concurrency} at once on ${event.executor} (Ctrl-C to stop)`,
         );
@@ -29,14 +34,17 @@ export class WorkerProgress {
         this.#timer.unref();
         break;
       case "job":
-        if (event.ok) this.#done++;
-        else this.#failed++;
+        if (event.ok) this.#answered++;
+        else this.#unanswered++;
         break;
       case "connection-lost":
-        this.#say(`lost Redis at ${event.redis} (${event.error}); reconnecting`);
+        // Before "ready" the worker never had Redis: it is trying to reach it, not to get it back.
+        if (this.#ready) this.#say(`lost Redis at ${event.redis} (${event.error}); reconnecting`);
+        else this.#say(`cannot reach Redis at ${event.redis} (${event.error}); still trying`);
         break;
       case "reconnected":
-        this.#say(`reconnected to Redis at ${event.redis}`);
+        // Before "ready", the start line says it.
+        if (this.#ready) this.#say(`reconnected to Redis at ${event.redis}`);
         break;
       case "warning":
         this.#say(`warning: ${event.message}`);
@@ -50,13 +58,13 @@ export class WorkerProgress {
   }
 
   #report(): void {
-    const total = this.#done + this.#failed;
+    const total = this.#answered + this.#unanswered;
     if (total === this.#reported) return;
     this.#reported = total;
     this.#say(this.#summary());
   }
 
   #summary(): string {
-    return `${this.#done} jobs done, ${this.#failed} failed`;
+    return `${this.#answered} jobs answered (a result or the task's error), ${this.#unanswered} without an answer`;
   }
 }

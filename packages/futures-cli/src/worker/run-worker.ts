@@ -2,28 +2,40 @@
 // progress and on Ctrl-C.
 import { QueueWorker, type LocalExecutorKind, type QueueWorkerEvent } from "concurrent-futures/queue";
 import { UsageError, parseInteger } from "../cli/usage.ts";
+import { checkConnection, checkQueueName } from "../executors/queue-checks.ts";
 import type { WorkerFlags } from "./command.ts";
-import { expandImports } from "./app-tasks.ts";
+import { importTasks, resolveImports } from "./import-tasks.ts";
 import { WorkerProgress } from "./progress.ts";
+import { stopOnSignals } from "./stop-signals.ts";
+import { warnOfStrayRejections } from "./stray-rejections.ts";
 
 const KINDS: readonly LocalExecutorKind[] = ["processes", "threads", "async"];
+
+/**
+ * How long the worker tries to reach Redis at start. A wrong address or a port where
+ * something else listens (and never answers as Redis would) then ends the worker with a line,
+ * instead of a silent wait.
+ */
+const START_TIMEOUT_MS = 10_000;
 
 export async function runWorker(flags: WorkerFlags): Promise<void> {
   if (!KINDS.includes(flags.executor as LocalExecutorKind)) {
     throw new UsageError(`--executor must be one of ${KINDS.join(", ")}, got '${flags.executor}'`);
   }
-  if (flags.queue === "" || flags.queue.includes(":")) {
-    throw new UsageError(`--queue must be a name without ':', got '${flags.queue}'`);
-  }
+  checkQueueName(flags.queue);
+  const redis = checkConnection(flags.connection);
   const concurrency =
     flags.concurrency === undefined ? undefined : parseInteger(flags.concurrency, "--concurrency", 1, 10_000);
+  const imports = resolveImports(flags.import);
   const progress = new WorkerProgress((line) => console.error(`futures worker: ${line}`));
+  if (flags.executor === "async") warnOfStrayRejections((line) => progress.say(line));
+  await importTasks(imports, (line) => progress.say(line));
   let worker: QueueWorker;
   try {
     worker = new QueueWorker({
       queue: flags.queue,
       connection: flags.connection,
-      imports: expandImports(flags.import),
+      imports,
       executor: flags.executor as LocalExecutorKind,
       concurrency,
       onEvent: (event: QueueWorkerEvent) => progress.onEvent(event, flags.queue),
@@ -31,38 +43,19 @@ export async function runWorker(flags: WorkerFlags): Promise<void> {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+  stopOnSignals(worker, progress);
 
-  let stops = 0;
-  let stopped: Promise<void> | undefined;
-  const stop = (signal: NodeJS.Signals): void => {
-    stops++;
-    const code = signal === "SIGTERM" ? 143 : signal === "SIGHUP" ? 129 : 130;
-    if (stops === 1) {
-      progress.say(
-        `${signal}: finishing ${worker.activeJobs} running jobs, taking no new ones (Ctrl-C again to hand them back)`,
-      );
-      stopped = worker.close();
-    } else if (stops === 2) {
-      progress.say(
-        `${signal} again: handing back jobs not started, ending running tasks (a third time exits now)`,
-      );
-      stopped = worker.close({ handBack: true });
-    } else {
-      progress.say(`${signal} a third time: exiting now`);
-      process.exit(code);
-    }
-    void stopped.then(() => {
-      progress.finish();
-      process.exit(code);
-    });
-  };
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => stop(signal));
-
+  const timer = setTimeout(() => {
+    progress.say(`cannot reach Redis at ${redis} in ${START_TIMEOUT_MS / 1000} s; giving up`);
+    process.exit(1);
+  }, START_TIMEOUT_MS);
   try {
     await worker.start();
   } catch (error) {
+    clearTimeout(timer);
     await worker.close().catch(() => {});
     throw new UsageError(`cannot start: ${(error as Error).message}`);
   }
+  clearTimeout(timer);
   // Runs until a signal; the Redis connections keep the process alive.
 }

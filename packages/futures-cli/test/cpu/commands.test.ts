@@ -221,6 +221,27 @@ describe("the commands as a user runs them", () => {
     assert.doesNotMatch(run.stderr, /\n\s+at /);
   });
 
+  it("bad queue settings of -x queue are usage errors, before any job", async () => {
+    const cases = ["arcfour", "sha", "primes"].flatMap((command) => [
+      [command, "-x", "queue", "--queue", "a:b"],
+      [command, "-x", "queue", "--connection", "http://x"],
+      [command, "-x", "queue", "--connection", "redis://127.0.0.1:99999"],
+      [command, "-x", "queue", "--connection", "redis://127.0.0.1:0"],
+    ]);
+    await Promise.all(
+      cases.map(async (args) => {
+        const run = await runCli(args);
+        assert.equal(run.code, 2, `${args.join(" ")}: ${run.stderr}`);
+        assert.equal(run.stdout, "", args.join(" "));
+        assert.match(
+          run.stderr,
+          /^futures \w+: error: --(queue must be a name without ':'|connection must be a redis:\/\/ or rediss:\/\/ URL with a port from 1 to 65535), got '.*'\nUsage: /,
+          args.join(" "),
+        );
+      }),
+    );
+  });
+
   it("futures bench --html into a missing folder says so in one line, before measuring", async () => {
     const missing = path.join(tmp, "no-such-folder", "report.html");
     const run = await runCli(["bench", "--html", missing]);

@@ -213,6 +213,11 @@ describe("futures flags", () => {
       ["--retries", "-1"],
       ["--no-such-option"],
       ["-l"],
+      // Checked before the LOCAL server starts or the header is printed.
+      ["-x", "queue", "--queue", "a:b"],
+      ["-x", "queue", "--connection", "http://x"],
+      ["-x", "queue", "--connection", "redis://127.0.0.1:99999"],
+      ["-x", "queue", "--connection", "redis://127.0.0.1:0"],
     ];
     await Promise.all(
       cases.map(async (args) => {

@@ -2,7 +2,8 @@
 // a QueueExecutor as the producer.
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,7 +12,7 @@ import { QueueExecutor } from "concurrent-futures/queue";
 import { startRedis, type RedisServer } from "../../../concurrent-futures/test/helpers/redis-server.ts";
 import { PACKAGE_DIR, runCli, spawnCli } from "../helpers/cli.ts";
 import { freePort } from "../helpers/net.ts";
-import { whereAmI } from "../fixtures/tasks.ts";
+import { fail, hang, strayRejection, whereAmI } from "../fixtures/tasks.ts";
 
 const TASKS = fileURLToPath(new URL("../fixtures/tasks.ts", import.meta.url));
 let redis: RedisServer;
@@ -66,7 +67,7 @@ function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
 }
 
-describe("futures worker", { timeout: 90_000 }, () => {
+describe("futures worker", { timeout: 150_000 }, () => {
   it("rejects bad options with one line and exit status 2", async () => {
     const bad = await runCli(["worker", "--queue", "q", "--import", TASKS, "--executor", "fibers"]);
     assert.equal(bad.code, 2);
@@ -86,6 +87,147 @@ describe("futures worker", { timeout: 90_000 }, () => {
     ]);
     assert.equal(nothing.code, 2);
     assert.match(nothing.stderr, /futures worker: error: cannot start: /);
+    const portZero = await runCli([
+      "worker",
+      "--queue",
+      "q",
+      "--import",
+      TASKS,
+      "--connection",
+      "redis://127.0.0.1:0",
+    ]);
+    assert.equal(portZero.code, 2);
+    assert.match(
+      portZero.stderr,
+      /^futures worker: error: --connection must be a redis:\/\/ or rediss:\/\/ URL with a port from 1 to 65535, got 'redis:\/\/127\.0\.0\.1:0'\n/,
+    );
+  });
+
+  it("names the module that cannot be imported, in one line", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "futures-worker-imports-"));
+    try {
+      writeFileSync(path.join(dir, "package.json"), '{ "type": "module" }');
+      writeFileSync(path.join(dir, "syntax.js"), "export const x = ;\n");
+      writeFileSync(path.join(dir, "throws.js"), 'throw new Error("module exploded on import");\n');
+      writeFileSync(path.join(dir, "never.js"), "await new Promise(() => {});\nexport {};\n");
+      const start = (module: string) =>
+        runCli(["worker", "--queue", "q", "--import", TASKS, module, "--connection", redis.url]);
+      const [syntax, throws, never, empty] = await Promise.all([
+        start(path.join(dir, "syntax.js")),
+        start(path.join(dir, "throws.js")),
+        start(path.join(dir, "never.js")),
+        start(""),
+      ]);
+      for (const [run, name] of [
+        [syntax, "syntax.js"],
+        [throws, "throws.js"],
+      ] as const) {
+        assert.equal(run.code, 2, run.stderr);
+        const first = run.stderr.split("\n")[0]!;
+        assert.ok(
+          first.startsWith(`futures worker: error: cannot start: cannot import ${path.join(dir, name)}: `),
+          first,
+        );
+      }
+      assert.match(syntax.stderr, /: cannot import .*syntax\.js: .*Unexpected/);
+      assert.match(throws.stderr, /: cannot import .*throws\.js: module exploded on import\n/);
+      assert.equal(never.code, 13, "Node's status for a top-level await that never settles");
+      assert.equal(
+        never.stderr,
+        `futures worker: cannot start: importing ${path.join(dir, "never.js")} never finished (a top-level await that never settles?)\n`,
+      );
+      assert.equal(empty.code, 2);
+      assert.match(
+        empty.stderr,
+        /^futures worker: error: --import must name a module \(a path or a package\), got ''\n/,
+      );
+      for (const run of [syntax, throws, never, empty]) assert.doesNotMatch(run.stderr, /\n\s+at /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("says it cannot reach Redis, and gives up after a bounded wait when Redis never answers", async () => {
+    // A port that refuses, and one that accepts connections and never replies.
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const silentPort = (silent.address() as { port: number }).port;
+    try {
+      const refusedPort = await freePort();
+      const run = (port: number) =>
+        runCli(["worker", "--queue", "q", "--import", TASKS, "--connection", `redis://127.0.0.1:${port}`]);
+      const [refused, mute] = await Promise.all([run(refusedPort), run(silentPort)]);
+      assert.equal(refused.code, 1);
+      assert.match(
+        refused.stderr,
+        new RegExp(
+          `^futures worker: cannot reach Redis at 127\\.0\\.0\\.1:${refusedPort} \\(.*ECONNREFUSED.*\\); still trying\n`,
+        ),
+      );
+      assert.doesNotMatch(refused.stderr, /lost Redis/);
+      assert.equal(mute.code, 1);
+      assert.equal(
+        mute.stderr,
+        `futures worker: cannot reach Redis at 127.0.0.1:${silentPort} in 10 s; giving up\n`,
+      );
+    } finally {
+      silent.close();
+    }
+  });
+
+  it("an async task's stray rejected promise is a warning; its job and the worker go on; the tally is true", async () => {
+    const worker = spawnWorker("stray", "--executor", "async");
+    const exit = exited(worker);
+    let transcript = "";
+    worker.stderr!.on("data", (chunk: Buffer) => (transcript += chunk.toString()));
+    await stderrUntil(worker, /Ctrl-C to stop/);
+    await using pool = new QueueExecutor({ queue: "stray", connection: redis.url });
+    assert.equal(await pool.submit(strayRejection), 1);
+    assert.equal(((await pool.submit(fail).exception()) as Error).message, "this task fails");
+    assert.equal((await pool.submit(whereAmI)).pid, worker.pid, "the same worker process");
+    const stopped = stderrUntil(worker, /stopped after/);
+    worker.kill("SIGTERM");
+    await stopped;
+    assert.equal(await exit, 143);
+    assert.equal(
+      transcript.match(/warning: a task left a promise rejected: left behind\n/g)?.length,
+      1,
+      transcript,
+    );
+    assert.match(
+      transcript,
+      /stopped after 3 jobs answered \(a result or the task's error\), 0 without an answer\n/,
+    );
+    assert.doesNotMatch(transcript, /\n\s+at /);
+  });
+
+  it("a second Ctrl-C exits soon even with an async task that never ends; its job fails as lost", async () => {
+    const worker = spawnWorker("async-hang", "--executor", "async");
+    const exit = exited(worker);
+    await stderrUntil(worker, /Ctrl-C to stop/);
+    await using pool = new QueueExecutor({ queue: "async-hang", connection: redis.url });
+    const running = pool.submit(hang);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const first = stderrUntil(worker, /finishing 1 running jobs/);
+    worker.kill("SIGINT");
+    await first;
+    const second = stderrUntil(worker, /stopped after/);
+    const signalled = performance.now();
+    worker.kill("SIGINT");
+    const said = await second;
+    assert.match(
+      said,
+      /SIGINT again: handing back jobs not started; running async tasks cannot be stopped, so the worker exits in 2 s; their jobs fail as a dead worker's do \(WorkerLostError\)/,
+    );
+    assert.equal(await exit, 130);
+    assert.ok(performance.now() - signalled < 5_000, "no third Ctrl-C needed");
+    // The next worker on the queue finds the job's lock expired, as a dead worker's.
+    const next = spawnWorker("async-hang", "--executor", "async");
+    const nextExit = exited(next);
+    const error = (await running.exception()) as Error;
+    assert.equal(error.name, "WorkerLostError", String(error));
+    next.kill("SIGTERM");
+    assert.equal(await nextExit, 143);
   });
 
   it("runs a producer's jobs, says so, and finishes running jobs on Ctrl-C", async () => {
@@ -94,7 +236,7 @@ describe("futures worker", { timeout: 90_000 }, () => {
     const start = await stderrUntil(worker, /Ctrl-C to stop/);
     assert.match(
       start,
-      /futures worker: queue cli on Redis 127\.0\.0\.1:\d+: 2 tasks, 2 at once on processes \(Ctrl-C to stop\)/,
+      /futures worker: queue cli on Redis 127\.0\.0\.1:\d+: 4 tasks, 2 at once on processes \(Ctrl-C to stop\)/,
     );
     await using pool = new QueueExecutor({ queue: "cli", connection: redis.url });
     const where = await pool.submit(whereAmI);
@@ -107,7 +249,7 @@ describe("futures worker", { timeout: 90_000 }, () => {
     const said = await stopping;
     assert.match(said, /SIGINT: finishing 1 running jobs, taking no new ones/);
     assert.equal((await running).pid > 0, true, "the running job finished");
-    assert.match(said, /stopped after 2 jobs done, 0 failed/);
+    assert.match(said, /stopped after 2 jobs answered \(a result or the task's error\), 0 without an answer/);
     assert.equal(await exit, 130);
   });
 
