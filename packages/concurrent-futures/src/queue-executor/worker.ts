@@ -56,6 +56,7 @@ export interface QueueWorkerOptions {
 
 export type QueueWorkerEvent =
   | { type: "ready"; tasks: number; concurrency: number; executor: LocalExecutorKind; redis: string }
+  /** A job answered: ok when its task gave a result, not when it failed or was ended. */
   | { type: "job"; ok: boolean }
   | { type: "connection-lost"; redis: string; error: string }
   | { type: "reconnected"; redis: string }
@@ -189,8 +190,6 @@ export class QueueWorker {
       this.#connected = false;
       this.#options.onEvent?.({ type: "connection-lost", redis, error: this.#lastConnectionError });
     });
-    worker.on("completed", () => this.#options.onEvent?.({ type: "job", ok: true }));
-    worker.on("failed", () => this.#options.onEvent?.({ type: "job", ok: false }));
     this.#redis.on("ready", () => {
       this.#reachable = true;
       void this.#announce();
@@ -339,6 +338,12 @@ export class QueueWorker {
     }
   }
 
+  /** A job's outcome for its producer, told to onEvent as well. */
+  #answer(ok: boolean, value: unknown, limit: number): string {
+    this.#options.onEvent?.({ type: "job", ok });
+    return encodeOutcome(ok, value, limit);
+  }
+
   async #run(active: ActiveJob): Promise<string> {
     const { data } = active.job;
     const limit = this.#options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
@@ -349,17 +354,17 @@ export class QueueWorker {
       fn = this.#directory.resolve(data.t);
       args = decode(data.a) as unknown[];
     } catch (error) {
-      return encodeOutcome(false, error, limit);
+      return this.#answer(false, error, limit);
     }
     if (data.c === 1) {
       // A chunk from map(): its items in one call to the local executor, results in order.
       try {
         const results: unknown[] = [];
         for await (const value of executor.map(fn, args, { chunksize: args.length })) results.push(value);
-        return encodeOutcome(true, results, limit);
+        return this.#answer(true, results, limit);
       } catch (error) {
         this.#renewIfBroken(executor, error);
-        return encodeOutcome(false, error, limit);
+        return this.#answer(false, error, limit);
       }
     }
     // A signal only where an abort can reach a running task: a pool's worker can be ended, an
@@ -370,13 +375,13 @@ export class QueueWorker {
     active.future = future;
     if (active.abortReason !== undefined) this.#end(active);
     try {
-      return encodeOutcome(true, await future.result(), limit);
+      return this.#answer(true, await future.result(), limit);
     } catch (error) {
       this.#renewIfBroken(runner, error);
       if (active.handedBack) throw new WaitingError();
       if (active.abortReason !== undefined)
-        return encodeOutcome(false, abortError(active.abortReason), limit);
-      return encodeOutcome(false, error, limit);
+        return this.#answer(false, abortError(active.abortReason), limit);
+      return this.#answer(false, error, limit);
     }
   }
 }

@@ -1,16 +1,16 @@
 // What `futures worker` tells its operator: one line on start, on connection loss and return,
 // and a count of finished jobs every few seconds while jobs come in.
 //
-// The count is of what the QueueWorker reports: a job answered its producer (with the task's
-// result or with its error, which the event does not tell apart), or failed with no answer.
+// The count is of what the QueueWorker reports: a job whose task gave a result, or one whose
+// task failed or was ended (its producer gets the error).
 import type { QueueWorkerEvent } from "concurrent-futures/queue";
 
 const PROGRESS_EVERY_MS = 5_000;
 
 export class WorkerProgress {
   readonly #say: (line: string) => void;
-  #answered = 0;
-  #unanswered = 0;
+  #done = 0;
+  #failed = 0;
   #ready = false;
   #reported = 0;
   #timer: NodeJS.Timeout | undefined;
@@ -34,8 +34,8 @@ export class WorkerProgress {
         this.#timer.unref();
         break;
       case "job":
-        if (event.ok) this.#answered++;
-        else this.#unanswered++;
+        if (event.ok) this.#done++;
+        else this.#failed++;
         break;
       case "connection-lost":
         // Before "ready" the worker never had Redis: it is trying to reach it, not to get it back.
@@ -58,13 +58,13 @@ export class WorkerProgress {
   }
 
   #report(): void {
-    const total = this.#answered + this.#unanswered;
+    const total = this.#done + this.#failed;
     if (total === this.#reported) return;
     this.#reported = total;
     this.#say(this.#summary());
   }
 
   #summary(): string {
-    return `${this.#answered} jobs answered (a result or the task's error), ${this.#unanswered} without an answer`;
+    return `${this.#done + this.#failed} jobs done, ${this.#failed} failed`;
   }
 }
