@@ -22,7 +22,7 @@ import {
 import { BrokenQueueExecutor, QueueUnavailableError, WorkerLostError } from "./errors.ts";
 import { DEFAULT_MAX_PAYLOAD_BYTES, encode, readOutcome, type JobData } from "./payload.ts";
 import { CompletionEvents } from "./completion-events.ts";
-import { readJobStates, streamTrimmedPast } from "./job-states.ts";
+import { readJobStates, STALLED, streamTrimmedPast } from "./job-states.ts";
 import { ResultRemoval } from "./result-removal.ts";
 import { settledWithin } from "./settled-within.ts";
 import { addressOf, describeAddress, type TaskAddress } from "./task-address.ts";
@@ -66,7 +66,6 @@ interface Call {
   sentAt: number | undefined;
 }
 
-const STALLED = "job stalled more than allowable limit";
 /** BullMQ removes finished jobs older than this (seconds) when later jobs finish. */
 const ORPHANS = { age: 24 * 3600 };
 /** After a reconcile found lost events, look again this soon. */
@@ -408,8 +407,9 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
 
   /**
    * Read the state of outstanding jobs whose events may have been lost: all of them when the
-   * event stream was trimmed past what we read, otherwise those older than one interval.
-   * Returns whether it settled any job (events are being lost).
+   * event stream was trimmed past what we read, otherwise those older than one interval. Jobs
+   * whose worker died are taken back here, since no live worker may be left to find them.
+   * Returns whether it found outcomes whose events were lost.
    */
   async #reconcile(): Promise<boolean> {
     const trimmed = await streamTrimmedPast(this.#redis, this.#eventsKey, this.#events.lastReadId);
@@ -418,21 +418,22 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
       (call) => call.sentAt !== undefined && call.sentAt <= before,
     );
     if (due.length === 0) return false;
-    const states = await readJobStates(
-      this.#redis,
-      due.map((call) => this.#queue.toKey(call.jobId)),
-    );
-    let settled = false;
+    // The ids as read: an event meanwhile may have sent a call again under a new id, and the
+    // old job's state must not settle it.
+    const ids = due.map((call) => call.jobId);
+    const states = await readJobStates(this.#redis, this.#queue.toKey(""), ids);
+    let lost = false;
     states.forEach((job, i) => {
       const call = due[i]!;
-      if (!job || job.state === "unfinished" || this.#remote.get(call.jobId) !== call) return;
-      settled = true;
+      if (job.state === "unfinished" || this.#remote.get(ids[i]!) !== call) return;
+      if (job.state === "abandoned") return this.#failed(call, STALLED);
+      lost = true;
       // Sent, and Redis still has our epoch, yet no job: someone removed it (drain, obliterate).
       if (job.state === "missing") this.#jobVanished(call);
       else if (job.state === "completed") this.#complete(call, job.returnvalue);
       else this.#failed(call, job.reason);
     });
-    return settled;
+    return lost;
   }
 
   #jobVanished(call: Call): void {
@@ -483,7 +484,9 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
       reason === STALLED
         ? new WorkerLostError(
             `the worker running ${describeAddress(call.address)} stopped renewing its lock (killed, crashed or frozen); ` +
-              `the task may have run in part and was not run again (at-most-once)`,
+              (call.resent
+                ? `it was the second run of the task, and at-least-once sends a job again only once`
+                : `the task may have run in part and was not run again (at-most-once)`),
           )
         : new Error(reason);
     this.#settle(call, false, error);
