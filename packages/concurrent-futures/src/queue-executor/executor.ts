@@ -10,7 +10,7 @@ import { Redis, type RedisOptions } from "ioredis";
 import { ShutdownError } from "../errors.ts";
 import { refuseWhileExiting, watchProcessExit } from "../exiting.ts";
 import { ChunkFuture, Executor, type Result, type ShutdownOptions, type SubmitOptions } from "../executor.ts";
-import { Future } from "../future.ts";
+import { Future, kCancelUnstarted } from "../future.ts";
 import { taskRef, type AnyFunction, type WrapTheFunctionWithTask } from "../task.ts";
 import {
   DEFAULT_PREFIX,
@@ -26,6 +26,7 @@ import { readJobStates, STALLED, streamTrimmedPast } from "./job-states.ts";
 import { ResultRemoval } from "./result-removal.ts";
 import { settledWithin } from "./settled-within.ts";
 import { addressOf, describeAddress, type TaskAddress } from "./task-address.ts";
+import { withdrawWaiting } from "./withdrawal.ts";
 import { liveConcurrency } from "./worker-registry.ts";
 
 export interface QueueExecutorOptions {
@@ -64,6 +65,11 @@ interface Call {
   resent: boolean;
   /** performance.now() when it was handed to Redis; undefined until the send succeeded. */
   sentAt: number | undefined;
+  /**
+   * Its caller gave up on it: "withdraw" takes its job back if no worker took it yet; "abort"
+   * also asks the worker running it, if one does, to end it.
+   */
+  stop: "withdraw" | "abort" | undefined;
 }
 
 /** BullMQ removes finished jobs older than this (seconds) when later jobs finish. */
@@ -106,6 +112,9 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
   readonly #remote = new Map<string, Call>();
   #outbox: Call[] = [];
   #flushScheduled = false;
+  /** Calls asked to stop that were not yet looked for in Redis (those being sent wait here). */
+  readonly #stopping = new Set<Call>();
+  #withdrawalScheduled = false;
   readonly #removal: ResultRemoval;
 
   #down = false;
@@ -208,20 +217,26 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
 
   async shutdown({ wait = true, cancelFutures = false }: ShutdownOptions = {}): Promise<void> {
     this.#shutdown = true;
-    if (cancelFutures) for (const call of this.#drainHeld()) call.future.cancel();
+    if (cancelFutures) {
+      for (const call of this.#drainHeld()) call.future.cancel();
+      // Jobs no worker took have not started either: they are withdrawn and cancelled too.
+      this.#stop(this.#remote.values(), "withdraw");
+    }
     this.#closed ??= this.#idleNow().then(() => this.#close());
     if (wait) await this.#closed;
   }
 
   /**
-   * Stop now: cancel what is held here, ask the workers to end the jobs in Redis, fail their
-   * futures with BrokenQueueExecutor instead of waiting, and close the connections.
+   * Stop now: cancel what is held here and the jobs in Redis that no worker took (withdrawn),
+   * ask the workers to end the others, fail their futures with BrokenQueueExecutor instead of
+   * waiting, and close the connections.
    */
   async terminateWorkers(): Promise<void> {
     this.#shutdown = true;
     for (const call of this.#drainHeld()) call.future.cancel();
-    for (const call of this.#remote.values()) {
-      if (call.sentAt !== undefined) this.#redis.publish(this.#keys.abort, call.jobId).catch(() => {});
+    if (!this.#broken) {
+      this.#stop(this.#remote.values(), "abort");
+      await settledWithin(this.#withdraw(), 1000);
     }
     this.#break("the executor was terminated; its running jobs were asked to stop");
     this.#closed ??= this.#close();
@@ -273,13 +288,12 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
       signal,
       resent: false,
       sentAt: undefined,
+      stop: undefined,
     };
     if (signal) {
-      // Held here: cancel it. Already in Redis: ask its worker to end it.
+      // Held here: cancel it. In Redis: withdraw it if no worker took it, else ask its worker to end it.
       const onAbort = (): void => {
-        if (!future.cancel() && this.#remote.has(call.jobId)) {
-          this.#redis.publish(this.#keys.abort, call.jobId).catch(() => {});
-        }
+        if (!future.cancel() && this.#remote.get(call.jobId) === call) this.#stop([call], "abort");
       };
       signal.addEventListener("abort", onAbort, { once: true });
       future.addDoneCallback(() => signal.removeEventListener("abort", onAbort));
@@ -325,6 +339,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
       } else await this.#queue.addBulk(batch.map((call) => this.#job(call)));
       const now = performance.now();
       for (const call of batch) call.sentAt ??= now;
+      if (batch.some((call) => this.#stopping.has(call))) this.#scheduleWithdrawal();
     } catch (error) {
       if (this.#down) return; // the reconnection sends them again; custom ids make that idempotent
       for (const call of batch) this.#settle(call, false, error);
@@ -395,6 +410,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
         await this.#checkEpoch();
         if (this.#fixedWindow === undefined && !this.#broken) await this.#readWindow();
         if (!this.#broken) lost = await this.#reconcile();
+        if (this.#stopping.size > 0) this.#scheduleWithdrawal();
       } catch {
         // Connection trouble: the connection state decides what happens next.
       } finally {
@@ -464,7 +480,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
 
   #failed(call: Call, reason: string): void {
     call.sentAt ??= performance.now(); // as in #complete: the job is in Redis
-    if (reason === STALLED && this.#delivery === "at-least-once" && !call.resent) {
+    if (reason === STALLED && this.#delivery === "at-least-once" && !call.resent && !call.stop) {
       // Sent again under a new id: the old job may still finish, and must not settle this one.
       this.#remote.delete(call.jobId);
       this.#removal.add(call.jobId);
@@ -495,9 +511,56 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
   #settle(call: Call, ok: boolean, value: unknown): void {
     if (this.#remote.get(call.jobId) !== call) return;
     this.#remote.delete(call.jobId);
+    this.#stopping.delete(call);
     if (call.sentAt !== undefined) this.#removal.add(call.jobId);
     if (ok) call.future.setResult(value);
     else call.future.setException(value);
+    this.#pump();
+  }
+
+  /** Ask for these calls to stop (see Call.stop); an "abort" is never weakened to a "withdraw". */
+  #stop(calls: Iterable<Call>, how: "withdraw" | "abort"): void {
+    for (const call of calls) {
+      if (call.stop !== "abort") call.stop = how;
+      this.#stopping.add(call);
+    }
+    this.#scheduleWithdrawal();
+  }
+
+  /** One withdrawal for every call stopped in the same synchronous run (an abort reaches many). */
+  #scheduleWithdrawal(): void {
+    if (this.#withdrawalScheduled) return;
+    this.#withdrawalScheduled = true;
+    queueMicrotask(() => void this.#withdraw());
+  }
+
+  /**
+   * Withdraw the jobs of stopped calls that no worker took, and cancel their futures; ask the
+   * workers of the others to end them where the call was aborted. A call still being sent is
+   * left for when it is in Redis: aborting it earlier would reach no worker.
+   */
+  async #withdraw(): Promise<void> {
+    this.#withdrawalScheduled = false;
+    if (this.#down || this.#broken) return; // a reconnection sends what it holds, then comes back here
+    const calls = [...this.#stopping].filter((call) => call.sentAt !== undefined);
+    if (calls.length === 0) return;
+    for (const call of calls) this.#stopping.delete(call);
+    const ids = calls.map((call) => call.jobId);
+    let withdrawn: boolean[];
+    try {
+      withdrawn = await withdrawWaiting(this.#redis, this.#queue.toKey(""), ids);
+    } catch {
+      // Connection trouble: try again with the next reconciliation.
+      for (const call of calls) if (this.#remote.get(call.jobId) === call) this.#stopping.add(call);
+      return;
+    }
+    calls.forEach((call, i) => {
+      if (this.#remote.get(ids[i]!) !== call) return; // settled meanwhile, or sent again under a new id
+      if (withdrawn[i]) {
+        this.#remote.delete(call.jobId);
+        call.future[kCancelUnstarted]();
+      } else if (call.stop === "abort") this.#redis.publish(this.#keys.abort, call.jobId).catch(() => {});
+    });
     this.#pump();
   }
 
@@ -550,6 +613,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
     for (const call of this.#drainHeld()) if (!call.future.done()) call.future.setException(this.#broken);
     for (const call of this.#remote.values()) call.future.setException(this.#broken);
     this.#remote.clear();
+    this.#stopping.clear();
     this.#outbox = [];
     this.#checkIdle();
     // A broken executor has no more use for Redis: without this, a program that never calls
