@@ -65,11 +65,8 @@ interface Call {
   resent: boolean;
   /** performance.now() when it was handed to Redis; undefined until the send succeeded. */
   sentAt: number | undefined;
-  /**
-   * Its caller gave up on it: "withdraw" takes its job back if no worker took it yet; "abort"
-   * also asks the worker running it, if one does, to end it.
-   */
-  stop: "withdraw" | "abort" | undefined;
+  /** Its caller gave up on it: its job is withdrawn if no worker took it, else its worker is asked to end it. */
+  stopped: boolean;
 }
 
 /** BullMQ removes finished jobs older than this (seconds) when later jobs finish. */
@@ -217,11 +214,9 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
 
   async shutdown({ wait = true, cancelFutures = false }: ShutdownOptions = {}): Promise<void> {
     this.#shutdown = true;
-    if (cancelFutures) {
-      for (const call of this.#drainHeld()) call.future.cancel();
-      // Jobs no worker took have not started either: they are withdrawn and cancelled too.
-      this.#stop(this.#remote.values(), "withdraw");
-    }
+    // Only what is held here: a future whose job is in Redis reported running, and Python's
+    // cancelFutures lets running work finish.
+    if (cancelFutures) for (const call of this.#drainHeld()) call.future.cancel();
     this.#closed ??= this.#idleNow().then(() => this.#close());
     if (wait) await this.#closed;
   }
@@ -235,7 +230,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
     this.#shutdown = true;
     for (const call of this.#drainHeld()) call.future.cancel();
     if (!this.#broken) {
-      this.#stop(this.#remote.values(), "abort");
+      this.#stop(this.#remote.values());
       await settledWithin(this.#withdraw(), 1000);
     }
     this.#break("the executor was terminated; its running jobs were asked to stop");
@@ -288,12 +283,12 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
       signal,
       resent: false,
       sentAt: undefined,
-      stop: undefined,
+      stopped: false,
     };
     if (signal) {
       // Held here: cancel it. In Redis: withdraw it if no worker took it, else ask its worker to end it.
       const onAbort = (): void => {
-        if (!future.cancel() && this.#remote.get(call.jobId) === call) this.#stop([call], "abort");
+        if (!future.cancel() && this.#remote.get(call.jobId) === call) this.#stop([call]);
       };
       signal.addEventListener("abort", onAbort, { once: true });
       future.addDoneCallback(() => signal.removeEventListener("abort", onAbort));
@@ -480,7 +475,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
 
   #failed(call: Call, reason: string): void {
     call.sentAt ??= performance.now(); // as in #complete: the job is in Redis
-    if (reason === STALLED && this.#delivery === "at-least-once" && !call.resent && !call.stop) {
+    if (reason === STALLED && this.#delivery === "at-least-once" && !call.resent && !call.stopped) {
       // Sent again under a new id: the old job may still finish, and must not settle this one.
       this.#remote.delete(call.jobId);
       this.#removal.add(call.jobId);
@@ -518,10 +513,10 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
     this.#pump();
   }
 
-  /** Ask for these calls to stop (see Call.stop); an "abort" is never weakened to a "withdraw". */
-  #stop(calls: Iterable<Call>, how: "withdraw" | "abort"): void {
+  /** Ask for these calls to stop (see Call.stopped). */
+  #stop(calls: Iterable<Call>): void {
     for (const call of calls) {
-      if (call.stop !== "abort") call.stop = how;
+      call.stopped = true;
       this.#stopping.add(call);
     }
     this.#scheduleWithdrawal();
@@ -536,8 +531,8 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
 
   /**
    * Withdraw the jobs of stopped calls that no worker took, and cancel their futures; ask the
-   * workers of the others to end them where the call was aborted. A call still being sent is
-   * left for when it is in Redis: aborting it earlier would reach no worker.
+   * workers of the others to end them. A call still being sent is left for when it is in
+   * Redis: an abort earlier would reach no worker.
    */
   async #withdraw(): Promise<void> {
     this.#withdrawalScheduled = false;
@@ -559,7 +554,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
       if (withdrawn[i]) {
         this.#remote.delete(call.jobId);
         call.future[kCancelUnstarted]();
-      } else if (call.stop === "abort") this.#redis.publish(this.#keys.abort, call.jobId).catch(() => {});
+      } else this.#redis.publish(this.#keys.abort, call.jobId).catch(() => {});
     });
     this.#pump();
   }

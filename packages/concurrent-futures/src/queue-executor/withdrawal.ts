@@ -1,6 +1,6 @@
 // Taking back jobs that no worker has taken yet, for calls their caller gave up on (an aborted
-// signal, shutdown with cancelFutures, terminateWorkers): a job still waiting in Redis never
-// started, so its future can be cancelled, and no worker that starts later runs it.
+// signal, terminateWorkers): a job still waiting in Redis never started, so its future can be
+// cancelled, and no worker that starts later runs it.
 import type { Redis } from "ioredis";
 
 // One script, so that no worker takes a job while it is being removed (BullMQ's moveToActive
