@@ -25,6 +25,12 @@ export const kAddWaiter = Symbol("futures.addWaiter");
 export const kRemoveWaiter = Symbol("futures.removeWaiter");
 /** True when the future finished by raising; a synchronous peek for wait(). */
 export const kFailed = Symbol("futures.failed");
+/**
+ * For QueueExecutor: cancel a running future whose call never started after all, a job
+ * withdrawn from Redis before any worker took it (its future runs from the moment it is queued
+ * remotely, as Python marks call-queue items running).
+ */
+export const kCancelUnstarted = Symbol("futures.cancelUnstarted");
 
 /** How a callback's error is reported; replaceable so tests can observe it. */
 let reportCallbackError = (error: unknown, future: Future<unknown>): void => {
@@ -118,6 +124,12 @@ export class Future<T = unknown> implements PromiseLike<T> {
     this.#finish();
     this.#failed = true;
     this.#error = error;
+    this.#notify();
+  }
+
+  [kCancelUnstarted](): void {
+    if (this.#state !== "running") throw new InvalidStateError(`${this} is not running`);
+    this.#state = "cancelled";
     this.#notify();
   }
 

@@ -240,6 +240,43 @@ describe("QueueExecutor specifics", () => {
     assert.equal(queue.submitWith({ signal: held.signal }, sleep, 10).cancelled(), true);
   });
 
+  it("withdraws jobs no worker took, cancelling their futures: on abort and on terminateWorkers()", async () => {
+    const queue = "no-worker";
+    const client = new Redis(redis.url);
+    const waiting = () => client.llen(`bull:${queue}:wait`);
+    /** Until `count` jobs wait in Redis, for at most 5 s. */
+    const waitingReaches = async (count: number) => {
+      for (let i = 0; i < 250 && (await waiting()) !== count; i++)
+        await new Promise((r) => setTimeout(r, 20));
+      assert.equal(await waiting(), count);
+    };
+    try {
+      const pool = executor({ queue, window: 4 });
+      const controller = new AbortController();
+      const aborted = [1, 2, 3].map(() => pool.submitWith({ signal: controller.signal }, sleep, 10));
+      const others = [pool.submit(sleep, 10), pool.submit(sleep, 10)]; // one in Redis, one held
+      await waitingReaches(4);
+      assert.ok(
+        [...aborted, others[0]!].every((future) => future.running()),
+        "in Redis: running",
+      );
+      controller.abort();
+      const { notDone } = await wait(aborted, { timeout: 2000 });
+      assert.equal(notDone.size, 0, "cancelled promptly with no worker to ask");
+      assert.ok(aborted.every((future) => future.cancelled()));
+      await waitingReaches(2); // their jobs are out of Redis, and the held call took a place
+      assert.equal(await client.llen(`bull:${queue}:active`), 0);
+      const started = performance.now();
+      await pool.terminateWorkers();
+      assert.ok(performance.now() - started < 2000, "terminateWorkers() did not wait for a worker");
+      assert.ok(others.every((future) => future.cancelled()));
+      assert.equal(await waiting(), 0);
+      assert.deepEqual(await client.keys(`bull:${queue}:fx-*`), [], "no job left for a later worker");
+    } finally {
+      client.disconnect();
+    }
+  });
+
   it("an abort reaches an abortable() task running on a worker's AsyncExecutor", async () => {
     const worker = await startWorker(redis.url, "async-abort", "async");
     try {

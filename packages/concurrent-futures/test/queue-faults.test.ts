@@ -103,6 +103,53 @@ describe("QueueExecutor faults", () => {
     });
   }
 
+  for (const delivery of ["at-most-once", "at-least-once"] as const) {
+    it(`the only worker killed mid-job: ${delivery}`, { timeout: 60_000 }, async () => {
+      const queue = `alone-${delivery}`;
+      const [victim] = await workers(queue, 1);
+      await using pool = executor(queue, { window: 4, delivery, reconcileInterval: 1000 });
+      const futures = [0, 1].map((i) => pool.submit(traceRun, folder, `job${i}`, 4000));
+      await until(() => runs().size === 2, "both jobs run");
+      victim!.kill("SIGKILL");
+      const client = new Redis(redis.url);
+      try {
+        if (delivery === "at-most-once") {
+          // No worker is left to run BullMQ's stall check: the producer finds the jobs itself.
+          const { notDone } = await wait(futures, { timeout: 12_000 });
+          assert.equal(notDone.size, 0, "both futures failed within 12 s of the kill");
+          for (const future of futures) {
+            const error = await future.exception();
+            assert.ok(error instanceof WorkerLostError, String(error));
+          }
+          assert.equal(await client.llen(`bull:${queue}:active`), 0, "nothing left active");
+          assert.equal(await client.llen(`bull:${queue}:wait`), 0, "nothing left to run later");
+          await workers(queue, 1);
+          await new Promise((resolve) => setTimeout(resolve, 1500));
+          for (const name of ["job0", "job1"])
+            assert.deepEqual(runs().get(name), [victim!.pid], "a worker started later never runs it");
+        } else {
+          // Sent again, once, to wait for a worker: the old jobs are gone from Redis.
+          const deadline = Date.now() + 12_000;
+          while ((await client.llen(`bull:${queue}:wait`)) < 2 && Date.now() < deadline) {
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+          assert.equal(await client.llen(`bull:${queue}:wait`), 2, "both sent again within 12 s");
+          assert.equal(await client.llen(`bull:${queue}:active`), 0);
+          assert.ok(futures.every((future) => future.running()));
+          const [next] = await workers(queue, 1);
+          const { notDone } = await wait(futures, { timeout: 20_000 });
+          assert.equal(notDone.size, 0);
+          for (const [i, future] of futures.entries()) {
+            assert.equal(await future.result(), next!.pid);
+            assert.deepEqual(runs().get(`job${i}`), [victim!.pid, next!.pid], "run again once");
+          }
+        }
+      } finally {
+        client.disconnect();
+      }
+    });
+  }
+
   it(
     "an event stream capped at 100 over 5,000 jobs: every future settles once with its own result",
     { timeout: 120_000 },

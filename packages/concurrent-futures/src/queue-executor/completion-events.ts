@@ -56,8 +56,9 @@ export class CompletionEvents {
   async close(): Promise<void> {
     this.#closed = true;
     if (!this.#events) return;
-    // Drop the connection first: it interrupts a blocking read, even one stuck reconnecting.
-    await settledWithin(this.#events.disconnect(), 1000);
-    await settledWithin(this.#events.close(), 1000);
+    // BullMQ's close marks the reader closing, then drops the connection, which interrupts a
+    // blocking read. A disconnect() of our own before it made the reader take the drop for an
+    // outage and wait 5 s to retry, on a timer that kept the process alive.
+    await settledWithin(this.#events.close(), 2000);
   }
 }

@@ -10,7 +10,7 @@ import { Redis, type RedisOptions } from "ioredis";
 import { ShutdownError } from "../errors.ts";
 import { refuseWhileExiting, watchProcessExit } from "../exiting.ts";
 import { ChunkFuture, Executor, type Result, type ShutdownOptions, type SubmitOptions } from "../executor.ts";
-import { Future } from "../future.ts";
+import { Future, kCancelUnstarted } from "../future.ts";
 import { checkChoice, checkInteger, checkOptionalInteger, checkPeriod, checkSignal } from "../validate.ts";
 import { taskRef, type AnyFunction, type WrapTheFunctionWithTask } from "../task.ts";
 import {
@@ -24,10 +24,11 @@ import {
 import { BrokenQueueExecutor, QueueUnavailableError, WorkerLostError } from "./errors.ts";
 import { DEFAULT_MAX_PAYLOAD_BYTES, encode, readOutcome, type JobData } from "./payload.ts";
 import { CompletionEvents } from "./completion-events.ts";
-import { readJobStates, streamTrimmedPast } from "./job-states.ts";
+import { readJobStates, STALLED, streamTrimmedPast } from "./job-states.ts";
 import { ResultRemoval } from "./result-removal.ts";
 import { settledWithin } from "./settled-within.ts";
 import { addressOf, describeAddress, type TaskAddress } from "./task-address.ts";
+import { withdrawWaiting } from "./withdrawal.ts";
 import { liveConcurrency } from "./worker-registry.ts";
 
 export interface QueueExecutorOptions {
@@ -66,9 +67,10 @@ interface Call {
   resent: boolean;
   /** performance.now() when it was handed to Redis; undefined until the send succeeded. */
   sentAt: number | undefined;
+  /** Its caller gave up on it: its job is withdrawn if no worker took it, else its worker is asked to end it. */
+  stopped: boolean;
 }
 
-const STALLED = "job stalled more than allowable limit";
 /** BullMQ removes finished jobs older than this (seconds) when later jobs finish. */
 const ORPHANS = { age: 24 * 3600 };
 /** After a reconcile found lost events, look again this soon. */
@@ -110,6 +112,9 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
   readonly #remote = new Map<string, Call>();
   #outbox: Call[] = [];
   #flushScheduled = false;
+  /** Calls asked to stop that were not yet looked for in Redis (those being sent wait here). */
+  readonly #stopping = new Set<Call>();
+  #withdrawalScheduled = false;
   readonly #removal: ResultRemoval;
 
   #down = false;
@@ -217,20 +222,24 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
 
   async shutdown({ wait = true, cancelFutures = false }: ShutdownOptions = {}): Promise<void> {
     this.#shutdown = true;
+    // Only what is held here: a future whose job is in Redis reported running, and Python's
+    // cancelFutures lets running work finish.
     if (cancelFutures) for (const call of this.#drainHeld()) call.future.cancel();
     this.#closed ??= this.#idleNow().then(() => this.#close());
     if (wait) await this.#closed;
   }
 
   /**
-   * Stop now: cancel what is held here, ask the workers to end the jobs in Redis, fail their
-   * futures with BrokenQueueExecutor instead of waiting, and close the connections.
+   * Stop now: cancel what is held here and the jobs in Redis that no worker took (withdrawn),
+   * ask the workers to end the others, fail their futures with BrokenQueueExecutor instead of
+   * waiting, and close the connections.
    */
   async terminateWorkers(): Promise<void> {
     this.#shutdown = true;
     for (const call of this.#drainHeld()) call.future.cancel();
-    for (const call of this.#remote.values()) {
-      if (call.sentAt !== undefined) this.#redis.publish(this.#keys.abort, call.jobId).catch(() => {});
+    if (!this.#broken) {
+      this.#stop(this.#remote.values());
+      await settledWithin(this.#withdraw(), 1000);
     }
     this.#break("the executor was terminated; its running jobs were asked to stop");
     this.#closed ??= this.#close();
@@ -282,13 +291,12 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
       signal,
       resent: false,
       sentAt: undefined,
+      stopped: false,
     };
     if (signal) {
-      // Held here: cancel it. Already in Redis: ask its worker to end it.
+      // Held here: cancel it. In Redis: withdraw it if no worker took it, else ask its worker to end it.
       const onAbort = (): void => {
-        if (!future.cancel() && this.#remote.has(call.jobId)) {
-          this.#redis.publish(this.#keys.abort, call.jobId).catch(() => {});
-        }
+        if (!future.cancel() && this.#remote.get(call.jobId) === call) this.#stop([call]);
       };
       signal.addEventListener("abort", onAbort, { once: true });
       future.addDoneCallback(() => signal.removeEventListener("abort", onAbort));
@@ -334,6 +342,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
       } else await this.#queue.addBulk(batch.map((call) => this.#job(call)));
       const now = performance.now();
       for (const call of batch) call.sentAt ??= now;
+      if (batch.some((call) => this.#stopping.has(call))) this.#scheduleWithdrawal();
     } catch (error) {
       if (this.#down) return; // the reconnection sends them again; custom ids make that idempotent
       for (const call of batch) this.#settle(call, false, error);
@@ -410,6 +419,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
         await this.#checkEpoch();
         if (this.#fixedWindow === undefined && !this.#broken) await this.#readWindow();
         if (!this.#broken) lost = await this.#reconcile();
+        if (this.#stopping.size > 0) this.#scheduleWithdrawal();
       } catch {
         // Connection trouble: the connection state decides what happens next.
       } finally {
@@ -422,8 +432,9 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
 
   /**
    * Read the state of outstanding jobs whose events may have been lost: all of them when the
-   * event stream was trimmed past what we read, otherwise those older than one interval.
-   * Returns whether it settled any job (events are being lost).
+   * event stream was trimmed past what we read, otherwise those older than one interval. Jobs
+   * whose worker died are taken back here, since no live worker may be left to find them.
+   * Returns whether it found outcomes whose events were lost.
    */
   async #reconcile(): Promise<boolean> {
     const trimmed = await streamTrimmedPast(this.#redis, this.#eventsKey, this.#events.lastReadId);
@@ -432,21 +443,22 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
       (call) => call.sentAt !== undefined && call.sentAt <= before,
     );
     if (due.length === 0) return false;
-    const states = await readJobStates(
-      this.#redis,
-      due.map((call) => this.#queue.toKey(call.jobId)),
-    );
-    let settled = false;
+    // The ids as read: an event meanwhile may have sent a call again under a new id, and the
+    // old job's state must not settle it.
+    const ids = due.map((call) => call.jobId);
+    const states = await readJobStates(this.#redis, this.#queue.toKey(""), ids);
+    let lost = false;
     states.forEach((job, i) => {
       const call = due[i]!;
-      if (!job || job.state === "unfinished" || this.#remote.get(call.jobId) !== call) return;
-      settled = true;
+      if (job.state === "unfinished" || this.#remote.get(ids[i]!) !== call) return;
+      if (job.state === "abandoned") return this.#failed(call, STALLED);
+      lost = true;
       // Sent, and Redis still has our epoch, yet no job: someone removed it (drain, obliterate).
       if (job.state === "missing") this.#jobVanished(call);
       else if (job.state === "completed") this.#complete(call, job.returnvalue);
       else this.#failed(call, job.reason);
     });
-    return settled;
+    return lost;
   }
 
   #jobVanished(call: Call): void {
@@ -477,7 +489,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
 
   #failed(call: Call, reason: string): void {
     call.sentAt ??= performance.now(); // as in #complete: the job is in Redis
-    if (reason === STALLED && this.#delivery === "at-least-once" && !call.resent) {
+    if (reason === STALLED && this.#delivery === "at-least-once" && !call.resent && !call.stopped) {
       // Sent again under a new id: the old job may still finish, and must not settle this one.
       this.#remote.delete(call.jobId);
       this.#removal.add(call.jobId);
@@ -497,7 +509,9 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
       reason === STALLED
         ? new WorkerLostError(
             `the worker running ${describeAddress(call.address)} stopped renewing its lock (killed, crashed or frozen); ` +
-              `the task may have run in part and was not run again (at-most-once)`,
+              (call.resent
+                ? `it was the second run of the task, and at-least-once sends a job again only once`
+                : `the task may have run in part and was not run again (at-most-once)`),
           )
         : new Error(reason);
     this.#settle(call, false, error);
@@ -506,9 +520,56 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
   #settle(call: Call, ok: boolean, value: unknown): void {
     if (this.#remote.get(call.jobId) !== call) return;
     this.#remote.delete(call.jobId);
+    this.#stopping.delete(call);
     if (call.sentAt !== undefined) this.#removal.add(call.jobId);
     if (ok) call.future.setResult(value);
     else call.future.setException(value);
+    this.#pump();
+  }
+
+  /** Ask for these calls to stop (see Call.stopped). */
+  #stop(calls: Iterable<Call>): void {
+    for (const call of calls) {
+      call.stopped = true;
+      this.#stopping.add(call);
+    }
+    this.#scheduleWithdrawal();
+  }
+
+  /** One withdrawal for every call stopped in the same synchronous run (an abort reaches many). */
+  #scheduleWithdrawal(): void {
+    if (this.#withdrawalScheduled) return;
+    this.#withdrawalScheduled = true;
+    queueMicrotask(() => void this.#withdraw());
+  }
+
+  /**
+   * Withdraw the jobs of stopped calls that no worker took, and cancel their futures; ask the
+   * workers of the others to end them. A call still being sent is left for when it is in
+   * Redis: an abort earlier would reach no worker.
+   */
+  async #withdraw(): Promise<void> {
+    this.#withdrawalScheduled = false;
+    if (this.#down || this.#broken) return; // a reconnection sends what it holds, then comes back here
+    const calls = [...this.#stopping].filter((call) => call.sentAt !== undefined);
+    if (calls.length === 0) return;
+    for (const call of calls) this.#stopping.delete(call);
+    const ids = calls.map((call) => call.jobId);
+    let withdrawn: boolean[];
+    try {
+      withdrawn = await withdrawWaiting(this.#redis, this.#queue.toKey(""), ids);
+    } catch {
+      // Connection trouble: try again with the next reconciliation.
+      for (const call of calls) if (this.#remote.get(call.jobId) === call) this.#stopping.add(call);
+      return;
+    }
+    calls.forEach((call, i) => {
+      if (this.#remote.get(ids[i]!) !== call) return; // settled meanwhile, or sent again under a new id
+      if (withdrawn[i]) {
+        this.#remote.delete(call.jobId);
+        call.future[kCancelUnstarted]();
+      } else this.#redis.publish(this.#keys.abort, call.jobId).catch(() => {});
+    });
     this.#pump();
   }
 
@@ -561,6 +622,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
     for (const call of this.#drainHeld()) if (!call.future.done()) call.future.setException(this.#broken);
     for (const call of this.#remote.values()) call.future.setException(this.#broken);
     this.#remote.clear();
+    this.#stopping.clear();
     this.#outbox = [];
     this.#checkIdle();
     // A broken executor has no more use for Redis: without this, a program that never calls

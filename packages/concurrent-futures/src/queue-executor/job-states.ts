@@ -1,24 +1,71 @@
 // Reading outstanding jobs' outcomes straight from Redis, for completion events that never
-// arrived: BullMQ's events are best-effort, and a trimmed event stream drops them for good.
+// arrived (BullMQ's events are best-effort, and a trimmed event stream drops them for good),
+// and taking back the jobs of workers that died: BullMQ's stalled-job check runs only inside
+// live workers, so without this a dead worker's jobs wait for the next worker to start.
 import type { Redis } from "ioredis";
 
-/** What Redis holds for a job: still unfinished, finished either way, or gone. */
+/** What Redis holds for a job: still unfinished, finished either way, gone, or abandoned. */
 export type JobState =
   | { state: "unfinished" }
   | { state: "completed"; returnvalue: unknown }
   | { state: "failed"; reason: string }
-  | { state: "missing" };
+  | { state: "missing" }
+  /** Its worker died holding it (or stalled it, and none is left to fail it): removed by this read. */
+  | { state: "abandoned" };
 
-/** The states of jobs by key (the queue's prefix + job id), in one round trip. */
-export async function readJobStates(redis: Redis, jobKeys: string[]): Promise<(JobState | undefined)[]> {
-  const pipeline = redis.pipeline();
-  for (const key of jobKeys) pipeline.hmget(key, "finishedOn", "returnvalue", "failedReason", "timestamp");
-  const replies = (await pipeline.exec()) ?? [];
-  return jobKeys.map((_, i): JobState | undefined => {
-    const [error, reply] = replies[i] ?? [new Error("no reply"), null];
-    if (error) return undefined;
-    const [finishedOn, returnvalue, failedReason, timestamp] = reply as (string | null | undefined)[];
+/** The reason BullMQ gives a job whose worker stopped renewing its lock. */
+export const STALLED = "job stalled more than allowable limit";
+
+// One script, so that each job is judged and removed atomically: no worker can take, finish or
+// move it in between. "Abandoned" mirrors BullMQ's moveStalledJobsToWait: in the active list
+// with no lock. (moveToActive sets the lock in the same script that makes a job active, and a
+// lock once expired cannot be renewed, so a job found like that is never running any more.)
+// Also abandoned: a job a worker's stall check moved back to wait to fail it there ("defa"),
+// when that worker died too. Removing the job, rather than failing it, means no worker that
+// starts later runs it, and nothing is left in Redis for anyone to read.
+const SCRIPT = `
+local prefix = ARGV[1]
+local out = {}
+for i = 3, #ARGV do
+  local id = ARGV[i]
+  local key = prefix .. id
+  local job = redis.call('HMGET', key, 'timestamp', 'finishedOn', 'returnvalue', 'failedReason', 'processedOn', 'defa')
+  local abandoned = false
+  if job[1] and not job[2] and job[5] then
+    if redis.call('EXISTS', key .. ':lock') == 0 and redis.call('LREM', prefix .. 'active', 1, id) > 0 then
+      abandoned = true
+    elseif job[6] == ARGV[2] and redis.call('LREM', prefix .. 'wait', 1, id) > 0 then
+      abandoned = true
+    end
+  end
+  if abandoned then
+    redis.call('SREM', prefix .. 'stalled', id)
+    redis.call('DEL', key, key .. ':logs')
+    out[#out + 1] = {job[1], false, false, false, 1}
+  else
+    out[#out + 1] = {job[1], job[2], job[3], job[4], 0}
+  end
+end
+return out
+`;
+
+type Reply = [string | null, string | null, string | null, string | null, number];
+type WithStatesScript = Redis & {
+  futuresJobStates(prefix: string, stalled: string, ...ids: string[]): Promise<Reply[]>;
+};
+
+/**
+ * The states of jobs by id under the queue's key prefix (such as "bull:NAME:"), in one round
+ * trip; abandoned jobs are removed from Redis as they are read.
+ */
+export async function readJobStates(redis: Redis, prefix: string, jobIds: string[]): Promise<JobState[]> {
+  if (!("futuresJobStates" in redis))
+    redis.defineCommand("futuresJobStates", { numberOfKeys: 0, lua: SCRIPT });
+  const replies = await (redis as WithStatesScript).futuresJobStates(prefix, STALLED, ...jobIds);
+  return replies.map((reply): JobState => {
+    const [timestamp, finishedOn, returnvalue, failedReason, abandoned] = reply;
     if (timestamp == null) return { state: "missing" };
+    if (abandoned === 1) return { state: "abandoned" };
     if (finishedOn != null && returnvalue != null)
       return { state: "completed", returnvalue: JSON.parse(returnvalue) as unknown };
     if (finishedOn != null && failedReason != null) return { state: "failed", reason: failedReason };

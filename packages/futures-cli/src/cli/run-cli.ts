@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type * as Commander from "commander";
+import { Interrupted } from "../executors/interrupt.ts";
 import { UsageError } from "./usage.ts";
 
 // commander is CommonJS: required rather than imported, which spares Node parsing its source
@@ -81,6 +82,10 @@ function exitCodeFor(error: unknown, active: Commander.Command): number {
     return usageError(error.message.replace(/^error: /, ""), active);
   }
   if (error instanceof UsageError) return usageError(error.message, active);
+  if (error instanceof Interrupted) {
+    console.error(`${commandPath(active)}: ${error.message}`);
+    return error.status;
+  }
   console.error(`futures: ${error instanceof Error ? error.message : String(error)}`);
   return 1;
 }

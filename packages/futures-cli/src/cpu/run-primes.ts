@@ -2,6 +2,7 @@
 import { asCompleted } from "concurrent-futures";
 import { EXECUTORS, type CpuExecutorName } from "../executors/catalogue.ts";
 import { closeExecutor, createExecutor } from "../executors/create.ts";
+import { terminateOnSignal } from "../executors/interrupt.ts";
 import { checkPrime, type PrimeResult } from "./prime-job.ts";
 import { PRIME_NUMBERS } from "./primes.ts";
 import type { Print } from "./suite.ts";
@@ -25,6 +26,7 @@ export async function runPrimes({
   print = console.log,
 }: PrimesOptions = {}): Promise<PrimeResult[]> {
   const executor = await createExecutor(kind, workers);
+  const endInterrupts = kind === "queue" ? terminateOnSignal(executor) : undefined;
   const started = startedWorkers(kind, executor.maxWorkers, numbers.length);
   const who = describeWorkers(started, executor.maxWorkers, EXECUTORS[kind].workerNoun, "number");
   print(`Checking ${numbers.length} numbers with ${who}:`);
@@ -41,6 +43,7 @@ export async function runPrimes({
     finished = true;
   } finally {
     await closeExecutor(executor, finished);
+    endInterrupts?.();
   }
   print(`${results.length} checks in ${((performance.now() - t0) / 1000).toFixed(2)}s`);
   return results;

@@ -5,6 +5,7 @@
 import { asCompleted, type Future } from "concurrent-futures";
 import type { CpuExecutorName } from "../executors/catalogue.ts";
 import { closeExecutor, createExecutor, type SizedExecutor } from "../executors/create.ts";
+import { terminateOnSignal } from "../executors/interrupt.ts";
 import { warmUp } from "./startup-cost.ts";
 import { describeWorkers, startedWorkers } from "./worker-count.ts";
 
@@ -34,6 +35,7 @@ export async function runSuite<T>(
 ): Promise<SuiteResult> {
   const t0 = performance.now();
   const executor = await createExecutor(kind, workers);
+  const endInterrupts = kind === "queue" ? terminateOnSignal(executor) : undefined;
   const started = startedWorkers(kind, executor.maxWorkers, jobs);
   let finished = false;
   let startup = 0;
@@ -44,6 +46,7 @@ export async function runSuite<T>(
     finished = true;
   } finally {
     await closeExecutor(executor, finished);
+    endInterrupts?.();
   }
   const elapsed = (performance.now() - t0) / 1000;
   // The book's line: "2 workers, elapsed time: 1.23s"; then what starting the pool cost.

@@ -1,0 +1,35 @@
+// Taking back jobs that no worker has taken yet, for calls their caller gave up on (an aborted
+// signal, terminateWorkers): a job still waiting in Redis never started, so its future can be
+// cancelled, and no worker that starts later runs it.
+import type { Redis } from "ioredis";
+
+// One script, so that no worker takes a job while it is being removed (BullMQ's moveToActive
+// pops the wait list in a script too). A job that a worker ever took ("processedOn") may have
+// run in part, even when a stall check moved it back to wait: that one is never withdrawn.
+const SCRIPT = `
+local prefix = ARGV[1]
+local out = {}
+for i = 2, #ARGV do
+  local id = ARGV[i]
+  local key = prefix .. id
+  local withdrawn = 0
+  if redis.call('HEXISTS', key, 'processedOn') == 0 and redis.call('LREM', prefix .. 'wait', 1, id) > 0 then
+    redis.call('DEL', key, key .. ':logs')
+    withdrawn = 1
+  end
+  out[#out + 1] = withdrawn
+end
+return out
+`;
+
+type WithWithdrawScript = Redis & { futuresWithdraw(prefix: string, ...ids: string[]): Promise<number[]> };
+
+/**
+ * Remove the jobs, by id under the queue's key prefix (such as "bull:NAME:"), that are still
+ * waiting for a worker; returns which ones were withdrawn.
+ */
+export async function withdrawWaiting(redis: Redis, prefix: string, jobIds: string[]): Promise<boolean[]> {
+  if (!("futuresWithdraw" in redis)) redis.defineCommand("futuresWithdraw", { numberOfKeys: 0, lua: SCRIPT });
+  const replies = await (redis as WithWithdrawScript).futuresWithdraw(prefix, ...jobIds);
+  return replies.map((withdrawn) => withdrawn === 1);
+}
