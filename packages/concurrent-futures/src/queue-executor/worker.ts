@@ -174,7 +174,7 @@ export class QueueWorker {
       if (!this.#connected || this.#closing) return;
       if (CONNECTION_ERRORS.has(error.code ?? "") || /Connection is closed/.test(error.message)) return;
       const gone = /Missing key for job|could not renew lock/i.test(error.message)
-        ? " (the job is no longer in Redis: restarted empty or flushed?)"
+        ? " (the job is no longer in Redis: restarted empty or flushed, or taken back by its producer after this worker's lock lapsed)"
         : "";
       const message = `${error.message}${gone}`;
       // BullMQ repeats these every few seconds for each job concerned: one line per kind a minute.
@@ -379,8 +379,7 @@ export class QueueWorker {
     } catch (error) {
       this.#renewIfBroken(runner, error);
       if (active.handedBack) throw new WaitingError();
-      if (active.abortReason !== undefined)
-        return this.#answer(false, abortError(active.abortReason), limit);
+      if (active.abortReason !== undefined) return this.#answer(false, abortError(active.abortReason), limit);
       return this.#answer(false, error, limit);
     }
   }
