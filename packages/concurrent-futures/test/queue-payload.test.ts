@@ -24,6 +24,18 @@ describe("queue payload", () => {
     }
   });
 
+  it("refuses with a TypeError an argument whose getter throws, as V8 serialization does", () => {
+    const trap = {
+      get value(): never {
+        throw new Error("getter exploded");
+      },
+    };
+    assert.throws(() => encode([trap], "the task's arguments", LIMIT), {
+      name: "TypeError",
+      message: "the task's arguments cannot be sent through the queue: getter exploded",
+    });
+  });
+
   it("sends by V8 what JSON would change, and reads it back exactly", () => {
     const sparse = [1, , 3]; // eslint-disable-line no-sparse-arrays
     const withKey = Object.assign([1, 2], { extra: "kept" });

@@ -22,7 +22,7 @@ export type Outcome = [ok: 1, value: unknown] | [ok: 0, error: ErrorRecord];
 
 /** Encode an array (arguments or an outcome) for the queue. */
 export function encode(value: unknown[], what: string, maxBytes: number): string {
-  if (isPlainData(value)) {
+  if (plainData(value)) {
     const json = JSON.stringify(value);
     // At most 3 bytes of UTF-8 per UTF-16 unit: surely under the limit; else let V8 measure.
     if (json.length * 3 <= maxBytes) return json;
@@ -60,6 +60,15 @@ export function encodeOutcome(ok: boolean, value: unknown, maxBytes: number): st
 export function readOutcome(text: string): { ok: boolean; value: unknown } {
   const [ok, value] = decode(text) as Outcome;
   return ok === 1 ? { ok: true, value } : { ok: false, value: fromErrorRecord(value) };
+}
+
+/** isPlainData(), false where a getter throws: V8 serialization then says what went wrong. */
+function plainData(value: unknown): boolean {
+  try {
+    return isPlainData(value);
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -2,6 +2,7 @@
 // progress and on Ctrl-C.
 import { QueueWorker, type LocalExecutorKind, type QueueWorkerEvent } from "concurrent-futures/queue";
 import { UsageError, parseInteger } from "../cli/usage.ts";
+import { maxCpuWorkers } from "../cpu/worker-count.ts";
 import { checkConnection, checkQueueName } from "../executors/queue-checks.ts";
 import type { WorkerFlags } from "./command.ts";
 import { importTasks, resolveImports } from "./import-tasks.ts";
@@ -25,7 +26,14 @@ export async function runWorker(flags: WorkerFlags): Promise<void> {
   checkQueueName(flags.queue);
   const redis = checkConnection(flags.connection);
   const concurrency =
-    flags.concurrency === undefined ? undefined : parseInteger(flags.concurrency, "--concurrency", 1, 10_000);
+    flags.concurrency === undefined
+      ? undefined
+      : parseInteger(
+          flags.concurrency,
+          "--concurrency",
+          1,
+          maxCpuWorkers(flags.executor as LocalExecutorKind),
+        );
   const imports = resolveImports(flags.import);
   const progress = new WorkerProgress((line) => console.error(`futures worker: ${line}`));
   if (flags.executor === "async") warnOfStrayRejections((line) => progress.say(line));

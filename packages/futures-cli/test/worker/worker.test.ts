@@ -73,6 +73,10 @@ describe("futures worker", { timeout: 150_000 }, () => {
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--executor must be one of processes, threads, async, got 'fibers'/);
     assert.doesNotMatch(bad.stderr, /\n\s+at /, "no stack trace");
+    // A pool of that many processes is a typo, refused as the CPU commands refuse it.
+    const tooMany = await runCli(["worker", "--queue", "q", "--import", TASKS, "--concurrency", "10000"]);
+    assert.equal(tooMany.code, 2);
+    assert.match(tooMany.stderr, /--concurrency must be .*10000/);
     const missing = await runCli(["worker", "--queue", "q"]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /--import/);
