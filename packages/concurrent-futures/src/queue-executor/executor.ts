@@ -342,7 +342,9 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
       } else await this.#queue.addBulk(batch.map((call) => this.#job(call)));
       const now = performance.now();
       for (const call of batch) call.sentAt ??= now;
-      if (batch.some((call) => this.#stopping.has(call))) this.#scheduleWithdrawal();
+      // Stopped while being sent: now in Redis, they can be withdrawn (rare: no lookups otherwise).
+      if (this.#stopping.size > 0 && batch.some((call) => this.#stopping.has(call)))
+        this.#scheduleWithdrawal();
     } catch (error) {
       if (this.#down) return; // the reconnection sends them again; custom ids make that idempotent
       for (const call of batch) this.#settle(call, false, error);
