@@ -3,6 +3,7 @@
 // and taking back the jobs of workers that died: BullMQ's stalled-job check runs only inside
 // live workers, so without this a dead worker's jobs wait for the next worker to start.
 import type { Redis } from "ioredis";
+import { jobScript } from "./job-script.ts";
 
 /** What Redis holds for a job: still unfinished, finished either way, gone, or abandoned. */
 export type JobState =
@@ -50,18 +51,14 @@ return out
 `;
 
 type Reply = [string | null, string | null, string | null, string | null, number];
-type WithStatesScript = Redis & {
-  futuresJobStates(prefix: string, stalled: string, ...ids: string[]): Promise<Reply[]>;
-};
+const jobStates = jobScript<Reply[]>("futuresJobStates", SCRIPT);
 
 /**
  * The states of jobs by id under the queue's key prefix (such as "bull:NAME:"), in one round
  * trip; abandoned jobs are removed from Redis as they are read.
  */
 export async function readJobStates(redis: Redis, prefix: string, jobIds: string[]): Promise<JobState[]> {
-  if (!("futuresJobStates" in redis))
-    redis.defineCommand("futuresJobStates", { numberOfKeys: 0, lua: SCRIPT });
-  const replies = await (redis as WithStatesScript).futuresJobStates(prefix, STALLED, ...jobIds);
+  const replies = await jobStates(redis, prefix, STALLED, ...jobIds);
   return replies.map((reply): JobState => {
     const [timestamp, finishedOn, returnvalue, failedReason, abandoned] = reply;
     if (timestamp == null) return { state: "missing" };

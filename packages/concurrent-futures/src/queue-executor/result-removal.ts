@@ -2,9 +2,9 @@
 //
 // BullMQ's remove() runs a script per job that also handles parents, deduplication and
 // repeats, which these jobs never have; at thousands of jobs a second it was the producer's
-// main cost. Our own script takes the queue's key prefix once and the job ids, and builds the
-// key names in Redis (as BullMQ's scripts do), so the producer sends one short argument per job.
+// main cost. Our own script (see job-script.ts) sends one short argument per job.
 import type { Redis } from "ioredis";
+import { jobScript } from "./job-script.ts";
 
 /** Read results are removed in batches of this many, or after this long. */
 const BATCH = 256;
@@ -24,10 +24,10 @@ redis.call('ZREM', prefix .. 'failed', unpack(ids))
 return redis.call('DEL', unpack(keys))
 `;
 
-type WithRemoveScript = Redis & { futuresRemoveJobs(prefix: string, ...ids: string[]): Promise<number> };
+const removeJobs = jobScript<number>("futuresRemoveJobs", SCRIPT);
 
 export class ResultRemoval {
-  readonly #redis: WithRemoveScript;
+  readonly #redis: Redis;
   readonly #prefix: string;
   #pending: string[] = [];
   #scheduled = false;
@@ -36,9 +36,7 @@ export class ResultRemoval {
 
   /** `prefix` is the queue's key prefix, such as "bull:NAME:". */
   constructor(redis: Redis, prefix: string, online: () => boolean) {
-    if (!("futuresRemoveJobs" in redis))
-      redis.defineCommand("futuresRemoveJobs", { numberOfKeys: 0, lua: SCRIPT });
-    this.#redis = redis as WithRemoveScript;
+    this.#redis = redis;
     this.#prefix = prefix;
     this.#online = online;
   }
@@ -59,7 +57,7 @@ export class ResultRemoval {
     this.#scheduled = false;
     const ids = this.#pending.splice(0);
     if (ids.length === 0 || !this.#online()) return Promise.resolve();
-    return this.#redis.futuresRemoveJobs(this.#prefix, ...ids).then(
+    return removeJobs(this.#redis, this.#prefix, ...ids).then(
       () => undefined,
       () => undefined,
     );

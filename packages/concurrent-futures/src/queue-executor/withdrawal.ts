@@ -2,6 +2,7 @@
 // signal, terminateWorkers): a job still waiting in Redis never started, so its future can be
 // cancelled, and no worker that starts later runs it.
 import type { Redis } from "ioredis";
+import { jobScript } from "./job-script.ts";
 
 // One script, so that no worker takes a job while it is being removed (BullMQ's moveToActive
 // pops the wait list in a script too). A job that a worker ever took ("processedOn") may have
@@ -22,14 +23,13 @@ end
 return out
 `;
 
-type WithWithdrawScript = Redis & { futuresWithdraw(prefix: string, ...ids: string[]): Promise<number[]> };
+const withdraw = jobScript<number[]>("futuresWithdraw", SCRIPT);
 
 /**
  * Remove the jobs, by id under the queue's key prefix (such as "bull:NAME:"), that are still
  * waiting for a worker; returns which ones were withdrawn.
  */
 export async function withdrawWaiting(redis: Redis, prefix: string, jobIds: string[]): Promise<boolean[]> {
-  if (!("futuresWithdraw" in redis)) redis.defineCommand("futuresWithdraw", { numberOfKeys: 0, lua: SCRIPT });
-  const replies = await (redis as WithWithdrawScript).futuresWithdraw(prefix, ...jobIds);
+  const replies = await withdraw(redis, prefix, ...jobIds);
   return replies.map((withdrawn) => withdrawn === 1);
 }
