@@ -8,4 +8,4 @@ export {
   type QueueWorkerOptions,
 } from "./worker.ts";
 export { BrokenQueueExecutor, QueueUnavailableError, WorkerLostError } from "./errors.ts";
-export { DEFAULT_CONNECTION, type Connection } from "./connection.ts";
+export { DEFAULT_CONNECTION, describeConnection, redisOptions, type Connection } from "./connection.ts";

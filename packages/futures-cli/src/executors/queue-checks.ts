@@ -11,20 +11,16 @@ export function checkQueueName(queue: string): void {
 }
 
 /**
- * A redis:// or rediss:// URL with a port ioredis can connect to; returns how messages show
- * it (host:port). Port 0 parses as a URL but names no server.
+ * A Redis URL as QueueExecutor and QueueWorker read it (redis:// or rediss://, a port they can
+ * connect to, a database number); returns how messages show it (host:port).
  */
-export function checkConnection(connection: string): string {
-  const bad = (): UsageError =>
-    new UsageError(
+export async function checkConnection(connection: string): Promise<string> {
+  const { describeConnection, redisOptions } = await import("concurrent-futures/queue");
+  try {
+    return describeConnection(redisOptions(connection));
+  } catch {
+    throw new UsageError(
       `--connection must be a redis:// or rediss:// URL with a port from 1 to 65535, got '${connection}'`,
     );
-  let url: URL;
-  try {
-    url = new URL(connection);
-  } catch {
-    throw bad();
   }
-  if ((url.protocol !== "redis:" && url.protocol !== "rediss:") || url.port === "0") throw bad();
-  return `${url.hostname.replace(/^\[|\]$/g, "") || "127.0.0.1"}:${url.port || 6379}`;
 }

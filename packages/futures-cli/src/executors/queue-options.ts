@@ -26,7 +26,7 @@ export function addQueueOptions(command: Command): Command {
 export async function useQueueFlags(flags: QueueFlags): Promise<void> {
   if (flags.connection === undefined && flags.queue === undefined) return;
   if (flags.queue !== undefined) checkQueueName(flags.queue);
-  if (flags.connection !== undefined) checkConnection(flags.connection);
+  if (flags.connection !== undefined) await checkConnection(flags.connection);
   const { setQueueSettings } = await import("./create.ts");
   setQueueSettings(flags);
 }

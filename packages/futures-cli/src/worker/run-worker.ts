@@ -24,7 +24,7 @@ export async function runWorker(flags: WorkerFlags): Promise<void> {
     throw new UsageError(`--executor must be one of ${KINDS.join(", ")}, got '${flags.executor}'`);
   }
   checkQueueName(flags.queue);
-  const redis = checkConnection(flags.connection);
+  const redis = await checkConnection(flags.connection);
   const concurrency =
     flags.concurrency === undefined
       ? undefined
