@@ -4,10 +4,7 @@
 // and the command ends with 128 + the signal's number. A second signal exits at once. Local
 // pools keep Node's default: their workers end with the process.
 import type { Executor } from "concurrent-futures";
-
-const STATUS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
-type Interrupt = keyof typeof STATUS;
-const NAMES = Object.keys(STATUS) as Interrupt[];
+import { INTERRUPT_STATUS, INTERRUPTS, type Interrupt } from "../cli/interrupts.ts";
 
 /** A command ended by a signal: one line, and exit status 128 + the signal's number. */
 export class Interrupted extends Error {
@@ -16,7 +13,7 @@ export class Interrupted extends Error {
 
   constructor(signal: Interrupt) {
     super(`interrupted by ${signal}; jobs no worker had taken were withdrawn`);
-    this.status = STATUS[signal];
+    this.status = INTERRUPT_STATUS[signal];
   }
 }
 
@@ -27,13 +24,13 @@ export class Interrupted extends Error {
 export function terminateOnSignal(executor: Executor): () => void {
   let first: Interrupt | undefined;
   const onSignal = (signal: Interrupt): void => {
-    if (first) process.exit(STATUS[first]);
+    if (first) process.exit(INTERRUPT_STATUS[first]);
     first = signal;
     void executor.terminateWorkers();
   };
-  for (const name of NAMES) process.on(name, onSignal);
+  for (const name of INTERRUPTS) process.on(name, onSignal);
   return () => {
-    for (const name of NAMES) process.off(name, onSignal);
+    for (const name of INTERRUPTS) process.off(name, onSignal);
     if (first) throw new Interrupted(first);
   };
 }

@@ -7,19 +7,13 @@ import { ensureLocalServer, type LocalServer } from "./local-server.ts";
 import { createProgressView, type ProgressMode } from "./progress.ts";
 import { finalReport, hints, initialReport, jsonReport, retryLine, type SiteInfo } from "./report.ts";
 import { prepareDestination, removeOwnTempFilesSync } from "./save-flag.ts";
+import { INTERRUPT_STATUS, INTERRUPTS, type Interrupt } from "../cli/interrupts.ts";
 
 export interface FlagsIo {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
   env: NodeJS.ProcessEnv;
 }
-
-/**
- * Signals that interrupt a download, and the exit status of each (128 + its number, as a
- * shell reports it): Ctrl-C, `kill`, and a closed terminal.
- */
-const INTERRUPTS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
-export type Interrupt = keyof typeof INTERRUPTS;
 
 /** Run the command; returns its exit status. Usage errors throw UsageError. */
 export async function runFlags(
@@ -67,7 +61,7 @@ export async function runFlags(
     ).finally(() => view.stop());
     stdout.write(`${json ? jsonReport(site, summary) : finalReport(summary)}\n`);
     for (const hint of hints(site, summary)) stderr.write(`${hint}\n`);
-    return interrupt ? INTERRUPTS[interrupt] : exitStatus(summary);
+    return interrupt ? INTERRUPT_STATUS[interrupt] : exitStatus(summary);
   } finally {
     await local?.close();
   }
@@ -93,17 +87,16 @@ async function withInterrupt<T>(
   const onSignal = (signal: Interrupt): void => {
     if (first) {
       removeOwnTempFilesSync(dest);
-      process.exit(INTERRUPTS[first]);
+      process.exit(INTERRUPT_STATUS[first]);
     }
     first = signal;
     controller.abort(new Error(`interrupted by ${signal}`));
   };
-  const names = Object.keys(INTERRUPTS) as Interrupt[];
-  for (const name of names) process.on(name, onSignal);
+  for (const name of INTERRUPTS) process.on(name, onSignal);
   try {
     const value = await work(controller.signal);
     return { value, interrupt: first };
   } finally {
-    for (const name of names) process.off(name, onSignal);
+    for (const name of INTERRUPTS) process.off(name, onSignal);
   }
 }

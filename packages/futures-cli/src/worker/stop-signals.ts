@@ -1,20 +1,21 @@
 // Ctrl-C (and SIGTERM, SIGHUP) on `futures worker`: once finishes the running jobs, twice
 // hands back the jobs not started and ends the running tasks, a third time exits at once.
 import type { QueueWorker } from "concurrent-futures/queue";
+import { INTERRUPT_STATUS, INTERRUPTS, type Interrupt } from "../cli/interrupts.ts";
 import type { WorkerProgress } from "./progress.ts";
 
 /**
  * How long a second signal waits for async tasks. Nothing can end a running function on the
- * event loop: after this the worker exits, and the next worker on the queue finds their jobs'
- * locks expired and fails them (WorkerLostError), as for any worker that dies.
+ * event loop: after this the worker exits, and once their jobs' locks lapse their producers
+ * take them back and fail them (WorkerLostError), as for any worker that dies.
  */
 const ASYNC_GRACE_MS = 2_000;
 
 export function stopOnSignals(worker: QueueWorker, progress: WorkerProgress): void {
   let stops = 0;
-  const stop = (signal: NodeJS.Signals): void => {
+  const stop = (signal: Interrupt): void => {
     stops++;
-    const code = signal === "SIGTERM" ? 143 : signal === "SIGHUP" ? 129 : 130;
+    const code = INTERRUPT_STATUS[signal];
     let stopped: Promise<void>;
     if (stops === 1) {
       progress.say(
@@ -43,5 +44,5 @@ export function stopOnSignals(worker: QueueWorker, progress: WorkerProgress): vo
       process.exit(code);
     });
   };
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => stop(signal));
+  for (const signal of INTERRUPTS) process.on(signal, () => stop(signal));
 }
