@@ -3,6 +3,7 @@
 export { QueueExecutor, type QueueExecutorOptions } from "./executor.ts";
 export {
   QueueWorker,
+  resolveTaskModule,
   type LocalExecutorKind,
   type QueueWorkerEvent,
   type QueueWorkerOptions,

@@ -135,7 +135,7 @@ export class QueueWorker {
   /** Import the task modules, start the local executor and take jobs. */
   async start(): Promise<void> {
     for (const specifier of this.#options.imports) {
-      const url = specifier instanceof URL ? specifier.href : toImportable(specifier);
+      const url = specifier instanceof URL ? specifier.href : resolveTaskModule(specifier);
       this.#directory.addModule(await importModule(url));
     }
     if (this.#directory.size === 0) {
@@ -399,9 +399,13 @@ function defaultParallelism(): number {
   return os.availableParallelism();
 }
 
-/** A path becomes a file URL; a package specifier is resolved from the current folder, as a user means it. */
-function toImportable(specifier: string): string {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(specifier)) return specifier;
+/**
+ * How a worker reads a module of tasks it is given: a path becomes a file URL, a package
+ * specifier is resolved from the current folder (as a user means it: installed where the
+ * worker runs), and a URL stays as it is.
+ */
+export function resolveTaskModule(specifier: string): string {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(specifier) && !path.isAbsolute(specifier)) return specifier;
   if (specifier.startsWith(".") || path.isAbsolute(specifier) || existsSync(specifier)) {
     return pathToFileURL(path.resolve(specifier)).href;
   }

@@ -1,46 +1,29 @@
 // The worker's task modules, imported here one by one before the QueueWorker starts, so that
 // a module that fails to load is named in the error. The QueueWorker is then given the same
 // modules, which Node's module cache answers at once.
-import { createRequire } from "node:module";
-import { existsSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
+import { resolveTaskModule } from "concurrent-futures/queue";
 import { UsageError } from "../cli/usage.ts";
 import { APP_TASKS } from "./app-tasks.ts";
 
-/** The modules of --import: application names expanded, paths and packages resolved from here. */
+/** The modules of --import: application names expanded, the rest read as the QueueWorker reads them. */
 export function resolveImports(imports: readonly string[]): (URL | string)[] {
   return imports.flatMap((name) => [...(APP_TASKS[name] ?? [resolveImport(name)])]);
 }
 
-function resolveImport(name: string): URL | string {
+function resolveImport(name: string): string {
   if (name.trim() === "") throw new UsageError("--import must name a module (a path or a package), got ''");
-  if (/^[a-z][a-z0-9+.-]*:/i.test(name) && !path.isAbsolute(name)) {
-    try {
-      return new URL(name);
-    } catch {
-      throw new UsageError(`--import: not a valid URL: '${name}'`);
-    }
+  if (/^[a-z][a-z0-9+.-]*:/i.test(name) && !path.isAbsolute(name) && !URL.canParse(name)) {
+    throw new UsageError(`--import: not a valid URL: '${name}'`);
   }
-  if (name.startsWith(".") || path.isAbsolute(name) || existsSync(name)) {
-    return pathToFileURL(path.resolve(name));
-  }
-  try {
-    // A package as the user means it: installed where the worker runs, not beside futures.
-    return pathToFileURL(createRequire(path.join(process.cwd(), "index.js")).resolve(name));
-  } catch {
-    // Not resolvable by require (an ESM-only package, say): Node's import resolves the name.
-    return name;
-  }
+  return resolveTaskModule(name);
 }
 
 /** How a module is named in messages: its path when it is a file. */
 function moduleName(module: URL | string): string {
-  return typeof module === "string"
-    ? module
-    : module.protocol === "file:"
-      ? fileURLToPath(module)
-      : module.href;
+  const href = typeof module === "string" ? module : module.href;
+  return href.startsWith("file:") ? fileURLToPath(href) : href;
 }
 
 /**
