@@ -6,7 +6,7 @@
 // passed to submitWith() aborts.
 import { AbortListeners } from "./abort-listeners.ts";
 import { BrokenExecutor, ShutdownError } from "./errors.ts";
-import { refuseWhileExiting, watchProcessExit } from "./exiting.ts";
+import { ExecutorLifecycle } from "./executor-lifecycle.ts";
 import { Executor, type Result, type ShutdownOptions, type SubmitOptions } from "./executor.ts";
 import { signalTaker } from "./abortable.ts";
 import { Fifo } from "./fifo.ts";
@@ -31,16 +31,18 @@ export class AsyncExecutor extends Executor {
   readonly #queue = new Fifo<WorkItem>();
   /** Functions started and not finished, unless terminateWorkers() gave up on them. */
   readonly #running = new Set<WorkItem>();
-  #shutdown = false;
+  readonly #lifecycle = new ExecutorLifecycle({
+    isIdle: () => this.#running.size === 0 && this.#queue.length === 0,
+    brokenError: (message, cause) =>
+      new BrokenExecutor(message, cause === undefined ? undefined : { cause }),
+  });
   #abort = new AbortController();
-  #idle: (() => void)[] = [];
   // Aborting work that has not started is cancelling it.
   readonly #abortListeners = new AbortListeners<WorkItem>((item) => void item.future.cancel());
 
   constructor({ maxWorkers = 100 }: AsyncExecutorOptions = {}) {
     super();
     this.maxWorkers = checkInteger("maxWorkers", maxWorkers, 1);
-    watchProcessExit();
   }
 
   submitWith<F extends AnyFunction>(
@@ -48,8 +50,7 @@ export class AsyncExecutor extends Executor {
     fn: F,
     ...args: Parameters<F>
   ): Future<Result<F>> {
-    if (this.#shutdown) throw new ShutdownError();
-    refuseWhileExiting();
+    this.#lifecycle.refuse();
     if (typeof fn !== "function") throw new TypeError("submit() needs a function");
     checkSignal(signal);
     const future = new Future<Result<F>>();
@@ -68,13 +69,12 @@ export class AsyncExecutor extends Executor {
   }
 
   async shutdown({ wait = true, cancelFutures = false }: ShutdownOptions = {}): Promise<void> {
-    this.#shutdown = true;
+    this.#lifecycle.shutDown();
     if (cancelFutures) {
       for (const item of this.#queue.drain()) item.future.cancel();
       this.#abort.abort(new ShutdownError("executor shut down with cancelFutures"));
     }
-    if (!wait || this.#isIdle()) return;
-    await new Promise<void>((resolve) => this.#idle.push(resolve));
+    if (wait) await this.#lifecycle.whenIdle();
   }
 
   /**
@@ -84,7 +84,7 @@ export class AsyncExecutor extends Executor {
    * signal runs on to its end, and its outcome is dropped.
    */
   async terminateWorkers(): Promise<void> {
-    this.#shutdown = true;
+    this.#lifecycle.shutDown();
     for (const item of this.#queue.drain()) item.future.cancel();
     const reason = "the executor's workers were terminated";
     this.#abort.abort(new BrokenExecutor(reason));
@@ -106,7 +106,7 @@ export class AsyncExecutor extends Executor {
       // Start on a microtask: submit() returns a running future before any of its code runs.
       queueMicrotask(() => this.#run(item));
     }
-    if (this.#idle.length > 0 && this.#isIdle()) for (const resolve of this.#idle.splice(0)) resolve();
+    this.#lifecycle.notifyIdle();
   }
 
   #run(item: WorkItem): void {
@@ -143,9 +143,5 @@ export class AsyncExecutor extends Executor {
     if (ok) item.future.setResult(outcome);
     else item.future.setException(outcome);
     this.#pump();
-  }
-
-  #isIdle(): boolean {
-    return this.#running.size === 0 && this.#queue.length === 0;
   }
 }

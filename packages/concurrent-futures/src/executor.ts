@@ -44,6 +44,9 @@ export type Result<F extends AnyFunction> = Awaited<ReturnType<F>>;
  * function) for AsyncExecutor, a function made by task() for the thread and process pools.
  */
 export abstract class Executor<Accepts = unknown> {
+  /** At most this many calls run at once (a queue's window of jobs in Redis). */
+  abstract readonly maxWorkers: number;
+
   /** Schedule `fn(...args)` and return a Future of its result. */
   submit<F extends AnyFunction>(fn: F & Accepts, ...args: Parameters<F>): Future<Result<F>> {
     return this.submitWith({}, fn, ...args);
