@@ -1,12 +1,12 @@
 // concurrent-futures/queue: the Executor contract over BullMQ on Redis, and the worker that
 // runs its jobs. bullmq and ioredis are optional peer dependencies, needed only here.
-export { QueueExecutor, type QueueExecutorOptions } from "./executor.ts";
+export { QueueExecutor, type QueueExecutorOptions } from "./queue-executor.ts";
 export {
   QueueWorker,
-  resolveTaskModule,
   type LocalExecutorKind,
   type QueueWorkerEvent,
   type QueueWorkerOptions,
-} from "./worker.ts";
+} from "./queue-worker.ts";
+export { resolveTaskModule } from "./task-modules.ts";
 export { BrokenQueueExecutor, QueueUnavailableError, WorkerLostError } from "./errors.ts";
 export { DEFAULT_CONNECTION, describeConnection, redisOptions, type Connection } from "./connection.ts";

@@ -103,7 +103,7 @@ export class TaskDirectory {
     const entry = this.#tasks.get(key(address));
     if (!entry) {
       throw new TypeError(
-        `this worker does not know the task ${describeAddress(address)}: start it with --import of the module that exports it`,
+        `this worker does not know the task ${describeAddress(address)}: the worker must import the module that exports it (QueueWorker's imports)`,
       );
     }
     if (entry.version !== address.v) {

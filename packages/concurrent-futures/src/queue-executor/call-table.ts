@@ -1,0 +1,136 @@
+// The one place that knows where each call of a QueueExecutor is: held here (pending,
+// cancellable) until the window of jobs in Redis has room, then outstanding in Redis under
+// its job id until it settles. A call can be sent again under a new id, so "is this still
+// that call's job?" (current()) guards every outcome that arrives by id.
+import { randomBytes } from "node:crypto";
+import type { Future } from "../future.ts";
+import type { TaskAddress } from "./task-address.ts";
+
+/** A call of the executor, from submit to its outcome. */
+export interface Call {
+  jobId: string;
+  future: Future<any>;
+  address: TaskAddress;
+  /** The arguments, already encoded for the job. */
+  args: string;
+  /** A chunk of map(): several items in one job. */
+  chunk: boolean;
+  signal: AbortSignal | undefined;
+  /** Already sent a second time after its worker was lost (at-least-once). */
+  resent: boolean;
+  /** performance.now() when it was handed to Redis; undefined until the send succeeded. */
+  sentAt: number | undefined;
+  /** Its caller gave up on it: its job is withdrawn if no worker took it, else its worker is asked to end it. */
+  stopped: boolean;
+}
+
+export class CallTable {
+  /** Job ids are unique per executor: fx-<random>-<sequence>. */
+  readonly #idPrefix = `fx-${randomBytes(6).toString("hex")}-`;
+  #seq = 0;
+  #held: (Call | undefined)[] = [];
+  #heldHead = 0;
+  readonly #remote = new Map<string, Call>();
+
+  /** Calls held here, not yet in Redis. */
+  get heldCount(): number {
+    return this.#held.length - this.#heldHead;
+  }
+
+  /** Calls outstanding in Redis (sent, or being sent). */
+  get remoteCount(): number {
+    return this.#remote.size;
+  }
+
+  isIdle(): boolean {
+    return this.#remote.size === 0 && this.heldCount === 0;
+  }
+
+  /** A new call, held here until admitted to Redis. */
+  hold(
+    future: Future<any>,
+    address: TaskAddress,
+    args: string,
+    chunk: boolean,
+    signal: AbortSignal | undefined,
+  ): Call {
+    const jobId = `${this.#idPrefix}${++this.#seq}`;
+    const call: Call = {
+      jobId,
+      future,
+      address,
+      args,
+      chunk,
+      signal,
+      resent: false,
+      sentAt: undefined,
+      stopped: false,
+    };
+    this.#held.push(call);
+    return call;
+  }
+
+  /**
+   * Move held calls into Redis's window while it has room, marking each running (a cancelled
+   * one is dropped); returns those to send.
+   */
+  admit(window: number): Call[] {
+    const admitted: Call[] = [];
+    while (this.#remote.size < window && this.#heldHead < this.#held.length) {
+      const call = this.#held[this.#heldHead]!;
+      this.#held[this.#heldHead++] = undefined;
+      if (!call.future.setRunningOrNotifyCancel()) continue;
+      this.#remote.set(call.jobId, call);
+      admitted.push(call);
+    }
+    if (this.#heldHead > 1024 && this.#heldHead * 2 > this.#held.length) {
+      this.#held = this.#held.slice(this.#heldHead);
+      this.#heldHead = 0;
+    }
+    return admitted;
+  }
+
+  /** Take every held call out (to cancel or fail them). */
+  drainHeld(): Call[] {
+    const calls = this.#held.slice(this.#heldHead) as Call[];
+    this.#held = [];
+    this.#heldHead = 0;
+    return calls;
+  }
+
+  /** The outstanding call whose job has this id. */
+  byJobId(jobId: string): Call | undefined {
+    return this.#remote.get(jobId);
+  }
+
+  /** Whether `call` is still outstanding under `jobId` (default: its current id). */
+  current(call: Call, jobId = call.jobId): boolean {
+    return this.#remote.get(jobId) === call;
+  }
+
+  /** Forget an outstanding call: it settled, or its job was withdrawn. */
+  remove(call: Call): void {
+    this.#remote.delete(call.jobId);
+  }
+
+  /** Give an outstanding call a new job id, to be sent again; returns the old id. */
+  renew(call: Call, jobId: string): string {
+    const old = call.jobId;
+    this.#remote.delete(old);
+    call.jobId = jobId;
+    call.sentAt = undefined;
+    this.#remote.set(jobId, call);
+    return old;
+  }
+
+  remote(): IterableIterator<Call> {
+    return this.#remote.values();
+  }
+
+  /** Forget every outstanding call, returning them (the executor broke). */
+  clearRemote(): Call[] {
+    const calls = [...this.#remote.values()];
+    this.#remote.clear();
+    return calls;
+  }
+}

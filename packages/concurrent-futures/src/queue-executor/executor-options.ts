@@ -1,0 +1,79 @@
+// QueueExecutor's options: what each means, its default, and the checks the local pools make
+// too (TypeError for a wrong type, RangeError out of range).
+import { checkChoice, checkInteger, checkOptionalInteger, checkPeriod } from "../validate.ts";
+import { DEFAULT_PREFIX, redisOptions, type Connection } from "./connection.ts";
+import { DEFAULT_MAX_PAYLOAD_BYTES } from "./payload.ts";
+import type { RedisOptions } from "ioredis";
+
+export interface QueueExecutorOptions {
+  /** BullMQ queue name; workers started with the same name run the jobs. */
+  queue: string;
+  /** redis://HOST:PORT (default redis://127.0.0.1:6379) or ioredis options. */
+  connection?: Connection | undefined;
+  /** Jobs kept in Redis at once; default twice the live workers' total concurrency. */
+  window?: number | undefined;
+  /**
+   * "at-most-once" (default): a job whose worker died fails with WorkerLostError.
+   * "at-least-once": such a job is sent again, once.
+   */
+  delivery?: "at-most-once" | "at-least-once" | undefined;
+  /** Milliseconds Redis may stay unreachable before outstanding futures fail (default 30,000; Infinity: never). */
+  connectionTimeout?: number | undefined;
+  /** Milliseconds between reads of outstanding jobs' states, for lost completion events (default 1,000). */
+  reconcileInterval?: number | undefined;
+  /** Largest serialized arguments or result of one job, in bytes (default 16 MiB). */
+  maxPayloadBytes?: number | undefined;
+  /** Cap of BullMQ's event stream for this queue (BullMQ's default 10,000). */
+  maxEvents?: number | undefined;
+  /** BullMQ key prefix (default "bull"). */
+  prefix?: string | undefined;
+}
+
+/** The options checked, with their defaults filled in. */
+export interface QueueSettings {
+  queue: string;
+  redis: RedisOptions;
+  /** Undefined: sized by the live workers. */
+  fixedWindow: number | undefined;
+  delivery: "at-most-once" | "at-least-once";
+  /** Undefined: wait for Redis for ever. */
+  connectionTimeout: number | undefined;
+  reconcileInterval: number;
+  maxPayloadBytes: number;
+  maxEvents: number | undefined;
+  prefix: string;
+}
+
+export function queueSettings(options: QueueExecutorOptions): QueueSettings {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError("QueueExecutor needs options: { queue, connection?, ... }");
+  }
+  const {
+    queue,
+    connection,
+    window,
+    delivery = "at-most-once",
+    connectionTimeout = 30_000,
+    reconcileInterval = 1_000,
+    maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES,
+    maxEvents,
+    prefix = DEFAULT_PREFIX,
+  } = options;
+  if (typeof queue !== "string" || queue === "" || queue.includes(":")) {
+    throw new TypeError(`queue must be a non-empty name without ':', got ${String(queue)}`);
+  }
+  if (typeof prefix !== "string" || prefix === "") {
+    throw new TypeError(`prefix must be a non-empty string, got ${String(prefix)}`);
+  }
+  return {
+    queue,
+    delivery: checkChoice("delivery", delivery, ["at-most-once", "at-least-once"]),
+    fixedWindow: checkOptionalInteger("window", window, 1),
+    connectionTimeout: checkPeriod("connectionTimeout", connectionTimeout, true),
+    reconcileInterval: checkPeriod("reconcileInterval", reconcileInterval)!,
+    maxPayloadBytes: checkInteger("maxPayloadBytes", maxPayloadBytes, 1),
+    maxEvents: checkOptionalInteger("maxEvents", maxEvents, 1),
+    redis: redisOptions(connection),
+    prefix,
+  };
+}

@@ -1,0 +1,81 @@
+// Sending calls to Redis as jobs: every call admitted in the same synchronous run goes out in
+// one addBulk (one job alone as a plain add: addBulk's MULTI costs a round trip's worth).
+// Custom job ids make a send repeated after a reconnection harmless.
+import type { Queue } from "bullmq";
+import type { Call, CallTable } from "./call-table.ts";
+import type { JobData } from "./payload.ts";
+
+/** BullMQ removes finished jobs older than this (seconds) when later jobs finish. */
+const ORPHANS = { age: 24 * 3600 };
+
+export interface JobSenderOptions {
+  queue: Queue;
+  table: CallTable;
+  /** Until the executor is connected and listening, a promise that sends wait for; then undefined. */
+  ready(): Promise<void> | undefined;
+  /** False while Redis is down or the executor broken: a reconnection sends again. */
+  canSend(): boolean;
+  /** True while Redis is down: a failed send is then retried, not failed. */
+  isDown(): boolean;
+  /** These calls are in Redis now. */
+  sent(batch: readonly Call[]): void;
+  /** Redis refused the batch: fail each call. */
+  failed(call: Call, error: unknown): void;
+}
+
+export class JobSender {
+  readonly #options: JobSenderOptions;
+  #outbox: Call[] = [];
+  #scheduled = false;
+
+  constructor(options: JobSenderOptions) {
+    this.#options = options;
+  }
+
+  /** Send these calls with the next batch. */
+  push(calls: Iterable<Call>): void {
+    for (const call of calls) this.#outbox.push(call);
+    if (this.#outbox.length === 0 || this.#scheduled) return;
+    this.#scheduled = true;
+    // A microtask: every submit of the same synchronous loop goes out in one addBulk.
+    queueMicrotask(() => void this.#flush());
+  }
+
+  /** Forget what waits to be sent (the executor broke). */
+  clear(): void {
+    this.#outbox = [];
+  }
+
+  async #flush(): Promise<void> {
+    const starting = this.#options.ready();
+    if (starting) await starting;
+    this.#scheduled = false;
+    const { table, queue } = this.#options;
+    const batch = this.#outbox.filter((call) => table.current(call));
+    this.#outbox = [];
+    if (batch.length === 0 || !this.#options.canSend()) return; // resent on reconnect
+    try {
+      if (batch.length === 1) {
+        const { name, data, opts } = jobOf(batch[0]!);
+        await queue.add(name, data, opts);
+      } else await queue.addBulk(batch.map(jobOf));
+      const now = performance.now();
+      for (const call of batch) call.sentAt ??= now;
+      this.#options.sent(batch);
+    } catch (error) {
+      if (this.#options.isDown()) return; // the reconnection sends them again
+      for (const call of batch) this.#options.failed(call, error);
+    }
+  }
+}
+
+function jobOf(call: Call) {
+  const data: JobData = { t: call.address, a: call.args, c: call.chunk ? 1 : 0 };
+  return {
+    name: call.address.e,
+    data,
+    // Results stay until the producer has read them, so a lost event can be reconciled;
+    // those of a producer that died go after a day.
+    opts: { jobId: call.jobId, removeOnComplete: ORPHANS, removeOnFail: ORPHANS, attempts: 1 },
+  };
+}

@@ -1,0 +1,123 @@
+// The producer's side of Redis for one queue: the connection and its state (redis-link.ts),
+// BullMQ's Queue to add jobs, the completion events on a connection of their own, the epoch,
+// and the live workers' concurrency; opened in order, closed with every step bounded.
+import { Queue } from "bullmq";
+import { CompletionEvents, type CompletionHandlers } from "./completion-events.ts";
+import { futuresKeys } from "./connection.ts";
+import type { QueueSettings } from "./executor-options.ts";
+import { RedisEpoch } from "./redis-epoch.ts";
+import { RedisLink } from "./redis-link.ts";
+import { settledWithin } from "./settled-within.ts";
+import { liveConcurrency } from "./worker-registry.ts";
+
+export interface ConnectionHooks {
+  /** The connection is ready again after an outage. */
+  back(): void;
+  /** Unreachable past connectionTimeout, or refused: the executor cannot go on. */
+  broken(message: string): void;
+  /** Closed with nothing outstanding: an outage no longer matters. */
+  quiet(): boolean;
+}
+
+export class QueueConnection {
+  readonly link: RedisLink;
+  readonly queue: Queue;
+  readonly events: CompletionEvents;
+  readonly keys: ReturnType<typeof futuresKeys>;
+  /** The queue's key prefix for jobs, such as "bull:NAME:". */
+  readonly jobPrefix: string;
+  readonly eventsKey: string;
+  readonly #settings: QueueSettings;
+  readonly #epoch: RedisEpoch;
+
+  readonly #hooks: ConnectionHooks;
+  #connected = false;
+
+  constructor(settings: QueueSettings, hooks: ConnectionHooks, completion: CompletionHandlers) {
+    this.#hooks = hooks;
+    this.#settings = settings;
+    this.keys = futuresKeys(settings.prefix, settings.queue);
+    this.eventsKey = `${settings.prefix}:${settings.queue}:events`;
+    // No offline queue: a command while Redis is unreachable fails at once instead of piling up.
+    this.link = new RedisLink(
+      settings.redis,
+      {
+        maxRetriesPerRequest: null,
+        enableOfflineQueue: false,
+        lazyConnect: false,
+        retryStrategy: (times) => Math.min(50 * times, 1000),
+      },
+      {
+        up: () => {
+          if (this.#connected) hooks.back();
+        },
+        down: () => {
+          if (!hooks.quiet()) this.#expireWhileDown();
+        },
+        // Waiting for connectionTimeout would only hide the cause.
+        refused: (message) => hooks.broken(message),
+      },
+    );
+    const { maxEvents } = settings;
+    this.queue = new Queue(settings.queue, {
+      connection: this.link.redis,
+      prefix: settings.prefix,
+      ...(maxEvents === undefined ? {} : { streams: { events: { maxLen: maxEvents } } }),
+    });
+    this.queue.on("error", () => {});
+    this.jobPrefix = this.queue.toKey("");
+    this.#epoch = new RedisEpoch(this.link.redis, this.keys.epoch);
+    this.events = new CompletionEvents(completion);
+    this.#expireWhileDown(); // the first connection has the same deadline as a reconnection
+  }
+
+  #expireWhileDown(): void {
+    const ms = this.#settings.connectionTimeout;
+    this.link.expireAfter(ms, () =>
+      this.#hooks.broken(`Redis at ${this.link.where} was unreachable for ${ms! / 1000} s`),
+    );
+  }
+
+  /**
+   * Wait until Redis answers (however long: the deadline bounds it), check the database (a
+   * missing one breaks the executor), listen to completion events from now on, claim the epoch.
+   */
+  async open(): Promise<void> {
+    const redis = this.link.redis;
+    await redis.ping().catch(async () => {
+      await new Promise<void>((resolve) => redis.once("ready", () => resolve()));
+    });
+    try {
+      await this.link.checkDatabase();
+    } catch (error) {
+      this.#hooks.broken((error as Error).message);
+      throw error;
+    }
+    const { redis: options, queue, prefix } = this.#settings;
+    await this.events.subscribe(redis, options, queue, prefix);
+    await this.#epoch.claim();
+    this.#connected = true;
+  }
+
+  /** Whether Redis still holds our epoch (false: it came back empty). */
+  epochIntact(): Promise<boolean> {
+    return this.#epoch.intact();
+  }
+
+  /** The total concurrency of the live workers of this queue. */
+  liveConcurrency(): Promise<number> {
+    return liveConcurrency(this.link.redis, this.keys.workers);
+  }
+
+  /** Close everything; `last` goes out first (read results' removal). Every step is bounded. */
+  async close(started: Promise<void>, last: () => Promise<void>): Promise<void> {
+    // With Redis gone, BullMQ's calls can wait for a reconnection.
+    await settledWithin(started, 1000);
+    // Let the last removals go out before the connection closes.
+    await new Promise((resolve) => setImmediate(resolve));
+    await settledWithin(last(), 2000);
+    await this.events.close();
+    await settledWithin(this.queue.close(), 1000);
+    this.link.disconnect();
+  }
+}

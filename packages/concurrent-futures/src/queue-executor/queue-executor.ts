@@ -1,0 +1,292 @@
+// QueueExecutor: the Executor contract over BullMQ on Redis, for workers on other machines.
+// README.md in this folder draws a call's path. This file coordinates the parts:
+//
+//   CallTable      where each call is: held here, or outstanding in Redis under a job id
+//   JobSender      held calls admitted to the window go out as jobs, one addBulk per tick
+//   CompletionEvents / Reconciler   outcomes by event, or read from Redis when events are lost
+//   StoppedCalls   calls given up on: jobs withdrawn, or their workers asked to end them
+//   RedisLink, RedisEpoch           the connection's state; Redis coming back empty
+//   ExecutorLifecycle               open, shut down or broken, as every executor
+import { ExecutorLifecycle } from "../executor-lifecycle.ts";
+import { ChunkFuture, Executor, type Result, type ShutdownOptions, type SubmitOptions } from "../executor.ts";
+import { Future, kCancelUnstarted } from "../future.ts";
+import { checkSignal } from "../validate.ts";
+import { taskRef, type AnyFunction, type WrapTheFunctionWithTask } from "../task.ts";
+import { AbortListeners } from "../abort-listeners.ts";
+import { CallTable, type Call } from "./call-table.ts";
+import { BrokenQueueExecutor, QueueUnavailableError } from "./errors.ts";
+import { queueSettings, type QueueExecutorOptions, type QueueSettings } from "./executor-options.ts";
+import { JobSender } from "./job-sender.ts";
+import { encode } from "./payload.ts";
+import { QueueConnection } from "./queue-connection.ts";
+import { Reconciler } from "./reconciler.ts";
+import { ResultRemoval } from "./result-removal.ts";
+import { Settlement } from "./settlement.ts";
+import { settledWithin } from "./settled-within.ts";
+import { StoppedCalls } from "./stopped-calls.ts";
+import { addressOf } from "./task-address.ts";
+
+export type { QueueExecutorOptions };
+
+export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
+  readonly queueName: string;
+  readonly #settings: QueueSettings;
+  #window: number;
+
+  readonly #table = new CallTable();
+  readonly #lifecycle = new ExecutorLifecycle({
+    isIdle: () => this.#table.isIdle(),
+    brokenError: (message, cause) =>
+      new BrokenQueueExecutor(message, cause === undefined ? undefined : { cause }),
+  });
+  readonly #abortListeners = new AbortListeners<Call>((call) => this.#onAbort(call));
+  readonly #conn: QueueConnection;
+  readonly #settlement: Settlement;
+  readonly #sender: JobSender;
+  readonly #stopped: StoppedCalls;
+  readonly #reconciler: Reconciler;
+  readonly #removal: ResultRemoval;
+  readonly #ready: Promise<void>;
+  #started = false;
+  #rejectWhenBroken: (error: BrokenQueueExecutor) => void = () => {};
+  readonly #whenBroken = new Promise<never>((_, reject) => (this.#rejectWhenBroken = reject));
+  #closed: Promise<void> | undefined;
+
+  constructor(options: QueueExecutorOptions) {
+    super();
+    const settings = queueSettings(options);
+    this.#settings = settings;
+    this.queueName = settings.queue;
+    this.#window = settings.fixedWindow ?? 0;
+    const table = this.#table;
+
+    this.#conn = new QueueConnection(
+      settings,
+      {
+        back: () => this.#onBack(),
+        broken: (message) => this.#break(message),
+        quiet: () => this.#closed !== undefined && table.isIdle(),
+      },
+      {
+        completed: (jobId, returnvalue) => this.#settlement.completedJob(jobId, returnvalue),
+        failed: (jobId, reason) => this.#settlement.failedJob(jobId, reason),
+      },
+    );
+    const { link, queue, jobPrefix } = this.#conn;
+    const redis = link.redis;
+    const online = (): boolean => link.reachable && !this.#lifecycle.isBroken;
+    this.#removal = new ResultRemoval(redis, jobPrefix, online);
+    this.#stopped = new StoppedCalls({
+      redis,
+      table,
+      jobPrefix,
+      abortChannel: this.#conn.keys.abort,
+      canRun: online,
+      withdrawn: (call) => {
+        table.remove(call);
+        call.future[kCancelUnstarted]();
+      },
+      afterWithdrawal: () => this.#pump(),
+    });
+    this.#settlement = new Settlement({
+      table,
+      delivery: settings.delivery,
+      removal: this.#removal,
+      stopped: this.#stopped,
+      send: (call) => {
+        this.#sender.push([call]);
+        this.#pump();
+      },
+      settled: () => this.#pump(),
+    });
+    this.#sender = new JobSender({
+      queue,
+      table,
+      ready: () => (this.#started ? undefined : this.#ready.catch(() => {})),
+      canSend: online,
+      isDown: () => !link.reachable,
+      sent: (batch) => this.#stopped.sent(batch),
+      failed: (call, error) => this.#settlement.settle(call, false, error),
+    });
+    this.#reconciler = new Reconciler({
+      redis,
+      table,
+      events: this.#conn.events,
+      jobPrefix,
+      eventsKey: this.#conn.eventsKey,
+      interval: settings.reconcileInterval,
+      outcomes: this.#settlement,
+      canRun: online,
+      keepGoing: () => !this.#lifecycle.isBroken && !(this.#closed && table.remoteCount === 0),
+      beforePass: async () => {
+        await this.#checkEpoch();
+        if (settings.fixedWindow === undefined && !this.#lifecycle.isBroken) await this.#readWindow();
+      },
+      afterPass: () => {
+        if (this.#stopped.size > 0) this.#stopped.schedule();
+        this.#pump();
+      },
+    });
+    this.#ready = this.#start();
+    this.#ready.catch(() => {});
+  }
+
+  /** Jobs this executor keeps in Redis at once (twice the live workers' concurrency unless fixed). */
+  get window(): number {
+    return this.#window;
+  }
+
+  /** The window, under the name the local pools use: at most this many of its jobs run at once. */
+  get maxWorkers(): number {
+    return this.#window;
+  }
+
+  /** Resolves once Redis answered and the executor listens to its events; rejects if it broke first. */
+  waitUntilReady(): Promise<void> {
+    return Promise.race([this.#ready, this.#whenBroken]);
+  }
+
+  submitWith<F extends AnyFunction>(
+    { signal }: SubmitOptions,
+    fn: F & WrapTheFunctionWithTask,
+    ...args: Parameters<F>
+  ): Future<Result<F>> {
+    checkSignal(signal);
+    return this.#enqueue(new Future<Result<F>>(), fn, args, false, signal);
+  }
+
+  protected override submitChunk<A, R>(fn: (item: A) => R, chunk: A[]): ChunkFuture<Awaited<R>> {
+    return this.#enqueue(new ChunkFuture<Awaited<R>>(), fn, chunk, true, undefined);
+  }
+
+  async shutdown({ wait = true, cancelFutures = false }: ShutdownOptions = {}): Promise<void> {
+    this.#lifecycle.shutDown();
+    // Only what is held here: a future whose job is in Redis reported running, and Python's
+    // cancelFutures lets running work finish.
+    if (cancelFutures) for (const call of this.#table.drainHeld()) call.future.cancel();
+    this.#closed ??= this.#lifecycle.whenIdle().then(() => this.#close());
+    if (wait) await this.#closed;
+  }
+
+  /**
+   * Stop now: cancel what is held here and the jobs in Redis that no worker took (withdrawn),
+   * ask the workers to end the others, fail their futures with BrokenQueueExecutor instead of
+   * waiting, and close the connections.
+   */
+  async terminateWorkers(): Promise<void> {
+    this.#lifecycle.shutDown();
+    for (const call of this.#table.drainHeld()) call.future.cancel();
+    if (!this.#lifecycle.isBroken) {
+      this.#stopped.stop(this.#table.remote());
+      await settledWithin(this.#stopped.withdraw(), 1000);
+    }
+    const reason = "the executor was terminated; its running jobs were asked to stop";
+    this.#failOutstanding(() => new BrokenQueueExecutor(reason));
+    await this.#closed;
+  }
+
+  override toString(): string {
+    const lifecycle = this.#lifecycle.state;
+    const state = lifecycle === "open" && !this.#conn.link.reachable ? "disconnected" : lifecycle;
+    return `QueueExecutor<queue=${this.queueName} window=${this.#window} held=${this.#table.heldCount} in-redis=${this.#table.remoteCount} ${state}>`;
+  }
+
+  #enqueue<T>(
+    future: Future<T>,
+    fn: AnyFunction,
+    args: unknown[],
+    chunk: boolean,
+    signal: AbortSignal | undefined,
+  ): Future<T> {
+    this.#lifecycle.refuse();
+    if (!this.#conn.link.reachable)
+      throw new QueueUnavailableError(`Redis at ${this.#conn.link.where} is unreachable`);
+    const address = addressOf(taskRef(fn, "QueueExecutor"));
+    if (signal?.aborted) {
+      future.cancel();
+      return future;
+    }
+    let payload: string;
+    try {
+      payload = encode(args, `the arguments of ${address.e}`, this.#settings.maxPayloadBytes);
+    } catch (error) {
+      future.setException(error);
+      return future;
+    }
+    const call = this.#table.hold(future, address, payload, chunk, signal);
+    if (signal) {
+      this.#abortListeners.add(signal, call);
+      future.addDoneCallback(() => this.#abortListeners.delete(signal, call));
+    }
+    this.#pump();
+    return future;
+  }
+
+  /** Held here: cancel it. In Redis: withdraw it if no worker took it, else ask its worker to end it. */
+  #onAbort(call: Call): void {
+    if (!call.future.cancel() && this.#table.current(call)) this.#stopped.stop([call]);
+  }
+
+  /** Move held calls into the window and send them. */
+  #pump(): void {
+    if (!this.#lifecycle.isBroken) this.#sender.push(this.#table.admit(this.#window));
+    this.#lifecycle.notifyIdle();
+  }
+
+  async #start(): Promise<void> {
+    await this.#conn.open();
+    if (this.#settings.fixedWindow === undefined) await this.#readWindow();
+    this.#started = true;
+    this.#reconciler.schedule();
+    this.#pump();
+  }
+
+  /** Redis that lost our epoch lost every job in it: break at once. */
+  async #checkEpoch(): Promise<void> {
+    if (await this.#conn.epochIntact()) return;
+    this.#break(
+      `Redis at ${this.#conn.link.where} came back empty: ${this.#table.remoteCount} jobs in it were lost`,
+    );
+  }
+
+  async #readWindow(): Promise<void> {
+    this.#window = 2 * (await this.#conn.liveConcurrency());
+  }
+
+  #onBack(): void {
+    // Back: check the epoch first (an empty Redis breaks us), then resend what never arrived.
+    void this.#checkEpoch()
+      .then(() => {
+        if (this.#lifecycle.isBroken) return;
+        this.#sender.push([...this.#table.remote()].filter((call) => call.sentAt === undefined));
+        this.#reconciler.schedule(0);
+      })
+      .catch(() => {});
+  }
+
+  /** Fail every outstanding future, held or in Redis, and refuse new work. */
+  #break(message: string): void {
+    if (!this.#lifecycle.break(message)) return;
+    this.#whenBroken.catch(() => {});
+    this.#rejectWhenBroken(this.#lifecycle.brokenError());
+    this.#failOutstanding(() => this.#lifecycle.brokenError());
+  }
+
+  /** Fail every future held or in Redis with a new `error()` each, and close. */
+  #failOutstanding(error: () => Error): void {
+    this.#reconciler.stop();
+    for (const call of this.#table.drainHeld()) if (!call.future.done()) call.future.setException(error());
+    for (const call of this.#table.clearRemote()) call.future.setException(error());
+    this.#stopped.clear();
+    this.#sender.clear();
+    this.#lifecycle.notifyIdle();
+    // An executor in this state has no more use for Redis: without this, a program that never
+    // calls shutdown() would stay alive for ever on the connections' reconnect timers.
+    this.#closed ??= this.#close();
+  }
+
+  async #close(): Promise<void> {
+    this.#reconciler.stop();
+    await this.#conn.close(this.#ready, () => this.#removal.flush());
+  }
+}

@@ -1,0 +1,230 @@
+// QueueWorker: takes a queue's jobs from Redis and runs each job's task on a local executor.
+//
+// Processes by default: a CPU-bound task then cannot starve BullMQ's lock renewal in this
+// process, and an abort can end the child. Stalled jobs are never run again here
+// (maxStalledCount 0): at-least-once is the producer's choice, and it sends the job again.
+// The parts: task-modules.ts (what it may run), job-runs.ts (each job's run and abort),
+// local-executor.ts (the pool, renewed when a task breaks it), redis-link.ts (the connection),
+// worker-registry.ts (the heartbeat that announces it to producers).
+import { randomBytes } from "node:crypto";
+import { Worker, type ConnectionOptions } from "bullmq";
+import type { Redis, RedisOptions } from "ioredis";
+import { DEFAULT_PREFIX, futuresKeys, redisOptions, type Connection } from "./connection.ts";
+import { JobRuns } from "./job-runs.ts";
+import {
+  LOCAL_EXECUTOR_KINDS,
+  LocalExecutor,
+  defaultConcurrency,
+  type LocalExecutorKind,
+} from "./local-executor.ts";
+import { DEFAULT_MAX_PAYLOAD_BYTES } from "./payload.ts";
+import { isConnectionLoss, isJobGone } from "./redis-errors.ts";
+import { RedisLink } from "./redis-link.ts";
+import { settledWithin } from "./settled-within.ts";
+import { loadTasks } from "./task-modules.ts";
+import { WarningThrottle } from "./warning-throttle.ts";
+import { HEARTBEAT_MS, announceWorker, withdrawWorker } from "./worker-registry.ts";
+
+export type { LocalExecutorKind };
+
+export interface QueueWorkerOptions {
+  queue: string;
+  connection?: Connection | undefined;
+  /** Modules whose exported tasks this worker runs: file paths, file URLs or package specifiers. */
+  imports: readonly (string | URL)[];
+  /** Where the tasks run (default "processes"). */
+  executor?: LocalExecutorKind | undefined;
+  /** Tasks run at once (default: one per CPU for processes and threads, 64 for async). */
+  concurrency?: number | undefined;
+  /** Milliseconds a job's lock lasts without renewal; a dead worker's job is found stalled after about this long (default 4,000). */
+  lockDuration?: number | undefined;
+  /** Milliseconds between checks for stalled jobs (default 2,000). */
+  stalledInterval?: number | undefined;
+  maxPayloadBytes?: number | undefined;
+  prefix?: string | undefined;
+  /** Told of what happens: start, each finished job, connection lost and back. */
+  onEvent?: ((event: QueueWorkerEvent) => void) | undefined;
+}
+
+export type QueueWorkerEvent =
+  | { type: "ready"; tasks: number; concurrency: number; executor: LocalExecutorKind; redis: string }
+  /** A job answered: ok when its task gave a result, not when it failed or was ended. */
+  | { type: "job"; ok: boolean }
+  | { type: "connection-lost"; redis: string; error: string }
+  | { type: "reconnected"; redis: string }
+  /** Something went wrong outside any one task, such as a job gone from a Redis that restarted empty. */
+  | { type: "warning"; message: string };
+
+const STOPPED = "the worker was stopped while running this task";
+
+export class QueueWorker {
+  readonly queueName: string;
+  readonly concurrency: number;
+  readonly executorKind: LocalExecutorKind;
+  readonly #options: QueueWorkerOptions;
+  readonly #redisOptions: RedisOptions;
+  readonly #keys: ReturnType<typeof futuresKeys>;
+  readonly #id = randomBytes(6).toString("hex");
+  readonly #warnings = new WarningThrottle();
+  #local: LocalExecutor | undefined;
+  #runs: JobRuns | undefined;
+  #worker: Worker | undefined;
+  #link: RedisLink | undefined;
+  #subscriber: Redis | undefined;
+  #heartbeat: NodeJS.Timeout | undefined;
+  /** What was last reported: lost, or up. */
+  #connected = true;
+  #closing = false;
+
+  constructor(options: QueueWorkerOptions) {
+    const kind = options.executor ?? "processes";
+    if (!LOCAL_EXECUTOR_KINDS.includes(kind)) {
+      throw new TypeError(`executor must be processes, threads or async, got ${kind}`);
+    }
+    const concurrency = options.concurrency ?? defaultConcurrency(kind);
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      throw new RangeError(`concurrency must be an integer >= 1, got ${concurrency}`);
+    }
+    if (options.imports.length === 0)
+      throw new TypeError("a worker needs at least one module of tasks to import");
+    this.queueName = options.queue;
+    this.concurrency = concurrency;
+    this.executorKind = kind;
+    this.#options = options;
+    this.#redisOptions = redisOptions(options.connection);
+    this.#keys = futuresKeys(options.prefix ?? DEFAULT_PREFIX, options.queue);
+  }
+
+  /** Import the task modules, start the local executor and take jobs. */
+  async start(): Promise<void> {
+    const tasks = await loadTasks(this.#options.imports);
+    const warn = (message: string): void => this.#options.onEvent?.({ type: "warning", message });
+    this.#local = new LocalExecutor(this.executorKind, this.concurrency, warn);
+    this.#runs = new JobRuns({
+      tasks,
+      local: this.#local,
+      maxPayloadBytes: this.#options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
+      answered: (ok) => this.#options.onEvent?.({ type: "job", ok }),
+      warning: warn,
+    });
+    const options = this.#redisOptions;
+    const link = new RedisLink(
+      options,
+      { maxRetriesPerRequest: null },
+      { up: () => this.#onUp(), down: () => this.#onDown() },
+    );
+    this.#link = link;
+    try {
+      await link.checkDatabase();
+    } catch (error) {
+      link.disconnect();
+      throw error;
+    }
+    const runs = this.#runs;
+    this.#subscriber = link.redis.duplicate();
+    this.#subscriber.on("error", () => {});
+    this.#subscriber.on("message", (_channel: string, jobId: string) => {
+      runs.abort(jobId, "aborted by the producer");
+    });
+    const worker = new Worker(this.queueName, (job, token) => runs.process(job, token, STOPPED), {
+      connection: { ...options, maxRetriesPerRequest: null } as ConnectionOptions,
+      prefix: this.#options.prefix ?? DEFAULT_PREFIX,
+      concurrency: this.concurrency,
+      lockDuration: this.#options.lockDuration ?? 4_000,
+      stalledInterval: this.#options.stalledInterval ?? 2_000,
+      maxStalledCount: 0,
+      autorun: false,
+    });
+    this.#worker = worker;
+    worker.on("error", (error: Error) => this.#onWorkerError(error));
+    await this.#subscriber.subscribe(this.#keys.abort);
+    await this.#announce();
+    this.#heartbeat = setInterval(() => void this.#announce(), HEARTBEAT_MS);
+    void worker.run().catch(() => {});
+    await worker.waitUntilReady();
+    this.#options.onEvent?.({
+      type: "ready",
+      tasks: tasks.size,
+      concurrency: this.concurrency,
+      executor: this.executorKind,
+      redis: link.where,
+    });
+  }
+
+  /** Jobs this worker holds now. */
+  get activeJobs(): number {
+    return this.#runs?.size ?? 0;
+  }
+
+  /**
+   * Stop. Without `handBack`, take no new job and finish the running ones. With it, jobs whose
+   * task has not started go back to the queue for another worker, and running tasks are
+   * ended; their futures fail with a clear error.
+   */
+  async close({ handBack = false }: { handBack?: boolean } = {}): Promise<void> {
+    this.#closing = true;
+    this.#local?.stopRenewing();
+    clearInterval(this.#heartbeat);
+    if (handBack) this.#runs?.handBackAll(STOPPED);
+    const link = this.#link;
+    // With Redis unreachable, BullMQ's close and our own commands would wait for a reconnection
+    // that may never come: then the worker stops as a crash would (its producers find the jobs
+    // stalled), ending its running tasks instead of waiting for results it cannot deliver.
+    if (link?.reachable) await this.#whileReachable(this.#worker?.close());
+    if (link && !link.reachable) {
+      await settledWithin(this.#worker?.close(true) ?? Promise.resolve(), 2000);
+      await this.#local?.terminate();
+    } else await this.#local?.shutdown();
+    if (link?.reachable) await settledWithin(withdrawWorker(link.redis, this.#keys.workers, this.#id), 2000);
+    this.#subscriber?.disconnect();
+    link?.disconnect();
+  }
+
+  /**
+   * The state of our own connection says whether Redis is reachable; BullMQ's errors during
+   * an outage repeat that, and the others (a lock or a job gone) are worth a line each.
+   */
+  #onWorkerError(error: Error): void {
+    if (!this.#connected || this.#closing || isConnectionLoss(error)) return;
+    const gone = isJobGone(error)
+      ? " (the job is no longer in Redis: restarted empty or flushed, or taken back by its producer after this worker's lock lapsed)"
+      : "";
+    const message = `${error.message}${gone}`;
+    if (this.#warnings.admit(message)) this.#options.onEvent?.({ type: "warning", message });
+  }
+
+  #onDown(): void {
+    if (!this.#connected || this.#closing) return;
+    this.#connected = false;
+    const link = this.#link!;
+    this.#options.onEvent?.({ type: "connection-lost", redis: link.where, error: link.lastError });
+  }
+
+  #onUp(): void {
+    void this.#announce();
+    if (!this.#connected) {
+      this.#connected = true;
+      this.#options.onEvent?.({ type: "reconnected", redis: this.#link!.where });
+    }
+  }
+
+  /** Wait for `promise`, or until our connection to Redis drops. */
+  #whileReachable(promise: Promise<unknown> | undefined): Promise<void> {
+    const redis = this.#link?.redis;
+    if (!promise || !redis) return Promise.resolve(promise).then(() => undefined);
+    return new Promise((resolve) => {
+      const done = (): void => {
+        redis.off("close", done);
+        resolve();
+      };
+      redis.once("close", done);
+      promise.then(done, done);
+    });
+  }
+
+  async #announce(): Promise<void> {
+    const redis = this.#link?.redis;
+    if (!redis || this.#runs?.handingBack) return;
+    await announceWorker(redis, this.#keys.workers, this.#id, this.concurrency).catch(() => {});
+  }
+}

@@ -1,0 +1,107 @@
+// The executor's periodic look at Redis itself, for what events cannot tell: Redis lost its
+// data (the epoch), the live workers' concurrency (the window), outcomes whose completion
+// events never arrived (BullMQ's events are best-effort, and a trimmed stream drops them),
+// and jobs of workers that died, which no live worker may be left to find.
+import type { Redis } from "ioredis";
+import type { Call, CallTable } from "./call-table.ts";
+import type { CompletionEvents } from "./completion-events.ts";
+import { readJobStates, STALLED, streamTrimmedPast } from "./job-states.ts";
+
+/** After a pass found lost events, look again this soon. */
+const FAST_RECONCILE_MS = 20;
+
+/** What the reconciler found, told to the executor, which settles the calls. */
+export interface ReconcileOutcomes {
+  completed(call: Call, returnvalue: unknown): void;
+  failed(call: Call, reason: string): void;
+  /** Sent, and Redis still has our epoch, yet no job: someone removed it (drain, obliterate). */
+  vanished(call: Call): void;
+}
+
+export interface ReconcilerOptions {
+  redis: Redis;
+  table: CallTable;
+  events: CompletionEvents;
+  /** The queue's key prefix, such as "bull:NAME:", and its event stream's key. */
+  jobPrefix: string;
+  eventsKey: string;
+  /** Milliseconds between passes. */
+  interval: number;
+  outcomes: ReconcileOutcomes;
+  /** False while Redis is down or the executor broken: the pass is skipped. */
+  canRun(): boolean;
+  /** False once the executor broke or closed with nothing outstanding: no more passes. */
+  keepGoing(): boolean;
+  /** Checks of the executor's own before the states are read (epoch, window); may break it. */
+  beforePass(): Promise<void>;
+  /** After every pass, run or skipped. */
+  afterPass(): void;
+}
+
+export class Reconciler {
+  readonly #options: ReconcilerOptions;
+  #timer: NodeJS.Timeout | undefined;
+  #running = false;
+
+  constructor(options: ReconcilerOptions) {
+    this.#options = options;
+  }
+
+  /** The next pass in `ms` (default: one interval), replacing one already planned. */
+  schedule(ms = this.#options.interval): void {
+    if (!this.#options.keepGoing()) return;
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.#pass(), ms);
+    // Work still outstanding keeps the process alive through the Redis connections, not the timer.
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    clearTimeout(this.#timer);
+  }
+
+  async #pass(): Promise<void> {
+    let lost = false;
+    if (this.#options.canRun() && !this.#running) {
+      this.#running = true;
+      try {
+        await this.#options.beforePass();
+        if (this.#options.canRun()) lost = await this.#readDue();
+      } catch {
+        // Connection trouble: the connection state decides what happens next.
+      } finally {
+        this.#running = false;
+      }
+      this.#options.afterPass();
+    }
+    this.schedule(lost ? FAST_RECONCILE_MS : this.#options.interval);
+  }
+
+  /**
+   * Read the state of outstanding jobs whose events may have been lost: all of them when the
+   * event stream was trimmed past what we read, otherwise those sent over one interval ago.
+   * Returns whether it found outcomes whose events were lost.
+   */
+  async #readDue(): Promise<boolean> {
+    const { redis, table, events, jobPrefix, eventsKey, interval, outcomes } = this.#options;
+    const trimmed = await streamTrimmedPast(redis, eventsKey, events.lastReadId);
+    const before = performance.now() - (trimmed ? 0 : interval);
+    const due = [...table.remote()].filter((call) => call.sentAt !== undefined && call.sentAt <= before);
+    if (due.length === 0) return false;
+    // The ids as read: an event meanwhile may have sent a call again under a new id, and the
+    // old job's state must not settle it.
+    const ids = due.map((call) => call.jobId);
+    const states = await readJobStates(redis, jobPrefix, ids);
+    let lost = false;
+    states.forEach((job, i) => {
+      const call = due[i]!;
+      if (job.state === "unfinished" || !table.current(call, ids[i])) return;
+      if (job.state === "abandoned") return outcomes.failed(call, STALLED);
+      lost = true;
+      if (job.state === "missing") outcomes.vanished(call);
+      else if (job.state === "completed") outcomes.completed(call, job.returnvalue);
+      else outcomes.failed(call, job.reason);
+    });
+    return lost;
+  }
+}

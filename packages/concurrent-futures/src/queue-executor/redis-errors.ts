@@ -1,0 +1,58 @@
+// What an error from ioredis, BullMQ or Redis means for us, told by its code or its reply's
+// first word wherever one exists. Two have neither, and are matched by their message; a test
+// pins each of those messages to the installed ioredis and BullMQ, so a change there shows.
+
+/** Socket error codes that mean "Redis is unreachable": the connection state reports that once. */
+const UNREACHABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "ENOTFOUND",
+  "EHOSTUNREACH",
+]);
+
+/** Redis's replies that refuse our credentials or permissions: waiting longer cannot help. */
+const REFUSAL_REPLIES = new Set(["WRONGPASS", "NOAUTH", "NOPERM"]);
+
+/** BullMQ's ErrorCode.JobNotExist, set as `code` on the error of a script that found no job. */
+const BULLMQ_JOB_NOT_EXIST = -1;
+
+/** ioredis's message for a command on a closed connection (it has no code). */
+export const CONNECTION_CLOSED_MESSAGE = "Connection is closed.";
+
+/** BullMQ's message when a job's lock could not be extended (it has no code). */
+export const LOCK_RENEWAL_MESSAGE = "could not renew lock for job";
+
+interface MaybeCoded {
+  code?: unknown;
+  message?: unknown;
+}
+
+function messageOf(error: unknown): string {
+  const message = (error as MaybeCoded | null)?.message;
+  return typeof message === "string" ? message : "";
+}
+
+/** The first word of a Redis error reply ("WRONGPASS invalid username-password pair" -> "WRONGPASS"). */
+export function replyPrefix(error: unknown): string {
+  return /^[A-Z][A-Z-]*/.exec(messageOf(error))?.[0] ?? "";
+}
+
+/** Redis is unreachable or the connection closed: a state, not a fault of any job. */
+export function isConnectionLoss(error: unknown): boolean {
+  const code = (error as MaybeCoded | null)?.code;
+  if (typeof code === "string" && UNREACHABLE_CODES.has(code)) return true;
+  return messageOf(error).startsWith(CONNECTION_CLOSED_MESSAGE.slice(0, -1));
+}
+
+/** Redis refused our credentials or the commands we need (ACL). */
+export function isRefusal(error: unknown): boolean {
+  return REFUSAL_REPLIES.has(replyPrefix(error));
+}
+
+/** BullMQ found the job gone from Redis (flushed, restarted empty, or taken back by its producer). */
+export function isJobGone(error: unknown): boolean {
+  if ((error as MaybeCoded | null)?.code === BULLMQ_JOB_NOT_EXIST) return true;
+  return messageOf(error).startsWith(LOCK_RENEWAL_MESSAGE);
+}

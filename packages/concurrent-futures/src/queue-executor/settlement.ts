@@ -1,0 +1,99 @@
+// How a call's outcome, arriving by event or read by the reconciler, settles its future:
+// only while the call is still outstanding under that job id; a result decoded with its
+// bounds; a lost worker's job failed with WorkerLostError, or sent once more (at-least-once).
+import type { Call, CallTable } from "./call-table.ts";
+import { BrokenQueueExecutor, WorkerLostError } from "./errors.ts";
+import { STALLED } from "./job-states.ts";
+import { readOutcome } from "./payload.ts";
+import type { ReconcileOutcomes } from "./reconciler.ts";
+import type { ResultRemoval } from "./result-removal.ts";
+import type { StoppedCalls } from "./stopped-calls.ts";
+import { describeAddress } from "./task-address.ts";
+
+export interface SettlementOptions {
+  table: CallTable;
+  delivery: "at-most-once" | "at-least-once";
+  removal: ResultRemoval;
+  stopped: StoppedCalls;
+  /** Send this call's job (again, under its new id). */
+  send(call: Call): void;
+  /** A call settled: the window has room. */
+  settled(): void;
+}
+
+export class Settlement implements ReconcileOutcomes {
+  readonly #options: SettlementOptions;
+
+  constructor(options: SettlementOptions) {
+    this.#options = options;
+  }
+
+  /** A completion event: settles the call whose job has this id, if any. */
+  completedJob(jobId: string, returnvalue: unknown): void {
+    const call = this.#options.table.byJobId(jobId);
+    if (call) this.completed(call, returnvalue);
+  }
+
+  failedJob(jobId: string, reason: string): void {
+    const call = this.#options.table.byJobId(jobId);
+    if (call) this.failed(call, reason);
+  }
+
+  completed(call: Call, returnvalue: unknown): void {
+    // Its outcome proves the job is in Redis, even when it came before addBulk's reply: mark it
+    // sent, so that its result is removed like any other.
+    call.sentAt ??= performance.now();
+    let outcome: { ok: boolean; value: unknown };
+    try {
+      outcome = readOutcome(String(returnvalue));
+    } catch (error) {
+      outcome = {
+        ok: false,
+        value: new TypeError(`the job's result could not be read: ${(error as Error).message}`),
+      };
+    }
+    this.settle(call, outcome.ok, outcome.value);
+  }
+
+  failed(call: Call, reason: string): void {
+    call.sentAt ??= performance.now(); // as in completed(): the job is in Redis
+    const lost = reason === STALLED;
+    if (lost && this.#options.delivery === "at-least-once" && !call.resent && !call.stopped) {
+      // Sent again under a new id: the old job may still finish, and must not settle this one.
+      this.#options.removal.add(this.#options.table.renew(call, `${call.jobId}-again`));
+      call.resent = true;
+      this.#options.send(call);
+      return;
+    }
+    const error = lost
+      ? new WorkerLostError(
+          `the worker running ${describeAddress(call.address)} stopped renewing its lock (killed, crashed or frozen); ` +
+            (call.resent
+              ? `it was the second run of the task, and at-least-once sends a job again only once`
+              : `the task may have run in part and was not run again (at-most-once)`),
+        )
+      : new Error(reason);
+    this.settle(call, false, error);
+  }
+
+  vanished(call: Call): void {
+    this.settle(
+      call,
+      false,
+      new BrokenQueueExecutor(
+        `the job of ${describeAddress(call.address)} was removed from Redis by someone else`,
+      ),
+    );
+  }
+
+  settle(call: Call, ok: boolean, value: unknown): void {
+    const { table, removal, stopped } = this.#options;
+    if (!table.current(call)) return;
+    table.remove(call);
+    stopped.forget(call);
+    if (call.sentAt !== undefined) removal.add(call.jobId);
+    if (ok) call.future.setResult(value);
+    else call.future.setException(value);
+    this.#options.settled();
+  }
+}
