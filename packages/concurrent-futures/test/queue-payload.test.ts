@@ -1,13 +1,14 @@
 // The queue's wire format: plain data as JSON (cheap), everything JSON would change by V8.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { serialize } from "node:v8";
 import { decode, encode, encodeOutcome, readOutcome } from "../src/queue-executor/payload.ts";
 
 const LIMIT = 1 << 20;
 
 function roundTrip(value: unknown[]): { text: string; back: unknown } {
   const text = encode(value, "the value", LIMIT);
-  return { text, back: decode(text) };
+  return { text, back: decode(text, "the value", LIMIT) };
 }
 
 describe("queue payload", () => {
@@ -69,12 +70,45 @@ describe("queue payload", () => {
   });
 
   it("reads outcomes: undefined, plain values, other values and errors", () => {
-    assert.deepEqual(readOutcome(encodeOutcome(true, undefined, LIMIT)), { ok: true, value: undefined });
-    assert.deepEqual(readOutcome(encodeOutcome(true, { n: 1 }, LIMIT)), { ok: true, value: { n: 1 } });
-    assert.deepEqual(readOutcome(encodeOutcome(true, [undefined], LIMIT)), { ok: true, value: [undefined] });
-    const failed = readOutcome(encodeOutcome(false, new RangeError("bad"), LIMIT));
+    assert.deepEqual(readOutcome(encodeOutcome(true, undefined, LIMIT), LIMIT), {
+      ok: true,
+      value: undefined,
+    });
+    assert.deepEqual(readOutcome(encodeOutcome(true, { n: 1 }, LIMIT), LIMIT), { ok: true, value: { n: 1 } });
+    assert.deepEqual(readOutcome(encodeOutcome(true, [undefined], LIMIT), LIMIT), {
+      ok: true,
+      value: [undefined],
+    });
+    const failed = readOutcome(encodeOutcome(false, new RangeError("bad"), LIMIT), LIMIT);
     assert.equal(failed.ok, false);
     assert.ok(failed.value instanceof RangeError);
     assert.equal((failed.value as Error).message, "bad");
+  });
+
+  it("refuses, before decoding, a payload above the limit", () => {
+    const big = encode(["x".repeat(5000)], "the value", LIMIT);
+    assert.throws(() => decode(big, "the job's arguments", 1000), /refused before decoding/);
+    const v8 = encode([new Map([[1, "x".repeat(5000)]])], "the value", LIMIT);
+    assert.throws(() => decode(v8, "the job's arguments", 1000), RangeError);
+  });
+
+  it("refuses a crafted sparse array whose length no payload of its size can hold", () => {
+    const bomb: unknown[] = [];
+    bomb.length = 2 ** 32 - 2;
+    for (const crafted of [bomb, [1, { nested: bomb }], [new Map([["k", bomb]])]]) {
+      const text = serialize(crafted).toString("base64");
+      assert.ok(text.length < 100, "a few bytes");
+      assert.throws(
+        () => decode(text, "the job's arguments", LIMIT),
+        /array of length 4294967294 in \d+ bytes/,
+      );
+      assert.throws(() => readOutcome(serialize([1, crafted]).toString("base64"), LIMIT), RangeError);
+    }
+  });
+
+  it("refuses what is not an outcome or not a payload at all", () => {
+    assert.throws(() => readOutcome("[7, 1]", LIMIT), /not an outcome/);
+    assert.throws(() => readOutcome('{"a": 1}', LIMIT));
+    assert.throws(() => decode(42 as unknown as string, "the job's arguments", LIMIT), TypeError);
   });
 });

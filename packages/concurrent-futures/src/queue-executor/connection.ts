@@ -12,19 +12,21 @@ export function redisOptions(connection: Connection = DEFAULT_CONNECTION): Redis
   if (typeof connection !== "string") {
     throw new TypeError(`connection must be a redis:// URL or ioredis options, got ${String(connection)}`);
   }
+  // Messages show the URL without its password, however malformed it is.
+  const shown = withoutPassword(connection);
   let url: URL;
   try {
     url = new URL(connection);
   } catch {
-    throw new TypeError(`not a Redis URL: ${connection} (expected redis://HOST:PORT)`);
+    throw new TypeError(`not a Redis URL: ${shown} (expected redis://HOST:PORT)`);
   }
   if (url.protocol !== "redis:" && url.protocol !== "rediss:") {
-    throw new TypeError(`not a Redis URL: ${connection} (expected redis://HOST:PORT)`);
+    throw new TypeError(`not a Redis URL: ${shown} (expected redis://HOST:PORT)`);
   }
   const db = url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0;
-  if (!Number.isInteger(db) || db < 0) throw new TypeError(`bad database number in ${connection}`);
+  if (!Number.isInteger(db) || db < 0) throw new TypeError(`bad database number in ${shown}`);
   // The URL parser takes port 0, where nothing can listen.
-  if (url.port === "0") throw new TypeError(`bad port in ${connection} (expected 1 to 65535)`);
+  if (url.port === "0") throw new TypeError(`bad port in ${shown} (expected 1 to 65535)`);
   return {
     host: url.hostname.replace(/^\[|\]$/g, "") || "127.0.0.1",
     port: url.port ? Number(url.port) : 6379,
@@ -33,6 +35,18 @@ export function redisOptions(connection: Connection = DEFAULT_CONNECTION): Redis
     db,
     ...(url.protocol === "rediss:" ? { tls: {} } : {}),
   };
+}
+
+/**
+ * A connection URL as it may be shown: whatever stands between "//" and the last "@" of its
+ * authority (user:password) becomes "***", even when the URL does not parse.
+ */
+export function withoutPassword(text: string): string {
+  // Up to the last "@" of the whole text: a password may hold "/", "?" or "@".
+  return text.replace(/^([^/]*\/\/)(.*)@/s, (_, scheme: string, userinfo: string) => {
+    const user = /^[^:/?#@]*(?=:)/.exec(userinfo)?.[0] ?? "";
+    return `${scheme}${user}:***@`;
+  });
 }
 
 /**

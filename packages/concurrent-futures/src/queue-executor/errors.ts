@@ -15,3 +15,8 @@ export class WorkerLostError extends Error {
 export class QueueUnavailableError extends Error {
   override name = "QueueUnavailableError";
 }
+
+/** A worker with a key refused a job that was not signed with it (forged, or sent without the key). */
+export class UntrustedJobError extends Error {
+  override name = "UntrustedJobError";
+}

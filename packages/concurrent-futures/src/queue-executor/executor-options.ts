@@ -2,6 +2,7 @@
 // too (TypeError for a wrong type, RangeError out of range).
 import { checkChoice, checkInteger, checkOptionalInteger, checkPeriod } from "../validate.ts";
 import { DEFAULT_PREFIX, redisOptions, type Connection } from "./connection.ts";
+import { checkKey, type QueueKey } from "./job-signature.ts";
 import { DEFAULT_MAX_PAYLOAD_BYTES } from "./payload.ts";
 import type { RedisOptions } from "ioredis";
 
@@ -27,6 +28,8 @@ export interface QueueExecutorOptions {
   maxEvents?: number | undefined;
   /** BullMQ key prefix (default "bull"). */
   prefix?: string | undefined;
+  /** A secret shared with the workers (16 bytes or more): every job is signed with it. */
+  key?: QueueKey | undefined;
 }
 
 /** The options checked, with their defaults filled in. */
@@ -42,6 +45,7 @@ export interface QueueSettings {
   maxPayloadBytes: number;
   maxEvents: number | undefined;
   prefix: string;
+  key: Buffer | undefined;
 }
 
 export function queueSettings(options: QueueExecutorOptions): QueueSettings {
@@ -58,6 +62,7 @@ export function queueSettings(options: QueueExecutorOptions): QueueSettings {
     maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES,
     maxEvents,
     prefix = DEFAULT_PREFIX,
+    key,
   } = options;
   if (typeof queue !== "string" || queue === "" || queue.includes(":")) {
     throw new TypeError(`queue must be a non-empty name without ':', got ${String(queue)}`);
@@ -75,5 +80,6 @@ export function queueSettings(options: QueueExecutorOptions): QueueSettings {
     maxEvents: checkOptionalInteger("maxEvents", maxEvents, 1),
     redis: redisOptions(connection),
     prefix,
+    key: checkKey(key),
   };
 }

@@ -8,5 +8,6 @@ export {
   type QueueWorkerOptions,
 } from "./queue-worker.ts";
 export { resolveTaskModule } from "./task-modules.ts";
-export { BrokenQueueExecutor, QueueUnavailableError, WorkerLostError } from "./errors.ts";
+export { BrokenQueueExecutor, QueueUnavailableError, UntrustedJobError, WorkerLostError } from "./errors.ts";
+export type { QueueKey } from "./job-signature.ts";
 export { DEFAULT_CONNECTION, describeConnection, redisOptions, type Connection } from "./connection.ts";

@@ -5,6 +5,8 @@ import { WaitingError, type Job } from "bullmq";
 import { signalTaker } from "../abortable.ts";
 import type { Future } from "../future.ts";
 import type { LocalExecutor } from "./local-executor.ts";
+import { UntrustedJobError } from "./errors.ts";
+import type { JobSigner } from "./job-signature.ts";
 import { decode, encodeOutcome, type JobData } from "./payload.ts";
 import type { TaskDirectory } from "./task-address.ts";
 
@@ -25,6 +27,8 @@ export interface JobRunsOptions {
   tasks: TaskDirectory;
   local: LocalExecutor;
   maxPayloadBytes: number;
+  /** With a key: only jobs signed with it run. */
+  signer: JobSigner | undefined;
   /** A job answered: ok when its task gave a result, not when it failed or was ended. */
   answered(ok: boolean): void;
   warning(message: string): void;
@@ -108,13 +112,20 @@ export class JobRuns {
 
   async #run(active: ActiveJob): Promise<string> {
     const { data } = active.job;
-    const { local } = this.#options;
+    const { local, signer } = this.#options;
     const executor = local.current;
     let fn;
     let args: unknown[];
     try {
+      checkJobData(data);
+      if (signer && !signer.verify(active.job.id!, data)) {
+        throw new UntrustedJobError(
+          `job ${active.job.id} is not signed with this worker's key: refused without running or decoding it`,
+        );
+      }
       fn = this.#options.tasks.resolve(data.t);
-      args = decode(data.a) as unknown[];
+      args = decode(data.a, "the job's arguments", this.#options.maxPayloadBytes) as unknown[];
+      if (!Array.isArray(args)) throw new TypeError("the job's arguments are not a list");
     } catch (error) {
       return this.#answer(false, error);
     }
@@ -144,6 +155,20 @@ export class JobRuns {
       if (active.abortReason !== undefined) return this.#answer(false, abortError(active.abortReason));
       return this.#answer(false, error);
     }
+  }
+}
+
+/** Refuse job data of the wrong shape (forged, or from another version) before using any of it. */
+function checkJobData(data: JobData): void {
+  const t = (data as Partial<JobData> | null)?.t;
+  const fields = t && typeof t === "object" ? [t.p, t.v, t.m, t.e] : [];
+  if (
+    fields.length !== 4 ||
+    !fields.every((field) => typeof field === "string" && field.length <= 1024) ||
+    typeof data.a !== "string" ||
+    (data.c !== 0 && data.c !== 1)
+  ) {
+    throw new TypeError("the job's data is not a futures job: refused");
   }
 }
 

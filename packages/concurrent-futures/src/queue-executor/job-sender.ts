@@ -3,6 +3,7 @@
 // Custom job ids make a send repeated after a reconnection harmless.
 import type { Queue } from "bullmq";
 import type { Call, CallTable } from "./call-table.ts";
+import type { JobSigner } from "./job-signature.ts";
 import type { JobData } from "./payload.ts";
 
 /** BullMQ removes finished jobs older than this (seconds) when later jobs finish. */
@@ -11,6 +12,8 @@ const ORPHANS = { age: 24 * 3600 };
 export interface JobSenderOptions {
   queue: Queue;
   table: CallTable;
+  /** With a key: every job is signed with it. */
+  signer: JobSigner | undefined;
   /** Until the executor is connected and listening, a promise that sends wait for; then undefined. */
   ready(): Promise<void> | undefined;
   /** False while Redis is down or the executor broken: a reconnection sends again. */
@@ -56,9 +59,9 @@ export class JobSender {
     if (batch.length === 0 || !this.#options.canSend()) return; // resent on reconnect
     try {
       if (batch.length === 1) {
-        const { name, data, opts } = jobOf(batch[0]!);
+        const { name, data, opts } = this.#jobOf(batch[0]!);
         await queue.add(name, data, opts);
-      } else await queue.addBulk(batch.map(jobOf));
+      } else await queue.addBulk(batch.map((call) => this.#jobOf(call)));
       const now = performance.now();
       for (const call of batch) call.sentAt ??= now;
       this.#options.sent(batch);
@@ -67,15 +70,18 @@ export class JobSender {
       for (const call of batch) this.#options.failed(call, error);
     }
   }
-}
 
-function jobOf(call: Call) {
-  const data: JobData = { t: call.address, a: call.args, c: call.chunk ? 1 : 0 };
-  return {
-    name: call.address.e,
-    data,
-    // Results stay until the producer has read them, so a lost event can be reconciled;
-    // those of a producer that died go after a day.
-    opts: { jobId: call.jobId, removeOnComplete: ORPHANS, removeOnFail: ORPHANS, attempts: 1 },
-  };
+  /** The job of a call, signed when there is a key (under its id of now: a resent call's is new). */
+  #jobOf(call: Call) {
+    const data: JobData = { t: call.address, a: call.args, c: call.chunk ? 1 : 0 };
+    const signer = this.#options.signer;
+    if (signer) data.s = signer.sign(call.jobId, data);
+    return {
+      name: call.address.e,
+      data,
+      // Results stay until the producer has read them, so a lost event can be reconciled;
+      // those of a producer that died go after a day.
+      opts: { jobId: call.jobId, removeOnComplete: ORPHANS, removeOnFail: ORPHANS, attempts: 1 },
+    };
+  }
 }

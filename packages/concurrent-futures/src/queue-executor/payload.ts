@@ -7,11 +7,13 @@ import { deserialize, serialize } from "node:v8";
 import { fromErrorRecord, toErrorRecord, type ErrorRecord } from "../remote-error.ts";
 import type { TaskAddress } from "./task-address.ts";
 
-/** A job's data in Redis: its task, its encoded arguments, and whether they are a map() chunk. */
+/** A job's data in Redis: its task, its encoded arguments, whether they are a map() chunk, its signature. */
 export interface JobData {
   t: TaskAddress;
   a: string;
   c: 0 | 1;
+  /** HMAC of the rest, when the producer has a key (job-signature.ts). */
+  s?: string;
 }
 
 /** Default limit of one job's arguments or one result, before base64. */
@@ -41,8 +43,52 @@ export function encode(value: unknown[], what: string, maxBytes: number): string
   return bytes.toString("base64");
 }
 
-export function decode(text: string): unknown {
-  return text.charCodeAt(0) === 0x5b /* [ */ ? JSON.parse(text) : deserialize(Buffer.from(text, "base64"));
+/**
+ * Decode what encode() made, bounded: refused before decoding when above `maxBytes`; a V8
+ * payload is then checked for arrays longer than it has bytes (a sparse array of length
+ * 2^32-2 takes 14 bytes, and spreading or iterating it exhausts memory). JSON needs no such
+ * check: its arrays have no holes, and each element costs a byte of text.
+ */
+export function decode(text: string, what: string, maxBytes: number): unknown {
+  if (typeof text !== "string") throw new TypeError(`${what} is not an encoded payload`);
+  const json = text.charCodeAt(0) === 0x5b; /* [ */
+  // UTF-16 units are at most the UTF-8 bytes; base64 holds 3 bytes per 4 characters.
+  const bytes = json ? text.length : Math.floor((text.length * 3) / 4);
+  if (bytes > maxBytes) {
+    throw new RangeError(
+      `${what} is about ${bytes} bytes, above the queue's limit of ${maxBytes} bytes (maxPayloadBytes): refused before decoding`,
+    );
+  }
+  if (json) return JSON.parse(text);
+  const buffer = Buffer.from(text, "base64");
+  const value = deserialize(buffer);
+  checkArrays(value, buffer.byteLength, what);
+  return value;
+}
+
+/** Refuse arrays (anywhere in `value`) longer than the payload's `bytes`; walks at most `bytes` nodes. */
+function checkArrays(value: unknown, bytes: number, what: string): void {
+  const seen = new Set<object>();
+  const stack: unknown[] = [value];
+  let budget = bytes + 16;
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (typeof node !== "object" || node === null || seen.has(node) || ArrayBuffer.isView(node)) continue;
+    if (--budget < 0) return; // more nodes than bytes cannot be: V8 shares repeated objects
+    seen.add(node);
+    if (Array.isArray(node)) {
+      if (node.length > bytes) {
+        throw new RangeError(`${what} holds an array of length ${node.length} in ${bytes} bytes: refused`);
+      }
+      for (const key of Object.keys(node)) stack.push((node as unknown as Record<string, unknown>)[key]);
+    } else if (node instanceof Map) {
+      for (const [key, item] of node) stack.push(key, item);
+    } else if (node instanceof Set) {
+      for (const item of node) stack.push(item);
+    } else {
+      for (const key of Object.keys(node)) stack.push((node as Record<string, unknown>)[key]);
+    }
+  }
 }
 
 export function encodeOutcome(ok: boolean, value: unknown, maxBytes: number): string {
@@ -56,9 +102,13 @@ export function encodeOutcome(ok: boolean, value: unknown, maxBytes: number): st
   }
 }
 
-/** The value of an outcome, or the rebuilt error it carries, thrown. */
-export function readOutcome(text: string): { ok: boolean; value: unknown } {
-  const [ok, value] = decode(text) as Outcome;
+/** The value of an outcome, or the rebuilt error it carries. */
+export function readOutcome(text: string, maxBytes: number): { ok: boolean; value: unknown } {
+  const outcome = decode(text, "the job's result", maxBytes);
+  if (!Array.isArray(outcome) || (outcome[0] !== 0 && outcome[0] !== 1)) {
+    throw new TypeError("the job's result is not an outcome");
+  }
+  const [ok, value] = outcome as Outcome;
   return ok === 1 ? { ok: true, value } : { ok: false, value: fromErrorRecord(value) };
 }
 

@@ -17,6 +17,7 @@ import { CallTable, type Call } from "./call-table.ts";
 import { BrokenQueueExecutor, QueueUnavailableError } from "./errors.ts";
 import { queueSettings, type QueueExecutorOptions, type QueueSettings } from "./executor-options.ts";
 import { JobSender } from "./job-sender.ts";
+import { JobSigner } from "./job-signature.ts";
 import { encode } from "./payload.ts";
 import { QueueConnection } from "./queue-connection.ts";
 import { Reconciler } from "./reconciler.ts";
@@ -91,6 +92,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
     this.#settlement = new Settlement({
       table,
       delivery: settings.delivery,
+      maxPayloadBytes: settings.maxPayloadBytes,
       removal: this.#removal,
       stopped: this.#stopped,
       send: (call) => {
@@ -102,6 +104,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
     this.#sender = new JobSender({
       queue,
       table,
+      signer: settings.key && new JobSigner(settings.key),
       ready: () => (this.#started ? undefined : this.#ready.catch(() => {})),
       canSend: online,
       isDown: () => !link.reachable,

@@ -11,6 +11,7 @@ import { Worker, type ConnectionOptions } from "bullmq";
 import type { Redis, RedisOptions } from "ioredis";
 import { DEFAULT_PREFIX, futuresKeys, redisOptions, type Connection } from "./connection.ts";
 import { JobRuns } from "./job-runs.ts";
+import { JobSigner, checkKey, type QueueKey } from "./job-signature.ts";
 import {
   LOCAL_EXECUTOR_KINDS,
   LocalExecutor,
@@ -42,6 +43,8 @@ export interface QueueWorkerOptions {
   stalledInterval?: number | undefined;
   maxPayloadBytes?: number | undefined;
   prefix?: string | undefined;
+  /** The secret the producers sign jobs with: only jobs signed with it run. */
+  key?: QueueKey | undefined;
   /** Told of what happens: start, each finished job, connection lost and back. */
   onEvent?: ((event: QueueWorkerEvent) => void) | undefined;
 }
@@ -63,6 +66,7 @@ export class QueueWorker {
   readonly executorKind: LocalExecutorKind;
   readonly #options: QueueWorkerOptions;
   readonly #redisOptions: RedisOptions;
+  readonly #signer: JobSigner | undefined;
   readonly #keys: ReturnType<typeof futuresKeys>;
   readonly #id = randomBytes(6).toString("hex");
   readonly #warnings = new WarningThrottle();
@@ -92,6 +96,8 @@ export class QueueWorker {
     this.executorKind = kind;
     this.#options = options;
     this.#redisOptions = redisOptions(options.connection);
+    const key = checkKey(options.key);
+    this.#signer = key && new JobSigner(key);
     this.#keys = futuresKeys(options.prefix ?? DEFAULT_PREFIX, options.queue);
   }
 
@@ -104,6 +110,7 @@ export class QueueWorker {
       tasks,
       local: this.#local,
       maxPayloadBytes: this.#options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
+      signer: this.#signer,
       answered: (ok) => this.#options.onEvent?.({ type: "job", ok }),
       warning: warn,
     });

@@ -13,6 +13,8 @@ import { describeAddress } from "./task-address.ts";
 export interface SettlementOptions {
   table: CallTable;
   delivery: "at-most-once" | "at-least-once";
+  /** A result above this is refused before it is decoded. */
+  maxPayloadBytes: number;
   removal: ResultRemoval;
   stopped: StoppedCalls;
   /** Send this call's job (again, under its new id). */
@@ -45,7 +47,7 @@ export class Settlement implements ReconcileOutcomes {
     call.sentAt ??= performance.now();
     let outcome: { ok: boolean; value: unknown };
     try {
-      outcome = readOutcome(String(returnvalue));
+      outcome = readOutcome(String(returnvalue), this.#options.maxPayloadBytes);
     } catch (error) {
       outcome = {
         ok: false,

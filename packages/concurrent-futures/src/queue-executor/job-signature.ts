@@ -1,0 +1,51 @@
+// Signed jobs: with a shared key, a producer signs what each job asks for (its id, its task's
+// address, whether it is a chunk, its encoded arguments) with HMAC-SHA256, and a worker runs
+// only jobs whose signature verifies, checked before anything of the job is decoded. Whoever
+// can write to Redis without the key can then make a worker run nothing.
+import { createHmac, timingSafeEqual } from "node:crypto";
+import type { JobData } from "./payload.ts";
+
+/** A shared secret: a string (UTF-8) or bytes, at least 16 bytes long. */
+export type QueueKey = string | Uint8Array;
+
+const MIN_KEY_BYTES = 16;
+
+/** The key as bytes, or undefined when none was given; a TypeError or RangeError for a bad one. */
+export function checkKey(key: unknown): Buffer | undefined {
+  if (key === undefined) return undefined;
+  if (typeof key !== "string" && !(key instanceof Uint8Array)) {
+    throw new TypeError(`key must be a string or a Uint8Array, got ${typeof key}`);
+  }
+  const bytes = typeof key === "string" ? Buffer.from(key, "utf8") : Buffer.from(key);
+  if (bytes.byteLength < MIN_KEY_BYTES) {
+    throw new RangeError(`key must be at least ${MIN_KEY_BYTES} bytes, got ${bytes.byteLength}`);
+  }
+  return bytes;
+}
+
+export class JobSigner {
+  readonly #key: Buffer;
+
+  constructor(key: Buffer) {
+    this.#key = key;
+  }
+
+  /** The signature of a job's data under its id. */
+  sign(jobId: string, data: JobData): string {
+    const { p, v, m, e } = data.t;
+    // JSON of the fields, then the arguments: no two different jobs read the same.
+    return createHmac("sha256", this.#key)
+      .update(JSON.stringify([jobId, p, v, m, e, data.c]))
+      .update("\n")
+      .update(data.a)
+      .digest("base64url");
+  }
+
+  /** Whether a job's data carries a valid signature for its id. */
+  verify(jobId: string, data: JobData): boolean {
+    if (typeof data.s !== "string") return false;
+    const given = Buffer.from(data.s, "base64url");
+    const expected = Buffer.from(this.sign(jobId, data), "base64url");
+    return given.byteLength === expected.byteLength && timingSafeEqual(given, expected);
+  }
+}
