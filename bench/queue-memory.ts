@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { QueueExecutor } from "concurrent-futures/queue";
 import { textTable } from "../packages/futures-cli/src/cli/text-table.ts";
-import { startRedis } from "../packages/concurrent-futures/test/helpers/redis-server.ts";
+import { startRedis } from "@futures/test-support/redis-server";
 import { noop } from "./workers/tasks.ts";
 
 const JOBS = Number(process.argv[2] ?? 20_000);

@@ -13,7 +13,7 @@ import { Queue, QueueEvents } from "bullmq";
 import { QueueExecutor } from "concurrent-futures/queue";
 import { median } from "../packages/futures-cli/src/cpu/bench-measure.ts";
 import { textTable } from "../packages/futures-cli/src/cli/text-table.ts";
-import { startRedis } from "../packages/concurrent-futures/test/helpers/redis-server.ts";
+import { startRedis } from "@futures/test-support/redis-server";
 import { noop } from "./workers/tasks.ts";
 
 const JOBS = Number(process.argv[2] ?? 20_000);

@@ -1,5 +1,14 @@
 // The futures library: Python's concurrent.futures for TypeScript.
-export * from "./errors.ts";
+export {
+  FuturesError,
+  CancelledError,
+  TimeoutError,
+  InvalidStateError,
+  ShutdownError,
+  BrokenExecutor,
+  BrokenThreadPool,
+  BrokenProcessPool,
+} from "./errors.ts";
 export {
   Future,
   setCallbackErrorReporter,

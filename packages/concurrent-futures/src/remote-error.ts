@@ -1,7 +1,19 @@
 // Errors crossing a thread or process boundary. Structured clone keeps too little of an
 // Error (no custom name, no code, no own properties), so errors travel as plain records
 // and are rebuilt on arrival with the worker's name, message and stack; the remote stack
-// is also kept as the cause, like Python's _RemoteTraceback.
+// is also kept as the cause, like Python's _RemoteTraceback. The library's own errors come
+// back as their own classes, found by their stable code.
+import {
+  BrokenExecutor,
+  BrokenProcessPool,
+  BrokenThreadPool,
+  CancelledError,
+  FuturesError,
+  InvalidStateError,
+  ShutdownError,
+  TimeoutError,
+  brandFuturesError,
+} from "./errors.ts";
 
 export interface ErrorRecord {
   name: string;
@@ -12,10 +24,14 @@ export interface ErrorRecord {
 }
 
 /** Shows the stack of an error that happened in a worker. */
-export class RemoteTraceback extends Error {
+export class RemoteTraceback extends FuturesError {
   override name = "RemoteTraceback";
+  override readonly code = "ERR_FUTURES_REMOTE_TRACEBACK";
   constructor(stack: string, cause?: unknown) {
     super(`\n"""\n${stack}\n"""`, cause === undefined ? undefined : { cause });
+  }
+  static {
+    brandFuturesError(this, "RemoteTraceback");
   }
 }
 
@@ -87,8 +103,29 @@ const builtins: Record<string, ErrorConstructor> = {
   URIError,
 };
 
+type RebuildableError = new (message?: string, options?: ErrorOptions) => FuturesError;
+
+/** The library's errors whose constructor takes (message, options), by their code. */
+const byCode = new Map<string, RebuildableError>();
+
+/** Lets errors of a record with one of these classes' codes come back as that class. */
+export function rebuildErrorsAs(...classes: RebuildableError[]): void {
+  for (const Class of classes) byCode.set(new Class().code, Class);
+}
+rebuildErrorsAs(
+  FuturesError,
+  CancelledError,
+  TimeoutError,
+  InvalidStateError,
+  ShutdownError,
+  BrokenExecutor,
+  BrokenThreadPool,
+  BrokenProcessPool,
+);
+
 export function fromErrorRecord(record: ErrorRecord): Error {
-  const Ctor = builtins[record.name] ?? Error;
+  const Ctor =
+    (typeof record.code === "string" ? byCode.get(record.code) : undefined) ?? builtins[record.name] ?? Error;
   const cause = record.cause ? fromErrorRecord(record.cause) : undefined;
   const remote = record.stack ? new RemoteTraceback(record.stack, cause) : cause;
   const error = new Ctor(record.message, remote === undefined ? undefined : { cause: remote });

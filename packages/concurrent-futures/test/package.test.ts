@@ -3,41 +3,16 @@
 // tasks on every executor, and TypeScript tasks from source under tsx.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { QUEUE_EXPORTS, ROOT_EXPORTS } from "./helpers/public-exports.ts";
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
 const repository = path.resolve(packageDir, "../..");
 const tsxLoader = path.join(repository, "node_modules", "tsx", "dist", "loader.mjs");
-
-/** Every name the package root exports; a change here is a change of the public surface. */
-const ROOT_EXPORTS = [
-  "ALL_COMPLETED",
-  "AsyncExecutor",
-  "BrokenExecutor",
-  "BrokenProcessPool",
-  "BrokenThreadPool",
-  "CancelledError",
-  "Executor",
-  "FIRST_COMPLETED",
-  "FIRST_EXCEPTION",
-  "Future",
-  "InvalidStateError",
-  "ProcessPoolExecutor",
-  "RemoteTraceback",
-  "ShutdownError",
-  "ThreadPoolExecutor",
-  "TimeoutError",
-  "abortable",
-  "asCompleted",
-  "isTask",
-  "setCallbackErrorReporter",
-  "task",
-  "wait",
-];
 
 let project: string;
 let tarball: string;
@@ -106,6 +81,43 @@ describe("the installed library", { timeout: 300_000 }, () => {
       'console.log(JSON.stringify(Object.keys(await import("concurrent-futures")).sort()))',
     ]);
     assert.deepEqual(JSON.parse(names), [...ROOT_EXPORTS].sort());
+  });
+
+  it("exports exactly the pinned names from ./queue", () => {
+    // bullmq and ioredis are optional peers: borrowed from this repository for the import.
+    for (const dependency of ["bullmq", "ioredis"]) {
+      run("ln", [
+        "-sfn",
+        path.join(repository, "node_modules", dependency),
+        path.join(project, "node_modules", dependency),
+      ]);
+    }
+    const names = run(process.execPath, [
+      "--input-type=module",
+      "-e",
+      'console.log(JSON.stringify(Object.keys(await import("concurrent-futures/queue")).sort()))',
+    ]);
+    assert.deepEqual(JSON.parse(names), [...QUEUE_EXPORTS].sort());
+  });
+
+  it("recognizes its errors from a second installed copy by kind", () => {
+    // A second copy of the installed package, as when a bundled tool and a project each bring one.
+    cpSync(path.join(project, "node_modules", "concurrent-futures"), path.join(project, "copy-b"), {
+      recursive: true,
+    });
+    const answers = run(process.execPath, [
+      "--input-type=module",
+      "-e",
+      'const a = await import("concurrent-futures");\n' +
+        'const b = await import("./copy-b/dist/index.js");\n' +
+        "console.log(JSON.stringify([a.BrokenExecutor !== b.BrokenExecutor,\n" +
+        '  new b.BrokenThreadPool("x") instanceof a.BrokenExecutor,\n' +
+        '  new b.BrokenThreadPool("x") instanceof a.FuturesError,\n' +
+        "  new b.CancelledError() instanceof a.TimeoutError,\n" +
+        '  new b.BrokenExecutor("x") instanceof a.BrokenThreadPool,\n' +
+        "  new b.CancelledError().code]));",
+    ]);
+    assert.deepEqual(JSON.parse(answers), [true, true, true, false, false, "ERR_FUTURES_CANCELLED"]);
   });
 
   it("leaves node:worker_threads and node:child_process unloaded until a pool starts a worker", () => {

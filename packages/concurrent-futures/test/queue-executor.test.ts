@@ -15,7 +15,7 @@ import { executorSuite } from "./executor-suite.ts";
 import { add, identity, notATask, sleep, sleepAbortable, square, traceRun } from "./fixtures/tasks.ts";
 import { unknownToWorkers } from "./fixtures/other-tasks.ts";
 import { startWorker } from "./helpers/queue-worker.ts";
-import { startRedis, type RedisServer } from "./helpers/redis-server.ts";
+import { startRedis, type RedisServer } from "@futures/test-support/redis-server";
 
 const QUEUE = "suite";
 let redis: RedisServer;

@@ -18,7 +18,7 @@ import {
 } from "../src/queue-executor/index.ts";
 import { exitProcess, identity, sleep, traceRun } from "./fixtures/tasks.ts";
 import { startWorker } from "./helpers/queue-worker.ts";
-import { startRedis, type RedisServer } from "./helpers/redis-server.ts";
+import { startRedis, type RedisServer } from "@futures/test-support/redis-server";
 
 let redis: RedisServer;
 let folder: string;

@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Redis } from "ioredis";
-import { startRedis, type RedisServer } from "../../../concurrent-futures/test/helpers/redis-server.ts";
+import { startRedis, type RedisServer } from "@futures/test-support/redis-server";
 import { finished, spawnCli } from "../helpers/cli.ts";
 import { freePort } from "../helpers/net.ts";
 

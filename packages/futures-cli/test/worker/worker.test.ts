@@ -9,7 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import { QueueExecutor } from "concurrent-futures/queue";
-import { startRedis, type RedisServer } from "../../../concurrent-futures/test/helpers/redis-server.ts";
+import { startRedis, type RedisServer } from "@futures/test-support/redis-server";
 import { PACKAGE_DIR, runCli, spawnCli } from "../helpers/cli.ts";
 import { freePort } from "../helpers/net.ts";
 import { fail, hang, strayRejection, whereAmI } from "../fixtures/tasks.ts";

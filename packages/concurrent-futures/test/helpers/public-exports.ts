@@ -1,0 +1,42 @@
+// The pinned names each published subpath exports: a change here is a change of the public
+// surface, made on purpose. Checked from source (exports.test) and on the installed tarball
+// (package.test).
+
+export const ROOT_EXPORTS = [
+  "ALL_COMPLETED",
+  "AsyncExecutor",
+  "BrokenExecutor",
+  "BrokenProcessPool",
+  "BrokenThreadPool",
+  "CancelledError",
+  "Executor",
+  "FIRST_COMPLETED",
+  "FIRST_EXCEPTION",
+  "Future",
+  "FuturesError",
+  "InvalidStateError",
+  "ProcessPoolExecutor",
+  "RemoteTraceback",
+  "ShutdownError",
+  "ThreadPoolExecutor",
+  "TimeoutError",
+  "abortable",
+  "asCompleted",
+  "isTask",
+  "setCallbackErrorReporter",
+  "task",
+  "wait",
+];
+
+export const QUEUE_EXPORTS = [
+  "BrokenQueueExecutor",
+  "DEFAULT_CONNECTION",
+  "QueueExecutor",
+  "QueueUnavailableError",
+  "QueueWorker",
+  "UntrustedJobError",
+  "WorkerLostError",
+  "describeConnection",
+  "redisOptions",
+  "resolveTaskModule",
+];
