@@ -176,7 +176,10 @@ describe("library errors raised in a worker", () => {
   });
 
   it("come back from a queue job's outcome as their own class", () => {
-    const { ok, value } = readOutcome(encodeOutcome(false, new queue.WorkerLostError("gone"), 1 << 20));
+    const { ok, value } = readOutcome(
+      encodeOutcome(false, new queue.WorkerLostError("gone"), 1 << 20),
+      1 << 20,
+    );
     assert.equal(ok, false);
     assert.ok(value instanceof queue.WorkerLostError);
     assert.equal((value as InstanceType<typeof queue.WorkerLostError>).code, "ERR_FUTURES_WORKER_LOST");

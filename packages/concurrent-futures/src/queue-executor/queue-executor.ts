@@ -49,7 +49,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
   readonly #removal: ResultRemoval;
   readonly #ready: Promise<void>;
   #started = false;
-  #rejectWhenBroken: (error: BrokenQueueExecutor) => void = () => {};
+  #rejectWhenBroken: (error: Error) => void = () => {};
   readonly #whenBroken = new Promise<never>((_, reject) => (this.#rejectWhenBroken = reject));
   #closed: Promise<void> | undefined;
 
