@@ -123,16 +123,26 @@ rebuildErrorsAs(
   BrokenProcessPool,
 );
 
-export function fromErrorRecord(record: ErrorRecord): Error {
+/**
+ * The error a record describes. A record may come from a hostile peer (a queue's result is
+ * anything in Redis): every field is checked, and the class is only ever one of ours or a
+ * builtin Error, whatever the record is named ("constructor" names Object on a plain object).
+ */
+export function fromErrorRecord(record: ErrorRecord, depth = 0): Error {
+  const name = typeof record?.name === "string" ? record.name : "Error";
+  const message = typeof record?.message === "string" ? record.message : safeString(record?.message);
+  const stack = typeof record?.stack === "string" ? record.stack : undefined;
+  const code = typeof record?.code === "string" || typeof record?.code === "number" ? record.code : undefined;
   const Ctor =
-    (typeof record.code === "string" ? byCode.get(record.code) : undefined) ?? builtins[record.name] ?? Error;
-  const cause = record.cause ? fromErrorRecord(record.cause) : undefined;
-  const remote = record.stack ? new RemoteTraceback(record.stack, cause) : cause;
-  const error = new Ctor(record.message, remote === undefined ? undefined : { cause: remote });
-  if (error.name !== record.name)
-    Object.defineProperty(error, "name", { value: record.name, configurable: true, writable: true });
-  if (record.stack) error.stack = record.stack;
-  if (record.code !== undefined) Object.assign(error, { code: record.code });
+    (typeof code === "string" ? byCode.get(code) : undefined) ??
+    (Object.hasOwn(builtins, name) ? builtins[name]! : Error);
+  const cause = record?.cause && depth < 8 ? fromErrorRecord(record.cause, depth + 1) : undefined;
+  const remote = stack ? new RemoteTraceback(stack, cause) : cause;
+  const error = new Ctor(message, remote === undefined ? undefined : { cause: remote });
+  if (error.name !== name)
+    Object.defineProperty(error, "name", { value: name, configurable: true, writable: true });
+  if (stack) error.stack = stack;
+  if (code !== undefined) Object.assign(error, { code });
   return error;
 }
 

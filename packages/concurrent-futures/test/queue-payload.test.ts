@@ -111,4 +111,16 @@ describe("queue payload", () => {
     assert.throws(() => readOutcome('{"a": 1}', LIMIT));
     assert.throws(() => decode(42 as unknown as string, "the job's arguments", LIMIT), TypeError);
   });
+
+  it("always rebuilds an Error from an error record, whatever it is named or holds", () => {
+    for (const name of ["constructor", "__proto__", "toString", "hasOwnProperty"]) {
+      const text = JSON.stringify([0, { name, message: "forged", stack: null, code: null, cause: null }]);
+      const { ok, value } = readOutcome(text, LIMIT);
+      assert.equal(ok, false);
+      assert.ok(value instanceof Error, name);
+      assert.equal((value as Error).message, "forged");
+    }
+    const odd = readOutcome(JSON.stringify([0, { name: 7, message: { m: 1 }, code: {} }]), LIMIT);
+    assert.ok(odd.value instanceof Error);
+  });
 });

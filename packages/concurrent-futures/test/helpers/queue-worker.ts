@@ -15,12 +15,14 @@ export function startWorker(
   queue: string,
   executor = "processes",
   concurrency = 2,
+  key?: string,
 ): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
     [...process.execArgv, program, url, queue, executor, String(concurrency)],
     {
       stdio: ["ignore", "pipe", "inherit"],
+      env: { ...process.env, QUEUE_TEST_KEY: key ?? "" },
     },
   );
   alive.add(child);
