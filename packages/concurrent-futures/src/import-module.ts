@@ -10,13 +10,27 @@ const TSX_API = "tsx/esm/api";
 
 type TsImport = (specifier: string, parentURL: string) => Promise<Record<string, unknown>>;
 
-export async function importModule(url: string): Promise<Record<string, unknown>> {
+export async function importModule(href: string): Promise<Record<string, unknown>> {
+  const url = withoutLoaderNamespace(href);
   try {
     return (await import(url)) as Record<string, unknown>;
   } catch (error) {
     if ((error as { code?: string }).code !== "ERR_UNKNOWN_FILE_EXTENSION") throw error;
     return (await loadTsImport(url, error))(url, import.meta.url);
   }
+}
+
+/**
+ * A module imported through tsx's tsImport() has a URL with tsx's namespace in its query
+ * (?namespace=..., ?tsx-namespace=...), which means something only to the loader that made it:
+ * elsewhere (a worker, another process) the file itself is meant.
+ */
+function withoutLoaderNamespace(href: string): string {
+  if (!href.startsWith("file:") || !href.includes("namespace=")) return href;
+  const url = new URL(href);
+  url.searchParams.delete("namespace");
+  url.searchParams.delete("tsx-namespace");
+  return url.href;
 }
 
 async function loadTsImport(url: string, cause: unknown): Promise<TsImport> {

@@ -156,4 +156,18 @@ describe("the installed library", { timeout: 300_000 }, () => {
     }
     assert.deepEqual(JSON.parse(run(process.execPath, ["--import", tsxLoader, "main-ts.mts"])), expected);
   });
+
+  it("runs a TypeScript task that a program imported through tsx's tsImport(), on every executor", () => {
+    // As `futures worker --import ./tasks.ts` does: no loader flag, and a module URL that
+    // carries tsx's namespace, which means nothing to a pool's worker. (tsx linked above.)
+    writeFileSync(
+      path.join(project, "main-tsimport.mjs"),
+      `import { tsImport } from "tsx/esm/api";\n` +
+        driver("tasks-ts.ts").replace(
+          'import { cube } from "./tasks-ts.ts";',
+          'const { cube } = await tsImport("./tasks-ts.ts", import.meta.url);',
+        ),
+    );
+    assert.deepEqual(JSON.parse(run(process.execPath, ["main-tsimport.mjs"])), expected);
+  });
 });
