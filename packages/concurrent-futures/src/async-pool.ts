@@ -33,8 +33,7 @@ export class AsyncExecutor extends Executor {
   readonly #running = new Set<WorkItem>();
   readonly #lifecycle = new ExecutorLifecycle({
     isIdle: () => this.#running.size === 0 && this.#queue.length === 0,
-    brokenError: (message, cause) =>
-      new BrokenExecutor(message, cause === undefined ? undefined : { cause }),
+    brokenError: (message, cause) => new BrokenExecutor(message, cause === undefined ? undefined : { cause }),
   });
   #abort = new AbortController();
   // Aborting work that has not started is cancelling it.
