@@ -1,7 +1,8 @@
 // ProcessPoolExecutor: tasks run in child processes, arguments and results by V8 serialization.
 import os from "node:os";
 import { BrokenProcessPool } from "./errors.ts";
-import { WorkerPool, type WorkerChannel, type WorkerEvents } from "./pool.ts";
+import { WorkerPool } from "./pool.ts";
+import type { WorkerChannel, WorkerEvents } from "./worker-slot.ts";
 import type { Task } from "./task.ts";
 import { workerPath } from "./worker-entry.ts";
 
@@ -66,7 +67,7 @@ export class ProcessPoolExecutor extends WorkerPool {
     };
   }
 
-  protected broken(message: string, cause?: unknown): BrokenProcessPool {
+  protected brokenError(message: string, cause?: unknown): BrokenProcessPool {
     return new BrokenProcessPool(message, cause === undefined ? undefined : { cause });
   }
 }

@@ -2,7 +2,8 @@
 import os from "node:os";
 import type { ResourceLimits } from "node:worker_threads";
 import { BrokenThreadPool } from "./errors.ts";
-import { WorkerPool, type WorkerChannel, type WorkerEvents } from "./pool.ts";
+import { WorkerPool } from "./pool.ts";
+import type { WorkerChannel, WorkerEvents } from "./worker-slot.ts";
 import type { Task } from "./task.ts";
 import { threadEntry } from "./worker-entry.ts";
 
@@ -45,7 +46,7 @@ export class ThreadPoolExecutor extends WorkerPool {
     };
   }
 
-  protected broken(message: string, cause?: unknown): BrokenThreadPool {
+  protected brokenError(message: string, cause?: unknown): BrokenThreadPool {
     return new BrokenThreadPool(message, cause === undefined ? undefined : { cause });
   }
 }

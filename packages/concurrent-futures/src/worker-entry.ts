@@ -1,16 +1,16 @@
-// Where the worker loop lives: worker.ts next to this module under a TypeScript loader
-// during development, worker.js once compiled.
+// Where the worker loop lives: worker-loop.ts next to this module under a TypeScript loader
+// during development, worker-loop.js once compiled.
 import { fileURLToPath } from "node:url";
 
 // The path, not the URL: a TypeScript loader may add a query (tsx's namespaces in threads).
 const fromSource = new URL(import.meta.url).pathname.endsWith(".ts");
 
-const workerUrl = new URL(`./worker${fromSource ? ".ts" : ".js"}`, import.meta.url);
+const workerUrl = new URL(`./worker-loop${fromSource ? ".ts" : ".js"}`, import.meta.url);
 export const workerPath = fileURLToPath(workerUrl);
 
 /**
- * What a worker thread starts from. Compiled: worker.js itself. From source on Node 20,
- * threads do not inherit the loader hooks, so a small script loads worker.ts through tsx.
+ * What a worker thread starts from. Compiled: worker-loop.js itself. From source on Node 20,
+ * threads do not inherit the loader hooks, so a small script loads worker-loop.ts through tsx.
  */
 export function threadEntry(): { entry: URL | string; eval: boolean } {
   if (!fromSource) return { entry: workerUrl, eval: false };

@@ -59,7 +59,7 @@ function onMessage(message: ToWorker): void {
  * that the pool breaks and says why instead of waiting for outcomes that never come.
  */
 function fatal(error: unknown): never {
-  process.stderr.write(`concurrent-futures worker: ${describeThrown(error)}\n`);
+  process.stderr.write(`concurrent-futures worker loop: ${describeThrown(error)}\n`);
   process.exit(70);
 }
 
@@ -162,6 +162,8 @@ if (parentPort) {
   // turn that into a broken pool.
   process.on("SIGINT", () => {});
 } else {
-  console.error("futures worker: must be started by a ThreadPoolExecutor or ProcessPoolExecutor");
+  console.error(
+    "concurrent-futures worker loop: must be started by a ThreadPoolExecutor or ProcessPoolExecutor",
+  );
   process.exit(2);
 }

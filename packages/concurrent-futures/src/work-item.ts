@@ -1,0 +1,23 @@
+// One call on its way through a thread or process pool: queued, then held by one worker
+// until its outcome comes back, or until an abort, a break or terminateWorkers() ends it.
+import type { TransferItem } from "./executor.ts";
+import type { Future } from "./future.ts";
+
+export interface WorkItem {
+  /** Unique in the pool: outcomes come back under it. */
+  id: number;
+  future: Future<any>;
+  /** The task's key in the pool's TaskRegistry. */
+  key: number;
+  args: unknown[];
+  /** `args` are the items of a map() chunk, each run alone. */
+  chunk: boolean;
+  transfer: TransferItem[] | undefined;
+  /** Its abort ends the call: cancelled while queued, its worker ended once running. */
+  signal: AbortSignal | undefined;
+}
+
+/** Set a future's outcome unless it is already done (a race with abort or a break). */
+export function settle(item: WorkItem, set: () => void): void {
+  if (!item.future.done()) set();
+}

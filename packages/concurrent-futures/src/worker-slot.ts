@@ -1,0 +1,198 @@
+// One worker thread or child process as its pool sees it: the channel to it, the calls it
+// holds (sent, no outcome yet), the tasks it was told about, how many calls it may still
+// take (maxTasksPerChild), and how it ends: retired, closed, terminated or abandoned.
+import type { TransferItem } from "./executor.ts";
+import type { Call, FromWorker, InitMessage, Outcome, ToWorker } from "./messages.ts";
+import { describeThrown, fromErrorRecord } from "./remote-error.ts";
+import type { TaskRegistry } from "./task-registry.ts";
+import { settle, type WorkItem } from "./work-item.ts";
+
+/** How the pool talks to one worker, whatever it is. */
+export interface WorkerChannel {
+  send(message: ToWorker, transfer?: TransferItem[]): void;
+  /** Keep the parent alive while this worker has work; let it exit otherwise. */
+  ref(): void;
+  unref(): void;
+  /** Stop now (a thread is terminated, a process gets SIGTERM, or the given signal). */
+  terminate(signal?: NodeJS.Signals): void;
+}
+
+export interface WorkerEvents {
+  message(message: FromWorker): void;
+  /** The worker is gone; `reason` says how (exit code, signal, error). */
+  exit(reason: string, error?: unknown): void;
+}
+
+/** What a slot reports about its worker, naming itself. */
+export interface SlotEvents {
+  message(slot: WorkerSlot, message: FromWorker): void;
+  exit(slot: WorkerSlot, reason: string, error: unknown): void;
+}
+
+export class WorkerSlot {
+  readonly #channel: WorkerChannel;
+  readonly #inflight = new Map<number, WorkItem>();
+  /** Keys of the tasks this worker was sent a "def" for. */
+  readonly #defined = new Set<number>();
+  #tasksLeft: number;
+  /** Runs a call with an AbortSignal and nothing else, so aborting it can end the worker. */
+  #exclusive = false;
+  /** Its end is expected (retired, aborted, shut down): not a crash. */
+  #leaving = false;
+  /** Resolves when the worker is gone, however it ended. */
+  readonly exited: Promise<void>;
+
+  /** Start a worker through `spawn`; it does nothing until initialize(). */
+  constructor(spawn: (events: WorkerEvents) => WorkerChannel, events: SlotEvents, tasksLeft: number) {
+    this.#tasksLeft = tasksLeft;
+    let exited!: () => void;
+    this.exited = new Promise((resolve) => (exited = resolve));
+    this.#channel = spawn({
+      message: (message) => events.message(this, message),
+      exit: (reason, error) => {
+        exited();
+        events.exit(this, reason, error);
+      },
+    });
+    // Idle workers must not keep the program alive; #hold refs a worker while it has work.
+    this.#channel.unref();
+  }
+
+  initialize(message: InitMessage): void {
+    this.#channel.send(message);
+  }
+
+  /** Holds no call. */
+  get idle(): boolean {
+    return this.#inflight.size === 0;
+  }
+
+  get leaving(): boolean {
+    return this.#leaving;
+  }
+
+  get tasksLeft(): number {
+    return this.#tasksLeft;
+  }
+
+  /** Whether this busy worker may be sent a batch ahead while it holds `batch` calls or fewer. */
+  takesAhead(batch: number): boolean {
+    return !this.#exclusive && !this.#leaving && this.#tasksLeft > 0 && this.#inflight.size <= batch;
+  }
+
+  holds(item: WorkItem): boolean {
+    return this.#inflight.get(item.id) === item;
+  }
+
+  /**
+   * Send calls to run, each task's "def" first if the worker has not had it; `exclusive`
+   * when the batch is one call with an AbortSignal.
+   */
+  run(items: WorkItem[], tasks: TaskRegistry, exclusive: boolean): void {
+    if (exclusive) this.#exclusive = true;
+    for (const item of items) {
+      if (!this.#defined.has(item.key)) {
+        this.#channel.send({ t: "def", key: item.key, ref: tasks.refOf(item.key) });
+        this.#defined.add(item.key);
+      }
+    }
+    const calls = items.map((item): Call => [item.id, item.key, item.args, item.chunk]);
+    const transfer = items.flatMap((item) => item.transfer ?? []);
+    try {
+      this.#channel.send({ t: "run", calls }, transfer);
+    } catch {
+      // Something in the batch cannot be cloned: send the others, fail that one alone.
+      for (const item of items) this.#runAlone(item);
+      return;
+    }
+    for (const item of items) this.#hold(item);
+  }
+
+  #runAlone(item: WorkItem): void {
+    try {
+      this.#channel.send({ t: "run", calls: [[item.id, item.key, item.args, item.chunk]] }, item.transfer);
+    } catch (error) {
+      const reason = new TypeError(
+        `the task's arguments cannot be sent to a worker: ${describeThrown(error)}`,
+      );
+      item.future.setException(reason);
+      return;
+    }
+    this.#hold(item);
+  }
+
+  #hold(item: WorkItem): void {
+    if (this.#inflight.size === 0) this.#channel.ref();
+    this.#inflight.set(item.id, item);
+    this.#tasksLeft--;
+  }
+
+  /**
+   * Settle the futures of the calls the worker answered, and record their times; true when
+   * that left the worker idle and not leaving.
+   */
+  receive(outcomes: Outcome[], busyMs: number, tasks: TaskRegistry): boolean {
+    const perCall = busyMs / Math.max(1, outcomes.length);
+    for (const [id, ok, value] of outcomes) {
+      const item = this.#inflight.get(id);
+      if (!item) continue;
+      tasks.measured(item.key, perCall);
+      this.#inflight.delete(id);
+      if (ok) settle(item, () => item.future.setResult(value));
+      else settle(item, () => item.future.setException(fromErrorRecord(value)));
+    }
+    if (this.#inflight.size > 0 || this.#leaving) return false;
+    this.#channel.unref();
+    this.#exclusive = false;
+    return true;
+  }
+
+  /** Ask the worker to exit once it has finished what it holds (maxTasksPerChild reached). */
+  retire(): void {
+    this.#leaving = true;
+    // Queued work may be waiting for this exit to start a replacement.
+    this.#channel.ref();
+    this.#channel.send({ t: "exit" });
+  }
+
+  /** Let the worker finish and exit (shutdown); resolves when it is gone. */
+  close(): Promise<void> {
+    // Whoever awaits shutdown() waits for this exit: keep the program alive for it.
+    this.#channel.ref();
+    if (!this.#leaving) {
+      this.#leaving = true;
+      this.#channel.send({ t: "exit" });
+    }
+    return this.exited;
+  }
+
+  /** End the worker running `item`: a running call cannot be interrupted, its worker can. */
+  abort(item: WorkItem): void {
+    this.#inflight.delete(item.id);
+    this.#end();
+  }
+
+  /** End the worker now with `signal`, after failing each call it holds with `fail`. */
+  stop(signal: NodeJS.Signals, fail: (item: WorkItem) => void): Promise<void> {
+    this.#leaving = true;
+    for (const item of this.#inflight.values()) fail(item);
+    this.#inflight.clear();
+    this.#end(signal);
+    return this.exited;
+  }
+
+  /** The pool broke: end the worker and hand back the calls it held, to be failed. */
+  abandon(): WorkItem[] {
+    const held = [...this.#inflight.values()];
+    this.#inflight.clear();
+    this.#leaving = true;
+    this.#channel.terminate();
+    return held;
+  }
+
+  #end(signal?: NodeJS.Signals): void {
+    this.#leaving = true;
+    this.#channel.ref();
+    this.#channel.terminate(signal);
+  }
+}
