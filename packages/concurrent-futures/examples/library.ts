@@ -17,6 +17,8 @@ for (const Executor of [AsyncExecutor, ThreadPoolExecutor, ProcessPoolExecutor])
 
 // submit + asCompleted: futures in the order they finish.
 await using pool = new ThreadPoolExecutor({ maxWorkers: 3 });
+// Three calls at once start the three threads, so that below the sleeps alone decide the order.
+await wait([1, 2, 3].map(() => pool.submit(slowSquare, 0, 50)));
 const futures = [
   pool.submit(slowSquare, 3, 1200),
   pool.submit(slowSquare, 2, 800),
