@@ -16,11 +16,11 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { arcfour } from "../packages/futures-cli/src/cpu/arcfour.ts";
 import { arcfourWasm } from "../packages/futures-cli/src/cpu/arcfour-wasm.ts";
-import { median } from "../packages/futures-cli/src/cpu/bench-measure.ts";
+import { median } from "../packages/futures-cli/src/bench/bench-measure.ts";
 import { ARCFOUR_SIZE, arcfourJobSizes } from "../packages/futures-cli/src/cpu/arcfour-job.ts";
-import { submitArcfourJobs } from "../packages/futures-cli/src/cpu/run-arcfour.ts";
-import { startPool } from "../packages/futures-cli/src/cpu/startup-cost.ts";
-import { textTable } from "../packages/futures-cli/src/cli/text-table.ts";
+import { submitArcfourJobs } from "../packages/futures-cli/src/cpu-commands/run-arcfour.ts";
+import { startPool } from "../packages/futures-cli/src/cpu-commands/startup-cost.ts";
+import { textTable } from "../packages/futures-cli/src/common/text-table.ts";
 
 const MIB = 2 ** 20;
 const JOBS = 12;

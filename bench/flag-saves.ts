@@ -12,7 +12,7 @@ import { link, mkdir, mkdtemp, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { textTable } from "../packages/futures-cli/src/cli/text-table.ts";
+import { textTable } from "../packages/futures-cli/src/common/text-table.ts";
 import { readCountryCodes } from "../packages/futures-cli/src/flags/country-codes.ts";
 import { flagFileName, newTempTag, saveFlag } from "../packages/futures-cli/src/flags/save-flag.ts";
 

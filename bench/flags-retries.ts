@@ -12,7 +12,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { textTable } from "../packages/futures-cli/src/cli/text-table.ts";
+import { textTable } from "../packages/futures-cli/src/common/text-table.ts";
 import { startFlagServer } from "../packages/futures-cli/src/server/index.ts";
 
 const PACKAGE = fileURLToPath(new URL("../packages/futures-cli/", import.meta.url));

@@ -66,4 +66,3 @@ export {
   type ServerChoice,
 } from "./servers.ts";
 export { ensureLocalServer, isListening, type LocalServer } from "./local-server.ts";
-export { runAsCompletedDemo, type AsCompletedDemoOptions } from "./as-completed-demo.ts";
