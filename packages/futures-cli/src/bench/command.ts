@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { parseInteger, UsageError } from "../common/usage.ts";
 import {
   CPU_EXECUTORS,
+  DEFAULT_CPU_EXECUTOR,
   LOCAL_CPU_EXECUTORS,
   parseExecutorName,
   type CpuExecutorName,
@@ -31,7 +32,7 @@ export function registerBenchCommand(program: Command): void {
     .action(async (flags: Record<string, string> & { downloads: boolean }) => {
       const options = {
         downloads: flags.downloads,
-        maxWorkers: parseInteger(flags.workers!, "--workers", 1, maxCpuWorkers("processes")),
+        maxWorkers: parseInteger(flags.workers!, "--workers", 1, maxCpuWorkers(DEFAULT_CPU_EXECUTOR)),
         runs: parseInteger(flags.runs!, "--runs"),
         html: flags.html!,
         arcfourSize: parseInteger(flags.size!, "--size", 1, MAX_JOB_BYTES),

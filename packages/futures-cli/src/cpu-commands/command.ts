@@ -3,7 +3,7 @@
 // fast.
 import { Option, type Command } from "commander";
 import { parseInteger } from "../common/usage.ts";
-import { CPU_EXECUTORS, type CpuExecutorName } from "../executors/catalogue.ts";
+import { CPU_EXECUTORS, DEFAULT_CPU_EXECUTOR, type CpuExecutorName } from "../executors/catalogue.ts";
 import { addQueueOptions, useQueueFlags, type QueueFlags } from "../executors/queue-options.ts";
 import { maxCpuWorkers } from "../executors/worker-count.ts";
 
@@ -88,7 +88,7 @@ function executorOption(): Option {
     "where the jobs run (queue: `futures worker` processes, through Redis)",
   )
     .choices(CPU_EXECUTORS)
-    .default("processes");
+    .default(DEFAULT_CPU_EXECUTOR);
 }
 
 function parseWorkers(text: string | undefined, kind: CpuExecutorName): number | undefined {

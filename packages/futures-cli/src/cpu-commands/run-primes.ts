@@ -1,6 +1,6 @@
 // `futures primes`: the 2nd edition's prime checks on a pool, each printed as it finishes.
 import { asCompleted } from "concurrent-futures";
-import { EXECUTORS, type CpuExecutorName } from "../executors/catalogue.ts";
+import { DEFAULT_CPU_EXECUTOR, EXECUTORS, type CpuExecutorName } from "../executors/catalogue.ts";
 import { closeExecutor, createExecutor } from "../executors/create.ts";
 import { terminateOnSignal } from "../executors/interrupt.ts";
 import { checkPrime, type PrimeResult } from "../cpu/prime-job.ts";
@@ -20,7 +20,7 @@ function formatPrimeResult({ n, prime, elapsed }: PrimeResult): string {
 }
 
 export async function runPrimes({
-  executor: kind = "processes",
+  executor: kind = DEFAULT_CPU_EXECUTOR,
   workers,
   numbers = PRIME_NUMBERS,
   print = console.log,

@@ -1,7 +1,7 @@
 // Start-up cost of a pool: the time from creating it until each of its N workers has run a
 // no-op once. Benchmarks start pools this way, so the suites are timed on running workers
 // and the start-up is reported on its own; the commands print it beside their elapsed time.
-import type { CpuExecutorName } from "../executors/catalogue.ts";
+import { EXECUTORS, type CpuExecutorName } from "../executors/catalogue.ts";
 import { createExecutor, type SizedExecutor } from "../executors/create.ts";
 import { workerIdentity } from "../cpu/probe-job.ts";
 
@@ -28,7 +28,7 @@ export async function startPool(kind: CpuExecutorName, workers: number): Promise
 /** Run a no-op on each of `workers` workers of the pool, so that all of them are running. */
 export async function warmUp(executor: SizedExecutor, kind: CpuExecutorName, workers: number): Promise<void> {
   // The event loop has no workers to start.
-  if (kind === "async") return;
+  if (EXECUTORS[kind].inProcess) return;
   // Pools start a worker per submit while below maxWorkers, so one round usually reaches
   // them all; more rounds cover a pool that hands several no-ops to its first worker.
   const seen = new Set<string>();

@@ -3,7 +3,7 @@
 // and shutting down the pool, as the book's `with` block does; the start-up (until every
 // worker that will run has run a no-op) is printed beside it, since it can hide the lesson.
 import { asCompleted, type Future } from "concurrent-futures";
-import type { CpuExecutorName } from "../executors/catalogue.ts";
+import { DEFAULT_CPU_EXECUTOR, type CpuExecutorName } from "../executors/catalogue.ts";
 import { closeExecutor, createExecutor, type SizedExecutor } from "../executors/create.ts";
 import { terminateOnSignal } from "../executors/interrupt.ts";
 import { warmUp } from "./startup-cost.ts";
@@ -28,7 +28,7 @@ export interface SuiteResult {
 }
 
 export async function runSuite<T>(
-  { executor: kind = "processes", workers, print = console.log }: SuiteOptions,
+  { executor: kind = DEFAULT_CPU_EXECUTOR, workers, print = console.log }: SuiteOptions,
   jobs: number,
   submitAll: (executor: SizedExecutor) => Future<T>[],
   describe: (result: T) => string,

@@ -9,7 +9,8 @@ import { POP20_CC } from "../flags/country-codes.ts";
 import { DEFAULT_DEST, DEFAULT_TIMEOUT_MS } from "../flags/defaults.ts";
 import { downloadFlag, type DownloadRequest } from "../flags/download-one.ts";
 import { ensureLocalServer } from "../flags/local-server.ts";
-import { newTempTag, prepareDestination } from "../flags/save-flag.ts";
+import { prepareDestination } from "../flags/destination.ts";
+import { newTempTag } from "../flags/save-flag.ts";
 import { resolveServer } from "../flags/servers.ts";
 
 /** Download one flag and return its code, as the book's download_one does. */

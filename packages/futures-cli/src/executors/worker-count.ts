@@ -1,6 +1,6 @@
 // How many workers a CPU command really starts, and the most it accepts.
 import os from "node:os";
-import { MAX_CONCURRENCY, type CpuExecutorName } from "./catalogue.ts";
+import { EXECUTORS, MAX_CONCURRENCY, type CpuExecutorName } from "./catalogue.ts";
 
 /**
  * The most workers a CPU command accepts. A worker of a pool is a whole V8 isolate (10-40 MB
@@ -8,7 +8,7 @@ import { MAX_CONCURRENCY, type CpuExecutorName } from "./catalogue.ts";
  * number is a typo, refused before anything starts; the event loop's workers are only slots.
  */
 export function maxCpuWorkers(kind: CpuExecutorName): number {
-  return kind === "async" || kind === "queue" ? MAX_CONCURRENCY : Math.max(64, 2 * os.availableParallelism());
+  return EXECUTORS[kind].cpu!.slots ? MAX_CONCURRENCY : Math.max(64, 2 * os.availableParallelism());
 }
 
 /**
@@ -17,7 +17,7 @@ export function maxCpuWorkers(kind: CpuExecutorName): number {
  * `maxWorkers` is how many jobs it interleaves, whatever their number.
  */
 export function startedWorkers(kind: CpuExecutorName, maxWorkers: number, jobs: number): number {
-  return kind === "async" ? maxWorkers : Math.max(1, Math.min(maxWorkers, jobs));
+  return EXECUTORS[kind].inProcess ? maxWorkers : Math.max(1, Math.min(maxWorkers, jobs));
 }
 
 /** "2 processes", or "20 processes (one per job; 99999 asked)" when fewer start than asked. */

@@ -4,8 +4,14 @@
 import { UsageError, parseInteger } from "../common/usage.ts";
 import { selectCodes } from "../flags/country-codes.ts";
 import { DEFAULT_DEST, DEFAULT_TIMEOUT_MS } from "../flags/defaults.ts";
-import { EXECUTORS, EXECUTOR_NAMES, parseExecutorName } from "../executors/catalogue.ts";
-import { DEFAULT_EXECUTOR, actualConcurrency, type ExecutorName } from "../flags/executors.ts";
+import {
+  DEFAULT_EXECUTOR,
+  EXECUTORS,
+  EXECUTOR_NAMES,
+  parseExecutorName,
+  type ExecutorName,
+} from "../executors/catalogue.ts";
+import { actualConcurrency } from "../flags/concurrency.ts";
 import { resolveServer, type ServerChoice } from "../flags/servers.ts";
 
 /** The options as commander hands them over: strings, as typed. */

@@ -2,9 +2,8 @@
 // is imported when the command runs, so `futures` starts fast.
 import type { Command } from "commander";
 import { DEFAULT_DEST, DEFAULT_TIMEOUT_MS } from "../flags/defaults.ts";
-import { EXECUTORS, EXECUTOR_NAMES } from "../executors/catalogue.ts";
+import { DEFAULT_EXECUTOR, EXECUTORS, EXECUTOR_NAMES } from "../executors/catalogue.ts";
 import { addQueueOptions, useQueueFlags } from "../executors/queue-options.ts";
-import { DEFAULT_EXECUTOR } from "../flags/executors.ts";
 import type { FlagsCliOptions } from "./args.ts";
 
 export function registerFlagsCommands(program: Command): void {

@@ -6,7 +6,7 @@ import { downloadMany, type DownloadSummary } from "../flags/download-many.ts";
 import { ensureLocalServer, type LocalServer } from "../flags/local-server.ts";
 import { createProgressView, type ProgressMode } from "./progress.ts";
 import { finalReport, hints, initialReport, jsonReport, retryLine, type SiteInfo } from "./report.ts";
-import { prepareDestination, removeOwnTempFilesSync } from "../flags/save-flag.ts";
+import { prepareDestination, removeOwnTempFilesSync } from "../flags/destination.ts";
 import { INTERRUPT_STATUS, INTERRUPTS, type Interrupt } from "../common/interrupts.ts";
 
 export interface FlagsIo {

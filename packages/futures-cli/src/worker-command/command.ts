@@ -1,7 +1,11 @@
 // The `futures worker` subcommand: run a queue's jobs on this machine. Loaded when it runs,
 // so other subcommands never load BullMQ.
 import type { Command } from "commander";
+import { DEFAULT_CPU_EXECUTOR, LOCAL_CPU_EXECUTORS } from "../executors/catalogue.ts";
 import type { WorkerFlags } from "./run-worker.ts";
+
+/** The local executors a worker runs its tasks on (the library's LocalExecutorKind). */
+const WORKER_EXECUTORS = LOCAL_CPU_EXECUTORS;
 
 export function registerWorkerCommand(program: Command): void {
   program
@@ -19,7 +23,11 @@ export function registerWorkerCommand(program: Command): void {
     )
     .option("--connection <URL>", "Redis to connect to", "redis://127.0.0.1:6379")
     .option("--concurrency <N>", "tasks run at once (default: one per CPU; 64 with --executor async)")
-    .option("--executor <KIND>", "where tasks run: processes, threads or async", "processes")
+    .option(
+      "--executor <KIND>",
+      `where tasks run: ${WORKER_EXECUTORS.slice(0, -1).join(", ")} or ${WORKER_EXECUTORS.at(-1)}`,
+      DEFAULT_CPU_EXECUTOR,
+    )
     .action(async (flags: WorkerFlags) => {
       const { runWorker } = await import("./run-worker.ts");
       await runWorker(flags);

@@ -2,6 +2,7 @@
 // progress and on Ctrl-C.
 import { QueueWorker, type LocalExecutorKind, type QueueWorkerEvent } from "concurrent-futures/queue";
 import { UsageError, parseInteger } from "../common/usage.ts";
+import { EXECUTORS, LOCAL_CPU_EXECUTORS } from "../executors/catalogue.ts";
 import { maxCpuWorkers } from "../executors/worker-count.ts";
 import { checkConnection, checkQueueName } from "../executors/queue-checks.ts";
 import { importTasks, resolveImports } from "./import-tasks.ts";
@@ -18,7 +19,8 @@ export interface WorkerFlags {
   executor: string;
 }
 
-const KINDS: readonly LocalExecutorKind[] = ["processes", "threads", "async"];
+/** The local executors a worker runs its tasks on. */
+const WORKER_EXECUTORS = LOCAL_CPU_EXECUTORS as readonly LocalExecutorKind[];
 
 /**
  * How long the worker tries to reach Redis at start. A wrong address or a port where
@@ -28,8 +30,8 @@ const KINDS: readonly LocalExecutorKind[] = ["processes", "threads", "async"];
 const START_TIMEOUT_MS = 10_000;
 
 export async function runWorker(flags: WorkerFlags): Promise<void> {
-  if (!KINDS.includes(flags.executor as LocalExecutorKind)) {
-    throw new UsageError(`--executor must be one of ${KINDS.join(", ")}, got '${flags.executor}'`);
+  if (!WORKER_EXECUTORS.includes(flags.executor as LocalExecutorKind)) {
+    throw new UsageError(`--executor must be one of ${WORKER_EXECUTORS.join(", ")}, got '${flags.executor}'`);
   }
   checkQueueName(flags.queue);
   const redis = await checkConnection(flags.connection);
@@ -44,7 +46,8 @@ export async function runWorker(flags: WorkerFlags): Promise<void> {
         );
   const imports = resolveImports(flags.import);
   const progress = new WorkerProgress((line) => console.error(`futures worker: ${line}`));
-  if (flags.executor === "async") warnOfStrayRejections((line) => progress.say(line));
+  if (EXECUTORS[flags.executor as LocalExecutorKind].inProcess)
+    warnOfStrayRejections((line) => progress.say(line));
   await importTasks(imports, (line) => progress.say(line));
   let worker: QueueWorker;
   try {

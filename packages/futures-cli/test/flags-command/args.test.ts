@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { parseFlagsArgs } from "../../src/flags-command/args.ts";
 import { POP20_CC, readCountryCodes, selectCodes } from "../../src/flags/country-codes.ts";
 import { EXECUTORS } from "../../src/executors/catalogue.ts";
-import { actualConcurrency } from "../../src/flags/executors.ts";
+import { actualConcurrency } from "../../src/flags/concurrency.ts";
 import { REMOTE_URL, resolveServer } from "../../src/flags/servers.ts";
 import { UsageError } from "../../src/common/usage.ts";
 

@@ -1,15 +1,6 @@
-// The executors `futures flags` runs on: the catalogue's names and download limits.
+// How many downloads run at once: the book's rule, with each executor's limits from the
+// catalogue.
 import { EXECUTORS, type ExecutorName } from "../executors/catalogue.ts";
-
-export {
-  EXECUTOR_NAMES,
-  MAX_CONCURRENCY,
-  type ExecutorLimits,
-  type ExecutorName,
-} from "../executors/catalogue.ts";
-
-/** The event loop downloads fastest: no worker start-up, one process, many sockets. */
-export const DEFAULT_EXECUTOR: ExecutorName = "async";
 
 /** min(--max-req, the executor's maximum, number of codes), and at least 1. */
 export function actualConcurrency(executor: ExecutorName, maxReq: number | undefined, codes: number): number {
