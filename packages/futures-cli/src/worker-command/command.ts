@@ -4,9 +4,6 @@ import type { Command } from "commander";
 import { DEFAULT_CPU_EXECUTOR, LOCAL_CPU_EXECUTORS } from "../executors/catalogue.ts";
 import type { WorkerFlags } from "./run-worker.ts";
 
-/** The local executors a worker runs its tasks on (the library's LocalExecutorKind). */
-const WORKER_EXECUTORS = LOCAL_CPU_EXECUTORS;
-
 export function registerWorkerCommand(program: Command): void {
   program
     .command("worker")
@@ -25,7 +22,7 @@ export function registerWorkerCommand(program: Command): void {
     .option("--concurrency <N>", "tasks run at once (default: one per CPU; 64 with --executor async)")
     .option(
       "--executor <KIND>",
-      `where tasks run: ${WORKER_EXECUTORS.slice(0, -1).join(", ")} or ${WORKER_EXECUTORS.at(-1)}`,
+      `where tasks run: ${LOCAL_CPU_EXECUTORS.slice(0, -1).join(", ")} or ${LOCAL_CPU_EXECUTORS.at(-1)}`,
       DEFAULT_CPU_EXECUTOR,
     )
     .action(async (flags: WorkerFlags) => {
