@@ -13,6 +13,7 @@ import {
 import { SHA_JOBS, SHA_SIZE } from "../../src/cpu/sha-job.ts";
 import { registerCpuCommands } from "../../src/cpu-commands/command.ts";
 import { registerDemoCommands } from "../../src/demos/command.ts";
+import { registerBenchCommand } from "../../src/bench/command.ts";
 import { PRIME_FIXTURE } from "../../src/cpu/primes.ts";
 import { runArcfour } from "../../src/cpu-commands/run-arcfour.ts";
 import { runPrimes } from "../../src/cpu-commands/run-primes.ts";
@@ -29,6 +30,7 @@ function program(): Command {
     .exitOverride()
     .configureOutput({ writeOut: () => {}, writeErr: () => {} });
   registerCpuCommands(root);
+  registerBenchCommand(root);
   return root;
 }
 
