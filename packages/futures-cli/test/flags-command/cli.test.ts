@@ -155,7 +155,8 @@ describe("futures flags", () => {
   });
 
   it("downloads over https from any base URL", async () => {
-    const fixtureFile = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+    const fixtureFile = (name: string) =>
+      fileURLToPath(new URL(`../flags/fixtures/${name}`, import.meta.url));
     const cert = fixtureFile("loopback-cert.pem");
     const https = createHttpsServer(
       { cert: await readFile(cert), key: await readFile(fixtureFile("loopback-key.pem")) },
