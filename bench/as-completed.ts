@@ -3,8 +3,7 @@
 // futures finished by a producer (1000 per macrotask) while the consumer iterates.
 // Run: npx tsx bench/as-completed.ts
 import { Future, asCompleted, wait } from "concurrent-futures";
-import { median } from "../packages/futures-cli/src/cpu/bench-measure.ts";
-import { textTable } from "../packages/futures-cli/src/cli/text-table.ts";
+import { median, textTable } from "futures-cli/bench";
 
 const RUNS = 3;
 const BATCH = 1000;

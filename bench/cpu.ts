@@ -14,13 +14,8 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { arcfour } from "../packages/futures-cli/src/cpu/arcfour.ts";
-import { arcfourWasm } from "../packages/futures-cli/src/cpu/arcfour-wasm.ts";
-import { median } from "../packages/futures-cli/src/cpu/bench-measure.ts";
-import { ARCFOUR_SIZE, arcfourJobSizes } from "../packages/futures-cli/src/cpu/arcfour-job.ts";
-import { submitArcfourJobs } from "../packages/futures-cli/src/cpu/run-arcfour.ts";
-import { startPool } from "../packages/futures-cli/src/cpu/startup-cost.ts";
-import { textTable } from "../packages/futures-cli/src/cli/text-table.ts";
+import { arcfour, ARCFOUR_SIZE, arcfourJobSizes, arcfourWasm } from "futures-cli/cpu";
+import { median, startPool, submitArcfourJobs, textTable } from "futures-cli/bench";
 
 const MIB = 2 ** 20;
 const JOBS = 12;
@@ -246,7 +241,7 @@ async function timePlainProcesses(workers: number, jobSize: number): Promise<num
     shares[least]!.push(size);
     load[least]! += size;
   }
-  const jobModule = new URL("../packages/futures-cli/src/cpu/arcfour-job.ts", import.meta.url).href;
+  const jobModule = import.meta.resolve("futures-cli/cpu");
   const script =
     `import { arcfourTest, ARCFOUR_KEY } from ${JSON.stringify(jobModule)};\n` +
     "const t0 = performance.now();\n" +

@@ -9,8 +9,7 @@ import { Piscina } from "piscina";
 import Tinypool from "tinypool";
 import workerpool from "workerpool";
 import { AsyncExecutor, ProcessPoolExecutor, ThreadPoolExecutor } from "concurrent-futures";
-import { median } from "../packages/futures-cli/src/cpu/bench-measure.ts";
-import { textTable } from "../packages/futures-cli/src/cli/text-table.ts";
+import { median, textTable } from "futures-cli/bench";
 import { noop } from "./workers/tasks.ts";
 
 const RUNS = 3;

@@ -11,12 +11,11 @@ import { readFileSync } from "node:fs";
 import { link, mkdir, mkdtemp, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { textTable } from "../packages/futures-cli/src/cli/text-table.ts";
-import { readCountryCodes } from "../packages/futures-cli/src/flags/country-codes.ts";
-import { flagFileName, newTempTag, saveFlag } from "../packages/futures-cli/src/flags/save-flag.ts";
+import { textTable } from "futures-cli/bench";
+import { flagFileName, newTempTag, readCountryCodes, saveFlag } from "futures-cli/flags";
+import { DEFAULT_DATA_DIR } from "futures-cli/server";
 
-const DATA = fileURLToPath(new URL("../packages/futures-cli/data/flags/", import.meta.url));
+const DATA = join(DEFAULT_DATA_DIR, "flags");
 const runsArg = process.argv.indexOf("--runs");
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 15;
 

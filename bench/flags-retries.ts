@@ -12,8 +12,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { textTable } from "../packages/futures-cli/src/cli/text-table.ts";
-import { startFlagServer } from "../packages/futures-cli/src/server/index.ts";
+import { textTable } from "futures-cli/bench";
+import { startFlagServer } from "futures-cli/server";
 
 const PACKAGE = fileURLToPath(new URL("../packages/futures-cli/", import.meta.url));
 const runsArg = process.argv.indexOf("--runs");

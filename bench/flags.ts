@@ -20,7 +20,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { textTable } from "../packages/futures-cli/src/cli/text-table.ts";
+import { textTable } from "futures-cli/bench";
 import { startNginx } from "./server.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));

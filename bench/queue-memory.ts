@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { QueueExecutor } from "concurrent-futures/queue";
-import { textTable } from "../packages/futures-cli/src/cli/text-table.ts";
+import { textTable } from "futures-cli/bench";
 import { startRedis } from "@futures/test-support/redis-server";
 import { noop } from "./workers/tasks.ts";
 

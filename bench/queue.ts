@@ -11,8 +11,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Queue, QueueEvents } from "bullmq";
 import { QueueExecutor } from "concurrent-futures/queue";
-import { median } from "../packages/futures-cli/src/cpu/bench-measure.ts";
-import { textTable } from "../packages/futures-cli/src/cli/text-table.ts";
+import { median, textTable } from "futures-cli/bench";
 import { startRedis } from "@futures/test-support/redis-server";
 import { noop } from "./workers/tasks.ts";
 

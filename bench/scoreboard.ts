@@ -19,7 +19,7 @@ import {
   type Sample,
 } from "./flags.ts";
 import { measureServers, startNginx } from "./server.ts";
-import { textTable } from "../packages/futures-cli/src/cli/text-table.ts";
+import { textTable } from "futures-cli/bench";
 
 const runsArg = process.argv.indexOf("--runs");
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;

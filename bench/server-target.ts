@@ -5,7 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import { join } from "node:path";
-import { DEFAULT_DATA_DIR, startFlagServer } from "../packages/futures-cli/src/server/index.ts";
+import { DEFAULT_DATA_DIR, startFlagServer } from "futures-cli/server";
 
 const kind = process.argv[2];
 let close: () => Promise<void>;

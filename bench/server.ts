@@ -10,7 +10,7 @@ import { connect, createServer } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { DEFAULT_DATA_DIR } from "../packages/futures-cli/src/server/index.ts";
+import { DEFAULT_DATA_DIR } from "futures-cli/server";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);

@@ -6,12 +6,6 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-/**
- * Files being split right now: reported as warnings instead of failures. Remove each entry
- * once its split has landed; the list is meant to end up empty.
- */
-const BEING_SPLIT = new Set(["packages/futures-cli/src/flags/save-flag.ts"]);
-
 const MAX_LINES = 300;
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -54,18 +48,10 @@ function problems(file) {
 }
 
 let failures = 0;
-const files = sourceFiles();
-for (const file of BEING_SPLIT) {
-  if (!files.includes(file)) console.warn(`note: ${file} is gone; take it out of BEING_SPLIT`);
-  else if (problems(file).length === 0) console.warn(`note: ${file} passes now; take it out of BEING_SPLIT`);
-}
-for (const file of files) {
+for (const file of sourceFiles()) {
   for (const problem of problems(file)) {
-    if (BEING_SPLIT.has(file)) console.warn(`warning: ${file} ${problem} (being split)`);
-    else {
-      console.error(`${file} ${problem}`);
-      failures += 1;
-    }
+    console.error(`${file} ${problem}`);
+    failures += 1;
   }
 }
 if (failures > 0) process.exitCode = 1;

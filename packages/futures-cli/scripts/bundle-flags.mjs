@@ -1,7 +1,7 @@
 // Bundle what `futures flags` runs into one CommonJS file, dist/cli/flags-bundle.cjs: the
 // compiled command (dist/cli/run-cli.js and the flags and server code), the library
 // (concurrent-futures, QueueExecutor included), commander and undici's Agent. dist/cli/main.js
-// runs it through a V8 code cache (src/cli/code-cache.ts): one file that V8 need not compile
+// runs it through a V8 code cache (src/common/code-cache.ts): one file that V8 need not compile
 // again, instead of some 110 modules compiled on every start.
 //
 // The file is a function body, called with two more variables than CommonJS has:
@@ -22,7 +22,7 @@ const dist = `${packageDir}dist/`;
 const libraryDist = `${dirname(await realpath(createRequire(dist).resolve("concurrent-futures")))}/`;
 const OUTFILE = `${dist}cli/flags-bundle.cjs`;
 /** Modules that `futures flags` never loads: what registerCommands imports for other commands. */
-const OTHER_COMMANDS = /^\.\.\/(server\/command|worker\/command|cpu\/command|flags\/as-completed-demo)\.js$/;
+const OTHER_COMMANDS = /^\.\.\/(serve-command|worker-command|cpu-commands|demos|bench)\/command\.js$/;
 
 const compiledModules = {
   name: "compiled-modules",
@@ -100,7 +100,7 @@ const result = await build({
 });
 if (result.warnings.length > 0) process.exit(1);
 
-// The code cache is named after this hash (src/cli/code-cache.ts): V8 itself compares only
+// The code cache is named after this hash (src/common/code-cache.ts): V8 itself compares only
 // the length of the source, and would run code cached from another build of the same length.
 const bundled = await readFile(OUTFILE, "utf8");
 const hash = createHash("sha256").update(bundled).digest("hex").slice(0, 16);

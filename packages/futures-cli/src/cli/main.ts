@@ -10,7 +10,7 @@ import { existsSync } from "node:fs";
 import * as nodeModule from "node:module";
 import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
-import { runCached } from "./code-cache.ts";
+import { runCached } from "../common/code-cache.ts";
 
 const { enableCompileCache } = nodeModule as { enableCompileCache?: () => unknown };
 const compiled = import.meta.url.endsWith(".js");

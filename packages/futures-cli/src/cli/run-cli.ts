@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type * as Commander from "commander";
 import { Interrupted } from "../executors/interrupt.ts";
-import { UsageError } from "./usage.ts";
+import { UsageError } from "../common/usage.ts";
 
 // commander is CommonJS: required rather than imported, which spares Node parsing its source
 // a second time to find its named exports (about 4 ms of every start).
@@ -58,20 +58,14 @@ export async function runCli(): Promise<void> {
  * needs no other, and loading the others' modules would delay the command's start.
  */
 async function registerCommands(program: Commander.Command, name: string | undefined): Promise<void> {
-  if (name !== "serve") (await import("../flags/command.ts")).registerFlagsCommands(program);
-  if (name !== "flags") (await import("../server/command.ts")).registerServerCommands(program);
+  if (name !== "serve") (await import("../flags-command/command.ts")).registerFlagsCommands(program);
+  if (name !== "flags") (await import("../serve-command/command.ts")).registerServerCommands(program);
   if (name === "flags" || name === "serve") return;
-  (await import("../worker/command.ts")).registerWorkerCommand(program);
+  (await import("../worker-command/command.ts")).registerWorkerCommand(program);
   if (name === "worker") return;
-  const { demoCommand, registerCpuCommands } = await import("../cpu/command.ts");
-  registerCpuCommands(program);
-  demoCommand(program)
-    .command("as-completed")
-    .description("the book's flags_threadpool_ac.py: five downloads on 3 threads, printed as they finish")
-    .option("-d, --dest <DIR>", "folder the five flags are saved in", "downloads")
-    .action(async ({ dest }: { dest: string }) =>
-      (await import("../flags/as-completed-demo.ts")).runAsCompletedDemo({ dest }),
-    );
+  (await import("../cpu-commands/command.ts")).registerCpuCommands(program);
+  (await import("../demos/command.ts")).registerDemoCommands(program);
+  (await import("../bench/command.ts")).registerBenchCommand(program);
 }
 
 function exitCodeFor(error: unknown, active: Commander.Command): number {

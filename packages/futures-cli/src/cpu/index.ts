@@ -11,5 +11,5 @@ export {
   type ArcfourKernel,
 } from "./arcfour-job.ts";
 export { SHA_JOBS, SHA_SIZE, sha256Hex, sha256Job } from "./sha-job.ts";
-export { isPrime, isqrt, PRIME_FIXTURE, PRIME_NUMBERS } from "./primes.ts";
+export { isPrime, PRIME_NUMBERS } from "./primes.ts";
 export { checkPrime, type PrimeResult } from "./prime-job.ts";

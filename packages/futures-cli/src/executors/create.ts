@@ -1,12 +1,18 @@
-// Build and end the library's executors by catalogue name. The library is imported only when
-// an executor is asked for, so commands that need none start without it.
+// Build and end the library's executors by catalogue name, with the queue settings of the
+// command line.
 import type { Executor } from "concurrent-futures";
-import { DEFAULT_QUEUE, type PoolName } from "./catalogue.ts";
+import {
+  DEFAULT_QUEUE,
+  EXECUTORS,
+  type PoolName,
+  type QueueSettings,
+  type SizedExecutor,
+} from "./catalogue.ts";
 
-export type SizedExecutor = Executor & { readonly maxWorkers: number };
+export type { SizedExecutor };
 
 /** Where `queue` sends its jobs: set from --connection and --queue before a command runs. */
-let queueSettings: { connection: string; queue: string } = { ...DEFAULT_QUEUE };
+let queueSettings: QueueSettings = { ...DEFAULT_QUEUE };
 
 export function setQueueSettings(settings: {
   connection?: string | undefined;
@@ -22,22 +28,8 @@ export function setQueueSettings(settings: {
  * A new executor of that name; `maxWorkers` undefined means the executor's own default. For
  * `queue` it is the window of jobs in Redis (default: twice the live workers' concurrency).
  */
-export async function createExecutor(name: PoolName, maxWorkers?: number): Promise<SizedExecutor> {
-  if (name === "queue") {
-    const { QueueExecutor } = await import("concurrent-futures/queue");
-    const executor = new QueueExecutor({ ...queueSettings, window: maxWorkers });
-    await executor.waitUntilReady();
-    return executor;
-  }
-  const { AsyncExecutor, ProcessPoolExecutor, ThreadPoolExecutor } = await import("concurrent-futures");
-  switch (name) {
-    case "processes":
-      return new ProcessPoolExecutor({ maxWorkers });
-    case "threads":
-      return new ThreadPoolExecutor({ maxWorkers });
-    case "async":
-      return new AsyncExecutor({ maxWorkers });
-  }
+export function createExecutor(name: PoolName, maxWorkers?: number): Promise<SizedExecutor> {
+  return EXECUTORS[name].open!(maxWorkers, queueSettings);
 }
 
 /**

@@ -4,7 +4,7 @@
 // and the command ends with 128 + the signal's number. A second signal exits at once. Local
 // pools keep Node's default: their workers end with the process.
 import type { Executor } from "concurrent-futures";
-import { INTERRUPT_STATUS, INTERRUPTS, type Interrupt } from "../cli/interrupts.ts";
+import { INTERRUPT_STATUS, INTERRUPTS, type Interrupt } from "../common/interrupts.ts";
 
 /** A command ended by a signal: one line, and exit status 128 + the signal's number. */
 export class Interrupted extends Error {

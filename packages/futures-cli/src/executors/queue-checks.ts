@@ -1,7 +1,7 @@
 // The checks of --queue and --connection, shared by `futures worker` and every command with
 // `-x queue`: a bad value is a usage error found before anything starts, not a failure after
 // a flag server or a pool has.
-import { UsageError } from "../cli/usage.ts";
+import { UsageError } from "../common/usage.ts";
 
 /** A queue name BullMQ accepts: it puts ':' between the parts of its keys. */
 export function checkQueueName(queue: string): void {

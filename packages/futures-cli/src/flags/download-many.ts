@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { createExecutor } from "../executors/create.ts";
 import { runOnExecutor, runSequential } from "./executor-runs.ts";
 import { DEFAULT_DEST, DEFAULT_TIMEOUT_MS } from "./defaults.ts";
-import { DEFAULT_EXECUTOR, actualConcurrency, type ExecutorName } from "./executors.ts";
+import { DEFAULT_EXECUTOR, EXECUTORS, type ExecutorName } from "../executors/catalogue.ts";
+import { actualConcurrency } from "./concurrency.ts";
 import type { BackoffOptions } from "./backoff.ts";
 import type { DownloadRequest } from "./download-one.ts";
 import {
@@ -16,7 +17,8 @@ import {
   type RetryNote,
 } from "./flag-result.ts";
 import { HttpClient } from "./http-get.ts";
-import { existingFlags, flagFileName, newTempTag, prepareDestination, removeTempFiles } from "./save-flag.ts";
+import { existingFlags, prepareDestination, removeTempFiles } from "./destination.ts";
+import { flagFileName, newTempTag } from "./save-flag.ts";
 
 export interface DownloadManyOptions {
   /** Base URL of the flags, e.g. http://127.0.0.1:8001/flags. */
@@ -84,7 +86,7 @@ export async function downloadMany(
   if (!options.destinationChecked) await prepareDestination(dest);
 
   // In this thread the run has connections of its own, closed when it ends.
-  const inProcess = executor === "sequential" || executor === "async";
+  const { inProcess, poolNoun } = EXECUTORS[executor];
   // A run stops by itself at a full disk: there is no room for the next flag either.
   const stop = new AbortController();
   const runSignal = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
@@ -122,13 +124,15 @@ export async function downloadMany(
   let poolBroke = false;
   try {
     if (runSignal.aborted) for (const cc of codes) sink(cancelledResult(cc));
-    else if (executor === "sequential") await runSequential(codes, request, runSignal, sink, client, onRetry);
     else {
-      const pool = await createExecutor(executor, concurrency);
-      const broke = await runOnExecutor(pool, codes, request, runSignal, sink, client, onRetry);
-      if (broke && !stopped)
-        stopped = `the ${executor === "threads" ? "thread pool" : executor === "queue" ? "queue" : "process pool"} broke: ${broke.reason}`;
-      poolBroke = broke !== undefined;
+      const run = { codes, request, signal: runSignal, sink, client, onRetry, poolNoun };
+      if (executor === "sequential") await runSequential(run);
+      else {
+        const pool = await createExecutor(executor, concurrency);
+        const broke = await runOnExecutor(pool, run);
+        if (broke && !stopped) stopped = `the ${poolNoun} broke: ${broke.reason}`;
+        poolBroke = broke !== undefined;
+      }
     }
   } finally {
     if (client !== options.client) client?.close();

@@ -9,14 +9,29 @@ import type { HttpClient } from "./http-get.ts";
 
 export type ResultSink = (result: FlagResult) => void;
 
-export async function runSequential(
-  codes: readonly string[],
-  request: DownloadRequest,
-  signal: AbortSignal | undefined,
-  sink: ResultSink,
-  client?: HttpClient,
-  onRetry?: RetryListener,
-): Promise<void> {
+/** One run of downloads: the codes, the request they share, and where results go. */
+export interface DownloadRun {
+  codes: readonly string[];
+  request: DownloadRequest;
+  /** Aborting cancels what is pending and aborts what is in flight. */
+  signal?: AbortSignal | undefined;
+  /** Told of each code as it is settled, in completion order. */
+  sink: ResultSink;
+  /** Connections of this thread; given when the executor runs here, a pool's workers use their own. */
+  client?: HttpClient | undefined;
+  onRetry?: RetryListener | undefined;
+  /** How errors name the executor when it breaks ("process pool"). */
+  poolNoun?: string | undefined;
+}
+
+export async function runSequential({
+  codes,
+  request,
+  signal,
+  sink,
+  client,
+  onRetry,
+}: DownloadRun): Promise<void> {
   for (const cc of codes) {
     if (signal?.aborted) sink(cancelledResult(cc));
     else sink(await settle(downloadFlag(cc, request, signal, client, onRetry), cc, signal));
@@ -29,19 +44,10 @@ export interface PoolBreak {
   reason: string;
 }
 
-/**
- * Submit every code, then take the results as they complete. `client` is given when the
- * executor runs in this thread; a pool's workers use their own. Returns how the pool broke,
- * if it did.
- */
+/** Submit every code, then take the results as they complete. Returns how the pool broke, if it did. */
 export async function runOnExecutor(
   executor: Executor & { readonly maxWorkers: number },
-  codes: readonly string[],
-  request: DownloadRequest,
-  signal: AbortSignal | undefined,
-  sink: ResultSink,
-  client?: HttpClient,
-  onRetry?: RetryListener,
+  { codes, request, signal, sink, client, onRetry, poolNoun = "pool" }: DownloadRun,
 ): Promise<PoolBreak | undefined> {
   // Aborting cancels what waits in the queue. What runs stops too: in this thread the
   // download takes the signal itself and aborts its request; a pool needs the task, which it
@@ -83,15 +89,11 @@ export async function runOnExecutor(
   broken.sort((a, b) => a.index - b.index);
   for (const [n, { cc }] of broken.entries()) {
     if (n < executor.maxWorkers) {
-      const reason = `the ${poolName(executor)} broke while it ran`;
+      const reason = `the ${poolNoun} broke while it ran`;
       sink({ cc, status: "error", error: reason, attempts: 0, bytes: 0, elapsedMs: 0 });
     } else sink(cancelledResult(cc));
   }
   return poolBreak;
-}
-
-function poolName(executor: Executor): string {
-  return executor.constructor.name === "ThreadPoolExecutor" ? "thread pool" : "process pool";
 }
 
 /** A download's result; an abort makes it "cancelled", any other failure an "error" naming it. */

@@ -1,4 +1,4 @@
-// Save a flag atomically: write a temporary file in the destination folder, then rename it
+// Save one flag atomically: write a temporary file in the destination folder, then rename it
 // to its name in one step. Nobody ever sees a partial file, and a failure leaves no
 // temporary file. Every step is synchronous: a save is a few microseconds of system calls,
 // cheaper than five trips through libuv's thread pool, and no signal handler or other task
@@ -10,15 +10,13 @@ import {
   fstatSync,
   lstatSync,
   openSync,
-  readdirSync,
   readSync,
   renameSync,
   unlinkSync,
   writeSync,
   type Stats,
 } from "node:fs";
-import { mkdir, readdir, rm, stat, unlink, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 
 export function flagFileName(cc: string): string {
   return `${cc.toLowerCase()}.gif`;
@@ -40,7 +38,7 @@ function tempFileName(cc: string, tag: string): string {
 }
 
 /** Our temporary files and probes, and nothing else: ".br.gif.<pid>-<time>-<random>.tmp". */
-const OUR_TEMP_FILE = /^\.(?:[a-z]{2}\.gif\.)?(\d+)-[0-9a-z]+-[0-9a-z]+(?:\.probe)?\.tmp$/;
+export const OUR_TEMP_FILE = /^\.(?:[a-z]{2}\.gif\.)?(\d+)-[0-9a-z]+-[0-9a-z]+(?:\.probe)?\.tmp$/;
 
 export interface SaveOptions {
   /** Write the file even when an identical one is there. */
@@ -120,7 +118,8 @@ function writeNew(path: string, body: Uint8Array): void {
   }
 }
 
-function removeQuietly(path: string): void {
+/** Remove a file; one already gone, or that cannot be removed now, is left to the next run's sweep. */
+export function removeQuietly(path: string): void {
   try {
     unlinkSync(path);
   } catch {
@@ -157,93 +156,8 @@ function describeEntry(entry: Stats): string {
   return entry.size === 0 ? "an empty file" : `a different file of ${entry.size} bytes`;
 }
 
-/** Names of the flags already in `dest`. */
-export async function existingFlags(dest: string): Promise<Set<string>> {
-  return new Set(await readdir(dest).catch(() => [] as string[]));
-}
-
-/**
- * Create `dest` when missing, prove it is writable by writing and removing a file, and sweep
- * the temporary files that killed runs left there; the error names the folder and the reason
- * in one line.
- */
-export async function prepareDestination(dest: string): Promise<void> {
-  const probe = join(dest, `.${newTempTag()}.probe.tmp`);
-  try {
-    await makeFolders(dest);
-    await writeFile(probe, "", { flag: "wx" });
-    await unlink(probe);
-    await sweepStaleTempFiles(dest);
-  } catch (error) {
-    const { code, message } = error as NodeJS.ErrnoException;
-    throw new DestinationError(`cannot write flags to '${dest}': ${code ? describeCode(code) : message}`);
-  }
-}
-
-/** A temporary file this old is abandoned whoever made it: a save holds one for microseconds. */
-const STALE_AFTER_MS = 10 * 60_000;
-
-/**
- * Remove the temporary files of runs that are gone: a run killed with SIGKILL (or a power
- * cut) cannot clean up. Only files of our own naming whose process is dead, or that are
- * older than any save could take; never another file, never a live run's.
- */
-export async function sweepStaleTempFiles(dest: string, now = Date.now()): Promise<number> {
-  const stale: string[] = [];
-  for (const name of await readdir(dest)) {
-    const owner = OUR_TEMP_FILE.exec(name)?.[1];
-    if (owner === undefined) continue;
-    const path = join(dest, name);
-    if (!isAlive(Number(owner))) stale.push(path);
-    else {
-      const file = await stat(path).catch(() => undefined);
-      if (file && now - file.mtimeMs > STALE_AFTER_MS) stale.push(path);
-    }
-  }
-  await Promise.all(stale.map((path) => rm(path, { force: true })));
-  return stale.length;
-}
-
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM"; // alive, someone else's
-  }
-}
-
-/**
- * mkdir -p, one level at a time. Node's `mkdir(..., { recursive: true })` never returns on a
- * path whose parent exists but refuses children (such as /proc/x): it retries for ever.
- */
-async function makeFolders(folder: string): Promise<void> {
-  try {
-    await mkdir(folder);
-  } catch (error) {
-    const { code } = error as NodeJS.ErrnoException;
-    if (code === "EEXIST" && (await stat(folder)).isDirectory()) return;
-    const parent = dirname(folder);
-    if (code !== "ENOENT" || parent === folder || (await isDirectory(parent))) throw error;
-    await makeFolders(parent);
-    await mkdir(folder);
-  }
-}
-
-async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-export class DestinationError extends Error {
-  override name = "DestinationError";
-}
-
-function describeCode(code: string): string {
+/** A system error code in plain words: "disk full: no space left on the device (ENOSPC)". */
+export function describeCode(code: string): string {
   const reasons: Record<string, string> = {
     EACCES: "permission denied",
     ENOENT: "the folder cannot be created there",
@@ -256,30 +170,4 @@ function describeCode(code: string): string {
     EISDIR: "a folder is in the way",
   };
   return `${reasons[code] ?? "error"} (${code})`;
-}
-
-/** Remove the temporary files of the run tagged `tempTag` (left by a worker that was ended). */
-export async function removeTempFiles(dest: string, tempTag: string): Promise<number> {
-  const suffix = `.${tempTag}.tmp`;
-  // A folder removed during the run has no temporary files left to remove.
-  const entries = await readdir(dest).catch(() => [] as string[]);
-  const names = entries.filter((name) => name.startsWith(".") && name.endsWith(suffix));
-  await Promise.all(names.map((name) => rm(join(dest, name), { force: true })));
-  return names.length;
-}
-
-/**
- * Remove, synchronously, every temporary file of this process in `dest`: for a second
- * Ctrl-C, which leaves no time for anything asynchronous.
- */
-export function removeOwnTempFilesSync(dest: string): void {
-  let names: string[];
-  try {
-    names = readdirSync(dest);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    if (OUR_TEMP_FILE.exec(name)?.[1] === String(process.pid)) removeQuietly(join(dest, name));
-  }
 }

@@ -1,7 +1,7 @@
 // Sending a reply, as is or spoiled by a fault. Every wait is a timer (never a blocking
 // call), tracked so closing the server cancels it at once.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Fault } from "./faults.ts";
+import type { Fault } from "./fault-kinds.ts";
 import { textReply, type Reply } from "./reply.ts";
 import type { StatsCounter } from "./stats.ts";
 

@@ -1,18 +1,30 @@
 // The ERROR listener's fault kinds in one table: for each kind, its rate option and
 // command-line flag, its default rate, the phrase that describes it, how a draw builds it, and
 // the settings of its own. The draw order, the stats counters, the description, the option
-// checks and parsing, and the `futures serve` options are all derived from this table.
-import { parseInteger } from "../cli/usage.ts";
+// checks, and the `futures serve` options are all derived from this table (the command line
+// reads the settings' text with parsers of its own: serve-command/fault-flags.ts).
 import { checkDelay, delayText, drawDelayMs, formatDelay } from "./delay.ts";
-import type { Fault } from "./faults.ts";
-import { parseDelay, parsePositiveSeconds, parseStatuses } from "./flag-values.ts";
 import type { FaultConfig, FaultOptions } from "./options.ts";
 import type { Random } from "./random.ts";
+
+/** What happens to one request on the ERROR listener. */
+export type Fault =
+  | { kind: "none" }
+  | { kind: "status"; status: number }
+  | { kind: "delay"; ms: number }
+  | { kind: "reset" }
+  /** Never answered; the connection is dropped after `ms`. */
+  | { kind: "hang"; ms: number }
+  | { kind: "truncate" }
+  | { kind: "throttle"; bytesPerSecond: number };
+
+export const NO_FAULT: Fault = { kind: "none" };
 
 /** What can happen to a flag request on the ERROR listener, besides nothing. */
 export type FaultKind = Exclude<Fault["kind"], "none">;
 
-type SettingKey = Exclude<keyof FaultOptions, `${FaultKind}Rate`>;
+/** The settings that are not rates: each belongs to one fault kind. */
+export type SettingKey = Exclude<keyof FaultOptions, `${FaultKind}Rate`>;
 
 /** A value of its own that one fault kind needs, like the statuses an error is drawn from. */
 export interface FaultSetting<K extends SettingKey = SettingKey> {
@@ -22,8 +34,6 @@ export interface FaultSetting<K extends SettingKey = SettingKey> {
   arg: string;
   help: string;
   default: FaultConfig[K];
-  /** Command-line text to value; a UsageError naming `flag` on a bad one. */
-  parse(text: string, flag: string): FaultConfig[K];
   /** A value given in a program; a RangeError naming `what` on a bad one. */
   check(value: FaultConfig[K], what: string): void;
   /** The value as the command line writes it. */
@@ -54,7 +64,6 @@ const statuses = setting({
   arg: "<LIST>",
   help: "statuses an error is drawn from, e.g. 418",
   default: [500, 501, 502, 503],
-  parse: parseStatuses,
   check(value, what) {
     if (value.length === 0) throw new RangeError(`${what} must name at least one status`);
     for (const status of value) {
@@ -72,7 +81,6 @@ const delay = setting({
   arg: "<SECONDS|MIN:MAX>",
   help: "how long a delayed request waits",
   default: 0.5,
-  parse: parseDelay,
   check: checkDelay,
   show: delayText,
 });
@@ -83,7 +91,6 @@ const hangTimeout = setting({
   arg: "<SECONDS>",
   help: "seconds before the server drops a request it never answers",
   default: 60,
-  parse: parsePositiveSeconds,
   check(value, what) {
     checkDelay(value, what);
     if (value === 0) throw new RangeError(`${what} must be seconds > 0, got 0`);
@@ -97,7 +104,6 @@ const throttleBytesPerSecond = setting({
   arg: "<N>",
   help: "bytes per second of a throttled body",
   default: 2048,
-  parse: (text, flag) => parseInteger(text, flag, 1),
   check(value, what) {
     if (!Number.isFinite(value) || value < 1) throw new RangeError(`${what} must be >= 1, got ${value}`);
   },

@@ -1,20 +1,8 @@
 // Choosing what happens to a request: one draw per request, in arrival order, from the
 // listener's own seeded stream, so a seed repeats the whole sequence.
-import { FAULT_KINDS } from "./fault-kinds.ts";
+import { FAULT_KINDS, NO_FAULT, type Fault } from "./fault-kinds.ts";
 import type { FaultConfig } from "./options.ts";
 import type { Random } from "./random.ts";
-
-export type Fault =
-  | { kind: "none" }
-  | { kind: "status"; status: number }
-  | { kind: "delay"; ms: number }
-  | { kind: "reset" }
-  /** Never answered; the connection is dropped after `ms`. */
-  | { kind: "hang"; ms: number }
-  | { kind: "truncate" }
-  | { kind: "throttle"; bytesPerSecond: number };
-
-export const NO_FAULT: Fault = { kind: "none" };
 
 /** The ERROR listener's draw: each fault kind with its rate, in table order; no fault with what is left. */
 export function drawFault(config: FaultConfig, random: Random): Fault {

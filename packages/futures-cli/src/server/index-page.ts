@@ -2,7 +2,7 @@
 // can look at the data set in a browser. Each cell is the same size whatever its request got:
 // the flag, or a placeholder saying what the listener answered instead (503 Service
 // Unavailable, no answer), so the faults of the ERROR listener show without breaking the grid.
-import { escapeHtml } from "../cli/html-escape.ts";
+import { escapeHtml } from "../common/html-escape.ts";
 import type { DataSet } from "./data-set.ts";
 import { behaviourSentence, type Behaviour } from "./describe.ts";
 import { htmlPage } from "./page-layout.ts";

@@ -1,7 +1,7 @@
 // The frame of the pages a listener serves: one look for the flag grid and the stats view.
 // The empty icon keeps browsers from asking for /favicon.ico, which would count as a flag
 // request (a 404, or a fault on the ERROR listener).
-import { escapeHtml } from "../cli/html-escape.ts";
+import { escapeHtml } from "../common/html-escape.ts";
 
 const STYLE = `
   body { font-family: system-ui, sans-serif; margin: 1.5rem; color: #222; max-width: 80rem; }

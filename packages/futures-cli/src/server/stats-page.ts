@@ -1,6 +1,6 @@
 // GET /stats: JSON for programs (pretty-printed, so curl shows it readably too), and a table
 // for a person in a browser, told apart by the Accept header.
-import { escapeHtml } from "../cli/html-escape.ts";
+import { escapeHtml } from "../common/html-escape.ts";
 import { FAULT_KINDS } from "./fault-kinds.ts";
 import { LISTENER_LABELS } from "./options.ts";
 import { htmlPage } from "./page-layout.ts";

@@ -5,13 +5,11 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import {
   DestinationError,
-  newTempTag,
   prepareDestination,
   removeTempFiles,
-  SaveError,
-  saveFlag,
   sweepStaleTempFiles,
-} from "../../src/flags/save-flag.ts";
+} from "../../src/flags/destination.ts";
+import { newTempTag, SaveError, saveFlag } from "../../src/flags/save-flag.ts";
 import { listDir, makeTempDir, removeDir } from "./helpers.ts";
 
 let root: string;

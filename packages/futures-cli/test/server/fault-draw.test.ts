@@ -2,8 +2,14 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { drawDelayMs } from "../../src/server/delay.ts";
-import { DEFAULT_FAULTS, FAULT_KINDS, fillRates, resolveFaults } from "../../src/server/fault-kinds.ts";
-import { drawFault, type Fault } from "../../src/server/faults.ts";
+import {
+  DEFAULT_FAULTS,
+  FAULT_KINDS,
+  fillRates,
+  resolveFaults,
+  type Fault,
+} from "../../src/server/fault-kinds.ts";
+import { drawFault } from "../../src/server/faults.ts";
 import { StatsCounter } from "../../src/server/stats.ts";
 import { seededRandom, streamSeed } from "../../src/server/random.ts";
 

@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { escapeHtml } from "../../src/cli/html-escape.ts";
+import { escapeHtml } from "../../src/common/html-escape.ts";
 import { DEFAULT_DATA_DIR, startFlagServer, type FlagServer } from "../../src/server/index.ts";
 import { prefersHtml } from "../../src/server/stats-page.ts";
 import { fetchRaw } from "./helpers.ts";

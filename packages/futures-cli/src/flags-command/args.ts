@@ -1,0 +1,128 @@
+// The command line of `futures flags`, checked and turned into settings; any bad value is a
+// UsageError (one line, exit status 2). The flags library's own checks throw RangeError or
+// TypeError, as library functions do; only here do they become usage errors.
+import { UsageError, parseInteger } from "../common/usage.ts";
+import { selectCodes } from "../flags/country-codes.ts";
+import { DEFAULT_DEST, DEFAULT_TIMEOUT_MS } from "../flags/defaults.ts";
+import {
+  DEFAULT_EXECUTOR,
+  EXECUTORS,
+  EXECUTOR_NAMES,
+  parseExecutorName,
+  type ExecutorName,
+} from "../executors/catalogue.ts";
+import { actualConcurrency } from "../flags/concurrency.ts";
+import { resolveServer, type ServerChoice } from "../flags/servers.ts";
+
+/** The options as commander hands them over: strings, as typed. */
+export interface FlagsCliOptions {
+  all?: boolean;
+  every?: boolean;
+  limit?: string;
+  maxReq?: string;
+  server?: string;
+  verbose?: boolean;
+  executor?: string;
+  dest?: string;
+  retries?: string;
+  timeout?: string;
+  overwrite?: boolean;
+  json?: boolean;
+  progress?: boolean;
+  connection?: string;
+  queue?: string;
+}
+
+export interface FlagsSettings {
+  codes: string[];
+  server: ServerChoice;
+  executor: ExecutorName;
+  concurrency: number;
+  dest: string;
+  retries: number;
+  timeoutMs: number;
+  overwrite: boolean;
+  verbose: boolean;
+  json: boolean;
+  progress: boolean;
+  /** Lines for stderr about what was adjusted ("note: ..."). */
+  notes: string[];
+}
+
+export const MAX_RETRIES = 100;
+
+export function parseFlagsArgs(
+  ccArgs: readonly string[],
+  options: FlagsCliOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): FlagsSettings {
+  try {
+    return settingsFrom(ccArgs, options, env);
+  } catch (error) {
+    if (error instanceof RangeError || error instanceof TypeError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+function settingsFrom(
+  ccArgs: readonly string[],
+  options: FlagsCliOptions,
+  env: NodeJS.ProcessEnv,
+): FlagsSettings {
+  // A number too large to hold asks for "as many as possible": clamped to what the executor
+  // allows (or every code for -l) rather than refused, since the request is clear.
+  const maxReq = options.maxReq === undefined ? undefined : parseAtLeastOne(options.maxReq, "--max-req N");
+  const limit = options.limit === undefined ? undefined : parseAtLeastOne(options.limit, "--limit N");
+  const server = resolveServer(options.server ?? "LOCAL", env);
+  const executor =
+    options.executor === undefined
+      ? DEFAULT_EXECUTOR
+      : parseExecutorName(options.executor, EXECUTOR_NAMES, "--executor");
+  const retries =
+    options.retries === undefined ? 0 : parseInteger(options.retries, "--retries N", 0, MAX_RETRIES);
+  const timeoutMs = options.timeout === undefined ? DEFAULT_TIMEOUT_MS : parseTimeout(options.timeout);
+  const dest = options.dest ?? DEFAULT_DEST;
+  if (dest.trim() === "") throw new UsageError("--dest DIR must name a folder");
+  const codes = selectCodes({ every: options.every, all: options.all, args: ccArgs, limit });
+  const notes: string[] = [];
+  const maximum = EXECUTORS[executor].downloads.maxConcurrency;
+  if (maxReq !== undefined && maxReq > maximum) {
+    notes.push(`note: --max-req ${options.maxReq} is more than ${executor} allows; using at most ${maximum}`);
+  }
+  return {
+    codes,
+    server,
+    executor,
+    concurrency: actualConcurrency(executor, maxReq, codes.length),
+    dest,
+    retries,
+    timeoutMs,
+    overwrite: options.overwrite ?? false,
+    verbose: options.verbose ?? false,
+    json: options.json ?? false,
+    progress: options.progress ?? true,
+    notes,
+  };
+}
+
+const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
+/** A whole number >= 1; one too large for a number is the largest there is. */
+function parseAtLeastOne(text: string, what: string): number {
+  if (/^\s*\+?\d+\s*$/.test(text) && !Number.isSafeInteger(Number(text)) && Number(text) >= 1) {
+    return Number.MAX_SAFE_INTEGER;
+  }
+  return parseInteger(text, what, 1);
+}
+
+/** Seconds in (0, 2147483], stated as such whatever is wrong with the value. */
+function parseTimeout(text: string): number {
+  const seconds = Number(text);
+  // Node's timers hold at most 2^31 - 1 ms; a longer one would fire at once.
+  if (text.trim() === "" || !(seconds > 0 && seconds <= MAX_TIMEOUT_SECONDS)) {
+    throw new UsageError(
+      `--timeout SECONDS must be a number of seconds more than 0 and at most ${MAX_TIMEOUT_SECONDS}, got '${text}'`,
+    );
+  }
+  return seconds * 1000;
+}

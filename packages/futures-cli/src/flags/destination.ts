@@ -1,0 +1,120 @@
+// The destination folder of a run: created when missing and proved writable before anything
+// is downloaded, swept of the temporary files that killed runs left behind, and cleaned of a
+// run's own temporary files when it is interrupted or a pool worker is ended mid-save. Saving
+// one flag into it is save-flag.ts.
+import { readdirSync } from "node:fs";
+import { mkdir, readdir, rm, stat, unlink, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { describeCode, newTempTag, OUR_TEMP_FILE, removeQuietly } from "./save-flag.ts";
+
+/** Names of the flags already in `dest`. */
+export async function existingFlags(dest: string): Promise<Set<string>> {
+  return new Set(await readdir(dest).catch(() => [] as string[]));
+}
+
+/**
+ * Create `dest` when missing, prove it is writable by writing and removing a file, and sweep
+ * the temporary files that killed runs left there; the error names the folder and the reason
+ * in one line.
+ */
+export async function prepareDestination(dest: string): Promise<void> {
+  const probe = join(dest, `.${newTempTag()}.probe.tmp`);
+  try {
+    await makeFolders(dest);
+    await writeFile(probe, "", { flag: "wx" });
+    await unlink(probe);
+    await sweepStaleTempFiles(dest);
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    throw new DestinationError(`cannot write flags to '${dest}': ${code ? describeCode(code) : message}`);
+  }
+}
+
+/** A temporary file this old is abandoned whoever made it: a save holds one for microseconds. */
+const STALE_AFTER_MS = 10 * 60_000;
+
+/**
+ * Remove the temporary files of runs that are gone: a run killed with SIGKILL (or a power
+ * cut) cannot clean up. Only files of our own naming whose process is dead, or that are
+ * older than any save could take; never another file, never a live run's.
+ */
+export async function sweepStaleTempFiles(dest: string, now = Date.now()): Promise<number> {
+  const stale: string[] = [];
+  for (const name of await readdir(dest)) {
+    const owner = OUR_TEMP_FILE.exec(name)?.[1];
+    if (owner === undefined) continue;
+    const path = join(dest, name);
+    if (!isAlive(Number(owner))) stale.push(path);
+    else {
+      const file = await stat(path).catch(() => undefined);
+      if (file && now - file.mtimeMs > STALE_AFTER_MS) stale.push(path);
+    }
+  }
+  await Promise.all(stale.map((path) => rm(path, { force: true })));
+  return stale.length;
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM"; // alive, someone else's
+  }
+}
+
+/**
+ * mkdir -p, one level at a time. Node's `mkdir(..., { recursive: true })` never returns on a
+ * path whose parent exists but refuses children (such as /proc/x): it retries for ever.
+ */
+async function makeFolders(folder: string): Promise<void> {
+  try {
+    await mkdir(folder);
+  } catch (error) {
+    const { code } = error as NodeJS.ErrnoException;
+    if (code === "EEXIST" && (await stat(folder)).isDirectory()) return;
+    const parent = dirname(folder);
+    if (code !== "ENOENT" || parent === folder || (await isDirectory(parent))) throw error;
+    await makeFolders(parent);
+    await mkdir(folder);
+  }
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export class DestinationError extends Error {
+  override name = "DestinationError";
+}
+
+/** Remove the temporary files of the run tagged `tempTag` (left by a worker that was ended). */
+export async function removeTempFiles(dest: string, tempTag: string): Promise<number> {
+  const suffix = `.${tempTag}.tmp`;
+  // A folder removed during the run has no temporary files left to remove.
+  const entries = await readdir(dest).catch(() => [] as string[]);
+  const names = entries.filter((name) => name.startsWith(".") && name.endsWith(suffix));
+  await Promise.all(names.map((name) => rm(join(dest, name), { force: true })));
+  return names.length;
+}
+
+/**
+ * Remove, synchronously, every temporary file of this process in `dest`: for a second
+ * Ctrl-C, which leaves no time for anything asynchronous.
+ */
+export function removeOwnTempFilesSync(dest: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dest);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (OUR_TEMP_FILE.exec(name)?.[1] === String(process.pid)) removeQuietly(join(dest, name));
+  }
+}

@@ -1,0 +1,32 @@
+// The `futures worker` subcommand: run a queue's jobs on this machine. Loaded when it runs,
+// so other subcommands never load BullMQ.
+import type { Command } from "commander";
+import { DEFAULT_CPU_EXECUTOR, LOCAL_CPU_EXECUTORS } from "../executors/catalogue.ts";
+import type { WorkerFlags } from "./run-worker.ts";
+
+export function registerWorkerCommand(program: Command): void {
+  program
+    .command("worker")
+    .summary("run the jobs of a QueueExecutor's queue (BullMQ on Redis) on this machine")
+    .description(
+      "Take jobs from a BullMQ queue in Redis and run each job's task on a local executor. " +
+        "Start one or more on every machine that should work; producers use QueueExecutor or `-x queue`. " +
+        "Ctrl-C once finishes the running jobs and exits; twice hands back the jobs not started.",
+    )
+    .requiredOption("--queue <NAME>", "the queue to take jobs from")
+    .requiredOption(
+      "--import <MODULE...>",
+      "modules whose exported tasks this worker runs (paths or packages)",
+    )
+    .option("--connection <URL>", "Redis to connect to", "redis://127.0.0.1:6379")
+    .option("--concurrency <N>", "tasks run at once (default: one per CPU; 64 with --executor async)")
+    .option(
+      "--executor <KIND>",
+      `where tasks run: ${LOCAL_CPU_EXECUTORS.slice(0, -1).join(", ")} or ${LOCAL_CPU_EXECUTORS.at(-1)}`,
+      DEFAULT_CPU_EXECUTOR,
+    )
+    .action(async (flags: WorkerFlags) => {
+      const { runWorker } = await import("./run-worker.ts");
+      await runWorker(flags);
+    });
+}

@@ -1,0 +1,80 @@
+// `futures worker`: a QueueWorker with one-line reports on start, on connection loss, on
+// progress and on Ctrl-C.
+import { QueueWorker, type LocalExecutorKind, type QueueWorkerEvent } from "concurrent-futures/queue";
+import { UsageError, parseInteger } from "../common/usage.ts";
+import { EXECUTORS, LOCAL_CPU_EXECUTORS } from "../executors/catalogue.ts";
+import { maxCpuWorkers } from "../executors/worker-count.ts";
+import { checkConnection, checkQueueName } from "../executors/queue-checks.ts";
+import { importTasks, resolveImports } from "./import-tasks.ts";
+import { WorkerProgress } from "./progress.ts";
+import { stopOnSignals } from "./stop-signals.ts";
+import { warnOfStrayRejections } from "./stray-rejections.ts";
+
+/** The options of `futures worker`, as commander hands them over. */
+export interface WorkerFlags {
+  queue: string;
+  import: string[];
+  connection: string;
+  concurrency?: string;
+  executor: string;
+}
+
+/** The local executors a worker runs its tasks on. */
+const WORKER_EXECUTORS = LOCAL_CPU_EXECUTORS as readonly LocalExecutorKind[];
+
+/**
+ * How long the worker tries to reach Redis at start. A wrong address or a port where
+ * something else listens (and never answers as Redis would) then ends the worker with a line,
+ * instead of a silent wait.
+ */
+const START_TIMEOUT_MS = 10_000;
+
+export async function runWorker(flags: WorkerFlags): Promise<void> {
+  if (!WORKER_EXECUTORS.includes(flags.executor as LocalExecutorKind)) {
+    throw new UsageError(`--executor must be one of ${WORKER_EXECUTORS.join(", ")}, got '${flags.executor}'`);
+  }
+  checkQueueName(flags.queue);
+  const redis = await checkConnection(flags.connection);
+  const concurrency =
+    flags.concurrency === undefined
+      ? undefined
+      : parseInteger(
+          flags.concurrency,
+          "--concurrency",
+          1,
+          maxCpuWorkers(flags.executor as LocalExecutorKind),
+        );
+  const imports = resolveImports(flags.import);
+  const progress = new WorkerProgress((line) => console.error(`futures worker: ${line}`));
+  if (EXECUTORS[flags.executor as LocalExecutorKind].inProcess)
+    warnOfStrayRejections((line) => progress.say(line));
+  await importTasks(imports, (line) => progress.say(line));
+  let worker: QueueWorker;
+  try {
+    worker = new QueueWorker({
+      queue: flags.queue,
+      connection: flags.connection,
+      imports,
+      executor: flags.executor as LocalExecutorKind,
+      concurrency,
+      onEvent: (event: QueueWorkerEvent) => progress.onEvent(event, flags.queue),
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  stopOnSignals(worker, progress);
+
+  const timer = setTimeout(() => {
+    progress.say(`cannot reach Redis at ${redis} in ${START_TIMEOUT_MS / 1000} s; giving up`);
+    process.exit(1);
+  }, START_TIMEOUT_MS);
+  try {
+    await worker.start();
+  } catch (error) {
+    clearTimeout(timer);
+    await worker.close().catch(() => {});
+    throw new UsageError(`cannot start: ${(error as Error).message}`);
+  }
+  clearTimeout(timer);
+  // Runs until a signal; the Redis connections keep the process alive.
+}
