@@ -1,5 +1,4 @@
 // Download many flags on the executor of your choice and account for every code.
-import { setMaxListeners } from "node:events";
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { createExecutor } from "../executors/create.ts";
@@ -119,8 +118,6 @@ export async function downloadMany(
     connections: inProcess ? concurrency : 1,
     backoff: options.backoff,
   };
-  // Every submit listens to the signal; that is not a leak.
-  setMaxListeners(0, runSignal);
   let poolBroke = false;
   try {
     if (runSignal.aborted) for (const cc of codes) sink(cancelledResult(cc));
