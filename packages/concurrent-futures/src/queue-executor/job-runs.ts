@@ -29,8 +29,8 @@ export interface JobRunsOptions {
   maxPayloadBytes: number;
   /** With a key: only jobs signed with it run. */
   signer: JobSigner | undefined;
-  /** A job answered: ok when its task gave a result, not when it failed or was ended. */
-  answered(ok: boolean): void;
+  /** A job answered: ok when its task gave a result; else why it failed or was ended. */
+  answered(jobId: string, ok: boolean, error: unknown): void;
   warning(message: string): void;
 }
 
@@ -105,8 +105,8 @@ export class JobRuns {
   }
 
   /** A job's outcome for its producer. */
-  #answer(ok: boolean, value: unknown): string {
-    this.#options.answered(ok);
+  #answer(active: ActiveJob, ok: boolean, value: unknown): string {
+    this.#options.answered(active.job.id!, ok, ok ? undefined : value);
     return encodeOutcome(ok, value, this.#options.maxPayloadBytes);
   }
 
@@ -127,17 +127,17 @@ export class JobRuns {
       args = decode(data.a, "the job's arguments", this.#options.maxPayloadBytes) as unknown[];
       if (!Array.isArray(args)) throw new TypeError("the job's arguments are not a list");
     } catch (error) {
-      return this.#answer(false, error);
+      return this.#answer(active, false, error);
     }
     if (data.c === 1) {
       // A chunk from map(): its items in one call to the local executor, results in order.
       try {
         const results: unknown[] = [];
         for await (const value of executor.map(fn, args, { chunksize: args.length })) results.push(value);
-        return this.#answer(true, results);
+        return this.#answer(active, true, results);
       } catch (error) {
         local.renewIfBroken(executor, error);
-        return this.#answer(false, error);
+        return this.#answer(active, false, error);
       }
     }
     // A signal only where an abort can reach a running task: a pool's worker can be ended, an
@@ -148,12 +148,13 @@ export class JobRuns {
     active.future = future;
     if (active.abortReason !== undefined) this.#end(active);
     try {
-      return this.#answer(true, await future.result());
+      return this.#answer(active, true, await future.result());
     } catch (error) {
       local.renewIfBroken(runner, error);
       if (active.handedBack) throw new WaitingError();
-      if (active.abortReason !== undefined) return this.#answer(false, abortError(active.abortReason));
-      return this.#answer(false, error);
+      if (active.abortReason !== undefined)
+        return this.#answer(active, false, abortError(active.abortReason));
+      return this.#answer(active, false, error);
     }
   }
 }

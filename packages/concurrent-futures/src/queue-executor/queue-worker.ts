@@ -9,6 +9,7 @@
 import { randomBytes } from "node:crypto";
 import { Worker, type ConnectionOptions } from "bullmq";
 import type { Redis, RedisOptions } from "ioredis";
+import { describeThrown } from "../remote-error.ts";
 import { DEFAULT_PREFIX, futuresKeys, redisOptions, type Connection } from "./connection.ts";
 import { JobRuns } from "./job-runs.ts";
 import { JobSigner, checkKey, type QueueKey } from "./job-signature.ts";
@@ -51,8 +52,8 @@ export interface QueueWorkerOptions {
 
 export type QueueWorkerEvent =
   | { type: "ready"; tasks: number; concurrency: number; executor: LocalExecutorKind; redis: string }
-  /** A job answered: ok when its task gave a result, not when it failed or was ended. */
-  | { type: "job"; ok: boolean }
+  /** A job answered: ok when its task gave a result; else `error` says, in one line, why not. */
+  | { type: "job"; jobId: string; ok: boolean; error?: string }
   | { type: "connection-lost"; redis: string; error: string }
   | { type: "reconnected"; redis: string }
   /** Something went wrong outside any one task, such as a job gone from a Redis that restarted empty. */
@@ -111,7 +112,10 @@ export class QueueWorker {
       local: this.#local,
       maxPayloadBytes: this.#options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
       signer: this.#signer,
-      answered: (ok) => this.#options.onEvent?.({ type: "job", ok }),
+      answered: (jobId, ok, error) =>
+        this.#options.onEvent?.(
+          ok ? { type: "job", jobId, ok } : { type: "job", jobId, ok, error: describeThrown(error) },
+        ),
       warning: warn,
     });
     const options = this.#redisOptions;

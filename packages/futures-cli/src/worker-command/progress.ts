@@ -1,11 +1,14 @@
 // What `futures worker` tells its operator: one line on start, on connection loss and return,
-// and a count of finished jobs every few seconds while jobs come in.
+// one per failed job (its id and error; at most a few every few seconds), and a count of
+// finished jobs every few seconds while jobs come in.
 //
 // The count is of what the QueueWorker reports: a job whose task gave a result, or one whose
 // task failed or was ended (its producer gets the error).
 import type { QueueWorkerEvent } from "concurrent-futures/queue";
 
 const PROGRESS_EVERY_MS = 5_000;
+/** Failed jobs told one by one in each interval; the rest only counted. */
+const FAILURES_SHOWN = 5;
 
 export class WorkerProgress {
   readonly #say: (line: string) => void;
@@ -13,6 +16,9 @@ export class WorkerProgress {
   #failed = 0;
   #ready = false;
   #reported = 0;
+  /** Failures told, and left untold, since the last report. */
+  #failuresShown = 0;
+  #failuresUntold = 0;
   #timer: NodeJS.Timeout | undefined;
 
   constructor(say: (line: string) => void) {
@@ -35,7 +41,7 @@ export class WorkerProgress {
         break;
       case "job":
         if (event.ok) this.#done++;
-        else this.#failed++;
+        else this.#onFailure(event.jobId, event.error ?? "");
         break;
       case "connection-lost":
         // Before "ready" the worker never had Redis: it is trying to reach it, not to get it back.
@@ -54,10 +60,24 @@ export class WorkerProgress {
 
   finish(): void {
     clearInterval(this.#timer);
+    if (this.#failuresUntold > 0) this.#say(`${this.#failuresUntold} more failed jobs not shown`);
     this.#say(`stopped after ${this.#summary()}`);
   }
 
+  #onFailure(jobId: string, error: string): void {
+    this.#failed++;
+    if (this.#failuresShown >= FAILURES_SHOWN) {
+      this.#failuresUntold++;
+      return;
+    }
+    this.#failuresShown++;
+    this.#say(`job ${jobId} failed: ${error.replace(/\s*\n\s*/g, " ")}`);
+  }
+
   #report(): void {
+    if (this.#failuresUntold > 0) this.#say(`${this.#failuresUntold} more failed jobs not shown`);
+    this.#failuresShown = 0;
+    this.#failuresUntold = 0;
     const total = this.#done + this.#failed;
     if (total === this.#reported) return;
     this.#reported = total;
