@@ -57,6 +57,9 @@ export class QueueConnection {
         // Waiting for connectionTimeout would only hide the cause.
         refused: (message) => hooks.broken(message),
       },
+      // A silent connection is found within half the deadline (at most 5 s), so that a
+      // partition fails outstanding futures within about connectionTimeout, as an outage does.
+      { every: 1_000, within: Math.min(5_000, (settings.connectionTimeout ?? Infinity) / 2) },
     );
     const { maxEvents } = settings;
     this.queue = new Queue(settings.queue, {

@@ -1,6 +1,8 @@
 // One connection to Redis and its state, as QueueExecutor and QueueWorker both need it:
 // reachable or not (ioredis reconnects by itself), the last error seen, Redis refusing our
-// credentials, and an optional deadline for staying unreachable.
+// credentials, an optional deadline for staying unreachable, and a heartbeat of its own: a
+// partition that drops packets without a reset never closes the socket, so a PING that gets
+// no answer in time is taken for a lost connection, and the link reconnects.
 import { Redis, type RedisOptions } from "ioredis";
 import { checkDatabase, describeConnection } from "./connection.ts";
 import { isRefusal } from "./redis-errors.ts";
@@ -14,6 +16,12 @@ export interface RedisLinkEvents {
   refused?(message: string): void;
 }
 
+/** PING every `every` ms; no answer within `within` ms means the connection is lost. */
+export interface Heartbeat {
+  every: number;
+  within: number;
+}
+
 export class RedisLink {
   readonly redis: Redis;
   readonly options: RedisOptions;
@@ -23,9 +31,16 @@ export class RedisLink {
   #everReady = false;
   #lastError = "connection closed";
   #deadline: NodeJS.Timeout | undefined;
+  #heartbeat: NodeJS.Timeout | undefined;
+  #pinging = false;
 
   /** `options` say where Redis is; `client` adds how this connection behaves. */
-  constructor(options: RedisOptions, client: RedisOptions, events: RedisLinkEvents = {}) {
+  constructor(
+    options: RedisOptions,
+    client: RedisOptions,
+    events: RedisLinkEvents = {},
+    heartbeat: Heartbeat = { every: 1_000, within: 5_000 },
+  ) {
     this.options = options;
     this.where = describeConnection(options);
     this.redis = new Redis({ ...options, ...client });
@@ -44,6 +59,25 @@ export class RedisLink {
       this.#reachable = false;
       events.down?.();
     });
+    this.#heartbeat = setInterval(() => this.#beat(heartbeat.within), heartbeat.every);
+    this.#heartbeat.unref();
+  }
+
+  #beat(within: number): void {
+    if (!this.#reachable || !this.#everReady || this.#pinging) return;
+    this.#pinging = true;
+    const silent = setTimeout(() => {
+      this.#pinging = false;
+      this.#lastError = `no answer to PING in ${within / 1000} s`;
+      // Closing makes it an outage like any other (the deadline runs); ioredis reconnects.
+      this.redis.disconnect(true);
+    }, within);
+    silent.unref();
+    const answered = (): void => {
+      clearTimeout(silent);
+      this.#pinging = false;
+    };
+    this.redis.ping().then(answered, answered);
   }
 
   /** False from the moment the connection closed until it is ready again. */
@@ -75,6 +109,7 @@ export class RedisLink {
   }
 
   disconnect(): void {
+    clearInterval(this.#heartbeat);
     clearTimeout(this.#deadline);
     this.#deadline = undefined;
     this.redis.disconnect();
