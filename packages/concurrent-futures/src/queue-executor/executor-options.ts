@@ -30,7 +30,24 @@ export interface QueueExecutorOptions {
   prefix?: string | undefined;
   /** A secret shared with the workers (16 bytes or more): every job is signed with it. */
   key?: QueueKey | undefined;
+  /** Milliseconds calls may wait with no live worker before the executor says so (default 10,000). */
+  noWorkerWarning?: number | undefined;
+  /** Told what needs attention (no live worker); without it, a process warning on stderr. */
+  onEvent?: ((event: QueueExecutorEvent) => void) | undefined;
 }
+
+/** Calls have waited with no live worker on the queue for noWorkerWarning ms (again each minute). */
+export interface NoWorkerEvent {
+  type: "no-worker";
+  queue: string;
+  /** host:port of Redis. */
+  redis: string;
+  /** Milliseconds since calls began to wait with no live worker. */
+  waitingMs: number;
+  message: string;
+}
+
+export type QueueExecutorEvent = NoWorkerEvent;
 
 /** The options checked, with their defaults filled in. */
 export interface QueueSettings {
@@ -46,6 +63,15 @@ export interface QueueSettings {
   maxEvents: number | undefined;
   prefix: string;
   key: Buffer | undefined;
+  noWorkerWarning: number;
+  onEvent: ((event: QueueExecutorEvent) => void) | undefined;
+}
+
+function checkOptionalFunction<F>(name: string, value: F | undefined): F | undefined {
+  if (value !== undefined && typeof value !== "function") {
+    throw new TypeError(`${name} must be a function, got ${typeof value}`);
+  }
+  return value;
 }
 
 export function queueSettings(options: QueueExecutorOptions): QueueSettings {
@@ -63,6 +89,8 @@ export function queueSettings(options: QueueExecutorOptions): QueueSettings {
     maxEvents,
     prefix = DEFAULT_PREFIX,
     key,
+    noWorkerWarning = 10_000,
+    onEvent,
   } = options;
   if (typeof queue !== "string" || queue === "" || queue.includes(":")) {
     throw new TypeError(`queue must be a non-empty name without ':', got ${String(queue)}`);
@@ -81,5 +109,7 @@ export function queueSettings(options: QueueExecutorOptions): QueueSettings {
     redis: redisOptions(connection),
     prefix,
     key: checkKey(key),
+    noWorkerWarning: checkPeriod("noWorkerWarning", noWorkerWarning)!,
+    onEvent: checkOptionalFunction("onEvent", onEvent),
   };
 }

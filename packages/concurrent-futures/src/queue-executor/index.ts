@@ -1,6 +1,6 @@
 // concurrent-futures/queue: the Executor contract over BullMQ on Redis, and the worker that
 // runs its jobs. bullmq and ioredis are optional peer dependencies, needed only here.
-export { QueueExecutor, type QueueExecutorOptions } from "./queue-executor.ts";
+export { QueueExecutor, type QueueExecutorEvent, type QueueExecutorOptions } from "./queue-executor.ts";
 export {
   QueueWorker,
   type LocalExecutorKind,

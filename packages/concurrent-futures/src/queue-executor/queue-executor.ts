@@ -15,7 +15,12 @@ import { taskRef, type AnyFunction, type WrapTheFunctionWithTask } from "../task
 import { AbortListeners } from "../abort-listeners.ts";
 import { CallTable, type Call } from "./call-table.ts";
 import { BrokenQueueExecutor, QueueUnavailableError } from "./errors.ts";
-import { queueSettings, type QueueExecutorOptions, type QueueSettings } from "./executor-options.ts";
+import {
+  queueSettings,
+  type QueueExecutorEvent,
+  type QueueExecutorOptions,
+  type QueueSettings,
+} from "./executor-options.ts";
 import { JobSender } from "./job-sender.ts";
 import { JobSigner } from "./job-signature.ts";
 import { encode } from "./payload.ts";
@@ -26,8 +31,9 @@ import { Settlement } from "./settlement.ts";
 import { settledWithin } from "./settled-within.ts";
 import { StoppedCalls } from "./stopped-calls.ts";
 import { addressOf } from "./task-address.ts";
+import { WorkerWatch } from "./worker-watch.ts";
 
-export type { QueueExecutorOptions };
+export type { QueueExecutorEvent, QueueExecutorOptions };
 
 export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
   readonly queueName: string;
@@ -47,6 +53,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
   readonly #stopped: StoppedCalls;
   readonly #reconciler: Reconciler;
   readonly #removal: ResultRemoval;
+  readonly #workerWatch: WorkerWatch;
   readonly #ready: Promise<void>;
   #started = false;
   #rejectWhenBroken: (error: Error) => void = () => {};
@@ -74,14 +81,12 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
       },
     );
     const { link, queue, jobPrefix } = this.#conn;
-    const redis = link.redis;
+    this.#workerWatch = new WorkerWatch(settings, link.where);
     const online = (): boolean => link.reachable && !this.#lifecycle.isBroken;
-    this.#removal = new ResultRemoval(redis, jobPrefix, online);
+    this.#removal = new ResultRemoval(link.redis, jobPrefix, online);
     this.#stopped = new StoppedCalls({
-      redis,
+      conn: this.#conn,
       table,
-      jobPrefix,
-      abortChannel: this.#conn.keys.abort,
       canRun: online,
       withdrawn: (call) => {
         table.remove(call);
@@ -112,18 +117,15 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
       failed: (call, error) => this.#settlement.settle(call, false, error),
     });
     this.#reconciler = new Reconciler({
-      redis,
+      conn: this.#conn,
       table,
-      events: this.#conn.events,
-      jobPrefix,
-      eventsKey: this.#conn.eventsKey,
       interval: settings.reconcileInterval,
       outcomes: this.#settlement,
       canRun: online,
       keepGoing: () => !this.#lifecycle.isBroken && !(this.#closed && table.remoteCount === 0),
       beforePass: async () => {
         await this.#checkEpoch();
-        if (settings.fixedWindow === undefined && !this.#lifecycle.isBroken) await this.#readWindow();
+        if (!this.#lifecycle.isBroken) await this.#readWindow();
       },
       afterPass: () => {
         if (this.#stopped.size > 0) this.#stopped.schedule();
@@ -238,7 +240,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
 
   async #start(): Promise<void> {
     await this.#conn.open();
-    if (this.#settings.fixedWindow === undefined) await this.#readWindow();
+    await this.#readWindow();
     this.#started = true;
     this.#reconciler.schedule();
     this.#pump();
@@ -252,8 +254,11 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
     );
   }
 
+  /** The live workers' concurrency sizes the window (unless fixed); none at all is said. */
   async #readWindow(): Promise<void> {
-    this.#window = 2 * (await this.#conn.liveConcurrency());
+    const live = await this.#conn.liveConcurrency();
+    if (this.#settings.fixedWindow === undefined) this.#window = 2 * live;
+    this.#workerWatch.observe(live, this.#table.heldCount + this.#table.remoteCount);
   }
 
   #onBack(): void {

@@ -2,10 +2,9 @@
 // data (the epoch), the live workers' concurrency (the window), outcomes whose completion
 // events never arrived (BullMQ's events are best-effort, and a trimmed stream drops them),
 // and jobs of workers that died, which no live worker may be left to find.
-import type { Redis } from "ioredis";
 import type { Call, CallTable } from "./call-table.ts";
-import type { CompletionEvents } from "./completion-events.ts";
 import { readJobStates, STALLED, streamTrimmedPast } from "./job-states.ts";
+import type { QueueConnection } from "./queue-connection.ts";
 
 /** After a pass found lost events, look again this soon. */
 const FAST_RECONCILE_MS = 20;
@@ -19,12 +18,8 @@ export interface ReconcileOutcomes {
 }
 
 export interface ReconcilerOptions {
-  redis: Redis;
+  conn: QueueConnection;
   table: CallTable;
-  events: CompletionEvents;
-  /** The queue's key prefix, such as "bull:NAME:", and its event stream's key. */
-  jobPrefix: string;
-  eventsKey: string;
   /** Milliseconds between passes. */
   interval: number;
   outcomes: ReconcileOutcomes;
@@ -83,7 +78,9 @@ export class Reconciler {
    * Returns whether it found outcomes whose events were lost.
    */
   async #readDue(): Promise<boolean> {
-    const { redis, table, events, jobPrefix, eventsKey, interval, outcomes } = this.#options;
+    const { conn, table, interval, outcomes } = this.#options;
+    const { redis } = conn.link;
+    const { events, jobPrefix, eventsKey } = conn;
     const trimmed = await streamTrimmedPast(redis, eventsKey, events.lastReadId);
     const before = performance.now() - (trimmed ? 0 : interval);
     const due = [...table.remote()].filter((call) => call.sentAt !== undefined && call.sentAt <= before);

@@ -2,17 +2,13 @@
 // are in Redis: a job no worker took is withdrawn and its future cancelled; for one already
 // taken, its worker is asked over pub/sub to end it. A call still being sent waits here until
 // it is in Redis: an abort earlier would reach no worker.
-import type { Redis } from "ioredis";
 import type { Call, CallTable } from "./call-table.ts";
+import type { QueueConnection } from "./queue-connection.ts";
 import { withdrawWaiting } from "./withdraw-script.ts";
 
 export interface StoppedCallsOptions {
-  redis: Redis;
+  conn: QueueConnection;
   table: CallTable;
-  /** The queue's key prefix, such as "bull:NAME:". */
-  jobPrefix: string;
-  /** The pub/sub channel on which workers listen for job ids to abort. */
-  abortChannel: string;
   /** False while Redis is down or the executor broken: a later reconciliation tries again. */
   canRun(): boolean;
   /** The job of `call` was withdrawn: it never ran. */
@@ -67,7 +63,8 @@ export class StoppedCalls {
   /** Withdraw the jobs no worker took, and ask the workers of the others to end them. */
   async withdraw(): Promise<void> {
     this.#scheduled = false;
-    const { redis, table, jobPrefix, abortChannel } = this.#options;
+    const { conn, table } = this.#options;
+    const { redis } = conn.link;
     if (!this.#options.canRun()) return; // a reconnection sends what it holds, then comes back here
     const calls = [...this.#stopping].filter((call) => call.sentAt !== undefined);
     if (calls.length === 0) return;
@@ -75,7 +72,7 @@ export class StoppedCalls {
     const ids = calls.map((call) => call.jobId);
     let withdrawn: boolean[];
     try {
-      withdrawn = await withdrawWaiting(redis, jobPrefix, ids);
+      withdrawn = await withdrawWaiting(redis, conn.jobPrefix, ids);
     } catch {
       // Connection trouble: try again with the next reconciliation.
       for (const call of calls) if (table.current(call)) this.#stopping.add(call);
@@ -84,7 +81,8 @@ export class StoppedCalls {
     calls.forEach((call, i) => {
       if (!table.current(call, ids[i])) return; // settled meanwhile, or sent again under a new id
       if (withdrawn[i]) this.#options.withdrawn(call);
-      else redis.publish(abortChannel, call.jobId).catch(() => {});
+      // The workers listen there for job ids to abort.
+      else redis.publish(conn.keys.abort, call.jobId).catch(() => {});
     });
     this.#options.afterWithdrawal();
   }
