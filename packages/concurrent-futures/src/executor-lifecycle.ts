@@ -21,6 +21,8 @@ export class ExecutorLifecycle {
   #shutdown = false;
   #broken: BrokenExecutor | undefined;
   #idleWaiters: (() => void)[] = [];
+  #rejectWhenBroken: ((error: BrokenExecutor) => void) | undefined;
+  #whenBroken: Promise<never> | undefined;
 
   constructor(hooks: LifecycleHooks) {
     this.#hooks = hooks;
@@ -64,7 +66,19 @@ export class ExecutorLifecycle {
   break(message: string, cause?: unknown): boolean {
     if (this.#broken) return false;
     this.#broken = this.#hooks.brokenError(message, cause);
+    this.#rejectWhenBroken?.(this.brokenError());
     return true;
+  }
+
+  /** Rejects with a Broken error once the executor breaks (at once if it has). */
+  whenBroken(): Promise<never> {
+    if (!this.#whenBroken) {
+      this.#whenBroken = this.#broken
+        ? Promise.reject(this.brokenError())
+        : new Promise<never>((_, reject) => (this.#rejectWhenBroken = reject));
+      this.#whenBroken.catch(() => {});
+    }
+    return this.#whenBroken;
   }
 
   /** Resolves once the executor is idle (at once when it is). */

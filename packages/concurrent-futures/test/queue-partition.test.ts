@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
 import { after, before, describe, it } from "node:test";
+import { Redis } from "ioredis";
 import { wait } from "../src/index.ts";
 import { BrokenQueueExecutor, QueueExecutor } from "../src/queue-executor/index.ts";
 import { sleep } from "./fixtures/tasks.ts";
@@ -52,5 +53,35 @@ describe("a silent partition between producer and Redis", { timeout: 120_000 }, 
     assert.match(String(executor), /broken/);
     assert.throws(() => executor.submit(sleep, 0, "after"), BrokenQueueExecutor);
     await executor.shutdown();
+  });
+
+  it("removes the results it read even when the connection was reset before their removal", async () => {
+    proxy.heal();
+    const admin = new Redis(redis.port, "127.0.0.1");
+    const resetWorker = await startWorker(redis.url, "reset", "async", 4);
+    await using executor = new QueueExecutor({
+      queue: "reset",
+      connection: `redis://127.0.0.1:${proxy.port}`,
+      reconcileInterval: 300,
+    });
+    await executor.waitUntilReady();
+    // Connections reset again and again while results come in: removals meet a lost link.
+    const futures = Array.from({ length: 400 }, (_, i) => executor.submit(sleep, i % 20, i));
+    for (let reset = 0; reset < 8 && !futures.every((future) => future.done()); reset++) {
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      proxy.reset();
+    }
+    const results = await Promise.all(futures);
+    assert.deepEqual(
+      results,
+      futures.map((_, i) => i),
+    );
+    const deadline = Date.now() + 20_000;
+    while ((await admin.keys("bull:reset:fx-*")).length > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.deepEqual(await admin.keys("bull:reset:fx-*"), [], "read results left in Redis");
+    admin.disconnect();
+    resetWorker.kill("SIGKILL");
   });
 });

@@ -2,8 +2,11 @@
 // one addBulk (one job alone as a plain add: addBulk's MULTI costs a round trip's worth).
 // Custom job ids make a send repeated after a reconnection harmless.
 import type { Queue } from "bullmq";
+import type { Redis } from "ioredis";
 import type { Call, CallTable } from "./call-table.ts";
 import type { JobSigner } from "./job-signature.ts";
+import { isOutOfMemory } from "./redis-errors.ts";
+import { withdrawWaiting } from "./withdraw-script.ts";
 import type { JobData } from "./payload.ts";
 
 /** BullMQ removes finished jobs older than this (seconds) when later jobs finish. */
@@ -11,6 +14,8 @@ const ORPHANS = { age: 24 * 3600 };
 
 export interface JobSenderOptions {
   queue: Queue;
+  /** The connection the queue uses, for taking back what a failed send left. */
+  redis: Redis;
   table: CallTable;
   /** With a key: every job is signed with it. */
   signer: JobSigner | undefined;
@@ -67,8 +72,28 @@ export class JobSender {
       this.#options.sent(batch);
     } catch (error) {
       if (this.#options.isDown()) return; // the reconnection sends them again
-      for (const call of batch) this.#options.failed(call, error);
+      await this.#takeBack(batch, error);
     }
+  }
+
+  /**
+   * Redis refused part of a batch (full: maxmemory): jobs that got in would keep it full and
+   * run for futures that fail. Take back those no worker took; the others run on.
+   */
+  async #takeBack(batch: Call[], error: unknown): Promise<void> {
+    const { queue, table, redis } = this.#options;
+    const ids = batch.map((call) => call.jobId);
+    const states = await withdrawWaiting(redis, queue.toKey(""), ids).catch(() => undefined);
+    const reason = isOutOfMemory(error)
+      ? new Error(`Redis is full (maxmemory): the job was not sent; nothing of it was left in Redis`, {
+          cause: error,
+        })
+      : error;
+    batch.forEach((call, i) => {
+      if (!table.current(call, ids[i])) return;
+      if (states?.[i] === "taken") call.sentAt ??= performance.now();
+      else this.#options.failed(call, reason);
+    });
   }
 
   /** The job of a call, signed when there is a key (under its id of now: a resent call's is new). */

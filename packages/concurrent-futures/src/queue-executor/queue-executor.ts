@@ -56,8 +56,6 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
   readonly #workerWatch: WorkerWatch;
   readonly #ready: Promise<void>;
   #started = false;
-  #rejectWhenBroken: (error: Error) => void = () => {};
-  readonly #whenBroken = new Promise<never>((_, reject) => (this.#rejectWhenBroken = reject));
   #closed: Promise<void> | undefined;
 
   constructor(options: QueueExecutorOptions) {
@@ -108,6 +106,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
     });
     this.#sender = new JobSender({
       queue,
+      redis: link.redis,
       table,
       signer: settings.key && new JobSigner(settings.key),
       ready: () => (this.#started ? undefined : this.#ready.catch(() => {})),
@@ -148,7 +147,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
 
   /** Resolves once Redis answered and the executor listens to its events; rejects if it broke first. */
   waitUntilReady(): Promise<void> {
-    return Promise.race([this.#ready, this.#whenBroken]);
+    return Promise.race([this.#ready, this.#lifecycle.whenBroken()]);
   }
 
   submitWith<F extends AnyFunction>(
@@ -267,6 +266,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
       .then(() => {
         if (this.#lifecycle.isBroken) return;
         this.#sender.push([...this.#table.remote()].filter((call) => call.sentAt === undefined));
+        void this.#removal.flush(); // results read while Redis was away
         this.#reconciler.schedule(0);
       })
       .catch(() => {});
@@ -275,8 +275,6 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
   /** Fail every outstanding future, held or in Redis, and refuse new work. */
   #break(message: string): void {
     if (!this.#lifecycle.break(message)) return;
-    this.#whenBroken.catch(() => {});
-    this.#rejectWhenBroken(this.#lifecycle.brokenError());
     this.#failOutstanding(() => this.#lifecycle.brokenError());
   }
 

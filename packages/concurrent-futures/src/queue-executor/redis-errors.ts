@@ -51,6 +51,11 @@ export function isRefusal(error: unknown): boolean {
   return REFUSAL_REPLIES.has(replyPrefix(error));
 }
 
+/** Redis is full: maxmemory reached with the noeviction policy. */
+export function isOutOfMemory(error: unknown): boolean {
+  return replyPrefix(error) === "OOM";
+}
+
 /** BullMQ found the job gone from Redis (flushed, restarted empty, or taken back by its producer). */
 export function isJobGone(error: unknown): boolean {
   if ((error as MaybeCoded | null)?.code === BULLMQ_JOB_NOT_EXIST) return true;

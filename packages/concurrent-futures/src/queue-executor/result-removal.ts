@@ -9,6 +9,8 @@ import { jobScript } from "./job-script.ts";
 /** Read results are removed in batches of this many, or after this long. */
 const BATCH = 256;
 const AFTER_MS = 20;
+/** Kept for when Redis is back at most this many; older ones are left to BullMQ's age limit. */
+const KEPT_WHILE_DOWN = 100_000;
 
 const SCRIPT = `
 local prefix = ARGV[1]
@@ -31,7 +33,7 @@ export class ResultRemoval {
   readonly #prefix: string;
   #pending: string[] = [];
   #scheduled = false;
-  /** While false (Redis down), batches are dropped: BullMQ's age limit removes those jobs later. */
+  /** While false (Redis down), removals wait for the connection to come back. */
   readonly #online: () => boolean;
 
   /** `prefix` is the queue's key prefix, such as "bull:NAME:". */
@@ -55,11 +57,17 @@ export class ResultRemoval {
   /** Send what is pending now; resolves once Redis answered (or failed). */
   flush(): Promise<void> {
     this.#scheduled = false;
-    const ids = this.#pending.splice(0);
-    if (ids.length === 0 || !this.#online()) return Promise.resolve();
+    if (this.#pending.length === 0) return Promise.resolve();
+    if (!this.#online()) {
+      if (this.#pending.length > KEPT_WHILE_DOWN)
+        this.#pending.splice(0, this.#pending.length - KEPT_WHILE_DOWN);
+      return Promise.resolve();
+    }
+    const ids = this.#pending.splice(0, BATCH * 16);
     return removeJobs(this.#redis, this.#prefix, ...ids).then(
-      () => undefined,
-      () => undefined,
+      () => (this.#pending.length > 0 ? this.flush() : undefined),
+      // Lost with the connection: kept for the next flush.
+      () => void this.#pending.unshift(...ids),
     );
   }
 }

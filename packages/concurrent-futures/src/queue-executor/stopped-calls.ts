@@ -4,7 +4,7 @@
 // it is in Redis: an abort earlier would reach no worker.
 import type { Call, CallTable } from "./call-table.ts";
 import type { QueueConnection } from "./queue-connection.ts";
-import { withdrawWaiting } from "./withdraw-script.ts";
+import { withdrawWaiting, type Withdrawal } from "./withdraw-script.ts";
 
 export interface StoppedCallsOptions {
   conn: QueueConnection;
@@ -70,7 +70,7 @@ export class StoppedCalls {
     if (calls.length === 0) return;
     for (const call of calls) this.#stopping.delete(call);
     const ids = calls.map((call) => call.jobId);
-    let withdrawn: boolean[];
+    let withdrawn: Withdrawal[];
     try {
       withdrawn = await withdrawWaiting(redis, conn.jobPrefix, ids);
     } catch {
@@ -80,7 +80,7 @@ export class StoppedCalls {
     }
     calls.forEach((call, i) => {
       if (!table.current(call, ids[i])) return; // settled meanwhile, or sent again under a new id
-      if (withdrawn[i]) this.#options.withdrawn(call);
+      if (withdrawn[i] === "withdrawn") this.#options.withdrawn(call);
       // The workers listen there for job ids to abort.
       else redis.publish(conn.keys.abort, call.jobId).catch(() => {});
     });

@@ -13,23 +13,30 @@ local out = {}
 for i = 2, #ARGV do
   local id = ARGV[i]
   local key = prefix .. id
-  local withdrawn = 0
+  local state = 0
   if redis.call('HEXISTS', key, 'processedOn') == 0 and redis.call('LREM', prefix .. 'wait', 1, id) > 0 then
     redis.call('DEL', key, key .. ':logs')
-    withdrawn = 1
+    state = 1
+  elseif redis.call('EXISTS', key) == 1 then
+    state = 2
   end
-  out[#out + 1] = withdrawn
+  out[#out + 1] = state
 end
 return out
 `;
 
 const withdraw = jobScript<number[]>("futuresWithdraw", SCRIPT);
 
+/** What became of a job asked back: not in Redis, withdrawn, or kept (a worker took it). */
+export type Withdrawal = "absent" | "withdrawn" | "taken";
+
+const STATES: readonly Withdrawal[] = ["absent", "withdrawn", "taken"];
+
 /**
  * Remove the jobs, by id under the queue's key prefix (such as "bull:NAME:"), that are still
- * waiting for a worker; returns which ones were withdrawn.
+ * waiting for a worker; says of each what became of it.
  */
-export async function withdrawWaiting(redis: Redis, prefix: string, jobIds: string[]): Promise<boolean[]> {
+export async function withdrawWaiting(redis: Redis, prefix: string, jobIds: string[]): Promise<Withdrawal[]> {
   const replies = await withdraw(redis, prefix, ...jobIds);
-  return replies.map((withdrawn) => withdrawn === 1);
+  return replies.map((state) => STATES[state] ?? "absent");
 }

@@ -1,6 +1,6 @@
 // A TCP proxy on loopback that can go silent: in a partition packets are dropped and no reset
 // arrives, so both sides keep their sockets open and hear nothing. blackhole() does that to
-// every connection, present and future, until heal().
+// every connection, present and future, until heal(); reset() cuts them instead.
 import net from "node:net";
 
 export class BlackholeProxy {
@@ -36,6 +36,11 @@ export class BlackholeProxy {
 
   heal(): void {
     this.#silent = false;
+  }
+
+  /** Reset every connection now (new ones are accepted as before). */
+  reset(): void {
+    for (const socket of this.#sockets) socket.destroy();
   }
 
   async close(): Promise<void> {
