@@ -11,6 +11,7 @@ import { checkTimeout } from "./validate.ts";
 
 export type FutureState = "pending" | "running" | "cancelled" | "finished";
 
+/** A done callback; an async one may return a promise, whose rejection is reported like a throw. */
 export type DoneCallback<T> = (future: Future<T>) => void;
 
 type Waiter = (future: Future<any>) => void;
@@ -39,7 +40,10 @@ let reportCallbackError = (error: unknown, future: Future<unknown>): void => {
 
 type CallbackErrorReporter = (error: unknown, future: Future<unknown>) => void;
 
-/** Replace how throwing done callbacks are reported; returns the previous reporter. */
+/**
+ * Replace how failing done callbacks (a throw, or a rejection of the promise one returned) are
+ * reported; returns the previous reporter.
+ */
 export function setCallbackErrorReporter(fn: CallbackErrorReporter): CallbackErrorReporter {
   const previous = reportCallbackError;
   reportCallbackError = fn;
@@ -185,7 +189,13 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   #invoke(fn: DoneCallback<T>): void {
     try {
-      fn(this);
+      const returned: unknown = fn(this);
+      // An async callback fails by rejecting: report it as a throw, never as an unhandled rejection.
+      if (typeof (returned as PromiseLike<unknown> | undefined)?.then === "function") {
+        (returned as PromiseLike<unknown>).then(undefined, (error: unknown) =>
+          reportCallbackError(error, this as Future<unknown>),
+        );
+      }
     } catch (error) {
       reportCallbackError(error, this as Future<unknown>);
     }
