@@ -32,6 +32,11 @@ export const kFailed = Symbol("futures.failed");
  * remotely, as Python marks call-queue items running).
  */
 export const kCancelUnstarted = Symbol("futures.cancelUnstarted");
+/**
+ * For pools: called once when a pending future is cancelled, so that a call already sent to
+ * a worker (and not started) can be skipped there. Forgotten once the future runs or ends.
+ */
+export const kOnCancel = Symbol("futures.onCancel");
 
 /** How a callback's error is reported; replaceable so tests can observe it. */
 let reportCallbackError = (error: unknown, future: Future<unknown>): void => {
@@ -59,12 +64,16 @@ export class Future<T = unknown> implements PromiseLike<T> {
   #callbacks: DoneCallback<any>[] | undefined;
   // One waiter is the common case (one wait() or asCompleted() per future): no Set for it.
   #waiters: Waiter | Set<Waiter> | undefined;
+  #onCancel: (() => void) | undefined;
 
   /** Attempt to cancel. A running or finished future cannot be cancelled. */
   cancel(): boolean {
     if (this.#state === "running" || this.#state === "finished") return false;
     if (this.#state === "cancelled") return true;
     this.#state = "cancelled";
+    const onCancel = this.#onCancel;
+    this.#onCancel = undefined;
+    onCancel?.();
     this.#notify();
     return true;
   }
@@ -113,6 +122,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     if (this.#state === "cancelled") return false;
     if (this.#state === "pending") {
       this.#state = "running";
+      this.#onCancel = undefined;
       return true;
     }
     throw new InvalidStateError(`future in unexpected state: ${this.#state}`);
@@ -135,6 +145,10 @@ export class Future<T = unknown> implements PromiseLike<T> {
     if (this.#state !== "running") throw new InvalidStateError(`${this} is not running`);
     this.#state = "cancelled";
     this.#notify();
+  }
+
+  [kOnCancel](fn: (() => void) | undefined): void {
+    this.#onCancel = fn;
   }
 
   [kFailed](): boolean {
@@ -175,6 +189,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
   #finish(): void {
     if (this.done()) throw new InvalidStateError(`${this} cannot be set again`);
     this.#state = "finished";
+    this.#onCancel = undefined;
   }
 
   #notify(): void {

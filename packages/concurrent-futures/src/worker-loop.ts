@@ -2,7 +2,7 @@
 // run calls in arrival order, one at a time, and send their outcomes back in batches.
 import { parentPort } from "node:worker_threads";
 import { importingTaskModule, markPoolWorker, setRunningTask } from "./import-guard.ts";
-import type { Call, FromWorker, Outcome, ToWorker } from "./messages.ts";
+import { SKIPPED, type Call, type FromWorker, type Outcome, type ToWorker } from "./messages.ts";
 import { watchParent } from "./parent-watchdog.ts";
 import { describeThrown, toErrorRecord } from "./remote-error.ts";
 import { resolveTask, type AnyFunction, type TaskRef } from "./task.ts";
@@ -27,8 +27,15 @@ function loadTask(ref: TaskRef): Promise<AnyFunction> {
 
 const tasks = new Map<number, Promise<AnyFunction>>();
 let chain: Promise<void> = Promise.resolve();
+/** Ids of calls received and cancelled by the pool before they started. */
+const cancelled = new Set<number>();
+/** The id of the last call started or skipped; ids grow in the order calls arrive. */
+let lastStarted = 0;
+/** When the event loop last had a turn here, letting "cancel" messages in. */
+let lastTurn = 0;
 
 function onMessage(message: ToWorker): void {
+  lastTurn = performance.now();
   switch (message.t) {
     case "init":
       chain = chain.then(() => initialize(message.initializer, message.initargs)).catch(fatal);
@@ -47,6 +54,10 @@ function onMessage(message: ToWorker): void {
     }
     case "run":
       chain = chain.then(() => runCalls(message.calls)).catch(fatal);
+      break;
+    case "cancel":
+      // Not chained: it must take effect before the calls it names start.
+      for (const id of message.ids) if (id > lastStarted) cancelled.add(id);
       break;
     case "exit":
       void chain.then(() => process.exit(0));
@@ -81,23 +92,43 @@ async function initialize(ref: TaskRef | undefined, args: unknown[]): Promise<vo
 }
 
 // Outcomes are flushed when a batch ends or when a slow call has kept them waiting, so a
-// long batch still reports each result promptly.
+// long batch still reports each result promptly. As often, the event loop gets a turn before
+// the next call, so that a "cancel" sent meanwhile is seen even after calls that never yield.
 const FLUSH_AFTER_MS = 2;
 
 async function runCalls(calls: Call[]): Promise<void> {
+  if (performance.now() - lastTurn > FLUSH_AFTER_MS) await nextTurn();
   let outcomes: Outcome[] = [];
   let started = performance.now();
   let lastFlush = started;
   for (const [id, key, args, chunk] of calls) {
-    outcomes.push(await runCall(id, key, args, chunk));
+    lastStarted = id;
+    if (cancelled.size > 0 && cancelled.delete(id)) outcomes.push([id, SKIPPED]);
+    else outcomes.push(await runCall(id, key, args, chunk));
     const now = performance.now();
     if (now - lastFlush > FLUSH_AFTER_MS) {
       flush(outcomes, now - started);
       outcomes = [];
-      started = lastFlush = now;
+      await nextTurn();
+      started = lastFlush = performance.now();
     }
   }
   if (outcomes.length > 0) flush(outcomes, performance.now() - started);
+}
+
+/**
+ * Let the event loop take pending messages: the second immediate runs after a poll phase for
+ * sure, whatever phase the first one was queued from.
+ */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) =>
+    setImmediate(() =>
+      setImmediate(() => {
+        lastTurn = performance.now();
+        resolve();
+      }),
+    ),
+  );
 }
 
 async function runCall(id: number, key: number, args: unknown[], chunk: boolean): Promise<Outcome> {
@@ -138,7 +169,7 @@ function flush(outcomes: Outcome[], busy: number): void {
     try {
       send({ t: "done", outcomes: [outcome], busy: share });
     } catch (error) {
-      const what = outcome[1] ? "result" : "exception";
+      const what = outcome[1] === 0 ? "exception" : "result";
       const reason = new TypeError(`the task's ${what} cannot be sent back: ${describeThrown(error)}`);
       send({ t: "done", outcomes: [[outcome[0], 0, toErrorRecord(reason)]], busy: share });
     }
