@@ -11,8 +11,8 @@ import { checkTimeout } from "./validate.ts";
 
 export type FutureState = "pending" | "running" | "cancelled" | "finished";
 
-/** A done callback; an async one may return a promise, whose rejection is reported like a throw. */
-export type DoneCallback<T> = (future: Future<T>) => void;
+/** A done callback; what it returns is ignored, but for a promise whose rejection is reported like a throw. */
+export type DoneCallback<T> = (future: Future<T>) => unknown;
 
 type Waiter = (future: Future<any>) => void;
 
