@@ -92,28 +92,47 @@ async function initialize(ref: TaskRef | undefined, args: unknown[]): Promise<vo
 }
 
 // Outcomes are flushed when a batch ends or when a slow call has kept them waiting, so a
-// long batch still reports each result promptly. As often, the event loop gets a turn before
-// the next call, so that a "cancel" sent meanwhile is seen even after calls that never yield.
+// long batch still reports each result promptly; while an async call awaits, a timer does it,
+// so that the pool learns soon that the call after them has started. As often, the event loop
+// gets a turn before the next call, so that a "cancel" sent meanwhile is seen even after calls
+// that never yield.
 const FLUSH_AFTER_MS = 2;
+/** Outcomes not sent yet, and since when the calls that gave them have been running. */
+let outcomes: Outcome[] = [];
+let since = 0;
+let flushTimer: NodeJS.Timeout | undefined;
 
 async function runCalls(calls: Call[]): Promise<void> {
   if (performance.now() - lastTurn > FLUSH_AFTER_MS) await nextTurn();
-  let outcomes: Outcome[] = [];
-  let started = performance.now();
-  let lastFlush = started;
+  since = performance.now();
   for (const [id, key, args, chunk] of calls) {
     lastStarted = id;
     if (cancelled.size > 0 && cancelled.delete(id)) outcomes.push([id, SKIPPED]);
     else outcomes.push(await runCall(id, key, args, chunk));
-    const now = performance.now();
-    if (now - lastFlush > FLUSH_AFTER_MS) {
-      flush(outcomes, now - started);
-      outcomes = [];
+    if (performance.now() - since > FLUSH_AFTER_MS) {
+      flushOutcomes();
       await nextTurn();
-      started = lastFlush = performance.now();
+      since = performance.now();
     }
   }
-  if (outcomes.length > 0) flush(outcomes, performance.now() - started);
+  flushOutcomes();
+}
+
+function flushOutcomes(): void {
+  if (outcomes.length === 0) return;
+  const now = performance.now();
+  flush(outcomes, now - since);
+  outcomes = [];
+  since = now;
+}
+
+/** A call is about to await: flush what waits if it is still waiting FLUSH_AFTER_MS later. */
+function flushWhileAwaiting(): void {
+  if (outcomes.length === 0 || flushTimer !== undefined) return;
+  flushTimer = setTimeout(() => {
+    flushTimer = undefined;
+    flushOutcomes();
+  }, FLUSH_AFTER_MS).unref();
 }
 
 /**
@@ -141,12 +160,16 @@ async function runCall(id: number, key: number, args: unknown[], chunk: boolean)
       const results: unknown[] = [];
       for (const item of args) {
         const result = fn(item);
+        if (isThenable(result)) flushWhileAwaiting();
         results.push(isThenable(result) ? await result : result);
       }
       value = results;
     } else {
       value = fn(...args);
-      if (isThenable(value)) value = await value;
+      if (isThenable(value)) {
+        flushWhileAwaiting();
+        value = await value;
+      }
     }
     return [id, 1, value];
   } catch (error) {

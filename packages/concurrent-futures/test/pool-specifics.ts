@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { getEventListeners } from "node:events";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,6 +15,7 @@ import {
   fail,
   hang,
   identity,
+  markThenWait,
   missingExport,
   notATask,
   returnFunction,
@@ -184,6 +185,28 @@ export function poolSpecifics(
         await pool.shutdown();
         const ran = readdirSync(folder).filter((name) => name.startsWith("late-"));
         assert.deepEqual(ran.sort(), kept.map((_, i) => `late-${i * 2}`).sort());
+      } finally {
+        rmSync(folder, { recursive: true, force: true });
+      }
+    });
+
+    it("reports a call sent ahead running once its worker has started it", async () => {
+      await using pool = make({ maxWorkers: 1 });
+      const folder = mkdtempSync(path.join(os.tmpdir(), "futures-ahead-"));
+      const at = (name: string) => path.join(folder, name);
+      try {
+        await wait(Array.from({ length: 300 }, () => pool.submit(markThenWait, at("warm"))));
+        const busy = pool.submit(spin, 300);
+        const quick = Array.from({ length: 10 }, (_, i) => pool.submit(markThenWait, at(`quick-${i}`)));
+        const slow = pool.submit(markThenWait, at("slow"), at("release"));
+        assert.equal(slow.running(), false);
+        await until(() => existsSync(at("slow")), "the slow call started");
+        await until(() => slow.running(), "the pool reports the slow call running");
+        assert.equal(slow.cancel(), false, "a call that started cannot be cancelled");
+        writeFileSync(at("release"), "");
+        await slow;
+        await wait([busy, ...quick]);
+        assert.ok([busy, ...quick, slow].every((f) => f.done() && !f.cancelled()));
       } finally {
         rmSync(folder, { recursive: true, force: true });
       }
@@ -373,4 +396,10 @@ export function poolSpecifics(
 async function teachQuick(pool: Executor, folder: string): Promise<void> {
   const warm = Array.from({ length: 300 }, (_, i) => pool.submit(touch, path.join(folder, `warm-${i % 10}`)));
   await wait(warm);
+}
+
+/** Wait until `condition()` holds; fail saying `what` if it has not after 30 s. */
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let tries = 0; tries < 3000 && !condition(); tries++) await sleep(10);
+  assert.ok(condition(), `${what}: not after 30 s`);
 }
