@@ -107,8 +107,10 @@ async function runCalls(calls: Call[]): Promise<void> {
   since = performance.now();
   for (const [id, key, args, chunk] of calls) {
     lastStarted = id;
-    if (cancelled.size > 0 && cancelled.delete(id)) outcomes.push([id, SKIPPED]);
-    else outcomes.push(await runCall(id, key, args, chunk));
+    // Not outcomes.push(await ...): the timer may flush and replace the array meanwhile.
+    const outcome: Outcome =
+      cancelled.size > 0 && cancelled.delete(id) ? [id, SKIPPED] : await runCall(id, key, args, chunk);
+    outcomes.push(outcome);
     if (performance.now() - since > FLUSH_AFTER_MS) {
       flushOutcomes();
       await nextTurn();
