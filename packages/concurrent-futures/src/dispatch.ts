@@ -1,5 +1,5 @@
 // A pool's queue and its dispatch: calls wait here in submission order, then go to a worker
-// in batches. Which worker: an idle one, a new one (below maxWorkers), or a busy one when the
+// in batches; a call is marked running only when its worker starts it. Which worker: an idle one, a new one (below maxWorkers), or a busy one when the
 // queue is deep; how many calls at once: batch-policy.ts, from the tasks' measured times.
 import { batchSize, fitsInBatch, sendAhead } from "./batch-policy.ts";
 import type { ExecutorLifecycle } from "./executor-lifecycle.ts";
@@ -84,7 +84,10 @@ export class Dispatcher {
       if (item.signal && (!wasIdle || items.length > 0)) break; // goes alone to an idle worker
       if (!fitsInBatch(items.length, this.#tasks.meanMs(item.key))) break;
       this.#queue.shift();
-      if (!item.future.setRunningOrNotifyCancel()) continue;
+      if (item.future.cancelled()) continue;
+      // An idle worker starts the first call at once; the others wait there, still pending
+      // (cancellable), until the worker reaches them (worker-slot.ts).
+      if (wasIdle && items.length === 0) item.future.setRunningOrNotifyCancel();
       items.push(item);
       if (item.signal) {
         exclusive = true;

@@ -11,7 +11,8 @@ import { checkTimeout } from "./validate.ts";
 
 export type FutureState = "pending" | "running" | "cancelled" | "finished";
 
-export type DoneCallback<T> = (future: Future<T>) => void;
+/** A done callback; what it returns is ignored, but for a promise whose rejection is reported like a throw. */
+export type DoneCallback<T> = (future: Future<T>) => unknown;
 
 type Waiter = (future: Future<any>) => void;
 
@@ -31,6 +32,11 @@ export const kFailed = Symbol("futures.failed");
  * remotely, as Python marks call-queue items running).
  */
 export const kCancelUnstarted = Symbol("futures.cancelUnstarted");
+/**
+ * For pools: called once when a pending future is cancelled, so that a call already sent to
+ * a worker (and not started) can be skipped there. Forgotten once the future runs or ends.
+ */
+export const kOnCancel = Symbol("futures.onCancel");
 
 /** How a callback's error is reported; replaceable so tests can observe it. */
 let reportCallbackError = (error: unknown, future: Future<unknown>): void => {
@@ -39,7 +45,10 @@ let reportCallbackError = (error: unknown, future: Future<unknown>): void => {
 
 type CallbackErrorReporter = (error: unknown, future: Future<unknown>) => void;
 
-/** Replace how throwing done callbacks are reported; returns the previous reporter. */
+/**
+ * Replace how failing done callbacks (a throw, or a rejection of the promise one returned) are
+ * reported; returns the previous reporter.
+ */
 export function setCallbackErrorReporter(fn: CallbackErrorReporter): CallbackErrorReporter {
   const previous = reportCallbackError;
   reportCallbackError = fn;
@@ -55,12 +64,16 @@ export class Future<T = unknown> implements PromiseLike<T> {
   #callbacks: DoneCallback<any>[] | undefined;
   // One waiter is the common case (one wait() or asCompleted() per future): no Set for it.
   #waiters: Waiter | Set<Waiter> | undefined;
+  #onCancel: (() => void) | undefined;
 
   /** Attempt to cancel. A running or finished future cannot be cancelled. */
   cancel(): boolean {
     if (this.#state === "running" || this.#state === "finished") return false;
     if (this.#state === "cancelled") return true;
     this.#state = "cancelled";
+    const onCancel = this.#onCancel;
+    this.#onCancel = undefined;
+    onCancel?.();
     this.#notify();
     return true;
   }
@@ -109,6 +122,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     if (this.#state === "cancelled") return false;
     if (this.#state === "pending") {
       this.#state = "running";
+      this.#onCancel = undefined;
       return true;
     }
     throw new InvalidStateError(`future in unexpected state: ${this.#state}`);
@@ -131,6 +145,10 @@ export class Future<T = unknown> implements PromiseLike<T> {
     if (this.#state !== "running") throw new InvalidStateError(`${this} is not running`);
     this.#state = "cancelled";
     this.#notify();
+  }
+
+  [kOnCancel](fn: (() => void) | undefined): void {
+    this.#onCancel = fn;
   }
 
   [kFailed](): boolean {
@@ -171,6 +189,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
   #finish(): void {
     if (this.done()) throw new InvalidStateError(`${this} cannot be set again`);
     this.#state = "finished";
+    this.#onCancel = undefined;
   }
 
   #notify(): void {
@@ -185,7 +204,13 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   #invoke(fn: DoneCallback<T>): void {
     try {
-      fn(this);
+      const returned: unknown = fn(this);
+      // An async callback fails by rejecting: report it as a throw, never as an unhandled rejection.
+      if (typeof (returned as PromiseLike<unknown> | undefined)?.then === "function") {
+        (returned as PromiseLike<unknown>).then(undefined, (error: unknown) =>
+          reportCallbackError(error, this as Future<unknown>),
+        );
+      }
     } catch (error) {
       reportCallbackError(error, this as Future<unknown>);
     }

@@ -24,14 +24,28 @@ export interface RunMessage {
   calls: Call[];
 }
 
+/**
+ * Calls of earlier "run" messages cancelled in the pool: the worker skips each one it has not
+ * started yet and answers it as skipped.
+ */
+export interface CancelMessage {
+  t: "cancel";
+  ids: number[];
+}
+
 export interface ExitMessage {
   t: "exit";
 }
 
-export type ToWorker = InitMessage | DefineMessage | RunMessage | ExitMessage;
+export type ToWorker = InitMessage | DefineMessage | RunMessage | CancelMessage | ExitMessage;
 
-/** An outcome: id, 1 with the value or 0 with an error record. */
-export type Outcome = [id: number, ok: 1, value: unknown] | [id: number, ok: 0, error: ErrorRecord];
+/** An outcome: id, 1 with the value, 0 with an error record, or SKIPPED (cancelled, never started). */
+export type Outcome =
+  | [id: number, ok: 1, value: unknown]
+  | [id: number, ok: 0, error: ErrorRecord]
+  | [id: number, ok: typeof SKIPPED];
+
+export const SKIPPED = 2;
 
 export interface InitFailedMessage {
   t: "init-failed";

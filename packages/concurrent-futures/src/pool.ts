@@ -94,7 +94,10 @@ export abstract class WorkerPool extends Executor<WrapTheFunctionWithTask> {
 
   async shutdown({ wait = true, cancelFutures = false }: ShutdownOptions = {}): Promise<void> {
     this.#lifecycle.shutDown();
-    if (cancelFutures) for (const item of this.#dispatcher.drain()) item.future.cancel();
+    if (cancelFutures) {
+      for (const item of this.#dispatcher.drain()) item.future.cancel();
+      this.#crew.cancelPending();
+    }
     const closed = this.#lifecycle.whenIdle().then(() => this.#crew.closeAll());
     if (wait) await closed;
   }

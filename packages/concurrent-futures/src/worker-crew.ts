@@ -68,6 +68,11 @@ export class WorkerCrew {
     worker.retire();
   }
 
+  /** Cancel the calls sent ahead to workers and not started yet. */
+  cancelPending(): void {
+    for (const worker of this.#workers) worker.cancelPending();
+  }
+
   /** The worker has exited. */
   forget(worker: WorkerSlot): void {
     this.#workers.delete(worker);

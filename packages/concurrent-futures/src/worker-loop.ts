@@ -2,7 +2,7 @@
 // run calls in arrival order, one at a time, and send their outcomes back in batches.
 import { parentPort } from "node:worker_threads";
 import { importingTaskModule, markPoolWorker, setRunningTask } from "./import-guard.ts";
-import type { Call, FromWorker, Outcome, ToWorker } from "./messages.ts";
+import { SKIPPED, type Call, type FromWorker, type Outcome, type ToWorker } from "./messages.ts";
 import { watchParent } from "./parent-watchdog.ts";
 import { describeThrown, toErrorRecord } from "./remote-error.ts";
 import { resolveTask, type AnyFunction, type TaskRef } from "./task.ts";
@@ -27,8 +27,15 @@ function loadTask(ref: TaskRef): Promise<AnyFunction> {
 
 const tasks = new Map<number, Promise<AnyFunction>>();
 let chain: Promise<void> = Promise.resolve();
+/** Ids of calls received and cancelled by the pool before they started. */
+const cancelled = new Set<number>();
+/** The id of the last call started or skipped; ids grow in the order calls arrive. */
+let lastStarted = 0;
+/** When the event loop last had a turn here, letting "cancel" messages in. */
+let lastTurn = 0;
 
 function onMessage(message: ToWorker): void {
+  lastTurn = performance.now();
   switch (message.t) {
     case "init":
       chain = chain.then(() => initialize(message.initializer, message.initargs)).catch(fatal);
@@ -47,6 +54,10 @@ function onMessage(message: ToWorker): void {
     }
     case "run":
       chain = chain.then(() => runCalls(message.calls)).catch(fatal);
+      break;
+    case "cancel":
+      // Not chained: it must take effect before the calls it names start.
+      for (const id of message.ids) if (id > lastStarted) cancelled.add(id);
       break;
     case "exit":
       void chain.then(() => process.exit(0));
@@ -81,23 +92,64 @@ async function initialize(ref: TaskRef | undefined, args: unknown[]): Promise<vo
 }
 
 // Outcomes are flushed when a batch ends or when a slow call has kept them waiting, so a
-// long batch still reports each result promptly.
+// long batch still reports each result promptly; while an async call awaits, a timer does it,
+// so that the pool learns soon that the call after them has started. As often, the event loop
+// gets a turn before the next call, so that a "cancel" sent meanwhile is seen even after calls
+// that never yield.
 const FLUSH_AFTER_MS = 2;
+/** Outcomes not sent yet, and since when the calls that gave them have been running. */
+let outcomes: Outcome[] = [];
+let since = 0;
+let flushTimer: NodeJS.Timeout | undefined;
 
 async function runCalls(calls: Call[]): Promise<void> {
-  let outcomes: Outcome[] = [];
-  let started = performance.now();
-  let lastFlush = started;
+  if (performance.now() - lastTurn > FLUSH_AFTER_MS) await nextTurn();
+  since = performance.now();
   for (const [id, key, args, chunk] of calls) {
-    outcomes.push(await runCall(id, key, args, chunk));
-    const now = performance.now();
-    if (now - lastFlush > FLUSH_AFTER_MS) {
-      flush(outcomes, now - started);
-      outcomes = [];
-      started = lastFlush = now;
+    lastStarted = id;
+    // Not outcomes.push(await ...): the timer may flush and replace the array meanwhile.
+    const outcome: Outcome =
+      cancelled.size > 0 && cancelled.delete(id) ? [id, SKIPPED] : await runCall(id, key, args, chunk);
+    outcomes.push(outcome);
+    if (performance.now() - since > FLUSH_AFTER_MS) {
+      flushOutcomes();
+      await nextTurn();
+      since = performance.now();
     }
   }
-  if (outcomes.length > 0) flush(outcomes, performance.now() - started);
+  flushOutcomes();
+}
+
+function flushOutcomes(): void {
+  if (outcomes.length === 0) return;
+  const now = performance.now();
+  flush(outcomes, now - since);
+  outcomes = [];
+  since = now;
+}
+
+/** A call is about to await: flush what waits if it is still waiting FLUSH_AFTER_MS later. */
+function flushWhileAwaiting(): void {
+  if (outcomes.length === 0 || flushTimer !== undefined) return;
+  flushTimer = setTimeout(() => {
+    flushTimer = undefined;
+    flushOutcomes();
+  }, FLUSH_AFTER_MS).unref();
+}
+
+/**
+ * Let the event loop take pending messages: the second immediate runs after a poll phase for
+ * sure, whatever phase the first one was queued from.
+ */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) =>
+    setImmediate(() =>
+      setImmediate(() => {
+        lastTurn = performance.now();
+        resolve();
+      }),
+    ),
+  );
 }
 
 async function runCall(id: number, key: number, args: unknown[], chunk: boolean): Promise<Outcome> {
@@ -110,12 +162,16 @@ async function runCall(id: number, key: number, args: unknown[], chunk: boolean)
       const results: unknown[] = [];
       for (const item of args) {
         const result = fn(item);
+        if (isThenable(result)) flushWhileAwaiting();
         results.push(isThenable(result) ? await result : result);
       }
       value = results;
     } else {
       value = fn(...args);
-      if (isThenable(value)) value = await value;
+      if (isThenable(value)) {
+        flushWhileAwaiting();
+        value = await value;
+      }
     }
     return [id, 1, value];
   } catch (error) {
@@ -138,7 +194,7 @@ function flush(outcomes: Outcome[], busy: number): void {
     try {
       send({ t: "done", outcomes: [outcome], busy: share });
     } catch (error) {
-      const what = outcome[1] ? "result" : "exception";
+      const what = outcome[1] === 0 ? "exception" : "result";
       const reason = new TypeError(`the task's ${what} cannot be sent back: ${describeThrown(error)}`);
       send({ t: "done", outcomes: [[outcome[0], 0, toErrorRecord(reason)]], busy: share });
     }

@@ -1,8 +1,21 @@
 // One worker thread or child process as its pool sees it: the channel to it, the calls it
 // holds (sent, no outcome yet), the tasks it was told about, how many calls it may still
 // take (maxTasksPerChild), and how it ends: retired, closed, terminated or abandoned.
+//
+// The worker runs the calls it holds one at a time, in the order sent. Only the one it works
+// on is running; the others were sent ahead and stay pending, so cancel() still succeeds for
+// them: the slot tells the worker, which skips them. The next call is marked running when the
+// worker answers the one before it, since nothing can stop it from starting then.
 import type { TransferItem } from "./executor.ts";
-import type { Call, FromWorker, InitMessage, Outcome, ToWorker } from "./messages.ts";
+import { kOnCancel } from "./future.ts";
+import {
+  SKIPPED,
+  type Call,
+  type FromWorker,
+  type InitMessage,
+  type Outcome,
+  type ToWorker,
+} from "./messages.ts";
 import { describeThrown, fromErrorRecord } from "./remote-error.ts";
 import type { TaskRegistry } from "./task-registry.ts";
 import { settle, type WorkItem } from "./work-item.ts";
@@ -35,6 +48,8 @@ export class WorkerSlot {
   /** Keys of the tasks this worker was sent a "def" for. */
   readonly #defined = new Set<number>();
   #tasksLeft: number;
+  /** Ids of calls sent ahead and cancelled since, to tell the worker in one message. */
+  #cancelled: number[] = [];
   /** Runs a call with an AbortSignal and nothing else, so aborting it can end the worker. */
   #exclusive = false;
   /** Its end is expected (retired, aborted, shut down): not a crash. */
@@ -125,6 +140,33 @@ export class WorkerSlot {
     if (this.#inflight.size === 0) this.#channel.ref();
     this.#inflight.set(item.id, item);
     this.#tasksLeft--;
+    // Sent ahead: a cancel() from now until it starts must reach the worker.
+    if (item.future.state === "pending") {
+      const id = item.id;
+      item.future[kOnCancel](() => this.#requestCancel(id));
+    }
+  }
+
+  /** Tell the worker to skip a call it holds (all cancelled at once go in one message). */
+  #requestCancel(id: number): void {
+    if (!this.#inflight.has(id)) return;
+    if (this.#cancelled.length === 0) queueMicrotask(() => this.#sendCancels());
+    this.#cancelled.push(id);
+  }
+
+  #sendCancels(): void {
+    const ids = this.#cancelled;
+    this.#cancelled = [];
+    try {
+      this.#channel.send({ t: "cancel", ids });
+    } catch {
+      // The worker is gone: it runs nothing more, and its exit settles what it held.
+    }
+  }
+
+  /** Cancel every call sent ahead and not started (shutdown with cancelFutures). */
+  cancelPending(): void {
+    for (const item of this.#inflight.values()) if (item.future.state === "pending") item.future.cancel();
   }
 
   /**
@@ -136,12 +178,20 @@ export class WorkerSlot {
     for (const [id, ok, value] of outcomes) {
       const item = this.#inflight.get(id);
       if (!item) continue;
-      tasks.measured(item.key, perCall);
       this.#inflight.delete(id);
+      // A call cancelled after it started (the worker had not heard yet): its outcome is dropped.
+      if (ok === SKIPPED) continue;
+      tasks.measured(item.key, perCall);
       if (ok) settle(item, () => item.future.setResult(value));
       else settle(item, () => item.future.setException(fromErrorRecord(value)));
     }
-    if (this.#inflight.size > 0 || this.#leaving) return false;
+    if (this.#inflight.size > 0) {
+      // The worker went on to the next call it holds, unless that one was cancelled.
+      const next = this.#inflight.values().next().value!;
+      if (next.future.state === "pending") next.future.setRunningOrNotifyCancel();
+      return false;
+    }
+    if (this.#leaving) return false;
     this.#channel.unref();
     this.#exclusive = false;
     return true;
@@ -172,11 +222,15 @@ export class WorkerSlot {
     this.#end();
   }
 
-  /** End the worker now with `signal`, after failing each call it holds with `fail`. */
+  /**
+   * End the worker now with `signal`, after failing each call it runs with `fail` and
+   * cancelling those it had not started.
+   */
   stop(signal: NodeJS.Signals, fail: (item: WorkItem) => void): Promise<void> {
     this.#leaving = true;
-    for (const item of this.#inflight.values()) fail(item);
+    const held = [...this.#inflight.values()];
     this.#inflight.clear();
+    for (const item of held) if (!item.future.cancel()) fail(item);
     this.#end(signal);
     return this.exited;
   }

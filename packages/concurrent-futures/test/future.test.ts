@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { inspect } from "node:util";
 import { describe, it } from "node:test";
 import {
@@ -181,6 +183,39 @@ describe("Future callbacks", () => {
     } finally {
       setCallbackErrorReporter(previous);
     }
+  });
+  it("reports an async callback that rejects and still runs the others", async () => {
+    const reported: unknown[] = [];
+    const previous = setCallbackErrorReporter((error, future) => reported.push([error, future]));
+    try {
+      const future = new Future();
+      const calls: number[] = [];
+      future.addDoneCallback(async (f) => {
+        await f.result();
+      });
+      future.addDoneCallback(() => calls.push(2));
+      future.setException(new Error("task failed"));
+      assert.deepEqual(calls, [2]);
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(reported.length, 1);
+      const [error, reportedFuture] = reported[0] as [Error, Future];
+      assert.equal(error.message, "task failed");
+      assert.equal(reportedFuture, future);
+    } finally {
+      setCallbackErrorReporter(previous);
+    }
+  });
+
+  it("a program whose async callback rejects logs it and exits 0", () => {
+    const script = fileURLToPath(new URL("./fixtures/rejecting-callback.ts", import.meta.url));
+    const run = spawnSync(process.execPath, [...process.execArgv, script], {
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /went on/);
+    assert.match(run.stderr, /exception calling callback for Future<state=finished raised Error>/);
+    assert.match(run.stderr, /task failed/);
   });
 });
 

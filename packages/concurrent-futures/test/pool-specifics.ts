@@ -2,26 +2,29 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { getEventListeners } from "node:events";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
 import * as library from "../src/index.ts";
-import { BrokenExecutor, CancelledError, wait, type Executor } from "../src/index.ts";
+import { BrokenExecutor, CancelledError, TimeoutError, wait, type Executor } from "../src/index.ts";
 import {
   exitProcess,
   failCustom,
   fail,
   hang,
   identity,
+  markThenWait,
   missingExport,
   notATask,
   returnFunction,
   returnUnreadable,
   sleep,
+  spin,
   sumInNestedPool,
   throwUnreadable,
+  touch,
   whereAmI,
 } from "./fixtures/tasks.ts";
 
@@ -127,6 +130,112 @@ export function poolSpecifics(
       const running = futures.filter((f) => f.running()).length;
       assert.ok(running <= 4, `${running} of 40 slow tasks were already marked running`);
       assert.ok(futures.filter((f) => f.cancel()).length >= 36);
+    });
+
+    it("keeps quick calls sent ahead to a busy worker pending and cancellable until it starts them", async () => {
+      await using pool = make({ maxWorkers: 1 });
+      const folder = mkdtempSync(path.join(os.tmpdir(), "futures-ahead-"));
+      try {
+        await teachQuick(pool, folder);
+        // The only worker is busy in a call that never yields; quick calls queue up behind it.
+        const busy = pool.submit(spin, 1500);
+        const quick = Array.from({ length: 20 }, (_, i) =>
+          pool.submit(touch, path.join(folder, `late-${i}`)),
+        );
+        const queued = Number(/queued=(\d+)/.exec(String(pool))![1]);
+        assert.ok(queued < 20, `batching sent some quick calls ahead (${queued} of 20 still queued)`);
+        assert.equal(busy.running(), true);
+        assert.deepEqual(
+          quick.filter((f) => f.running()),
+          [],
+          "no call sent ahead is running before its worker starts it",
+        );
+        assert.equal(quick.filter((f) => f.cancel()).length, 20, "every quick call can be cancelled");
+        assert.equal(await busy, 1500);
+        await pool.shutdown();
+        assert.ok(quick.every((f) => f.cancelled()));
+        assert.deepEqual(
+          readdirSync(folder).filter((name) => name.startsWith("late-")),
+          [],
+          "no cancelled call ran",
+        );
+      } finally {
+        rmSync(folder, { recursive: true, force: true });
+      }
+    });
+
+    it("runs the quick calls sent ahead that were not cancelled, each reported running only once started", async () => {
+      await using pool = make({ maxWorkers: 1 });
+      const folder = mkdtempSync(path.join(os.tmpdir(), "futures-ahead-"));
+      try {
+        await teachQuick(pool, folder);
+        const busy = pool.submit(spin, 500);
+        const quick = Array.from({ length: 20 }, (_, i) =>
+          pool.submit(touch, path.join(folder, `late-${i}`)),
+        );
+        assert.deepEqual(
+          quick.filter((f) => f.running()),
+          [],
+        );
+        const kept = quick.filter((_, i) => i % 2 === 0);
+        for (const [i, future] of quick.entries()) if (i % 2 === 1) assert.equal(future.cancel(), true);
+        await busy;
+        await wait(kept);
+        assert.ok(kept.every((f) => f.done() && !f.cancelled()));
+        await pool.shutdown();
+        const ran = readdirSync(folder).filter((name) => name.startsWith("late-"));
+        assert.deepEqual(ran.sort(), kept.map((_, i) => `late-${i * 2}`).sort());
+      } finally {
+        rmSync(folder, { recursive: true, force: true });
+      }
+    });
+
+    it("reports a call sent ahead running once its worker has started it", async () => {
+      await using pool = make({ maxWorkers: 1 });
+      const folder = mkdtempSync(path.join(os.tmpdir(), "futures-ahead-"));
+      const at = (name: string) => path.join(folder, name);
+      try {
+        await wait(Array.from({ length: 300 }, () => pool.submit(markThenWait, at("warm"))));
+        const busy = pool.submit(spin, 300);
+        const quick = Array.from({ length: 10 }, (_, i) => pool.submit(markThenWait, at(`quick-${i}`)));
+        const slow = pool.submit(markThenWait, at("slow"), at("release"));
+        assert.equal(slow.running(), false);
+        await until(() => existsSync(at("slow")), "the slow call started");
+        await until(() => slow.running(), "the pool reports the slow call running");
+        assert.equal(slow.cancel(), false, "a call that started cannot be cancelled");
+        writeFileSync(at("release"), "");
+        await slow;
+        await wait([busy, ...quick]);
+        assert.ok([busy, ...quick, slow].every((f) => f.done() && !f.cancelled()));
+      } finally {
+        rmSync(folder, { recursive: true, force: true });
+      }
+    });
+
+    it("starts no call of a map() after its timeout fired, even once the pool batches its task", async () => {
+      await using pool = make({ maxWorkers: 1 });
+      const folder = mkdtempSync(path.join(os.tmpdir(), "futures-map-ahead-"));
+      try {
+        await teachQuick(pool, folder);
+        const busy = pool.submit(spin, 1000);
+        const paths = Array.from({ length: 40 }, (_, i) => path.join(folder, `map-${i}`));
+        let atTimeout: string[] | undefined;
+        await assert.rejects(async () => {
+          try {
+            for await (const _ of pool.map(touch, paths, { timeout: 100 }));
+          } finally {
+            atTimeout = readdirSync(folder).filter((name) => name.startsWith("map-"));
+          }
+        }, TimeoutError);
+        await busy;
+        await pool.shutdown();
+        const after = readdirSync(folder).filter((name) => name.startsWith("map-"));
+        const startedLater = after.filter((name) => !atTimeout!.includes(name));
+        // At most the call the worker was on when the timeout fired may finish afterwards.
+        assert.ok(startedLater.length <= 1, `${startedLater.length} calls ran after the timeout`);
+      } finally {
+        rmSync(folder, { recursive: true, force: true });
+      }
     });
 
     it("shutdown returns when the last queued items were cancelled while a worker was replaced", async () => {
@@ -281,4 +390,16 @@ export function poolSpecifics(
       await pool.shutdown();
     });
   });
+}
+
+/** Run a few hundred quick calls of `touch`, so that the pool knows it is quick and batches it. */
+async function teachQuick(pool: Executor, folder: string): Promise<void> {
+  const warm = Array.from({ length: 300 }, (_, i) => pool.submit(touch, path.join(folder, `warm-${i % 10}`)));
+  await wait(warm);
+}
+
+/** Wait until `condition()` holds; fail saying `what` if it has not after 30 s. */
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let tries = 0; tries < 3000 && !condition(); tries++) await sleep(10);
+  assert.ok(condition(), `${what}: not after 30 s`);
 }
