@@ -75,6 +75,8 @@ export class HttpClient {
 
   /** GET `url`, following redirects; rejects with FetchError, or the signal's reason. */
   async get(url: URL, options: GetOptions): Promise<HttpResponse> {
+    const cap = options.maxBodySize;
+    if (cap !== undefined && !(cap >= 1)) throw new RangeError(`maxBodySize must be 1 or more, got ${cap}`);
     const agent = this.#agentFor(options.connections);
     let target = url;
     for (let redirects = 0; ; redirects++) {
