@@ -3,7 +3,7 @@
 // TypeError, as library functions do; only here do they become usage errors.
 import { UsageError, parseInteger } from "../common/usage.ts";
 import { selectCodes } from "../flags/country-codes.ts";
-import { DEFAULT_DEST, DEFAULT_TIMEOUT_MS } from "../flags/defaults.ts";
+import { DEFAULT_DEST, DEFAULT_MAX_FILESIZE, DEFAULT_TIMEOUT_MS } from "../flags/defaults.ts";
 import {
   DEFAULT_EXECUTOR,
   EXECUTORS,
@@ -26,6 +26,7 @@ export interface FlagsCliOptions {
   dest?: string;
   retries?: string;
   timeout?: string;
+  maxFilesize?: string;
   overwrite?: boolean;
   json?: boolean;
   progress?: boolean;
@@ -41,6 +42,8 @@ export interface FlagsSettings {
   dest: string;
   retries: number;
   timeoutMs: number;
+  /** Largest flag accepted, in bytes. */
+  maxFileSize: number;
   overwrite: boolean;
   verbose: boolean;
   json: boolean;
@@ -81,6 +84,8 @@ function settingsFrom(
   const retries =
     options.retries === undefined ? 0 : parseInteger(options.retries, "--retries N", 0, MAX_RETRIES);
   const timeoutMs = options.timeout === undefined ? DEFAULT_TIMEOUT_MS : parseTimeout(options.timeout);
+  const maxFileSize =
+    options.maxFilesize === undefined ? DEFAULT_MAX_FILESIZE : parseFileSize(options.maxFilesize);
   const dest = options.dest ?? DEFAULT_DEST;
   if (dest.trim() === "") throw new UsageError("--dest DIR must name a folder");
   const codes = selectCodes({ every: options.every, all: options.all, args: ccArgs, limit });
@@ -97,6 +102,7 @@ function settingsFrom(
     dest,
     retries,
     timeoutMs,
+    maxFileSize,
     overwrite: options.overwrite ?? false,
     verbose: options.verbose ?? false,
     json: options.json ?? false,
@@ -113,6 +119,23 @@ function parseAtLeastOne(text: string, what: string): number {
     return Number.MAX_SAFE_INTEGER;
   }
   return parseInteger(text, what, 1);
+}
+
+/** 1024-based, as curl reads its --max-filesize suffixes. */
+const SIZE_UNITS: Record<string, number> = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+/** A flag is held in memory whole: more than 1 GiB is never a flag. */
+export const MAX_FILESIZE_LIMIT = 1024 ** 3;
+
+/** Bytes from 1 to 1G, with an optional suffix K, M or G (1024-based): "500K", "2M". */
+function parseFileSize(text: string): number {
+  const match = /^\s*(\d+)\s*([kmg]?)\s*$/i.exec(text);
+  const bytes = match ? Number(match[1]) * SIZE_UNITS[match[2]!.toLowerCase()]! : NaN;
+  if (!(bytes >= 1 && bytes <= MAX_FILESIZE_LIMIT)) {
+    throw new UsageError(
+      `--max-filesize BYTES must be a whole number of bytes from 1 to 1G, with an optional suffix K, M or G, got '${text}'`,
+    );
+  }
+  return bytes;
 }
 
 /** Seconds in (0, 2147483], stated as such whatever is wrong with the value. */

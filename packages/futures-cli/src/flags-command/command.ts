@@ -1,7 +1,7 @@
 // The `flags` subcommand. Only commander and tiny modules load here: the downloader itself
 // is imported when the command runs, so `futures` starts fast.
 import type { Command } from "commander";
-import { DEFAULT_DEST, DEFAULT_TIMEOUT_MS } from "../flags/defaults.ts";
+import { DEFAULT_DEST, DEFAULT_MAX_FILESIZE, DEFAULT_TIMEOUT_MS } from "../flags/defaults.ts";
 import { DEFAULT_EXECUTOR, EXECUTORS, EXECUTOR_NAMES } from "../executors/catalogue.ts";
 import { addQueueOptions, useQueueFlags } from "../executors/queue-options.ts";
 import type { FlagsCliOptions } from "./args.ts";
@@ -41,6 +41,12 @@ export function registerFlagsCommands(program: Command): void {
       "--timeout <SECONDS>",
       "time allowed for each request (more than 0, at most 2147483)",
       String(DEFAULT_TIMEOUT_MS / 1000),
+    )
+    .option(
+      "--max-filesize <BYTES>",
+      "largest flag accepted, as curl's --max-filesize (K, M, G suffixes, 1024-based; at most 1G): " +
+        "a larger body is an error for its code, read no further and never saved",
+      `${DEFAULT_MAX_FILESIZE / 1024 ** 2}M`,
     )
     .option(
       "--overwrite",

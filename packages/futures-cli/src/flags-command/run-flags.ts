@@ -52,6 +52,7 @@ export async function runFlags(
         concurrency: settings.concurrency,
         retries: settings.retries,
         timeout: settings.timeoutMs,
+        maxFileSize: settings.maxFileSize,
         overwrite: settings.overwrite,
         signal,
         onResult: (result) => view.update(result),

@@ -5,3 +5,10 @@ export const DEFAULT_DEST = "downloads";
 
 /** Milliseconds allowed per request: a few seconds, as in the book (3.1 s there). */
 export const DEFAULT_TIMEOUT_MS = 5000;
+
+/**
+ * Largest flag accepted, in bytes (curl's --max-filesize): 1 MiB, about 40 times the largest
+ * flag of the book's set (24 KB), and small enough that a hostile server streaming to every
+ * connection at once holds at most concurrency x 1 MiB.
+ */
+export const DEFAULT_MAX_FILESIZE = 1024 * 1024;

@@ -3,7 +3,7 @@ import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { createExecutor } from "../executors/create.ts";
 import { runOnExecutor, runSequential } from "./executor-runs.ts";
-import { DEFAULT_DEST, DEFAULT_TIMEOUT_MS } from "./defaults.ts";
+import { DEFAULT_DEST, DEFAULT_MAX_FILESIZE, DEFAULT_TIMEOUT_MS } from "./defaults.ts";
 import { DEFAULT_EXECUTOR, EXECUTORS, type ExecutorName } from "../executors/catalogue.ts";
 import { actualConcurrency } from "./concurrency.ts";
 import type { BackoffOptions } from "./backoff.ts";
@@ -34,6 +34,11 @@ export interface DownloadManyOptions {
   retries?: number | undefined;
   /** Milliseconds per request; default 5000. */
   timeout?: number | undefined;
+  /**
+   * Largest flag accepted, in bytes (curl's --max-filesize); default 1 MiB. A larger body is
+   * an error for its code, never held beyond the cap and never saved.
+   */
+  maxFileSize?: number | undefined;
   /** Replace existing files; by default they are downloaded but left untouched. */
   overwrite?: boolean | undefined;
   /** Aborting cancels what is pending and aborts what is in flight; the summary says what was done. */
@@ -82,6 +87,9 @@ export async function downloadMany(
   const concurrency = actualConcurrency(executor, options.concurrency, codes.length);
   const dest = options.dest ?? DEFAULT_DEST;
   const overwrite = options.overwrite ?? false;
+  const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILESIZE;
+  if (!(Number.isSafeInteger(maxFileSize) && maxFileSize >= 1))
+    throw new RangeError(`maxFileSize must be a whole number of bytes >= 1, got ${maxFileSize}`);
   if (!options.destinationChecked) await prepareDestination(dest);
 
   // In this thread the run has connections of its own, closed when it ends.
@@ -117,6 +125,7 @@ export async function downloadMany(
     // A pool worker runs one download at a time: one connection each.
     connections: inProcess ? concurrency : 1,
     backoff: options.backoff,
+    maxFileSize,
   };
   let poolBroke = false;
   try {

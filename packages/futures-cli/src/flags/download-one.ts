@@ -5,6 +5,7 @@
 import { DEFAULT_BACKOFF, parseRetryAfter, pause, retryDelay, type BackoffOptions } from "./backoff.ts";
 import type { FlagResult, RetryNote } from "./flag-result.ts";
 import { FetchError, sharedClient, type HttpClient } from "./http-get.ts";
+import { notGifReason } from "./gif-check.ts";
 import { describeStatus } from "./http-status.ts";
 import { saveFlag, type SaveError } from "./save-flag.ts";
 
@@ -23,6 +24,8 @@ export interface DownloadRequest {
   /** Keep-alive connections this thread or process may open. */
   connections: number;
   backoff?: BackoffOptions | undefined;
+  /** Largest flag accepted, in bytes (curl's --max-filesize); default DEFAULT_MAX_FILESIZE. */
+  maxFileSize?: number | undefined;
 }
 
 export function flagUrl(baseUrl: string, cc: string): URL {
@@ -64,12 +67,16 @@ export async function downloadFlag(
     attempts++;
     let failure: Failure;
     try {
-      const { status, body, retryAfter } = await client.get(url, {
+      const { status, body, retryAfter, contentType } = await client.get(url, {
         timeout: request.timeout,
         signal,
         connections: request.connections,
+        maxBodySize: request.maxFileSize,
       });
       if (status === 404) return result("not_found");
+      // Not retried: the same server would send the same page again.
+      const notGif = status === 200 ? notGifReason(body, contentType) : undefined;
+      if (notGif) return result("error", { error: notGif });
       if (status === 200) return saved(cc, body, request, result);
       failure = { reason: describeStatus(status), transient: TRANSIENT_STATUSES.has(status), retryAfter };
     } catch (error) {

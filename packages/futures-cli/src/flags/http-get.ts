@@ -1,5 +1,5 @@
 // GET one URL with undici over keep-alive connections, with a deadline, an AbortSignal,
-// redirects followed, and an honest account of what went wrong.
+// redirects followed (at most 10), a body-size cap, and an honest account of what went wrong.
 //
 // Connections are pooled per origin and sized to the caller's concurrency; idle connections
 // never keep the process alive (undici unrefs an idle socket).
@@ -7,7 +7,11 @@ import type { IncomingHttpHeaders } from "node:http";
 import { createRequire } from "node:module";
 import { setFlagsFromString } from "node:v8";
 import type { Agent, Dispatcher, buildConnector } from "undici";
+import { DEFAULT_MAX_FILESIZE } from "./defaults.ts";
+import { FetchError, describe } from "./fetch-error.ts";
 import { whenAborted } from "./shared-abort.ts";
+
+export { FetchError };
 
 export interface HttpClientOptions {
   /** How connections are opened: TLS options such as `{ ca }` to trust a private authority. */
@@ -20,6 +24,12 @@ export interface GetOptions {
   signal?: AbortSignal | undefined;
   /** Keep-alive connections per origin: the concurrency of the caller. */
   connections: number;
+  /**
+   * Largest body of a 200 kept, in bytes (curl's --max-filesize; default 1 MiB): a larger
+   * one fails at its Content-Length, or as soon as it passes the cap, and its connection is
+   * closed. Never more than this is held.
+   */
+  maxBodySize?: number | undefined;
 }
 
 export interface HttpResponse {
@@ -28,20 +38,8 @@ export interface HttpResponse {
   body: Buffer;
   /** The Retry-After header, if any (for a 429 or a 503). */
   retryAfter?: string | undefined;
-}
-
-/** A failed exchange; `message` is what the user sees ("connection refused"). */
-export class FetchError extends Error {
-  override name = "FetchError";
-  constructor(
-    message: string,
-    /** True when nothing answered at all: the server is down or the host unknown. */
-    readonly unreachable = false,
-    /** True when trying again may work (refused, reset, timed out, truncated), as curl's --retry judges. */
-    readonly transient = false,
-  ) {
-    super(message);
-  }
+  /** The Content-Type header, if any. */
+  contentType?: string | undefined;
 }
 
 interface RawResponse {
@@ -51,7 +49,14 @@ interface RawResponse {
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-const MAX_REDIRECTS = 5;
+/** Redirects followed before "too many redirects" (curl's --max-redirs; a flag needs one at most). */
+export const MAX_REDIRECTS = 10;
+/**
+ * The body of another status than 200 is never kept: up to this many bytes are read and
+ * dropped, so that its connection stays usable; past it, the status is taken and the
+ * connection closed.
+ */
+const DISCARDED_BODY_LIMIT = 64 * 1024;
 const EMPTY = Buffer.alloc(0);
 const REQUEST_HEADERS = { accept: "*/*", "user-agent": "futures-flags" };
 
@@ -70,20 +75,26 @@ export class HttpClient {
 
   /** GET `url`, following redirects; rejects with FetchError, or the signal's reason. */
   async get(url: URL, options: GetOptions): Promise<HttpResponse> {
+    const cap = options.maxBodySize;
+    if (cap !== undefined && !(cap >= 1)) throw new RangeError(`maxBodySize must be 1 or more, got ${cap}`);
     const agent = this.#agentFor(options.connections);
     let target = url;
     for (let redirects = 0; ; redirects++) {
       const { status, headers, body } = await exchange(agent, target, options);
       const location = headers.location;
-      if (REDIRECTS.has(status) && typeof location === "string" && redirects < MAX_REDIRECTS) {
-        target = new URL(location, target);
+      if (REDIRECTS.has(status) && typeof location === "string") {
+        if (redirects >= MAX_REDIRECTS)
+          throw new FetchError(`too many redirects (more than ${MAX_REDIRECTS})`);
+        target = redirectTarget(location, target);
         continue;
       }
       const retryAfter = headers["retry-after"];
+      const contentType = headers["content-type"];
       return {
         status,
-        body: status === 200 ? body : EMPTY,
+        body,
         ...(typeof retryAfter === "string" && { retryAfter }),
+        ...(typeof contentType === "string" && { contentType }),
       };
     }
   }
@@ -152,7 +163,25 @@ function keepWasmOnLiftoff(): void {
   setFlagsFromString("--liftoff-only");
 }
 
-function exchange(agent: Agent, url: URL, { timeout, signal }: GetOptions): Promise<RawResponse> {
+/** Where a redirect leads: an http(s) URL, or a FetchError. */
+function redirectTarget(location: string, from: URL): URL {
+  const target = URL.canParse(location, from.href) ? new URL(location, from) : undefined;
+  if (target?.protocol === "http:" || target?.protocol === "https:") return target;
+  throw new FetchError(`bad redirect to '${location.slice(0, 100)}'`);
+}
+
+/** The message of a body over the cap: curl's "Maximum file size exceeded", with the numbers. */
+function tooLarge(cap: number, contentLength?: number): string {
+  return contentLength === undefined
+    ? `maximum file size exceeded: more than ${cap} bytes`
+    : `maximum file size exceeded: Content-Length ${contentLength} is more than ${cap} bytes`;
+}
+
+function exchange(
+  agent: Agent,
+  url: URL,
+  { timeout, signal, maxBodySize = DEFAULT_MAX_FILESIZE }: GetOptions,
+): Promise<RawResponse> {
   signal?.throwIfAborted();
   return new Promise<RawResponse>((resolve, reject) => {
     let controller: Dispatcher.DispatchController | undefined;
@@ -176,6 +205,12 @@ function exchange(agent: Agent, url: URL, { timeout, signal }: GetOptions): Prom
       controller?.abort(stopped);
       reject(reason);
     };
+    // The response is taken without the rest of its body, whose connection is then closed.
+    const cutShort = (): void => {
+      if (!settle()) return;
+      controller?.abort(new Error("body discarded"));
+      resolve({ status, headers, body: EMPTY });
+    };
     const timer = setTimeout(
       () => stop(new FetchError(`timed out after ${timeout / 1000}s`, false, true)),
       timeout,
@@ -191,14 +226,21 @@ function exchange(agent: Agent, url: URL, { timeout, signal }: GetOptions): Prom
         onResponseStart(_, statusCode, responseHeaders) {
           status = statusCode;
           headers = responseHeaders;
+          const length = Number(headers["content-length"]);
+          if (status === 200 && length > maxBodySize) stop(new FetchError(tooLarge(maxBodySize, length)));
         },
         onResponseData(_, chunk) {
-          parts.push(chunk);
+          if (settled) return;
           received += chunk.length;
+          if (status !== 200) {
+            if (received > DISCARDED_BODY_LIMIT) cutShort();
+          } else if (received > maxBodySize) stop(new FetchError(tooLarge(maxBodySize)));
+          else parts.push(chunk);
         },
         onResponseEnd() {
           if (!settle()) return;
-          const body = parts.length === 1 ? parts[0]! : Buffer.concat(parts, received);
+          const body =
+            status !== 200 ? EMPTY : parts.length === 1 ? parts[0]! : Buffer.concat(parts, received);
           resolve({ status, headers, body });
         },
         onResponseError(_, error) {
@@ -209,45 +251,4 @@ function exchange(agent: Agent, url: URL, { timeout, signal }: GetOptions): Prom
       },
     );
   });
-}
-
-/** A FetchError for an error of undici or the socket; `body` once the response has begun. */
-function describe(
-  error: Error,
-  body: { received: number; length: string | undefined } | undefined,
-): FetchError {
-  const { code } = error as NodeJS.ErrnoException;
-  if (
-    body &&
-    (code === "UND_ERR_SOCKET" || code === "ECONNRESET" || code === "UND_ERR_RES_CONTENT_LENGTH_MISMATCH")
-  ) {
-    const expected = body.length === undefined ? "" : ` of ${body.length}`;
-    return new FetchError(`truncated body: got ${body.received}${expected} bytes`, false, true);
-  }
-  // "Response does not match the HTTP/1.1 protocol (Invalid character in chunk size)"
-  if (error.name === "HTTPParserError")
-    return new FetchError(`malformed response (${/\((.*)\)$/.exec(error.message)?.[1] ?? error.message})`);
-  switch (code) {
-    case "ECONNREFUSED":
-      return new FetchError("connection refused", true, true);
-    case "ENOTFOUND":
-      return new FetchError(`host not found (${code})`, true);
-    case "EAI_AGAIN": // the name server did not answer: it may next time
-      return new FetchError(`host not found (${code})`, true, true);
-    case "ECONNRESET":
-      return new FetchError("connection reset", false, true);
-    case "UND_ERR_SOCKET":
-      // Or "bad response": bytes nobody asked for, or a 100 Continue to a request without Expect.
-      return error.message === "other side closed"
-        ? new FetchError("connection closed before the response", false, true)
-        : new FetchError(error.message);
-    case "EPIPE":
-      return new FetchError("connection closed while sending the request", false, true);
-    case "ETIMEDOUT":
-    case "EHOSTUNREACH":
-    case "ENETUNREACH":
-      return new FetchError(`${error.message} (${code})`, false, true);
-    default:
-      return new FetchError(code ? `${error.message} (${code})` : error.message);
-  }
 }

@@ -6,7 +6,7 @@ export { downloadOne } from "./download-task.ts";
 export { type FlagCounts, type FlagResult, type FlagStatus, type RetryNote } from "./flag-result.ts";
 export { POP20_CC, everyCode, readCountryCodes, selectCodes, type CodeSelection } from "./country-codes.ts";
 export { DEFAULT_EXECUTOR, EXECUTOR_NAMES, type ExecutorName } from "../executors/catalogue.ts";
-export { DEFAULT_DEST, DEFAULT_TIMEOUT_MS } from "./defaults.ts";
+export { DEFAULT_DEST, DEFAULT_MAX_FILESIZE, DEFAULT_TIMEOUT_MS } from "./defaults.ts";
 export { type BackoffOptions } from "./backoff.ts";
 export { FetchError, HttpClient, type HttpClientOptions } from "./http-get.ts";
 export { DestinationError, prepareDestination } from "./destination.ts";

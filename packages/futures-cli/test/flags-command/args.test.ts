@@ -100,7 +100,20 @@ describe("command line settings", () => {
     assert.equal(settings.dest, "downloads");
     assert.equal(settings.retries, 0);
     assert.equal(settings.timeoutMs, 5000);
+    assert.equal(settings.maxFileSize, 1024 * 1024);
     assert.equal(settings.progress, true);
+  });
+
+  it("reads --max-filesize in bytes, or with a K, M or G suffix (1024-based), up to 1G", () => {
+    const cases: [string, number][] = [
+      ["1", 1],
+      ["24480", 24480],
+      ["500k", 500 * 1024],
+      ["2M", 2 * 1024 ** 2],
+      [" 1G ", 1024 ** 3],
+    ];
+    for (const [text, bytes] of cases)
+      assert.equal(parseFlagsArgs([], { maxFilesize: text }, {}).maxFileSize, bytes);
   });
 
   it("reads every option", () => {
@@ -156,6 +169,16 @@ describe("command line settings", () => {
       [[], { retries: "-1" }, /--retries N must be a whole number from 0 to 100/],
       [[], { retries: "1.5" }, /--retries N/],
       [[], { dest: " " }, /--dest DIR must name a folder/],
+      [
+        [],
+        { maxFilesize: "0" },
+        /--max-filesize BYTES must be a whole number of bytes from 1 to 1G, .*got '0'/,
+      ],
+      [[], { maxFilesize: "2G" }, /--max-filesize BYTES .*got '2G'/],
+      [[], { maxFilesize: "1.5M" }, /--max-filesize BYTES/],
+      [[], { maxFilesize: "-1" }, /--max-filesize BYTES/],
+      [[], { maxFilesize: "10MB" }, /--max-filesize BYTES/],
+      [[], { maxFilesize: "" }, /--max-filesize BYTES/],
       [["XYZ"], {}, /each CC argument/],
     ];
     for (const [args, options, message] of bad) {

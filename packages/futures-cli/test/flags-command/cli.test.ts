@@ -212,6 +212,10 @@ describe("futures flags", () => {
       ["-x", "fibers"],
       ["--timeout", "0"],
       ["--retries", "-1"],
+      ["--max-filesize", "0"],
+      ["--max-filesize", "lots"],
+      ["--max-filesize", "4G"],
+      ["--max-filesize"],
       ["--no-such-option"],
       ["-l"],
       // Checked before the LOCAL server starts or the header is printed.

@@ -1,6 +1,7 @@
 // Shared by the flags tests: temp folders, the flag server on ephemeral ports, and the
 // `futures flags` command run as a child process.
 import type { ChildProcess } from "node:child_process";
+import type { Writable } from "node:stream";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -92,4 +93,21 @@ export function afterOks(child: ChildProcess, count: number): Promise<void> {
     });
     child.on("close", () => resolve());
   });
+}
+
+/**
+ * Write an endless body to `stream` (a socket or a response), as fast as it drains, in
+ * chunked framing when `chunked`, until the other side closes it.
+ */
+export function pourEndlessly(stream: Writable, chunked = false): void {
+  const block = Buffer.alloc(64 * 1024, "a");
+  const frame = chunked
+    ? Buffer.concat([Buffer.from(`${block.length.toString(16)}\r\n`), block, Buffer.from("\r\n")])
+    : block;
+  stream.on("error", () => {});
+  const write = (): void => {
+    while (!stream.destroyed && stream.write(frame));
+    if (!stream.destroyed) stream.once("drain", write);
+  };
+  write();
 }

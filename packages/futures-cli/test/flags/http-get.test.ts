@@ -7,7 +7,7 @@ import { createServer as createHttpsServer } from "node:https";
 import { createServer, type Server, type Socket } from "node:net";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import { FetchError, HttpClient } from "../../src/flags/http-get.ts";
-import { freePort } from "./helpers.ts";
+import { freePort, pourEndlessly } from "./helpers.ts";
 
 const options = { timeout: 2000, connections: 1 };
 const servers: (Server | HttpServer)[] = [];
@@ -167,6 +167,91 @@ describe("HttpClient", () => {
         return true;
       });
     }
+  });
+
+  it("caps the body of a 200 at its Content-Length, or as soon as it passes the cap, and drops the connection", async () => {
+    const server = await rawServer((socket, head) => {
+      if (head.startsWith("GET /huge ")) {
+        socket.write("HTTP/1.1 200 OK\r\nContent-Length: 10000000000\r\n\r\n");
+        pourEndlessly(socket);
+      } else if (head.startsWith("GET /endless ")) {
+        socket.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+        pourEndlessly(socket, true);
+      } else if (head.startsWith("GET /closing ")) {
+        socket.write("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n");
+        pourEndlessly(socket);
+      } else socket.write(`HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n${"b".repeat(1000)}`);
+    });
+    // A deadline far away: only the cap can end these exchanges.
+    const capped = { ...options, timeout: 120_000, maxBodySize: 1000 };
+    await assert.rejects(
+      client.get(new URL(`${server.url}/huge`), capped),
+      /^FetchError: maximum file size exceeded: Content-Length 10000000000 is more than 1000 bytes$/,
+    );
+    for (const path of ["/endless", "/closing"]) {
+      await assert.rejects(
+        client.get(new URL(`${server.url}${path}`), capped),
+        /^FetchError: maximum file size exceeded: more than 1000 bytes$/,
+      );
+    }
+    await until(() => server.sockets.size === 0);
+    assert.equal(server.sockets.size, 0);
+    // A body of exactly the cap is whole; one byte less of cap is one too many.
+    assert.equal((await client.get(new URL(`${server.url}/fits`), capped)).body.length, 1000);
+    await assert.rejects(
+      client.get(new URL(`${server.url}/fits`), { ...capped, maxBodySize: 999 }),
+      /maximum file size exceeded: Content-Length 1000 is more than 999 bytes/,
+    );
+    // The default is 1 MiB.
+    await assert.rejects(
+      client.get(new URL(`${server.url}/endless`), { ...options, timeout: 120_000 }),
+      /^FetchError: maximum file size exceeded: more than 1048576 bytes$/,
+    );
+  });
+
+  it("keeps no body of another status, and reads only a little of it: an endless 404 is a 404", async () => {
+    const server = await rawServer((socket, head) => {
+      if (head.startsWith("GET /endless ")) {
+        socket.write("HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n\r\n");
+        pourEndlessly(socket, true);
+      } else {
+        socket.write("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 10000000000\r\n\r\n");
+        pourEndlessly(socket);
+      }
+    });
+    const slow = { ...options, timeout: 120_000 };
+    const missing = await client.get(new URL(`${server.url}/endless`), slow);
+    assert.deepEqual([missing.status, missing.body.length], [404, 0]);
+    const unavailable = await client.get(new URL(`${server.url}/busy`), slow);
+    assert.deepEqual([unavailable.status, unavailable.body.length], [503, 0]);
+    await until(() => server.sockets.size === 0);
+    assert.equal(server.sockets.size, 0);
+  });
+
+  it("follows 10 redirects, says 'too many redirects' past them, and refuses a redirect out of http(s)", async () => {
+    const server = await rawServer((socket, head) => {
+      const hop = /^GET \/hop\/(\d+) /.exec(head);
+      const location =
+        hop && Number(hop[1]) < 10
+          ? `/hop/${Number(hop[1]) + 1}`
+          : head.startsWith("GET /loop ")
+            ? "/loop"
+            : "";
+      if (head.startsWith("GET /ftp "))
+        socket.write("HTTP/1.1 302 Found\r\nLocation: ftp://127.0.0.1/a.gif\r\nContent-Length: 0\r\n\r\n");
+      else if (location)
+        socket.write(`HTTP/1.1 302 Found\r\nLocation: ${location}\r\nContent-Length: 5\r\n\r\nmoved`);
+      else socket.write("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nhere");
+    });
+    assert.equal((await client.get(new URL(`${server.url}/hop/0`), options)).body.toString(), "here");
+    await assert.rejects(
+      client.get(new URL(`${server.url}/loop`), options),
+      /^FetchError: too many redirects \(more than 10\)$/,
+    );
+    await assert.rejects(
+      client.get(new URL(`${server.url}/ftp`), options),
+      /^FetchError: bad redirect to 'ftp:\/\/127.0.0.1\/a.gif'$/,
+    );
   });
 
   it("names a reset connection, a refused one and a timeout", async () => {

@@ -9,6 +9,7 @@ const EXPORTS: Record<string, string[]> = {
   "futures-cli/flags": [
     "DEFAULT_DEST",
     "DEFAULT_EXECUTOR",
+    "DEFAULT_MAX_FILESIZE",
     "DEFAULT_TIMEOUT_MS",
     "DestinationError",
     "EXECUTOR_NAMES",
