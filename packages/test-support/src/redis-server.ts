@@ -43,6 +43,9 @@ function launch(port: number): Promise<ChildProcess> {
       "no",
       "--protected-mode",
       "no",
+      // DEBUG SLEEP stalls the server as a slow disk or a long script would.
+      "--enable-debug-command",
+      "local",
     ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );

@@ -8,6 +8,8 @@ import { jobScript } from "./job-script.ts";
 /** What Redis holds for a job: still unfinished, finished either way, gone, or abandoned. */
 export type JobState =
   | { state: "unfinished" }
+  /** Running under a lock, but the worker holding it has not announced itself lately. */
+  | { state: "orphaned" }
   | { state: "completed"; returnvalue: unknown }
   | { state: "failed"; reason: string }
   | { state: "missing" }
@@ -22,27 +24,43 @@ export const STALLED = "job stalled more than allowable limit";
 // with no lock. (moveToActive sets the lock in the same script that makes a job active, and a
 // lock once expired cannot be renewed, so a job found like that is never running any more.)
 // Also abandoned: a job a worker's stall check moved back to wait to fail it there ("defa"),
-// when that worker died too. Removing the job, rather than failing it, means no worker that
-// starts later runs it, and nothing is left in Redis for anyone to read.
+// when that worker died too; and, when the caller confirms it (ARGV "1" after the id), a job
+// still orphaned: locked by a worker (the lock's value is "<worker id>:<n>") whose liveness key
+// is gone. Removing the job, rather than failing it, means no worker that starts later runs it.
 const SCRIPT = `
 local prefix = ARGV[1]
+local livenessPrefix = ARGV[3]
 local out = {}
-for i = 3, #ARGV do
+for i = 4, #ARGV, 2 do
   local id = ARGV[i]
   local key = prefix .. id
   local job = redis.call('HMGET', key, 'timestamp', 'finishedOn', 'returnvalue', 'failedReason', 'processedOn', 'defa')
   local abandoned = false
+  local orphaned = false
   if job[1] and not job[2] and job[5] then
-    if redis.call('EXISTS', key .. ':lock') == 0 and redis.call('LREM', prefix .. 'active', 1, id) > 0 then
+    local lock = redis.call('GET', key .. ':lock')
+    if not lock and redis.call('LREM', prefix .. 'active', 1, id) > 0 then
       abandoned = true
-    elseif job[6] == ARGV[2] and redis.call('LREM', prefix .. 'wait', 1, id) > 0 then
+    elseif not lock and job[6] == ARGV[2] and redis.call('LREM', prefix .. 'wait', 1, id) > 0 then
       abandoned = true
+    elseif lock then
+      local worker = string.match(lock, '^(.+):%d+$')
+      if worker and redis.call('EXISTS', livenessPrefix .. worker) == 0 then
+        if ARGV[i + 1] == '1' and redis.call('LREM', prefix .. 'active', 1, id) > 0 then
+          redis.call('DEL', key .. ':lock')
+          abandoned = true
+        else
+          orphaned = true
+        end
+      end
     end
   end
   if abandoned then
     redis.call('SREM', prefix .. 'stalled', id)
     redis.call('DEL', key, key .. ':logs')
     out[#out + 1] = {job[1], false, false, false, 1}
+  elseif orphaned then
+    out[#out + 1] = {job[1], false, false, false, 2}
   else
     out[#out + 1] = {job[1], job[2], job[3], job[4], 0}
   end
@@ -55,14 +73,23 @@ const jobStates = jobScript<Reply[]>("futuresJobStates", SCRIPT);
 
 /**
  * The states of jobs by id under the queue's key prefix (such as "bull:NAME:"), in one round
- * trip; abandoned jobs are removed from Redis as they are read.
+ * trip; abandoned jobs are removed from Redis as they are read. `livenessPrefix` names the
+ * workers' liveness keys (worker-registry.ts); a job in `confirm` still orphaned is abandoned.
  */
-export async function readJobStates(redis: Redis, prefix: string, jobIds: string[]): Promise<JobState[]> {
-  const replies = await jobStates(redis, prefix, STALLED, ...jobIds);
+export async function readJobStates(
+  redis: Redis,
+  prefix: string,
+  livenessPrefix: string,
+  jobIds: string[],
+  confirm: ReadonlySet<string> = new Set(),
+): Promise<JobState[]> {
+  const args = jobIds.flatMap((id) => [id, confirm.has(id) ? "1" : "0"]);
+  const replies = await jobStates(redis, prefix, STALLED, livenessPrefix, ...args);
   return replies.map((reply): JobState => {
-    const [timestamp, finishedOn, returnvalue, failedReason, abandoned] = reply;
+    const [timestamp, finishedOn, returnvalue, failedReason, judged] = reply;
     if (timestamp == null) return { state: "missing" };
-    if (abandoned === 1) return { state: "abandoned" };
+    if (judged === 1) return { state: "abandoned" };
+    if (judged === 2) return { state: "orphaned" };
     if (finishedOn != null && returnvalue != null)
       return { state: "completed", returnvalue: JSON.parse(returnvalue) as unknown };
     if (finishedOn != null && failedReason != null) return { state: "failed", reason: failedReason };

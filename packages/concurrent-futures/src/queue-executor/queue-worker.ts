@@ -6,7 +6,6 @@
 // The parts: task-modules.ts (what it may run), job-runs.ts (each job's run and abort),
 // local-executor.ts (the pool, renewed when a task breaks it), redis-link.ts (the connection),
 // worker-registry.ts (the heartbeat that announces it to producers).
-import { randomBytes } from "node:crypto";
 import { Worker, type ConnectionOptions } from "bullmq";
 import type { Redis, RedisOptions } from "ioredis";
 import { describeThrown } from "../remote-error.ts";
@@ -38,9 +37,12 @@ export interface QueueWorkerOptions {
   executor?: LocalExecutorKind | undefined;
   /** Tasks run at once (default: one per CPU for processes and threads, 64 for async). */
   concurrency?: number | undefined;
-  /** Milliseconds a job's lock lasts without renewal; a dead worker's job is found stalled after about this long (default 4,000). */
+  /**
+   * Milliseconds a job's lock lasts without renewal (default 30,000): a Redis that stalls for
+   * less fails no running job. A dead worker is found sooner, by its lapsed liveness.
+   */
   lockDuration?: number | undefined;
-  /** Milliseconds between checks for stalled jobs (default 2,000). */
+  /** Milliseconds between BullMQ's checks for stalled jobs (default 30,000). */
   stalledInterval?: number | undefined;
   maxPayloadBytes?: number | undefined;
   prefix?: string | undefined;
@@ -69,7 +71,8 @@ export class QueueWorker {
   readonly #redisOptions: RedisOptions;
   readonly #signer: JobSigner | undefined;
   readonly #keys: ReturnType<typeof futuresKeys>;
-  readonly #id = randomBytes(6).toString("hex");
+  /** BullMQ's id of this worker, which its job locks carry; announced as alive. */
+  #id = "";
   readonly #warnings = new WarningThrottle();
   #local: LocalExecutor | undefined;
   #runs: JobRuns | undefined;
@@ -141,12 +144,13 @@ export class QueueWorker {
       connection: { ...options, maxRetriesPerRequest: null } as ConnectionOptions,
       prefix: this.#options.prefix ?? DEFAULT_PREFIX,
       concurrency: this.concurrency,
-      lockDuration: this.#options.lockDuration ?? 4_000,
-      stalledInterval: this.#options.stalledInterval ?? 2_000,
+      lockDuration: this.#options.lockDuration ?? 30_000,
+      stalledInterval: this.#options.stalledInterval ?? 30_000,
       maxStalledCount: 0,
       autorun: false,
     });
     this.#worker = worker;
+    this.#id = worker.id;
     worker.on("error", (error: Error) => this.#onWorkerError(error));
     await this.#subscriber.subscribe(this.#keys.abort);
     await this.#announce();
@@ -235,7 +239,7 @@ export class QueueWorker {
 
   async #announce(): Promise<void> {
     const redis = this.#link?.redis;
-    if (!redis || this.#runs?.handingBack) return;
+    if (!redis || !this.#id || this.#runs?.handingBack) return;
     await announceWorker(redis, this.#keys.workers, this.#id, this.concurrency).catch(() => {});
   }
 }

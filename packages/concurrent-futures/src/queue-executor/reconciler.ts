@@ -5,9 +5,16 @@
 import type { Call, CallTable } from "./call-table.ts";
 import { readJobStates, STALLED, streamTrimmedPast } from "./job-states.ts";
 import type { QueueConnection } from "./queue-connection.ts";
+import { livenessPrefix } from "./worker-registry.ts";
 
 /** After a pass found lost events, look again this soon. */
 const FAST_RECONCILE_MS = 20;
+/**
+ * A running job whose worker's liveness lapsed is taken back only if it still has none this
+ * long after it was first seen so: a live worker announces itself every 2 s, also right after
+ * a Redis that stalled (and let every liveness key expire) answers again.
+ */
+const CONFIRM_ORPHAN_MS = 3_000;
 
 /** What the reconciler found, told to the executor, which settles the calls. */
 export interface ReconcileOutcomes {
@@ -37,6 +44,8 @@ export class Reconciler {
   readonly #options: ReconcilerOptions;
   #timer: NodeJS.Timeout | undefined;
   #running = false;
+  /** Running jobs seen orphaned, and since when. */
+  readonly #orphans = new Map<string, number>();
 
   constructor(options: ReconcilerOptions) {
     this.#options = options;
@@ -88,11 +97,15 @@ export class Reconciler {
     // The ids as read: an event meanwhile may have sent a call again under a new id, and the
     // old job's state must not settle it.
     const ids = due.map((call) => call.jobId);
-    const states = await readJobStates(redis, jobPrefix, ids);
+    const now = performance.now();
+    const confirm = new Set(ids.filter((id) => now - (this.#orphans.get(id) ?? now) >= CONFIRM_ORPHAN_MS));
+    const states = await readJobStates(redis, jobPrefix, livenessPrefix(conn.keys.workers), ids, confirm);
     let lost = false;
     states.forEach((job, i) => {
       const call = due[i]!;
-      if (job.state === "unfinished" || !table.current(call, ids[i])) return;
+      if (job.state === "orphaned") this.#orphans.set(ids[i]!, this.#orphans.get(ids[i]!) ?? now);
+      else this.#orphans.delete(ids[i]!);
+      if (job.state === "unfinished" || job.state === "orphaned" || !table.current(call, ids[i])) return;
       if (job.state === "abandoned") return outcomes.failed(call, STALLED);
       lost = true;
       if (job.state === "missing") outcomes.vanished(call);

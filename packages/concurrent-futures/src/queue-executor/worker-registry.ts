@@ -1,13 +1,19 @@
 // Live workers announce their concurrency in Redis, so that producers size their window of
 // jobs (about twice the total) without being told. A worker that stops refreshing its
-// liveness key drops out within seconds.
+// liveness key drops out within seconds. The id is the one BullMQ puts in its job locks
+// ("<worker id>:<n>"), so that a producer can tell a running job's worker is gone.
 import type { Redis } from "ioredis";
 
 const LIVENESS_MS = 6_000;
 export const HEARTBEAT_MS = 2_000;
 
+/** Workers' liveness keys are this prefix and the worker's id (BullMQ's worker id). */
+export function livenessPrefix(workersKey: string): string {
+  return `${workersKey}:`;
+}
+
 function livenessKey(workersKey: string, workerId: string): string {
-  return `${workersKey}:${workerId}`;
+  return `${livenessPrefix(workersKey)}${workerId}`;
 }
 
 /** Announce (or refresh) a worker. */

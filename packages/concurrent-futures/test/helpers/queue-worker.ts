@@ -16,13 +16,14 @@ export function startWorker(
   executor = "processes",
   concurrency = 2,
   key?: string,
+  defaultLocks = false,
 ): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
     [...process.execArgv, program, url, queue, executor, String(concurrency)],
     {
       stdio: ["ignore", "pipe", "inherit"],
-      env: { ...process.env, QUEUE_TEST_KEY: key ?? "" },
+      env: { ...process.env, QUEUE_TEST_KEY: key ?? "", QUEUE_TEST_DEFAULT_LOCKS: defaultLocks ? "1" : "" },
     },
   );
   alive.add(child);
