@@ -31,6 +31,7 @@ export interface FlagsCliOptions {
   progress?: boolean;
   connection?: string;
   queue?: string;
+  keyFile?: string;
 }
 
 export interface FlagsSettings {
