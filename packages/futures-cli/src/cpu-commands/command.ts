@@ -6,6 +6,7 @@ import { parseInteger } from "../common/usage.ts";
 import { CPU_EXECUTORS, DEFAULT_CPU_EXECUTOR, type CpuExecutorName } from "../executors/catalogue.ts";
 import { addQueueOptions, useQueueFlags, type QueueFlags } from "../executors/queue-options.ts";
 import { maxCpuWorkers } from "../executors/worker-count.ts";
+import { MAX_JOB_BYTES } from "../cpu/job-checks.ts";
 
 interface SuiteFlags extends QueueFlags {
   executor: CpuExecutorName;
@@ -20,8 +21,7 @@ const ARCFOUR_SIZE = 2 ** 25;
 const SHA_SIZE = 2 ** 27;
 const SUITE_JOBS = 12;
 
-/** Jobs are buffers in memory (RC4's largest is 1.5 times --size): keep each well below the limits. */
-export const MAX_JOB_BYTES = 2 ** 29;
+export { MAX_JOB_BYTES };
 
 export function registerCpuCommands(program: Command): void {
   poolCommand(

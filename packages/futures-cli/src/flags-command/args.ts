@@ -3,7 +3,7 @@
 // TypeError, as library functions do; only here do they become usage errors.
 import { UsageError, parseInteger } from "../common/usage.ts";
 import { selectCodes } from "../flags/country-codes.ts";
-import { DEFAULT_DEST, DEFAULT_TIMEOUT_MS } from "../flags/defaults.ts";
+import { DEFAULT_DEST, DEFAULT_TIMEOUT_MS, MAX_RETRIES } from "../flags/defaults.ts";
 import {
   DEFAULT_EXECUTOR,
   EXECUTORS,
@@ -50,7 +50,7 @@ export interface FlagsSettings {
   notes: string[];
 }
 
-export const MAX_RETRIES = 100;
+export { MAX_RETRIES };
 
 export function parseFlagsArgs(
   ccArgs: readonly string[],

@@ -5,3 +5,9 @@ export const DEFAULT_DEST = "downloads";
 
 /** Milliseconds allowed per request: a few seconds, as in the book (3.1 s there). */
 export const DEFAULT_TIMEOUT_MS = 5000;
+
+/** Retries after the first try, at most: --retries and a download task's arguments. */
+export const MAX_RETRIES = 100;
+
+/** The longest wait a timer can hold (2^31 - 1 ms): a request's timeout or a backoff delay. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
