@@ -6,7 +6,19 @@
 // opened beside the first, only to be asked.
 import type { ShutdownOptions } from "concurrent-futures";
 import { QueueExecutor, describeConnection, redisOptions } from "concurrent-futures/queue";
-import type { QueueSettings, QueueUse } from "./catalogue.ts";
+
+/** Where the jobs go, with the key and how to name the command (catalogue.ts's QueueSettings). */
+interface QueueSettings {
+  connection: string;
+  queue: string;
+  key?: Buffer | undefined;
+  use?: QueueUse | undefined;
+}
+
+interface QueueUse {
+  command: string;
+  imports: string;
+}
 
 /** The first look, once the workers had time to be counted (they announce every 2 s). */
 const FIRST_CHECK_MS = 5_000;
