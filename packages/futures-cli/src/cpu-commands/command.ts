@@ -6,6 +6,7 @@ import { parseInteger } from "../common/usage.ts";
 import { CPU_EXECUTORS, DEFAULT_CPU_EXECUTOR, type CpuExecutorName } from "../executors/catalogue.ts";
 import { addQueueOptions, useQueueFlags, type QueueFlags } from "../executors/queue-options.ts";
 import { maxCpuWorkers } from "../executors/worker-count.ts";
+import { MAX_JOB_BYTES } from "../cpu/job-checks.ts";
 
 interface SuiteFlags extends QueueFlags {
   executor: CpuExecutorName;
@@ -20,8 +21,7 @@ const ARCFOUR_SIZE = 2 ** 25;
 const SHA_SIZE = 2 ** 27;
 const SUITE_JOBS = 12;
 
-/** Jobs are buffers in memory (RC4's largest is 1.5 times --size): keep each well below the limits. */
-export const MAX_JOB_BYTES = 2 ** 29;
+export { MAX_JOB_BYTES };
 
 export function registerCpuCommands(program: Command): void {
   poolCommand(
@@ -41,7 +41,7 @@ export function registerCpuCommands(program: Command): void {
         .default("wasm"),
     )
     .action(async (workers: string | undefined, flags: SuiteFlags & { kernel: "wasm" | "typescript" }) => {
-      await useQueueFlags(flags);
+      await useQueueFlags(flags, { command: "arcfour", imports: "cpu" });
       const options = { ...suiteOptions(workers, flags), kernel: flags.kernel };
       const { runArcfour } = await import("./run-arcfour.ts");
       await runArcfour(options);
@@ -51,7 +51,7 @@ export function registerCpuCommands(program: Command): void {
     .option("--size <bytes>", "bytes hashed by each job", String(SHA_SIZE))
     .option("--jobs <n>", "number of jobs", String(SUITE_JOBS))
     .action(async (workers: string | undefined, flags: SuiteFlags) => {
-      await useQueueFlags(flags);
+      await useQueueFlags(flags, { command: "sha", imports: "cpu" });
       const options = suiteOptions(workers, flags);
       const { runSha } = await import("./run-sha.ts");
       await runSha(options);
@@ -62,7 +62,7 @@ export function registerCpuCommands(program: Command): void {
     "primes",
     "check 20 large numbers for primality in a pool (the 2nd edition's proc_pool.py)",
   ).action(async (workers: string | undefined, flags: QueueFlags & { executor: CpuExecutorName }) => {
-    await useQueueFlags(flags);
+    await useQueueFlags(flags, { command: "primes", imports: "cpu" });
     const options = { executor: flags.executor, workers: parseWorkers(workers, flags.executor) };
     const { runPrimes } = await import("./run-primes.ts");
     await runPrimes(options);

@@ -3,6 +3,7 @@ import { randomFillSync } from "node:crypto";
 import { task } from "concurrent-futures";
 import { arcfour } from "./arcfour.ts";
 import { arcfourWasm } from "./arcfour-wasm.ts";
+import { MAX_ARCFOUR_JOB_BYTES, checkWhole, kindOf } from "./job-checks.ts";
 
 export const ARCFOUR_JOBS = 12;
 /**
@@ -33,6 +34,14 @@ export const arcfourTest = task(
   import.meta.url,
   "arcfourTest",
   (size: number, key: Uint8Array, kernel: ArcfourKernel = DEFAULT_ARCFOUR_KERNEL): number => {
+    checkWhole(size, "size", 0, MAX_ARCFOUR_JOB_BYTES);
+    if (!(key instanceof Uint8Array)) throw new TypeError(`key must be a Uint8Array, got ${kindOf(key)}`);
+    if (key.length < 1 || key.length > 256)
+      throw new RangeError(`key must be 1 to 256 bytes, got ${key.length}`);
+    if (typeof kernel !== "string") throw new TypeError(`kernel must be a string, got ${kindOf(kernel)}`);
+    if (!Object.hasOwn(ARCFOUR_KERNELS, kernel)) {
+      throw new RangeError(`kernel must be one of ${Object.keys(ARCFOUR_KERNELS).join(", ")}`);
+    }
     const cipher = ARCFOUR_KERNELS[kernel];
     const inText = randomFillSync(new Uint8Array(size));
     const cypherText = cipher(key, inText);

@@ -1,6 +1,7 @@
 // The book's sha_futures.py job: SHA-256 of random bytes.
 import { createHash, randomFillSync } from "node:crypto";
 import { task } from "concurrent-futures";
+import { MAX_JOB_BYTES, checkWhole } from "./job-checks.ts";
 
 export const SHA_JOBS = 12;
 /**
@@ -18,6 +19,7 @@ const CHUNK = 2 ** 20;
 
 /** Hash `size` random bytes and return the hex digest. */
 export const sha256Job = task(import.meta.url, "sha256Job", (size: number): string => {
+  checkWhole(size, "size", 0, MAX_JOB_BYTES);
   const hash = createHash("sha256");
   const chunk = new Uint8Array(Math.min(size, CHUNK));
   for (let done = 0; done < size; done += chunk.length) {

@@ -3,6 +3,10 @@
 import { task } from "concurrent-futures";
 import { display } from "./display.ts";
 import { isPrime } from "../cpu/primes.ts";
+import { checkWhole } from "../cpu/job-checks.ts";
+
+/** The longest loiter a job may ask for, in seconds. */
+const MAX_LOITER_SECONDS = 60;
 
 /** Block this thread, as time.sleep does: a sleeping worker is a busy worker. */
 function sleepSync(ms: number): void {
@@ -10,6 +14,7 @@ function sleepSync(ms: number): void {
 }
 
 export const loiter = task(import.meta.url, "loiter", (n: number): number => {
+  checkWhole(n, "n", 0, MAX_LOITER_SECONDS);
   const tabs = "\t".repeat(n);
   display(`${tabs}loiter(${n}): doing nothing for ${n}s...`);
   sleepSync(n * 1000);
@@ -18,6 +23,7 @@ export const loiter = task(import.meta.url, "loiter", (n: number): number => {
 });
 
 export const isPrimeVerbose = task(import.meta.url, "isPrimeVerbose", (n: number): boolean => {
+  checkWhole(n, "n", 0, Number.MAX_SAFE_INTEGER);
   display(`isPrime(${n}): doing calculating...`);
   const prime = isPrime(n);
   display(`isPrime(${n}): done.`);

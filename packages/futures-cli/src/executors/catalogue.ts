@@ -11,10 +11,21 @@ export type SizedExecutor = Executor & { readonly maxWorkers: number };
 /** Where `-x queue` sends its jobs unless --connection and --queue say otherwise. */
 export const DEFAULT_QUEUE = { connection: "redis://127.0.0.1:6379", queue: "futures" } as const;
 
-/** Where `queue` sends its jobs. */
+/** How the line about a queue with no worker names the command and the worker to start. */
+export interface QueueUse {
+  /** The subcommand: "flags", "arcfour". */
+  command: string;
+  /** What `futures worker --import` needs for its tasks: "flags" or "cpu". */
+  imports: string;
+}
+
+/** Where `queue` sends its jobs, and the key it signs them with. */
 export interface QueueSettings {
   connection: string;
   queue: string;
+  key?: Buffer | undefined;
+  /** Undefined: no line about a queue without workers (a program, not a command). */
+  use?: QueueUse | undefined;
 }
 
 /** No executor is ever given more concurrent downloads than this (the book's MAX_CONCUR_REQ). */
@@ -98,12 +109,7 @@ const TABLE = {
     inProcess: false,
     local: false,
     cpu: { order: 3, slots: true },
-    open: async (window, settings) => {
-      const { QueueExecutor } = await import("concurrent-futures/queue");
-      const executor = new QueueExecutor({ ...settings, window });
-      await executor.waitUntilReady();
-      return executor;
-    },
+    open: async (window, settings) => (await import("./queue-watch.ts")).openQueueExecutor(window, settings),
   },
 } as const satisfies Record<string, ExecutorEntry>;
 

@@ -6,21 +6,26 @@ import {
   EXECUTORS,
   type PoolName,
   type QueueSettings,
+  type QueueUse,
   type SizedExecutor,
 } from "./catalogue.ts";
 
 export type { SizedExecutor };
 
-/** Where `queue` sends its jobs: set from --connection and --queue before a command runs. */
+/** Where `queue` sends its jobs: set from --connection, --queue and the key before a command runs. */
 let queueSettings: QueueSettings = { ...DEFAULT_QUEUE };
 
 export function setQueueSettings(settings: {
   connection?: string | undefined;
   queue?: string | undefined;
+  key?: Buffer | undefined;
+  use?: QueueUse | undefined;
 }): void {
   queueSettings = {
     connection: settings.connection ?? DEFAULT_QUEUE.connection,
     queue: settings.queue ?? DEFAULT_QUEUE.queue,
+    key: settings.key,
+    use: settings.use,
   };
 }
 

@@ -20,7 +20,18 @@ export async function checkConnection(connection: string): Promise<string> {
     return describeConnection(redisOptions(connection));
   } catch {
     throw new UsageError(
-      `--connection must be a redis:// or rediss:// URL with a port from 1 to 65535, got '${connection}'`,
+      `--connection must be a redis:// or rediss:// URL with a port from 1 to 65535, got '${redactConnection(connection)}'`,
     );
   }
+}
+
+/**
+ * A connection URL as messages may show it: whatever stands before its last '@' after the
+ * scheme (user and password, however malformed) becomes '***'.
+ */
+export function redactConnection(connection: string): string {
+  const at = connection.lastIndexOf("@");
+  if (at < 0) return connection;
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(connection)?.[0] ?? "";
+  return `${at >= scheme.length ? scheme : ""}***${connection.slice(at)}`;
 }

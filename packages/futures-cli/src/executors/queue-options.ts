@@ -1,13 +1,16 @@
-// --connection and --queue: where `-x queue` sends its jobs, the same for every command that
-// offers that executor. Only commander's types load here; the executor factory is imported
-// when a command runs with one of them.
+// --connection, --queue and --key-file: where `-x queue` sends its jobs and the key it signs
+// them with, the same for every command that offers that executor. Only commander's types
+// load here; the executor factory is imported when a command runs with one of them.
 import type { Command } from "commander";
-import { DEFAULT_QUEUE } from "./catalogue.ts";
+import { DEFAULT_QUEUE, type QueueUse } from "./catalogue.ts";
 import { checkConnection, checkQueueName } from "./queue-checks.ts";
+import { KEY_VARIABLE, readQueueKey } from "./queue-key.ts";
 
 export interface QueueFlags {
   connection?: string | undefined;
   queue?: string | undefined;
+  keyFile?: string | undefined;
+  executor?: string | undefined;
 }
 
 export function addQueueOptions(command: Command): Command {
@@ -16,17 +19,25 @@ export function addQueueOptions(command: Command): Command {
     .option(
       "--queue <NAME>",
       `queue of -x queue, as given to futures worker (default ${DEFAULT_QUEUE.queue})`,
+    )
+    .option(
+      "--key-file <FILE>",
+      `secret (16 bytes or more) -x queue signs its jobs with, shared with the workers (default: $${KEY_VARIABLE})`,
     );
 }
 
 /**
- * Check where -x queue goes and tell the executor factory, before a command starts anything;
- * a bad value is a usage error.
+ * Check where -x queue goes and with which key, and tell the executor factory, before a
+ * command starts anything; a bad value is a usage error. The environment's key is read only
+ * for -x queue.
  */
-export async function useQueueFlags(flags: QueueFlags): Promise<void> {
-  if (flags.connection === undefined && flags.queue === undefined) return;
+export async function useQueueFlags(flags: QueueFlags, use: QueueUse): Promise<void> {
+  const onQueue = flags.executor?.trim().toLowerCase() === "queue";
+  const given = flags.connection !== undefined || flags.queue !== undefined || flags.keyFile !== undefined;
+  if (!onQueue && !given) return;
   if (flags.queue !== undefined) checkQueueName(flags.queue);
   if (flags.connection !== undefined) await checkConnection(flags.connection);
+  const key = flags.keyFile !== undefined || onQueue ? readQueueKey(flags.keyFile) : undefined;
   const { setQueueSettings } = await import("./create.ts");
-  setQueueSettings(flags);
+  setQueueSettings({ ...flags, key, use });
 }

@@ -3,7 +3,7 @@
 // TypeError, as library functions do; only here do they become usage errors.
 import { UsageError, parseInteger } from "../common/usage.ts";
 import { selectCodes } from "../flags/country-codes.ts";
-import { DEFAULT_DEST, DEFAULT_MAX_FILESIZE, DEFAULT_TIMEOUT_MS } from "../flags/defaults.ts";
+import { DEFAULT_DEST, DEFAULT_MAX_FILESIZE, DEFAULT_TIMEOUT_MS, MAX_RETRIES } from "../flags/defaults.ts";
 import {
   DEFAULT_EXECUTOR,
   EXECUTORS,
@@ -32,6 +32,7 @@ export interface FlagsCliOptions {
   progress?: boolean;
   connection?: string;
   queue?: string;
+  keyFile?: string;
 }
 
 export interface FlagsSettings {
@@ -52,7 +53,7 @@ export interface FlagsSettings {
   notes: string[];
 }
 
-export const MAX_RETRIES = 100;
+export { MAX_RETRIES };
 
 export function parseFlagsArgs(
   ccArgs: readonly string[],

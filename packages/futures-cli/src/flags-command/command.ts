@@ -68,7 +68,7 @@ export function registerFlagsCommands(program: Command): void {
       ].join("\n"),
     )
     .action(async (ccArgs: string[], options: FlagsCliOptions) => {
-      await useQueueFlags(options);
+      await useQueueFlags(options, { command: "flags", imports: "flags" });
       const { runFlags } = await import("./run-flags.ts");
       process.exitCode = await runFlags(ccArgs, options);
     });

@@ -12,3 +12,9 @@ export const DEFAULT_TIMEOUT_MS = 5000;
  * connection at once holds at most concurrency x 1 MiB.
  */
 export const DEFAULT_MAX_FILESIZE = 1024 * 1024;
+
+/** Retries after the first try, at most: --retries and a download task's arguments. */
+export const MAX_RETRIES = 100;
+
+/** The longest wait a timer can hold (2^31 - 1 ms): a request's timeout or a backoff delay. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;

@@ -1,9 +1,13 @@
 // The download step as a task for thread and process pools (which end the worker to abort
-// it). The task names downloadFlag in download-one.ts, not this module: each worker then
-// loads only the download step, and not the library that task() comes from.
+// it) and for `futures worker`. The task names downloadCheckedFlag in download-step.ts, not
+// this module: each worker then loads only the download step and its argument checks, and
+// not the library that task() comes from.
 import { task } from "concurrent-futures";
-import { DOWNLOAD_MODULE_URL, downloadFlag, type DownloadRequest } from "./download-one.ts";
+import type { DownloadRequest } from "./download-one.ts";
+import { DOWNLOAD_STEP_URL, downloadCheckedFlag } from "./download-step.ts";
 
-export const downloadOne = task(DOWNLOAD_MODULE_URL, "downloadFlag", (cc: string, request: DownloadRequest) =>
-  downloadFlag(cc, request),
+export const downloadOne = task(
+  DOWNLOAD_STEP_URL,
+  "downloadCheckedFlag",
+  (cc: string, request: DownloadRequest) => downloadCheckedFlag(cc, request),
 );

@@ -16,7 +16,7 @@ import {
   writeSync,
   type Stats,
 } from "node:fs";
-import { join } from "node:path";
+import { dirname, resolve } from "node:path";
 
 export function flagFileName(cc: string): string {
   return `${cc.toLowerCase()}.gif`;
@@ -72,7 +72,8 @@ export class SaveError extends Error {
  */
 export function saveFlag(dest: string, cc: string, body: Uint8Array, options: SaveOptions): SaveOutcome {
   const name = flagFileName(cc);
-  const target = join(dest, name);
+  const target = fileInside(dest, name, "cc");
+  const temp = fileInside(dest, tempFileName(cc, options.tempTag), "tempTag");
   let replaced: string | undefined;
   try {
     // No error object for the usual case of a file not there yet.
@@ -82,7 +83,6 @@ export function saveFlag(dest: string, cc: string, body: Uint8Array, options: Sa
       if (found.isDirectory()) throw new SaveError(`'${name}' is a folder in the way`, "EISDIR");
       replaced = describeEntry(found);
     }
-    const temp = join(dest, tempFileName(cc, options.tempTag));
     writeNew(temp, body);
     try {
       renameSync(temp, target);
@@ -97,6 +97,19 @@ export function saveFlag(dest: string, cc: string, body: Uint8Array, options: Sa
     throw new SaveError(code ? describeCode(code) : (error as Error).message, code);
   }
   return { kept: false, replaced };
+}
+
+/**
+ * The path of `name` directly inside the folder `dest`, resolved; a RangeError naming `what`
+ * when the name would leave it (a code such as "/../../x" once wrote two folders above).
+ */
+export function fileInside(dest: string, name: string, what: string): string {
+  const folder = resolve(dest);
+  const path = resolve(folder, name);
+  if (dirname(path) !== folder || name.includes("/") || name.includes("\\")) {
+    throw new RangeError(`${what} would write outside the destination folder '${dest}'`);
+  }
+  return path;
 }
 
 /** Create `path` (never an existing one), write all of `body`, close; nothing is left on failure. */

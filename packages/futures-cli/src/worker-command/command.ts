@@ -2,6 +2,7 @@
 // so other subcommands never load BullMQ.
 import type { Command } from "commander";
 import { DEFAULT_CPU_EXECUTOR, LOCAL_CPU_EXECUTORS } from "../executors/catalogue.ts";
+import { KEY_VARIABLE } from "../executors/queue-key.ts";
 import type { WorkerFlags } from "./run-worker.ts";
 
 export function registerWorkerCommand(program: Command): void {
@@ -19,6 +20,10 @@ export function registerWorkerCommand(program: Command): void {
       "modules whose exported tasks this worker runs (paths or packages)",
     )
     .option("--connection <URL>", "Redis to connect to", "redis://127.0.0.1:6379")
+    .option(
+      "--key-file <FILE>",
+      `secret (16 bytes or more) shared with the producers: only jobs signed with it run (default: $${KEY_VARIABLE})`,
+    )
     .option("--concurrency <N>", "tasks run at once (default: one per CPU; 64 with --executor async)")
     .option(
       "--executor <KIND>",

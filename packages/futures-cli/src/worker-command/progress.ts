@@ -1,4 +1,5 @@
-// What `futures worker` tells its operator: one line on start, on connection loss and return,
+// What `futures worker` tells its operator: one line on start (with whether it runs signed
+// jobs only, and a warning when it has no key), one on connection loss and return,
 // one per failed job (its id and error; at most a few every few seconds), and a count of
 // finished jobs every few seconds while jobs come in.
 //
@@ -20,9 +21,12 @@ export class WorkerProgress {
   #failuresShown = 0;
   #failuresUntold = 0;
   #timer: NodeJS.Timeout | undefined;
+  /** Runs only the jobs signed with its key. */
+  readonly #signedOnly: boolean;
 
-  constructor(say: (line: string) => void) {
+  constructor(say: (line: string) => void, signedOnly = false) {
     this.#say = say;
+    this.#signedOnly = signedOnly;
   }
 
   say(line: string): void {
@@ -34,8 +38,13 @@ export class WorkerProgress {
       case "ready":
         this.#ready = true;
         this.#say(
-          `queue ${queue} on Redis ${event.redis}: ${event.tasks} tasks, ${event.concurrency} at once on ${event.executor} (Ctrl-C to stop)`,
+          `queue ${queue} on Redis ${event.redis}: ${event.tasks} tasks, ${event.concurrency} at once on ${event.executor}, ${this.#signedOnly ? "signed jobs only" : "any job: no key"} (Ctrl-C to stop)`,
         );
+        if (!this.#signedOnly) {
+          this.#say(
+            `warning: no key (--key-file or $FUTURES_QUEUE_KEY): anyone who can write to this Redis can run its tasks with any arguments`,
+          );
+        }
         this.#timer = setInterval(() => this.#report(), PROGRESS_EVERY_MS);
         this.#timer.unref();
         break;

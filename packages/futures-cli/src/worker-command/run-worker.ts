@@ -5,6 +5,7 @@ import { UsageError, parseInteger } from "../common/usage.ts";
 import { EXECUTORS, LOCAL_CPU_EXECUTORS } from "../executors/catalogue.ts";
 import { maxCpuWorkers } from "../executors/worker-count.ts";
 import { checkConnection, checkQueueName } from "../executors/queue-checks.ts";
+import { readQueueKey } from "../executors/queue-key.ts";
 import { importTasks, resolveImports } from "./import-tasks.ts";
 import { WorkerProgress } from "./progress.ts";
 import { stopOnSignals } from "./stop-signals.ts";
@@ -17,6 +18,7 @@ export interface WorkerFlags {
   connection: string;
   concurrency?: string;
   executor: string;
+  keyFile?: string;
 }
 
 /** The local executors a worker runs its tasks on. */
@@ -44,8 +46,9 @@ export async function runWorker(flags: WorkerFlags): Promise<void> {
           1,
           maxCpuWorkers(flags.executor as LocalExecutorKind),
         );
+  const key = readQueueKey(flags.keyFile);
   const imports = resolveImports(flags.import);
-  const progress = new WorkerProgress((line) => console.error(`futures worker: ${line}`));
+  const progress = new WorkerProgress((line) => console.error(`futures worker: ${line}`), key !== undefined);
   if (EXECUTORS[flags.executor as LocalExecutorKind].inProcess)
     warnOfStrayRejections((line) => progress.say(line));
   await importTasks(imports, (line) => progress.say(line));
@@ -57,6 +60,7 @@ export async function runWorker(flags: WorkerFlags): Promise<void> {
       imports,
       executor: flags.executor as LocalExecutorKind,
       concurrency,
+      key,
       onEvent: (event: QueueWorkerEvent) => progress.onEvent(event, flags.queue),
     });
   } catch (error) {
