@@ -109,7 +109,7 @@ const TABLE = {
     inProcess: false,
     local: false,
     cpu: { order: 3, slots: true },
-    open: async (window, settings) => (await import("./queue-watch.ts")).openQueueExecutor(window, settings),
+    open: async (window, settings) => (await import("./open-queue.ts")).openQueueExecutor(window, settings),
   },
 } as const satisfies Record<string, ExecutorEntry>;
 

@@ -1,0 +1,41 @@
+// The executor of `-x queue`, and no silent waits: when calls wait with no live worker on the
+// queue, the executor's no-worker event (after 5 s, then each minute while it lasts) becomes
+// one line that names the command starting a worker for it.
+import { QueueExecutor, describeConnection, redisOptions } from "concurrent-futures/queue";
+
+/** Where the jobs go, with the key and how to name the command (catalogue.ts's QueueSettings). */
+interface QueueSettings {
+  connection: string;
+  queue: string;
+  key?: Buffer | undefined;
+  use?: { command: string; imports: string } | undefined;
+}
+
+/** Calls wait this long with no live worker before the line (workers announce every 2 s). */
+const NO_WORKER_WARNING_MS = 5_000;
+
+/** The executor of -x queue, ready; `window` undefined means twice the live workers' concurrency. */
+export async function openQueueExecutor(
+  window: number | undefined,
+  settings: QueueSettings,
+  say: (line: string) => void = (line) => console.error(line),
+): Promise<QueueExecutor> {
+  const { queue, connection, use } = settings;
+  const redis = describeConnection(redisOptions(connection));
+  const executor = new QueueExecutor({
+    queue,
+    connection,
+    key: settings.key,
+    window,
+    noWorkerWarning: NO_WORKER_WARNING_MS,
+    onEvent: (event) =>
+      say(
+        use
+          ? `futures ${use.command}: no worker is serving queue '${queue}' on Redis ${redis} ` +
+              `(start one with: futures worker --queue ${queue} --import ${use.imports}); still waiting`
+          : `futures: ${event.message}`,
+      ),
+  });
+  await executor.waitUntilReady();
+  return executor;
+}
