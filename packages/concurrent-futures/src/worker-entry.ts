@@ -6,6 +6,8 @@ import { fileURLToPath } from "node:url";
 
 // The path, not the URL: a TypeScript loader may add a query (tsx's namespaces in threads).
 const fromSource = new URL(import.meta.url).pathname.endsWith(".ts");
+/** Bun and Deno run TypeScript in every thread themselves. */
+const nativeTypeScript = Boolean(process.versions.bun ?? process.versions.deno);
 
 // Two literal URLs, so that bundlers which follow new URL(..., import.meta.url) can see them.
 const defaultWorkerUrl = fromSource
@@ -39,11 +41,11 @@ export function processEntry(url: URL): string {
 
 /**
  * What a worker thread starts from: the entry itself, except for the library's own
- * worker-loop.ts from source on Node 20, where threads do not inherit the loader hooks and a
+ * worker-loop.ts from source on Node, where threads do not inherit the loader hooks and a
  * small script loads it through tsx.
  */
 export function threadEntry(url: URL): { entry: URL | string; eval: boolean } {
-  if (url !== defaultWorkerUrl || !fromSource) return { entry: url, eval: false };
+  if (url !== defaultWorkerUrl || !fromSource || nativeTypeScript) return { entry: url, eval: false };
   const tsxApi = import.meta.resolve("tsx/esm/api");
   const code =
     `const { tsImport } = await import(${JSON.stringify(tsxApi)});\n` +
