@@ -47,14 +47,14 @@ for (const runtime of runtimes) {
     : `${runtime.command} is not installed (npm has no ${runtime.name} binary for ${process.platform}-${process.arch})`;
 
   describe(`${runtime.name}`, { skip: missing, timeout: 600_000 }, () => {
-    it("prints what the README says examples/library.ts prints", (t) => {
+    it("prints what the README says examples/library.ts prints", { timeout: 300_000 }, (t) => {
       const { status, stdout, output } = runIn(runtime, [...runtime.run, "examples/library.ts"]);
       assert.equal(status, 0, output);
       t.diagnostic(`${runtime.name} ${runIn(runtime, ["--version"]).stdout.trim().split("\n")[0]}`);
       assert.ok(readme.includes("```\n" + stdout + "```"), `README does not show this output:\n${stdout}`);
     });
 
-    it("passes the executor behaviour suite on every executor", (t) => {
+    it("passes the executor behaviour suite on every executor", { timeout: 600_000 }, (t) => {
       const { status, output } = runIn(runtime, [...runtime.test, "test/runtimes/suite.test.ts"]);
       for (const line of output.split("\n")) {
         if (line.startsWith("skipped: ")) t.diagnostic(`${runtime.name} ${line}`);
