@@ -199,7 +199,11 @@ describe("futures worker", { timeout: 150_000 }, () => {
       transcript,
     );
     assert.match(transcript, /stopped after 3 jobs done, 1 failed\n/);
-    assert.match(transcript, /job fx-\S+ failed: Error: this task fails\n/, "why the job failed, with its id");
+    assert.match(
+      transcript,
+      /job fx-\S+ failed: Error: this task fails\n/,
+      "why the job failed, with its id",
+    );
     assert.doesNotMatch(transcript, /\n\s+at /);
   });
 
