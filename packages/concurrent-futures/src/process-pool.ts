@@ -4,7 +4,8 @@ import { BrokenProcessPool } from "./errors.ts";
 import { WorkerPool } from "./pool.ts";
 import type { WorkerChannel, WorkerEvents } from "./worker-slot.ts";
 import type { Task } from "./task.ts";
-import { workerPath } from "./worker-entry.ts";
+import { processEntry, workerEntryUrl } from "./worker-entry.ts";
+import { workerExecArgv } from "./worker-exec-argv.ts";
 
 export interface ProcessPoolExecutorOptions {
   /** Default os.availableParallelism(). */
@@ -14,13 +15,22 @@ export interface ProcessPoolExecutorOptions {
   initargs?: unknown[] | undefined;
   /** Replace a process after it has run this many tasks. */
   maxTasksPerChild?: number | undefined;
-  /** Node options for the children; default: this process's own (so a TypeScript loader carries over). */
+  /**
+   * Node options for the children; default: those of this process's own that make sense for a
+   * worker (a TypeScript loader carries over; --input-type, -e, --test, --watch do not).
+   */
   execArgv?: string[] | undefined;
+  /**
+   * The worker entry to start, for bundled programs: a file that imports
+   * "concurrent-futures/worker" and the task modules. Default: the library's own worker loop.
+   */
+  workerUrl?: URL | string | undefined;
 }
 
 export class ProcessPoolExecutor extends WorkerPool {
   protected readonly workerKind = "process";
   readonly #execArgv: string[];
+  readonly #entry: string;
 
   constructor({
     maxWorkers,
@@ -28,9 +38,11 @@ export class ProcessPoolExecutor extends WorkerPool {
     initargs,
     maxTasksPerChild,
     execArgv,
+    workerUrl,
   }: ProcessPoolExecutorOptions = {}) {
     super({ maxWorkers: maxWorkers ?? os.availableParallelism(), initializer, initargs, maxTasksPerChild });
-    this.#execArgv = execArgv ?? process.execArgv;
+    this.#execArgv = execArgv ?? workerExecArgv(process.execArgv);
+    this.#entry = processEntry(workerEntryUrl(workerUrl, "ProcessPoolExecutor"));
   }
 
   /** Send SIGKILL to every worker process now (Python 3.14's kill_workers). */
@@ -41,7 +53,7 @@ export class ProcessPoolExecutor extends WorkerPool {
   protected spawn(events: WorkerEvents): WorkerChannel {
     // Loaded on the first spawn: a program that never starts a process does not pay for it.
     const { fork } = process.getBuiltinModule("node:child_process");
-    const child = fork(workerPath, [], {
+    const child = fork(this.#entry, [], {
       serialization: "advanced",
       execArgv: this.#execArgv,
       stdio: ["ignore", "inherit", "inherit", "ipc"],
@@ -57,11 +69,12 @@ export class ProcessPoolExecutor extends WorkerPool {
       send: (message) => void child.send(message),
       ref: () => {
         child.ref();
-        child.channel?.ref();
+        // Bun's channel has neither ref() nor unref(): the child's own ref() covers it there.
+        child.channel?.ref?.();
       },
       unref: () => {
         child.unref();
-        child.channel?.unref();
+        child.channel?.unref?.();
       },
       terminate: (signal = "SIGTERM") => void child.kill(signal),
     };

@@ -15,6 +15,10 @@ import { importModule } from "./import-module.ts";
 
 const kTask = Symbol.for("futures.task");
 
+/** Every task made in this realm: export name -> module URL -> function (see madeTask). */
+const made = new Map<string, Map<string, AnyFunction>>();
+let resolveByName = false;
+
 export interface TaskRef {
   readonly moduleUrl: string;
   readonly exportName: string;
@@ -46,6 +50,9 @@ export function task<F extends AnyFunction>(moduleUrl: string, exportName: strin
   Object.defineProperty(wrapper, kTask, { value: { moduleUrl, exportName } satisfies TaskRef });
   // task(url, name, abortable(fn)) still takes the executor's signal.
   keepAbortable(fn, wrapper);
+  let byUrl = made.get(exportName);
+  if (!byUrl) made.set(exportName, (byUrl = new Map()));
+  byUrl.set(moduleUrl, wrapper);
   return wrapper as unknown as Task<F>;
 }
 
@@ -63,8 +70,35 @@ export function taskRef(fn: unknown, executorName: string): TaskRef {
   );
 }
 
+/**
+ * In a bundled worker entry (worker.ts), tasks are found among those its modules made, by
+ * name: inside a bundle, import.meta.url is the bundle's file, so the caller's module URL
+ * names its own bundle, which a worker must never import (that would run the program again).
+ */
+export function resolveTasksByName(): void {
+  resolveByName = true;
+}
+
+function madeTask(ref: TaskRef): AnyFunction {
+  const byUrl = made.get(ref.exportName);
+  const exact = byUrl?.get(ref.moduleUrl);
+  if (exact) return exact;
+  if (byUrl?.size === 1) return byUrl.values().next().value!;
+  if (!byUrl) {
+    throw new TypeError(
+      `the worker entry has no task named ${ref.exportName}: import the module that makes it ` +
+        `(task(import.meta.url, "${ref.exportName}", fn)) in the worker entry`,
+    );
+  }
+  throw new TypeError(
+    `the worker entry has ${byUrl.size} tasks named ${ref.exportName} (${[...byUrl.keys()].join(", ")}): ` +
+      `give each task of a bundle its own name`,
+  );
+}
+
 /** Import the function a reference names; used inside workers. */
 export async function resolveTask(ref: TaskRef): Promise<AnyFunction> {
+  if (resolveByName) return madeTask(ref);
   const module = await importModule(ref.moduleUrl);
   const fn = module[ref.exportName];
   if (typeof fn !== "function") {

@@ -5,7 +5,8 @@ import { BrokenThreadPool } from "./errors.ts";
 import { WorkerPool } from "./pool.ts";
 import type { WorkerChannel, WorkerEvents } from "./worker-slot.ts";
 import type { Task } from "./task.ts";
-import { threadEntry } from "./worker-entry.ts";
+import { workerExecArgv, withoutRejectedThreadFlags } from "./worker-exec-argv.ts";
+import { threadEntry, workerEntryUrl } from "./worker-entry.ts";
 
 export interface ThreadPoolExecutorOptions {
   /** Default min(32, cpus + 4), as in Python. */
@@ -15,22 +16,50 @@ export interface ThreadPoolExecutorOptions {
   initargs?: unknown[] | undefined;
   /** V8 heap limits per thread; a thread that exceeds them breaks the pool. */
   resourceLimits?: ResourceLimits | undefined;
+  /**
+   * The worker entry to start, for bundled programs: a file that imports
+   * "concurrent-futures/worker" and the task modules. Default: the library's own worker loop.
+   */
+  workerUrl?: URL | string | undefined;
 }
 
 export class ThreadPoolExecutor extends WorkerPool {
   protected readonly workerKind = "thread";
   readonly #resourceLimits: ResourceLimits | undefined;
+  readonly #entry: URL;
+  /** Undefined: the threads inherit this thread's options, as Node does by default. */
+  #execArgv: string[] | undefined;
 
-  constructor({ maxWorkers, initializer, initargs, resourceLimits }: ThreadPoolExecutorOptions = {}) {
+  constructor({
+    maxWorkers,
+    initializer,
+    initargs,
+    resourceLimits,
+    workerUrl,
+  }: ThreadPoolExecutorOptions = {}) {
     super({ maxWorkers: maxWorkers ?? Math.min(32, os.availableParallelism() + 4), initializer, initargs });
     this.#resourceLimits = resourceLimits;
+    this.#entry = workerEntryUrl(workerUrl, "ThreadPoolExecutor");
+    const kept = workerExecArgv(process.execArgv);
+    this.#execArgv = kept.length === process.execArgv.length ? undefined : kept;
   }
 
   protected spawn(events: WorkerEvents): WorkerChannel {
-    const { entry, eval: isCode } = threadEntry();
+    const { entry, eval: isCode } = threadEntry(this.#entry);
     // Loaded on the first spawn: a program that never starts a thread does not pay for it.
     const { Worker } = process.getBuiltinModule("node:worker_threads");
-    const worker = new Worker(entry, { eval: isCode, resourceLimits: this.#resourceLimits });
+    const start = () =>
+      new Worker(entry, { eval: isCode, resourceLimits: this.#resourceLimits, execArgv: this.#execArgv });
+    let worker: InstanceType<typeof Worker>;
+    try {
+      worker = start();
+    } catch (error) {
+      // Process-wide flags in an explicit execArgv: leave them out once, for good.
+      const kept = this.#execArgv && withoutRejectedThreadFlags(this.#execArgv, error);
+      if (!kept) throw error;
+      this.#execArgv = kept;
+      worker = start();
+    }
     let error: unknown;
     worker.on("message", events.message);
     worker.on("error", (e) => (error = e));

@@ -3,7 +3,7 @@
 // tasks on every executor, and TypeScript tasks from source under tsx.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -138,6 +138,51 @@ describe("the installed library", { timeout: 300_000 }, () => {
     );
     writeFileSync(path.join(project, "main.mjs"), driver("tasks.js"));
     assert.deepEqual(JSON.parse(run(process.execPath, ["main.mjs"])), expected);
+  });
+
+  it("runs tasks on both pools from node --input-type=module -e", () => {
+    // The workers must not inherit --input-type (refused outside -e) nor the eval text.
+    const script = driver("tasks.js");
+    assert.deepEqual(JSON.parse(run(process.execPath, ["--input-type=module", "-e", script])), expected);
+  });
+
+  it("runs tasks on both pools from an esbuild bundle with a worker entry, without node_modules", async () => {
+    const app = path.join(project, "app");
+    mkdirSync(app, { recursive: true });
+    writeFileSync(
+      path.join(app, "tasks.js"),
+      'import { task } from "concurrent-futures";\nexport const cube = task(import.meta.url, "cube", (n) => n ** 3);\n',
+    );
+    writeFileSync(path.join(app, "worker.js"), 'import "concurrent-futures/worker";\nimport "./tasks.js";\n');
+    writeFileSync(
+      path.join(app, "main.js"),
+      'console.log("top level of main");\n' +
+        driver("tasks.js").replace(
+          "new Pool({ maxWorkers: 2 })",
+          'new Pool({ maxWorkers: 2, workerUrl: new URL("./worker.js", import.meta.url) })',
+        ),
+    );
+    const { build } = await import("esbuild");
+    // Deployed elsewhere: the bundle's folder alone, no node_modules beside or above it.
+    const deployed = mkdtempSync(path.join(os.tmpdir(), "concurrent-futures-bundle-"));
+    try {
+      await build({
+        absWorkingDir: app,
+        entryPoints: ["main.js", "worker.js"],
+        bundle: true,
+        platform: "node",
+        format: "esm",
+        outdir: deployed,
+        logLevel: "silent",
+      });
+      const lines = run(process.execPath, [path.join(deployed, "main.js")], deployed)
+        .trim()
+        .split("\n");
+      // The workers found the tasks in the worker entry: the program's top level ran once.
+      assert.deepEqual(lines, ["top level of main", JSON.stringify(expected)]);
+    } finally {
+      rmSync(deployed, { recursive: true, force: true });
+    }
   });
 
   it("runs a TypeScript task from source under tsx", () => {
