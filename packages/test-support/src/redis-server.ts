@@ -1,7 +1,7 @@
 // A real redis-server for one test file: a free loopback port, no persistence, stopped by pid.
 // Restarting it on the same port with no data is how the tests make "Redis came back empty".
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
+import { freePort } from "./free-port.ts";
 
 export interface RedisServer {
   port: number;
@@ -12,17 +12,6 @@ export interface RedisServer {
   /** Start a fresh, empty server on the same port. */
   restart(): Promise<void>;
   stop(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", resolve);
-  });
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 // Never outlive the test file, even one that ends before its hooks run.

@@ -1,17 +1,6 @@
 // Loopback helpers shared by every test folder of the command.
-import { createServer } from "node:net";
 
-/** A loopback port nothing listens on (bound, then released), for a child that needs one. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", resolve);
-  });
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { freePort } from "@futures/test-support/free-port";
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
