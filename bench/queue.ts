@@ -4,7 +4,8 @@
 // AsyncExecutor), the same map with chunksize 100 in items/s, and the median round trip of one
 // submit -> result. A second raw peer keeps a window of jobs in Redis as QueueExecutor does
 // (twice the workers' concurrency, refilled on each completion), which tells the cost of the
-// window from the cost of the rest; the CPU each process spent says where the time went.
+// window from the cost of the rest; the CPU each process spent says where the time went. The
+// map and the round trip run again with jobs signed with a key, to tell what signing costs.
 // Run: npx tsx bench/queue.ts [jobs]   (needs redis-server on the PATH)
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -27,16 +28,18 @@ const connection = { host: "127.0.0.1", port: redis.port };
 const children: ChildProcess[] = [];
 process.on("exit", () => children.forEach((child) => child.kill("SIGKILL")));
 
-const workerPids = { raw: [] as number[], futures: [] as number[] };
+const KEY = "a bench key of thirty-two bytes!";
+type Mode = "raw" | "futures" | "signed";
+const workerPids: Record<Mode, number[]> = { raw: [], futures: [], signed: [] };
 
-function startWorker(mode: "raw" | "futures", queue: string): Promise<void> {
-  const child = spawn(
-    process.execPath,
-    [...process.execArgv, workerFile, mode, redis.url, queue, String(CONCURRENCY)],
-    {
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
+function startWorker(mode: Mode, queue: string): Promise<void> {
+  const args =
+    mode === "signed"
+      ? ["futures", redis.url, queue, String(CONCURRENCY), KEY]
+      : [mode, redis.url, queue, String(CONCURRENCY)];
+  const child = spawn(process.execPath, [...process.execArgv, workerFile, ...args], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   children.push(child);
   workerPids[mode].push(child.pid!);
   return new Promise((resolve, reject) => {
@@ -50,6 +53,8 @@ await Promise.all([
   startWorker("raw", "raw"),
   startWorker("futures", "fx"),
   startWorker("futures", "fx"),
+  startWorker("signed", "fxk"),
+  startWorker("signed", "fxk"),
 ]);
 
 // Raw BullMQ: one producer Queue, one QueueEvents counting completions.
@@ -130,12 +135,14 @@ async function rawRoundTrip(): Promise<number> {
 }
 
 const executor = new QueueExecutor({ queue: "fx", connection: redis.url });
+const signedExecutor = new QueueExecutor({ queue: "fxk", connection: redis.url, key: KEY });
 await executor.waitUntilReady();
+await signedExecutor.waitUntilReady();
 
-async function futuresMap(n: number, chunksize = 1): Promise<number> {
+async function futuresMap(n: number, chunksize = 1, on = executor): Promise<number> {
   const started = performance.now();
   let count = 0;
-  for await (const _ of executor.map(
+  for await (const _ of on.map(
     noop,
     Array.from({ length: n }, (_, i) => i),
     { chunksize },
@@ -145,9 +152,9 @@ async function futuresMap(n: number, chunksize = 1): Promise<number> {
   return performance.now() - started;
 }
 
-async function futuresRoundTrip(): Promise<number> {
+async function futuresRoundTrip(on = executor): Promise<number> {
   const started = performance.now();
-  await executor.submit(noop);
+  await on.submit(noop);
   return performance.now() - started;
 }
 
@@ -158,13 +165,13 @@ function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * TICK_MS; // utime + stime
 }
 type CpuShare = [producer: number, workers: number, redis: number];
-function cpuNow(mode: "raw" | "futures"): CpuShare {
+function cpuNow(mode: Mode): CpuShare {
   return [cpuMs(process.pid), workerPids[mode].reduce((sum, pid) => sum + cpuMs(pid), 0), cpuMs(redis.pid)];
 }
 
 interface Contender {
   label: string;
-  mode: "raw" | "futures";
+  mode: Mode;
   run(): Promise<number>;
   ms: number[];
   cpu: CpuShare[];
@@ -186,6 +193,13 @@ const contenders: Contender[] = [
   },
   { label: "QueueExecutor.map", mode: "futures", run: () => futuresMap(JOBS), ms: [], cpu: [] },
   {
+    label: "QueueExecutor.map, signed jobs (key)",
+    mode: "signed",
+    run: () => futuresMap(JOBS, 1, signedExecutor),
+    ms: [],
+    cpu: [],
+  },
+  {
     label: "QueueExecutor.map chunksize 100 (items/s)",
     mode: "futures",
     run: () => futuresMap(JOBS, 100),
@@ -198,6 +212,7 @@ const contenders: Contender[] = [
 await rawBatch(2000);
 await rawWindowed(2000);
 await futuresMap(2000);
+await futuresMap(2000, 1, signedExecutor);
 
 for (let round = 0; round < ROUNDS; round++) {
   for (const contender of contenders) {
@@ -209,9 +224,11 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 const rawTrips: number[] = [];
 const futuresTrips: number[] = [];
+const signedTrips: number[] = [];
 for (let i = 0; i < ROUND_TRIPS; i++) {
   rawTrips.push(await rawRoundTrip());
   futuresTrips.push(await futuresRoundTrip());
+  signedTrips.push(await futuresRoundTrip(signedExecutor));
 }
 
 const rate = (ms: number) => Math.round((JOBS * 1000) / ms);
@@ -239,17 +256,20 @@ for (const line of textTable(
 console.log("");
 const rawTrip = median(rawTrips);
 const futuresTrip = median(futuresTrips);
+const signedTrip = median(signedTrips);
 console.log(`round trip of one submit -> result, median of ${ROUND_TRIPS}, interleaved`);
 for (const line of textTable(
   ["", "ms", "÷ raw BullMQ"],
   [
     ["raw BullMQ (add + shared QueueEvents)", rawTrip.toFixed(2), "1.00"],
     ["QueueExecutor.submit", futuresTrip.toFixed(2), (futuresTrip / rawTrip).toFixed(2)],
+    ["QueueExecutor.submit, signed (key)", signedTrip.toFixed(2), (signedTrip / rawTrip).toFixed(2)],
   ],
 ))
   console.log(line);
 
 await executor.shutdown();
+await signedExecutor.shutdown();
 await rawEvents.close();
 await rawQueue.close();
 for (const child of children) child.kill("SIGKILL");
