@@ -38,15 +38,14 @@ export function redisOptions(connection: Connection = DEFAULT_CONNECTION): Redis
 }
 
 /**
- * A connection URL as it may be shown: whatever stands between "//" and the last "@" of its
- * authority (user:password) becomes "***", even when the URL does not parse.
+ * A connection URL as messages may show it: whatever stands between the scheme and the last
+ * "@" (user and password, however malformed: a password may hold "/", "?" or "@") is "***".
  */
 export function withoutPassword(text: string): string {
-  // Up to the last "@" of the whole text: a password may hold "/", "?" or "@".
-  return text.replace(/^([^/]*\/\/)(.*)@/s, (_, scheme: string, userinfo: string) => {
-    const user = /^[^:/?#@]*(?=:)/.exec(userinfo)?.[0] ?? "";
-    return `${scheme}${user}:***@`;
-  });
+  const at = text.lastIndexOf("@");
+  if (at < 0) return text;
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(text)?.[0] ?? "";
+  return `${scheme}***${text.slice(at)}`;
 }
 
 /**

@@ -10,4 +10,10 @@ export {
 export { resolveTaskModule } from "./task-modules.ts";
 export { BrokenQueueExecutor, QueueUnavailableError, UntrustedJobError, WorkerLostError } from "./errors.ts";
 export type { QueueKey } from "./job-signature.ts";
-export { DEFAULT_CONNECTION, describeConnection, redisOptions, type Connection } from "./connection.ts";
+export {
+  DEFAULT_CONNECTION,
+  describeConnection,
+  redisOptions,
+  withoutPassword,
+  type Connection,
+} from "./connection.ts";

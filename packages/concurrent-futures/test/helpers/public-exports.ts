@@ -39,4 +39,5 @@ export const QUEUE_EXPORTS = [
   "describeConnection",
   "redisOptions",
   "resolveTaskModule",
+  "withoutPassword",
 ];

@@ -15,23 +15,12 @@ export function checkQueueName(queue: string): void {
  * connect to, a database number); returns how messages show it (host:port).
  */
 export async function checkConnection(connection: string): Promise<string> {
-  const { describeConnection, redisOptions } = await import("concurrent-futures/queue");
+  const { describeConnection, redisOptions, withoutPassword } = await import("concurrent-futures/queue");
   try {
     return describeConnection(redisOptions(connection));
   } catch {
     throw new UsageError(
-      `--connection must be a redis:// or rediss:// URL with a port from 1 to 65535, got '${redactConnection(connection)}'`,
+      `--connection must be a redis:// or rediss:// URL with a port from 1 to 65535, got '${withoutPassword(connection)}'`,
     );
   }
-}
-
-/**
- * A connection URL as messages may show it: whatever stands before its last '@' after the
- * scheme (user and password, however malformed) becomes '***'.
- */
-export function redactConnection(connection: string): string {
-  const at = connection.lastIndexOf("@");
-  if (at < 0) return connection;
-  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(connection)?.[0] ?? "";
-  return `${at >= scheme.length ? scheme : ""}***${connection.slice(at)}`;
 }
