@@ -1,7 +1,7 @@
 // Reading a Redis connection URL: what it means, and that no message ever shows its password.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { describeConnection, redisOptions } from "../src/queue-executor/index.ts";
+import { connectionOptions, describeConnection, redisOptions } from "../src/queue-executor/index.ts";
 
 describe("redisOptions", () => {
   it("reads host, port, credentials, database and TLS", () => {
@@ -36,5 +36,61 @@ describe("redisOptions", () => {
         },
       );
     }
+  });
+});
+
+describe("connectionOptions", () => {
+  it("reads a Sentinel URL: the sentinels, the master's name, its credentials and database", () => {
+    assert.deepEqual(connectionOptions("redis+sentinel://u:pw@127.0.0.1:26379,[::1]/primary/2"), {
+      sentinels: [
+        { host: "127.0.0.1", port: 26379 },
+        { host: "::1", port: 26379 },
+      ],
+      name: "primary",
+      username: "u",
+      password: "pw",
+      db: 2,
+    });
+    assert.deepEqual(connectionOptions("rediss+sentinel://h:5000/m"), {
+      sentinels: [{ host: "h", port: 5000 }],
+      name: "m",
+      db: 0,
+      tls: {},
+      sentinelTLS: {},
+      enableTLSForSentinelMode: true,
+    });
+    assert.equal(describeConnection("redis+sentinel://:secret@h:5000/m"), "master 'm' via sentinel h:5000");
+  });
+
+  it("reads a cluster URL: its seed nodes and every node's credentials and TLS", () => {
+    assert.deepEqual(connectionOptions("rediss+cluster://:pw@a:7000,b:7001"), {
+      cluster: [
+        { host: "a", port: 7000 },
+        { host: "b", port: 7001 },
+      ],
+      redisOptions: { password: "pw", tls: {} },
+    });
+    assert.equal(describeConnection({ cluster: [{ host: "a", port: 7000 }] }), "cluster a:7000");
+    assert.throws(() => redisOptions("redis+cluster://a:7000"), TypeError);
+  });
+
+  it("refuses what the forms do not allow, without the password", () => {
+    const bad = [
+      "redis+sentinel://:hunter2@h:5000",
+      "redis+cluster://:hunter2@a:7000/0",
+      "redis://:hunter2@a:7000,b:7001",
+      "redis+cluster://:hunter2@a:7000,,b:7001",
+      "redis+mesh://:hunter2@a:7000",
+      "redis://:hunter2@a:7000/0?x=1",
+      "redis://%zz:hunter2@a:7000",
+    ];
+    for (const url of bad) {
+      assert.throws(
+        () => connectionOptions(url),
+        (error: Error) => error instanceof TypeError && !/hunter/.test(error.message),
+        url,
+      );
+    }
+    assert.throws(() => connectionOptions({ cluster: [] }), TypeError);
   });
 });

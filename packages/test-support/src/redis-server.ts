@@ -18,7 +18,8 @@ export interface RedisServer {
 const alive = new Set<ChildProcess>();
 process.once("exit", () => alive.forEach((child) => child.kill("SIGKILL")));
 
-function launch(port: number): Promise<ChildProcess> {
+/** Start redis-server on `port`, with `extra` arguments; resolves once it accepts connections. */
+export function launch(port: number, extra: readonly string[] = []): Promise<ChildProcess> {
   const child = spawn(
     "redis-server",
     [
@@ -35,6 +36,7 @@ function launch(port: number): Promise<ChildProcess> {
       // DEBUG SLEEP stalls the server as a slow disk or a long script would.
       "--enable-debug-command",
       "local",
+      ...extra,
     ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
@@ -69,7 +71,7 @@ function launch(port: number): Promise<ChildProcess> {
   });
 }
 
-function ended(child: ChildProcess): Promise<void> {
+export function ended(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once("exit", () => resolve()));
 }

@@ -1,8 +1,8 @@
 // The queue's completion events from the moment of subscribing, read with BullMQ's
 // QueueEvents on a connection of its own (its reads block). Remembers the last event read,
 // so that reconciliation can tell whether Redis trimmed events nobody saw.
-import { QueueEvents, type ConnectionOptions } from "bullmq";
-import type { Redis, RedisOptions } from "ioredis";
+import { QueueEvents } from "bullmq";
+import type { RedisClient, RedisTarget } from "./redis-target.ts";
 import { settledWithin } from "./settled-within.ts";
 
 export interface CompletionHandlers {
@@ -25,12 +25,12 @@ export class CompletionEvents {
    * The subscription exists as soon as this is called, so that close() ends it even if it
    * never became ready.
    */
-  async subscribe(redis: Redis, options: RedisOptions, queue: string, prefix: string): Promise<void> {
+  async subscribe(redis: RedisClient, target: RedisTarget, queue: string, prefix: string): Promise<void> {
     const [seconds, micros] = await redis.time();
     if (this.#closed) return;
     this.#lastReadId = `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - 1}-0`;
     const events = new QueueEvents(queue, {
-      connection: { ...options, maxRetriesPerRequest: null } as ConnectionOptions,
+      connection: target.blocking(redis),
       prefix,
       lastEventId: this.#lastReadId,
     });

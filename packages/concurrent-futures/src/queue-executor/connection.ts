@@ -1,40 +1,45 @@
-// Where Redis is, and the few keys futures keeps beside BullMQ's own.
-import type { Redis, RedisOptions } from "ioredis";
+// Where Redis is: a URL (connection-url.ts), ioredis options for one server or a Sentinel
+// master, or a cluster's nodes; how messages show it; the keys futures keeps beside BullMQ's.
+import type { RedisOptions } from "ioredis";
+import { optionsFromUrl, type ClusterConnection } from "./connection-url.ts";
 
-/** A redis:// or rediss:// URL, or ioredis options. */
-export type Connection = string | RedisOptions;
+export type { ClusterConnection };
+
+/** A redis://, rediss://, redis+sentinel:// or redis+cluster:// URL, or ioredis options. */
+export type Connection = string | RedisOptions | ClusterConnection;
 
 export const DEFAULT_CONNECTION = "redis://127.0.0.1:6379";
 
-/** ioredis options for a connection given as a URL or as options. */
-export function redisOptions(connection: Connection = DEFAULT_CONNECTION): RedisOptions {
-  if (typeof connection === "object" && connection !== null) return { ...connection };
+/** What a connection stands for: ioredis options for one server (or Sentinel master), or a cluster. */
+export function connectionOptions(
+  connection: Connection = DEFAULT_CONNECTION,
+): RedisOptions | ClusterConnection {
+  if (typeof connection === "object" && connection !== null) {
+    if (isCluster(connection)) {
+      if (!Array.isArray(connection.cluster) || connection.cluster.length === 0) {
+        throw new TypeError("cluster must list at least one node: [{ host, port }]");
+      }
+      return { cluster: [...connection.cluster], redisOptions: { ...connection.redisOptions } };
+    }
+    return { ...connection };
+  }
   if (typeof connection !== "string") {
-    throw new TypeError(`connection must be a redis:// URL or ioredis options, got ${String(connection)}`);
+    throw new TypeError(`connection must be a Redis URL or ioredis options, got ${String(connection)}`);
   }
   // Messages show the URL without its password, however malformed it is.
-  const shown = withoutPassword(connection);
-  let url: URL;
-  try {
-    url = new URL(connection);
-  } catch {
-    throw new TypeError(`not a Redis URL: ${shown} (expected redis://HOST:PORT)`);
-  }
-  if (url.protocol !== "redis:" && url.protocol !== "rediss:") {
-    throw new TypeError(`not a Redis URL: ${shown} (expected redis://HOST:PORT)`);
-  }
-  const db = url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0;
-  if (!Number.isInteger(db) || db < 0) throw new TypeError(`bad database number in ${shown}`);
-  // The URL parser takes port 0, where nothing can listen.
-  if (url.port === "0") throw new TypeError(`bad port in ${shown} (expected 1 to 65535)`);
-  return {
-    host: url.hostname.replace(/^\[|\]$/g, "") || "127.0.0.1",
-    port: url.port ? Number(url.port) : 6379,
-    username: url.username ? decodeURIComponent(url.username) : undefined,
-    password: url.password ? decodeURIComponent(url.password) : undefined,
-    db,
-    ...(url.protocol === "rediss:" ? { tls: {} } : {}),
-  };
+  return optionsFromUrl(connection, withoutPassword(connection));
+}
+
+/** ioredis options for one server or a Sentinel master (a cluster URL is a TypeError). */
+export function redisOptions(connection: Connection = DEFAULT_CONNECTION): RedisOptions {
+  const options = connectionOptions(connection);
+  if (isCluster(options))
+    throw new TypeError("a cluster has no single server's options: use connectionOptions()");
+  return options;
+}
+
+export function isCluster(options: RedisOptions | ClusterConnection): options is ClusterConnection {
+  return "cluster" in options && options.cluster !== undefined;
 }
 
 /**
@@ -49,23 +54,17 @@ export function withoutPassword(text: string): string {
 }
 
 /**
- * Fail with a clear message when the database asked for does not exist: ioredis reports the
- * failed SELECT as an error event and goes on in database 0, among other data.
+ * How a connection is shown in messages, never with a password: host:port; for Sentinel, the
+ * master's name and the sentinels; for a cluster, its seed nodes.
  */
-export async function checkDatabase(redis: Redis, options: RedisOptions): Promise<void> {
-  if (!options.db) return;
-  try {
-    await redis.select(options.db);
-  } catch (error) {
-    throw new Error(
-      `Redis at ${describeConnection(options)} has no database ${options.db} (${(error as Error).message})`,
-    );
-  }
-}
-
-/** How a connection is shown in messages: host:port, never a password. */
-export function describeConnection(options: RedisOptions): string {
-  return `${options.host ?? "127.0.0.1"}:${options.port ?? 6379}`;
+export function describeConnection(connection: Connection): string {
+  const options = connectionOptions(connection);
+  const at = (nodes: readonly Partial<{ host: string | null; port: number | null }>[]): string =>
+    nodes.map((node) => `${node.host ?? "127.0.0.1"}:${node.port ?? 6379}`).join(",");
+  if (isCluster(options)) return `cluster ${at(options.cluster)}`;
+  if (options.sentinels?.length)
+    return `master '${options.name ?? "mymaster"}' via sentinel ${at(options.sentinels)}`;
+  return at([options]);
 }
 
 /** Keys of a queue that futures itself keeps, under BullMQ's prefix. */

@@ -1,15 +1,18 @@
 // QueueExecutor's options: what each means, its default, and the checks the local pools make
 // too (TypeError for a wrong type, RangeError out of range).
 import { checkChoice, checkInteger, checkOptionalInteger, checkPeriod } from "../validate.ts";
-import { DEFAULT_PREFIX, redisOptions, type Connection } from "./connection.ts";
+import { DEFAULT_PREFIX, type Connection } from "./connection.ts";
 import { checkKey, type QueueKey } from "./job-signature.ts";
 import { DEFAULT_MAX_PAYLOAD_BYTES } from "./payload.ts";
-import type { RedisOptions } from "ioredis";
+import { RedisTarget } from "./redis-target.ts";
 
 export interface QueueExecutorOptions {
   /** BullMQ queue name; workers started with the same name run the jobs. */
   queue: string;
-  /** redis://HOST:PORT (default redis://127.0.0.1:6379) or ioredis options. */
+  /**
+   * redis://HOST:PORT (default redis://127.0.0.1:6379), redis+sentinel://HOST:PORT/MASTER,
+   * redis+cluster://HOST:PORT,..., rediss:// forms for TLS, ioredis options, or { cluster }.
+   */
   connection?: Connection | undefined;
   /** Jobs kept in Redis at once; default twice the live workers' total concurrency. */
   window?: number | undefined;
@@ -26,7 +29,7 @@ export interface QueueExecutorOptions {
   maxPayloadBytes?: number | undefined;
   /** Cap of BullMQ's event stream for this queue (BullMQ's default 10,000). */
   maxEvents?: number | undefined;
-  /** BullMQ key prefix (default "bull"). */
+  /** BullMQ key prefix (default "bull"; in a cluster, given a hash tag: "{bull}"). */
   prefix?: string | undefined;
   /** A secret shared with the workers (16 bytes or more): every job is signed with it. */
   key?: QueueKey | undefined;
@@ -52,7 +55,7 @@ export type QueueExecutorEvent = NoWorkerEvent;
 /** The options checked, with their defaults filled in. */
 export interface QueueSettings {
   queue: string;
-  redis: RedisOptions;
+  redis: RedisTarget;
   /** Undefined: sized by the live workers. */
   fixedWindow: number | undefined;
   delivery: "at-most-once" | "at-least-once";
@@ -98,6 +101,7 @@ export function queueSettings(options: QueueExecutorOptions): QueueSettings {
   if (typeof prefix !== "string" || prefix === "") {
     throw new TypeError(`prefix must be a non-empty string, got ${String(prefix)}`);
   }
+  const redis = new RedisTarget(connection);
   return {
     queue,
     delivery: checkChoice("delivery", delivery, ["at-most-once", "at-least-once"]),
@@ -106,8 +110,8 @@ export function queueSettings(options: QueueExecutorOptions): QueueSettings {
     reconcileInterval: checkPeriod("reconcileInterval", reconcileInterval)!,
     maxPayloadBytes: checkInteger("maxPayloadBytes", maxPayloadBytes, 1),
     maxEvents: checkOptionalInteger("maxEvents", maxEvents, 1),
-    redis: redisOptions(connection),
-    prefix,
+    redis,
+    prefix: redis.keyPrefix(prefix),
     key: checkKey(key),
     noWorkerWarning: checkPeriod("noWorkerWarning", noWorkerWarning)!,
     onEvent: checkOptionalFunction("onEvent", onEvent),

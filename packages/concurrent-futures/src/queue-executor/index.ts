@@ -12,8 +12,10 @@ export { BrokenQueueExecutor, QueueUnavailableError, UntrustedJobError, WorkerLo
 export type { QueueKey } from "./job-signature.ts";
 export {
   DEFAULT_CONNECTION,
+  connectionOptions,
   describeConnection,
   redisOptions,
   withoutPassword,
+  type ClusterConnection,
   type Connection,
 } from "./connection.ts";

@@ -1,13 +1,17 @@
 // Sending calls to Redis as jobs: every call admitted in the same synchronous run goes out in
 // one addBulk (one job alone as a plain add: addBulk's MULTI costs a round trip's worth).
-// Custom job ids make a send repeated after a reconnection harmless.
+// Custom job ids make a send repeated after a reconnection harmless, and so a send that failed
+// for a passing reason (a cluster failing over or moving a slot) is repeated, within a bound.
 import type { Queue } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis-target.ts";
 import type { Call, CallTable } from "./call-table.ts";
 import type { JobSigner } from "./job-signature.ts";
-import { isOutOfMemory } from "./redis-errors.ts";
+import { isOutOfMemory, isPassing } from "./redis-errors.ts";
 import { withdrawWaiting } from "./withdraw-script.ts";
 import type { JobData } from "./payload.ts";
+
+/** Milliseconds between repeats of a send that failed for a passing reason. */
+const RESEND_MS = 250;
 
 /** BullMQ removes finished jobs older than this (seconds) when later jobs finish. */
 const ORPHANS = { age: 24 * 3600 };
@@ -15,7 +19,7 @@ const ORPHANS = { age: 24 * 3600 };
 export interface JobSenderOptions {
   queue: Queue;
   /** The connection the queue uses, for taking back what a failed send left. */
-  redis: Redis;
+  redis: RedisClient;
   table: CallTable;
   /** With a key: every job is signed with it. */
   signer: JobSigner | undefined;
@@ -25,6 +29,8 @@ export interface JobSenderOptions {
   canSend(): boolean;
   /** True while Redis is down: a failed send is then retried, not failed. */
   isDown(): boolean;
+  /** Milliseconds sends may keep failing for a passing reason before their calls fail (undefined: no end). */
+  resendFor: number | undefined;
   /** These calls are in Redis now. */
   sent(batch: readonly Call[]): void;
   /** Redis refused the batch: fail each call. */
@@ -35,6 +41,8 @@ export class JobSender {
   readonly #options: JobSenderOptions;
   #outbox: Call[] = [];
   #scheduled = false;
+  /** When sends began to fail for a passing reason, until one gets through. */
+  #failingSince: number | undefined;
 
   constructor(options: JobSenderOptions) {
     this.#options = options;
@@ -69,11 +77,23 @@ export class JobSender {
       } else await queue.addBulk(batch.map((call) => this.#jobOf(call)));
       const now = performance.now();
       for (const call of batch) call.sentAt ??= now;
+      this.#failingSince = undefined;
       this.#options.sent(batch);
     } catch (error) {
       if (this.#options.isDown()) return; // the reconnection sends them again
+      if (isPassing(error) && this.#resendLater(batch)) return;
       await this.#takeBack(batch, error);
     }
+  }
+
+  /** Send the batch again soon, unless sends have been failing for longer than allowed. */
+  #resendLater(batch: Call[]): boolean {
+    const now = performance.now();
+    this.#failingSince ??= now;
+    const limit = this.#options.resendFor;
+    if (limit !== undefined && now - this.#failingSince > limit) return false;
+    setTimeout(() => this.push(batch), RESEND_MS);
+    return true;
   }
 
   /**
@@ -88,7 +108,14 @@ export class JobSender {
       ? new Error(`Redis is full (maxmemory): the job was not sent; nothing of it was left in Redis`, {
           cause: error,
         })
-      : error;
+      : isPassing(error)
+        ? new Error(
+            `Redis did not take the job for ${this.#options.resendFor! / 1000} s: ${(error as Error).message}`,
+            {
+              cause: error,
+            },
+          )
+        : error;
     batch.forEach((call, i) => {
       if (!table.current(call, ids[i])) return;
       if (states?.[i] === "taken") call.sentAt ??= performance.now();

@@ -2,7 +2,7 @@
 // arrived (BullMQ's events are best-effort, and a trimmed event stream drops them for good),
 // and taking back the jobs of workers that died: BullMQ's stalled-job check runs only inside
 // live workers, so without this a dead worker's jobs wait for the next worker to start.
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis-target.ts";
 import { jobScript } from "./job-script.ts";
 
 /** What Redis holds for a job: still unfinished, finished either way, gone, or abandoned. */
@@ -77,7 +77,7 @@ const jobStates = jobScript<Reply[]>("futuresJobStates", SCRIPT);
  * workers' liveness keys (worker-registry.ts); a job in `confirm` still orphaned is abandoned.
  */
 export async function readJobStates(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   livenessPrefix: string,
   jobIds: string[],
@@ -99,7 +99,7 @@ export async function readJobStates(
 
 /** Whether Redis trimmed entries of the event stream that came after `lastReadId`. */
 export async function streamTrimmedPast(
-  redis: Redis,
+  redis: RedisClient,
   eventsKey: string,
   lastReadId: string,
 ): Promise<boolean> {

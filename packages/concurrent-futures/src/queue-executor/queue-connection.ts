@@ -96,8 +96,8 @@ export class QueueConnection {
       this.#hooks.broken((error as Error).message);
       throw error;
     }
-    const { redis: options, queue, prefix } = this.#settings;
-    await this.events.subscribe(redis, options, queue, prefix);
+    const { redis: target, queue, prefix } = this.#settings;
+    await this.events.subscribe(redis, target, queue, prefix);
     await this.#epoch.claim();
     this.#connected = true;
   }

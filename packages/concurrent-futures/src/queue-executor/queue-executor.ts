@@ -112,6 +112,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
       ready: () => (this.#started ? undefined : this.#ready.catch(() => {})),
       canSend: online,
       isDown: () => !link.reachable,
+      resendFor: settings.connectionTimeout,
       sent: (batch) => this.#stopped.sent(batch),
       failed: (call, error) => this.#settlement.settle(call, false, error),
     });

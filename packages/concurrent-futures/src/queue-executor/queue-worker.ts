@@ -6,10 +6,9 @@
 // The parts: task-modules.ts (what it may run), job-runs.ts (each job's run and abort),
 // local-executor.ts (the pool, renewed when a task breaks it), redis-link.ts (the connection),
 // worker-registry.ts (the heartbeat that announces it to producers).
-import { Worker, type ConnectionOptions } from "bullmq";
-import type { Redis, RedisOptions } from "ioredis";
+import { Worker } from "bullmq";
 import { describeThrown } from "../remote-error.ts";
-import { DEFAULT_PREFIX, futuresKeys, redisOptions, type Connection } from "./connection.ts";
+import { DEFAULT_PREFIX, futuresKeys, type Connection } from "./connection.ts";
 import { JobRuns } from "./job-runs.ts";
 import { JobSigner, checkKey, type QueueKey } from "./job-signature.ts";
 import {
@@ -21,6 +20,7 @@ import {
 import { DEFAULT_MAX_PAYLOAD_BYTES } from "./payload.ts";
 import { isConnectionLoss, isJobGone } from "./redis-errors.ts";
 import { RedisLink } from "./redis-link.ts";
+import { RedisTarget, type RedisClient } from "./redis-target.ts";
 import { settledWithin } from "./settled-within.ts";
 import { loadTasks } from "./task-modules.ts";
 import { WarningThrottle } from "./warning-throttle.ts";
@@ -68,7 +68,8 @@ export class QueueWorker {
   readonly concurrency: number;
   readonly executorKind: LocalExecutorKind;
   readonly #options: QueueWorkerOptions;
-  readonly #redisOptions: RedisOptions;
+  readonly #target: RedisTarget;
+  readonly #prefix: string;
   readonly #signer: JobSigner | undefined;
   readonly #keys: ReturnType<typeof futuresKeys>;
   /** BullMQ's id of this worker, which its job locks carry; announced as alive. */
@@ -78,7 +79,7 @@ export class QueueWorker {
   #runs: JobRuns | undefined;
   #worker: Worker | undefined;
   #link: RedisLink | undefined;
-  #subscriber: Redis | undefined;
+  #subscriber: RedisClient | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
   /** What was last reported: lost, or up. */
   #connected = true;
@@ -99,10 +100,11 @@ export class QueueWorker {
     this.concurrency = concurrency;
     this.executorKind = kind;
     this.#options = options;
-    this.#redisOptions = redisOptions(options.connection);
+    this.#target = new RedisTarget(options.connection);
+    this.#prefix = this.#target.keyPrefix(options.prefix ?? DEFAULT_PREFIX);
     const key = checkKey(options.key);
     this.#signer = key && new JobSigner(key);
-    this.#keys = futuresKeys(options.prefix ?? DEFAULT_PREFIX, options.queue);
+    this.#keys = futuresKeys(this.#prefix, options.queue);
   }
 
   /** Import the task modules, start the local executor and take jobs. */
@@ -121,9 +123,9 @@ export class QueueWorker {
         ),
       warning: warn,
     });
-    const options = this.#redisOptions;
+    const target = this.#target;
     const link = new RedisLink(
-      options,
+      target,
       { maxRetriesPerRequest: null },
       { up: () => this.#onUp(), down: () => this.#onDown() },
     );
@@ -135,14 +137,15 @@ export class QueueWorker {
       throw error;
     }
     const runs = this.#runs;
-    this.#subscriber = link.redis.duplicate();
-    this.#subscriber.on("error", () => {});
-    this.#subscriber.on("message", (_channel: string, jobId: string) => {
+    const subscriber = target.connect({ maxRetriesPerRequest: null });
+    this.#subscriber = subscriber;
+    subscriber.on("error", () => {});
+    subscriber.on("message", (_channel: string, jobId: string) => {
       runs.abort(jobId, "aborted by the producer");
     });
     const worker = new Worker(this.queueName, (job, token) => runs.process(job, token, STOPPED), {
-      connection: { ...options, maxRetriesPerRequest: null } as ConnectionOptions,
-      prefix: this.#options.prefix ?? DEFAULT_PREFIX,
+      connection: target.blocking(link.redis),
+      prefix: this.#prefix,
       concurrency: this.concurrency,
       lockDuration: this.#options.lockDuration ?? 30_000,
       stalledInterval: this.#options.stalledInterval ?? 30_000,
@@ -152,7 +155,7 @@ export class QueueWorker {
     this.#worker = worker;
     this.#id = worker.id;
     worker.on("error", (error: Error) => this.#onWorkerError(error));
-    await this.#subscriber.subscribe(this.#keys.abort);
+    await subscriber.subscribe(this.#keys.abort);
     await this.#announce();
     this.#heartbeat = setInterval(() => void this.#announce(), HEARTBEAT_MS);
     void worker.run().catch(() => {});

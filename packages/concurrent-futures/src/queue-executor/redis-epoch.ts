@@ -2,14 +2,14 @@
 // random epoch key; a later read that finds it missing or different means every job in Redis
 // was lost, and the producer breaks at once instead of waiting for outcomes that cannot come.
 import { randomBytes } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis-target.ts";
 
 export class RedisEpoch {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #key: string;
   #value = randomBytes(8).toString("hex");
 
-  constructor(redis: Redis, key: string) {
+  constructor(redis: RedisClient, key: string) {
     this.#redis = redis;
     this.#key = key;
   }

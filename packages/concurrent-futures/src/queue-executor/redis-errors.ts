@@ -12,6 +12,23 @@ const UNREACHABLE_CODES = new Set([
   "EHOSTUNREACH",
 ]);
 
+/**
+ * Replies of a Redis Cluster (or a server) in passing trouble: a master failing over, a slot
+ * moving, a replica still loading. ioredis follows redirections and retries these for a while.
+ */
+const PASSING_REPLIES = new Set([
+  "CLUSTERDOWN",
+  "TRYAGAIN",
+  "MOVED",
+  "ASK",
+  "LOADING",
+  "MASTERDOWN",
+  "READONLY",
+]);
+
+/** ioredis's message when a cluster command kept being redirected (it has no code). */
+export const REDIRECTIONS_MESSAGE = "Too many Cluster redirections";
+
 /** Redis's replies that refuse our credentials or permissions: waiting longer cannot help. */
 const REFUSAL_REPLIES = new Set(["WRONGPASS", "NOAUTH", "NOPERM"]);
 
@@ -44,6 +61,23 @@ export function isConnectionLoss(error: unknown): boolean {
   const code = (error as MaybeCoded | null)?.code;
   if (typeof code === "string" && UNREACHABLE_CODES.has(code)) return true;
   return messageOf(error).startsWith(CONNECTION_CLOSED_MESSAGE.slice(0, -1));
+}
+
+/**
+ * A command failed for a reason that passes: the connection dropped, or a cluster was failing
+ * over or moving a slot. Sending the same jobs again (same ids) is then safe and may succeed.
+ */
+export function isPassing(error: unknown): boolean {
+  if (isConnectionLoss(error) || PASSING_REPLIES.has(replyPrefix(error))) return true;
+  if (messageOf(error).startsWith(REDIRECTIONS_MESSAGE)) return true;
+  // A transaction (addBulk's MULTI) discarded because a command in it met one of those.
+  const previous = (error as { previousErrors?: unknown } | null)?.previousErrors;
+  return (
+    replyPrefix(error) === "EXECABORT" &&
+    Array.isArray(previous) &&
+    previous.length > 0 &&
+    previous.every(isPassing)
+  );
 }
 
 /** Redis refused our credentials or the commands we need (ACL). */

@@ -3,9 +3,9 @@
 // credentials, an optional deadline for staying unreachable, and a heartbeat of its own: a
 // partition that drops packets without a reset never closes the socket, so a PING that gets
 // no answer in time is taken for a lost connection, and the link reconnects.
-import { Redis, type RedisOptions } from "ioredis";
-import { checkDatabase, describeConnection } from "./connection.ts";
+import type { RedisOptions } from "ioredis";
 import { isRefusal } from "./redis-errors.ts";
+import type { RedisClient, RedisTarget } from "./redis-target.ts";
 
 export interface RedisLinkEvents {
   /** The connection is ready: first connected, or back. */
@@ -23,8 +23,8 @@ export interface Heartbeat {
 }
 
 export class RedisLink {
-  readonly redis: Redis;
-  readonly options: RedisOptions;
+  readonly redis: RedisClient;
+  readonly target: RedisTarget;
   /** host:port, for messages: never a password. */
   readonly where: string;
   #reachable = true;
@@ -34,16 +34,16 @@ export class RedisLink {
   #heartbeat: NodeJS.Timeout | undefined;
   #pinging = false;
 
-  /** `options` say where Redis is; `client` adds how this connection behaves. */
+  /** `target` says where Redis is; `client` adds how this connection behaves. */
   constructor(
-    options: RedisOptions,
+    target: RedisTarget,
     client: RedisOptions,
     events: RedisLinkEvents = {},
     heartbeat: Heartbeat = { every: 1_000, within: 5_000 },
   ) {
-    this.options = options;
-    this.where = describeConnection(options);
-    this.redis = new Redis({ ...options, ...client });
+    this.target = target;
+    this.where = target.where;
+    this.redis = target.connect(client);
     this.redis.on("error", (error: Error) => {
       this.#lastError = error.message;
       if (isRefusal(error)) events.refused?.(`Redis at ${this.where} refused us: ${error.message}`);
@@ -105,7 +105,7 @@ export class RedisLink {
 
   /** Fail with a clear message when the database asked for does not exist. */
   checkDatabase(): Promise<void> {
-    return checkDatabase(this.redis, this.options);
+    return this.target.checkDatabase(this.redis);
   }
 
   disconnect(): void {

@@ -3,7 +3,7 @@
 // BullMQ's remove() runs a script per job that also handles parents, deduplication and
 // repeats, which these jobs never have; at thousands of jobs a second it was the producer's
 // main cost. Our own script (see job-script.ts) sends one short argument per job.
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis-target.ts";
 import { jobScript } from "./job-script.ts";
 
 /** Read results are removed in batches of this many, or after this long. */
@@ -29,7 +29,7 @@ return redis.call('DEL', unpack(keys))
 const removeJobs = jobScript<number>("futuresRemoveJobs", SCRIPT);
 
 export class ResultRemoval {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #prefix: string;
   #pending: string[] = [];
   #scheduled = false;
@@ -37,7 +37,7 @@ export class ResultRemoval {
   readonly #online: () => boolean;
 
   /** `prefix` is the queue's key prefix, such as "bull:NAME:". */
-  constructor(redis: Redis, prefix: string, online: () => boolean) {
+  constructor(redis: RedisClient, prefix: string, online: () => boolean) {
     this.#redis = redis;
     this.#prefix = prefix;
     this.#online = online;

@@ -1,7 +1,7 @@
 // Taking back jobs that no worker has taken yet, for calls their caller gave up on (an aborted
 // signal, terminateWorkers): a job still waiting in Redis never started, so its future can be
 // cancelled, and no worker that starts later runs it.
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis-target.ts";
 import { jobScript } from "./job-script.ts";
 
 // One script, so that no worker takes a job while it is being removed (BullMQ's moveToActive
@@ -36,7 +36,11 @@ const STATES: readonly Withdrawal[] = ["absent", "withdrawn", "taken"];
  * Remove the jobs, by id under the queue's key prefix (such as "bull:NAME:"), that are still
  * waiting for a worker; says of each what became of it.
  */
-export async function withdrawWaiting(redis: Redis, prefix: string, jobIds: string[]): Promise<Withdrawal[]> {
+export async function withdrawWaiting(
+  redis: RedisClient,
+  prefix: string,
+  jobIds: string[],
+): Promise<Withdrawal[]> {
   const replies = await withdraw(redis, prefix, ...jobIds);
   return replies.map((state) => STATES[state] ?? "absent");
 }

@@ -2,7 +2,7 @@
 // jobs (about twice the total) without being told. A worker that stops refreshing its
 // liveness key drops out within seconds. The id is the one BullMQ puts in its job locks
 // ("<worker id>:<n>"), so that a producer can tell a running job's worker is gone.
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis-target.ts";
 
 const LIVENESS_MS = 6_000;
 export const HEARTBEAT_MS = 2_000;
@@ -18,7 +18,7 @@ function livenessKey(workersKey: string, workerId: string): string {
 
 /** Announce (or refresh) a worker. */
 export async function announceWorker(
-  redis: Redis,
+  redis: RedisClient,
   workersKey: string,
   workerId: string,
   concurrency: number,
@@ -30,12 +30,16 @@ export async function announceWorker(
     .exec();
 }
 
-export async function withdrawWorker(redis: Redis, workersKey: string, workerId: string): Promise<void> {
+export async function withdrawWorker(
+  redis: RedisClient,
+  workersKey: string,
+  workerId: string,
+): Promise<void> {
   await redis.multi().hdel(workersKey, workerId).del(livenessKey(workersKey, workerId)).exec();
 }
 
 /** The total concurrency of live workers; forgets workers whose liveness key expired. */
-export async function liveConcurrency(redis: Redis, workersKey: string): Promise<number> {
+export async function liveConcurrency(redis: RedisClient, workersKey: string): Promise<number> {
   const workers = await redis.hgetall(workersKey);
   const ids = Object.keys(workers);
   if (ids.length === 0) return 0;

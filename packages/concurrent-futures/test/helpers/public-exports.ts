@@ -36,6 +36,7 @@ export const QUEUE_EXPORTS = [
   "QueueWorker",
   "UntrustedJobError",
   "WorkerLostError",
+  "connectionOptions",
   "describeConnection",
   "redisOptions",
   "resolveTaskModule",
