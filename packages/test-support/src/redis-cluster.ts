@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { freePort } from "./free-port.ts";
-import { ended, launch } from "./redis-server.ts";
+import { ended, launchServer } from "./redis-server.ts";
 
 const run = promisify(execFile);
 
@@ -78,7 +78,7 @@ async function launchNode(dir: string, tries = 3): Promise<{ port: number; proce
   const port = await freePort();
   const bus = await freePort();
   try {
-    const child = await launch(port, [
+    const child = await launchServer(port, [
       "--cluster-enabled",
       "yes",
       "--cluster-port",

@@ -19,7 +19,7 @@ const alive = new Set<ChildProcess>();
 process.once("exit", () => alive.forEach((child) => child.kill("SIGKILL")));
 
 /** Start redis-server on `port`, with `extra` arguments; resolves once it accepts connections. */
-export function launch(port: number, extra: readonly string[] = []): Promise<ChildProcess> {
+export function launchServer(port: number, extra: readonly string[] = []): Promise<ChildProcess> {
   const child = spawn(
     "redis-server",
     [
@@ -76,12 +76,32 @@ export function ended(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once("exit", () => resolve()));
 }
 
-export async function startRedis(): Promise<RedisServer> {
+/**
+ * Start a server; with `tls` (see tls-certificates.ts), it speaks only TLS, with that
+ * certificate, and its `url` is rediss://.
+ */
+export async function startRedis(tls?: { cert: string; key: string }): Promise<RedisServer> {
   const port = await freePort();
+  // Later arguments win: "--port 0" turns off the plain port that launchServer opens.
+  const extra = tls
+    ? [
+        "--port",
+        "0",
+        "--tls-port",
+        String(port),
+        "--tls-cert-file",
+        tls.cert,
+        "--tls-key-file",
+        tls.key,
+        "--tls-auth-clients",
+        "no",
+      ]
+    : [];
+  const launch = (port: number): Promise<ChildProcess> => launchServer(port, extra);
   let child = await launch(port);
   const server: RedisServer = {
     port,
-    url: `redis://127.0.0.1:${port}`,
+    url: `${tls ? "rediss" : "redis"}://127.0.0.1:${port}`,
     pid: child.pid!,
     async kill() {
       child.kill("SIGKILL");

@@ -123,20 +123,45 @@ export class QueueWorker {
         ),
       warning: warn,
     });
-    const target = this.#target;
+    // A refusal (credentials, permissions, an untrusted certificate) ends a start that would
+    // otherwise wait for ever; once running, it is a warning, since ioredis keeps trying.
+    let starting = true;
+    let refuse!: (error: Error) => void;
+    const refused = new Promise<never>((_, reject) => (refuse = reject));
     const link = new RedisLink(
-      target,
+      this.#target,
       { maxRetriesPerRequest: null },
-      { up: () => this.#onUp(), down: () => this.#onDown() },
+      {
+        up: () => this.#onUp(),
+        down: () => this.#onDown(),
+        refused: (message) => (starting ? refuse(new Error(message)) : this.#warn(message)),
+      },
     );
     this.#link = link;
     try {
-      await link.checkDatabase();
+      await Promise.race([this.#takeJobs(link), refused]);
     } catch (error) {
-      link.disconnect();
+      await this.close().catch(() => {});
       throw error;
+    } finally {
+      starting = false;
     }
-    const runs = this.#runs;
+    this.#options.onEvent?.({
+      type: "ready",
+      tasks: tasks.size,
+      concurrency: this.concurrency,
+      executor: this.executorKind,
+      redis: link.where,
+    });
+  }
+
+  /** Listen for aborts, announce this worker and take jobs: resolves once BullMQ is ready. */
+  async #takeJobs(link: RedisLink): Promise<void> {
+    // Our own connection first: a refusal then ends the start before BullMQ opens its own.
+    await link.redis.ping();
+    await link.checkDatabase();
+    const target = this.#target;
+    const runs = this.#runs!;
     const subscriber = target.connect({ maxRetriesPerRequest: null });
     this.#subscriber = subscriber;
     subscriber.on("error", () => {});
@@ -160,13 +185,6 @@ export class QueueWorker {
     this.#heartbeat = setInterval(() => void this.#announce(), HEARTBEAT_MS);
     void worker.run().catch(() => {});
     await worker.waitUntilReady();
-    this.#options.onEvent?.({
-      type: "ready",
-      tasks: tasks.size,
-      concurrency: this.concurrency,
-      executor: this.executorKind,
-      redis: link.where,
-    });
   }
 
   /** Jobs this worker holds now. */
@@ -207,7 +225,11 @@ export class QueueWorker {
     const gone = isJobGone(error)
       ? " (the job is no longer in Redis: restarted empty or flushed, or taken back by its producer after this worker's lock lapsed)"
       : "";
-    const message = `${error.message}${gone}`;
+    this.#warn(`${error.message}${gone}`);
+  }
+
+  /** A warning, at most once a while for the same message. */
+  #warn(message: string): void {
     if (this.#warnings.admit(message)) this.#options.onEvent?.({ type: "warning", message });
   }
 

@@ -32,6 +32,20 @@ export const REDIRECTIONS_MESSAGE = "Too many Cluster redirections";
 /** Redis's replies that refuse our credentials or permissions: waiting longer cannot help. */
 const REFUSAL_REPLIES = new Set(["WRONGPASS", "NOAUTH", "NOPERM"]);
 
+/** Node's codes for a TLS certificate it does not trust: waiting cannot help either. */
+const UNTRUSTED_CERTIFICATE_CODES = new Set([
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "CERT_UNTRUSTED",
+  "CERT_REJECTED",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+
 /** BullMQ's ErrorCode.JobNotExist, set as `code` on the error of a script that found no job. */
 const BULLMQ_JOB_NOT_EXIST = -1;
 
@@ -80,9 +94,25 @@ export function isPassing(error: unknown): boolean {
   );
 }
 
-/** Redis refused our credentials or the commands we need (ACL). */
+/** Redis refused our credentials or the commands we need (ACL), or its TLS certificate is not trusted. */
 export function isRefusal(error: unknown): boolean {
-  return REFUSAL_REPLIES.has(replyPrefix(error));
+  return REFUSAL_REPLIES.has(replyPrefix(error)) || isUntrustedCertificate(error);
+}
+
+function isUntrustedCertificate(error: unknown): boolean {
+  const code = (error as MaybeCoded | null)?.code;
+  return typeof code === "string" && UNTRUSTED_CERTIFICATE_CODES.has(code);
+}
+
+/** One line on a refusal, for the server at `where`: what happened and what helps. */
+export function refusalMessage(where: string, error: unknown): string {
+  if (isUntrustedCertificate(error)) {
+    return (
+      `Redis at ${where} presented a TLS certificate that is not trusted here (${messageOf(error)}): ` +
+      `give the certificate authority that signed it (ioredis option tls: { ca })`
+    );
+  }
+  return `Redis at ${where} refused us: ${messageOf(error)}`;
 }
 
 /** Redis is full: maxmemory reached with the noeviction policy. */

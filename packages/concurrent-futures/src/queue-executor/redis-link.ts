@@ -4,7 +4,7 @@
 // partition that drops packets without a reset never closes the socket, so a PING that gets
 // no answer in time is taken for a lost connection, and the link reconnects.
 import type { RedisOptions } from "ioredis";
-import { isRefusal } from "./redis-errors.ts";
+import { isRefusal, refusalMessage } from "./redis-errors.ts";
 import type { RedisClient, RedisTarget } from "./redis-target.ts";
 
 export interface RedisLinkEvents {
@@ -26,7 +26,8 @@ export class RedisLink {
   readonly redis: RedisClient;
   readonly target: RedisTarget;
   /** host:port, for messages: never a password. */
-  readonly where: string;
+  /** Where the link last connected, when Sentinel chose it: the master actually used. */
+  #master: string | undefined;
   #reachable = true;
   #everReady = false;
   #lastError = "connection closed";
@@ -42,13 +43,13 @@ export class RedisLink {
     heartbeat: Heartbeat = { every: 1_000, within: 5_000 },
   ) {
     this.target = target;
-    this.where = target.where;
     this.redis = target.connect(client);
     this.redis.on("error", (error: Error) => {
       this.#lastError = error.message;
-      if (isRefusal(error)) events.refused?.(`Redis at ${this.where} refused us: ${error.message}`);
+      if (isRefusal(error)) events.refused?.(refusalMessage(this.where, error));
     });
     this.redis.on("ready", () => {
+      this.#master = target.masterAddress(this.redis);
       this.#reachable = true;
       this.#everReady = true;
       clearTimeout(this.#deadline);
@@ -78,6 +79,11 @@ export class RedisLink {
       this.#pinging = false;
     };
     this.redis.ping().then(answered, answered);
+  }
+
+  /** How messages name Redis: host:port, a cluster's nodes, or a Sentinel master and the one in use. */
+  get where(): string {
+    return this.#master ? `${this.target.where}, at ${this.#master}` : this.target.where;
   }
 
   /** False from the moment the connection closed until it is ready again. */

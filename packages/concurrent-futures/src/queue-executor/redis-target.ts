@@ -70,6 +70,14 @@ export class RedisTarget {
     return this.isCluster && !/\{[^}]+\}/.test(prefix) ? `{${prefix}}` : prefix;
   }
 
+  /** For a Sentinel master, the host:port that a connection reached; else undefined. */
+  masterAddress(client: RedisClient): string | undefined {
+    const options = this.options;
+    if (isCluster(options) || !options.sentinels?.length || !(client instanceof Redis)) return undefined;
+    const socket = client.stream;
+    return socket?.remoteAddress ? `${socket.remoteAddress}:${socket.remotePort}` : undefined;
+  }
+
   /**
    * Fail with a clear message when the database asked for does not exist: ioredis reports the
    * failed SELECT as an error event and goes on in database 0, among other data.
