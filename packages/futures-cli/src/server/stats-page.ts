@@ -65,7 +65,7 @@ export function statsPage(stats: ServerStats): Buffer {
     );
   });
   const body = `<p>What each listener served and injected since it started. Only flag requests count, not
-these pages. Reload for the latest counts.</p>
+these pages nor the flags the index page shows. Reload for the latest counts.</p>
 <table>
 <thead>
 <tr><th rowspan="2">listener</th><th rowspan="2">flag requests</th><th rowspan="2" style="text-align:left">statuses</th><th colspan="${kinds.length}">faults injected</th><th colspan="2">connections closed by the cap</th></tr>

@@ -1,5 +1,5 @@
 // Counts of what each listener served and injected, as GET /stats and server.stats() report
-// them. Only flag requests count: the index page and /stats itself do not.
+// them. Only flag requests count: the server's own pages do not, nor the flags the index page loads.
 import { zeroPerKind, type FaultKind } from "./fault-kinds.ts";
 import type { CapCounts } from "./connection-cap.ts";
 import type { ListenerLabel } from "./options.ts";
@@ -7,7 +7,7 @@ import type { ListenerLabel } from "./options.ts";
 export type { FaultKind };
 
 export interface ListenerStats {
-  /** Flag requests received (everything but / and /stats). */
+  /** Flag requests received (everything but the server's pages and the flags its index page loads). */
   requests: number;
   /** Responses started, by status: { "200": 180, "404": 3, "503": 11 }. */
   statuses: Record<string, number>;

@@ -59,7 +59,7 @@ describe("the index page of each listener", () => {
       // The frame holds the image once loaded, or the status in its place: never bare alt text.
       assert.match(
         cell,
-        /^<figure><div class="frame" data-src="\/flags\/([a-z]{2})\/\1\.gif"><img alt="flag of [^"]+"><span class="status">…<\/span><\/div>/,
+        /^<figure><div class="frame" data-src="\/flags\/([a-z]{2})\/\1\.gif\?from=page"><img alt="flag of [^"]+"><span class="status">…<\/span><\/div>/,
       );
       assert.doesNotMatch(cell, /<img [^>]*src=/, "the script fetches the flag, so it can see the status");
     }
