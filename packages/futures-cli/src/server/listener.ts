@@ -135,7 +135,7 @@ export class Listener {
   /** Stop listening, cancel pending replies and destroy every socket, hung ones included. */
   close(): Promise<void> {
     this.#closing ??= new Promise((resolve) => {
-      this.#timers.clear();
+      this.#timers.stop();
       this.server.close(() => resolve());
       this.server.closeAllConnections();
     });

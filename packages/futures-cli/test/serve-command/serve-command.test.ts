@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { readFile } from "node:fs/promises";
+import { request, type ClientRequest } from "node:http";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -114,7 +115,7 @@ describe("futures serve", () => {
 
       run.child.kill("SIGTERM");
       assert.equal(await run.exit, 0);
-      assert.match(run.stdout(), /Stopped on SIGTERM\.\nLOCAL {2}1 flag request; statuses 1×200\n/);
+      assert.match(run.stdout(), /Stopped on SIGTERM\.\nLOCAL {2}1 flag request: 1×200\n/);
       assert.equal(run.stderr(), "");
     } finally {
       run.child.kill("SIGKILL");
@@ -185,6 +186,55 @@ describe("futures serve", () => {
       "futures serve: error: --error-rate 0.6 + --delay-rate 0.5 add up to 1.1; " +
         "at most 1 is possible, as a request gets one fault at most",
     );
+  });
+
+  it("the stop summary adds up: a client that left mid-answer, requests in flight at the stop", async () => {
+    const [local, delay, error] = await threePorts();
+    const run = serve([
+      ...portArgs(local, delay, error),
+      ...["--error-rate", "0.2", "--delay-rate", "0.3", "--error-delay", "60"],
+      ...["--throttle-rate", "0.3", "--throttle-bps", "10", "--seed", "5"],
+    ]);
+    const requests: ClientRequest[] = [];
+    try {
+      await waitFor(run, "Ctrl-C stops.");
+      const get = (path: string) => {
+        const req = request(`http://127.0.0.1:${error}${path}`, { agent: false });
+        req.on("error", () => {});
+        requests.push(req.end());
+        return req;
+      };
+      // Answers that start at once: a throttled body the client leaves after its first bytes.
+      for (let i = 0; i < 12; i++) {
+        const req = get(`/flags/br/br.gif?${i}`);
+        req.once("response", (res) => res.once("data", () => req.destroy()));
+      }
+      for (let i = 0; i < 12; i++) get(`/flags/zz/zz.gif?${i}`);
+      let stats = { ERROR: { requests: 0 } };
+      for (let tries = 0; tries < 200 && stats.ERROR.requests < 24; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        stats = JSON.parse((await fetchRaw(`http://127.0.0.1:${error}/stats`)).body.toString());
+      }
+      assert.equal(stats.ERROR.requests, 24);
+      run.child.kill("SIGINT");
+      assert.equal(await run.exit, 0);
+      const line = /^ERROR {2}(.*)$/m.exec(run.stdout().split("Stopped on SIGINT.")[1]!)?.[1];
+      assert.ok(line, run.stdout());
+      // "24 flag requests: 10×200, 6×404, ..., 5 cut off by the stop; 3 answers cut short by ...".
+      const [counted, outcomes] = /^(\d+) flag requests: ([^;]*)/.exec(line)!.slice(1) as [string, string];
+      const parts = outcomes.split(", ").map((part) => Number(/^(\d+)[× ]/.exec(part)?.[1]));
+      assert.equal(
+        parts.reduce((a, b) => a + b),
+        Number(counted),
+        line,
+      );
+      assert.equal(Number(counted), 24, line);
+      assert.match(line, / cut off by the stop/);
+      assert.match(line, /answers? cut short by the client/);
+    } finally {
+      for (const req of requests) req.destroy();
+      run.child.kill("SIGKILL");
+    }
   });
 
   it("--error-rate 1 alone is accepted: the delay rate it did not give shrinks to 0", async () => {

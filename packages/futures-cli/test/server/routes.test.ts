@@ -206,14 +206,26 @@ describe("stats", () => {
     const stats = JSON.parse(answer.body.toString());
     const noFaults = { delay: 0, status: 0, reset: 0, hang: 0, truncate: 0, throttle: 0 };
     const connections = { evicted: 0, refused: 0 };
+    const answered = {
+      unanswered: { reset: 0, dropped: 0, clientClosed: 0, stopped: 0 },
+      waiting: 0,
+      cutShort: { byClient: 0, byStop: 0 },
+    };
     assert.deepEqual(stats, {
       LOCAL: {
         requests: 8,
         statuses: { "200": 4, "304": 1, "400": 1, "404": 1, "405": 1 },
+        ...answered,
         faults: noFaults,
         connections,
       },
-      DELAY: { requests: 1, statuses: { "200": 1 }, faults: { ...noFaults, delay: 1 }, connections },
+      DELAY: {
+        requests: 1,
+        statuses: { "200": 1 },
+        ...answered,
+        faults: { ...noFaults, delay: 1 },
+        connections,
+      },
     });
     assert.deepEqual(server.stats(), stats);
     // Any listener answers for all of them.
