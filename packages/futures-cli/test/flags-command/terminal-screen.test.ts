@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import { cliArgs, PACKAGE_DIR } from "../helpers/cli.ts";
+import { stopSummary } from "../helpers/stop-summary.ts";
 
 const run = promisify(execFile);
 const ROWS = 30;
@@ -240,15 +241,9 @@ describe("futures flags in a terminal", () => {
   it("the server's stop summary after these interrupted runs adds up", async () => {
     server.kill("SIGINT");
     assert.equal((await once(server, "exit"))[0], 0);
-    const line = /^DELAY {2}(\d+) flag requests: ([^;\n]*)/m.exec(serverOutput);
-    assert.ok(line, serverOutput);
-    const outcomes = line[2]!.split(", ").map((part) => Number(/^(\d+)[× ]/.exec(part)?.[1]));
-    assert.equal(
-      outcomes.reduce((a, b) => a + b),
-      Number(line[1]),
-      line[0],
-    );
+    const summary = stopSummary(serverOutput, "DELAY");
+    assert.equal(summary.total, summary.requests, summary.line);
     // The runs left while requests were delayed.
-    assert.match(line[2]!, /\d+ closed by the client first/);
+    assert.ok(summary.outcomes["closed by the client first"]! > 0, summary.line);
   });
 });
