@@ -1,7 +1,16 @@
 // A progress bar on a terminal that behaves like tqdm: redrawn at most every 0.1 s as items
-// finish, with tqdm's smoothed rate while running and the average rate at the end, the full
-// width of the terminal (read again on every draw, so a resize is followed), and left on its
-// own line when it stops.
+// finish, with tqdm's smoothed rate while running and the average rate at the end, the width of
+// the terminal (read again on every draw, so a resize is followed), and left on its own line
+// when it stops, however the run ends.
+//
+// Unlike tqdm's, it leaves one clean line whatever the terminal does meanwhile. It keeps one
+// column free, so that no terminal wraps it, not even one that wraps as soon as the last column
+// is written, and it turns the terminal's wrapping off while it draws, so that a line drawn for
+// the old width just as the terminal narrows is cut, not folded onto the next rows. After each
+// draw the cursor goes back to the start of the line: there the terminal's echo of ^C lands on
+// the bar, and the next draw covers it; and when a narrower terminal folds the old line over
+// several rows, the cursor is still at its start, so erasing to the end of the screen removes
+// every row of it (erasing the line alone would leave all but the last).
 import type { Writable } from "node:stream";
 import { formatMeter } from "./tqdm-line.ts";
 
@@ -18,6 +27,12 @@ export interface ProgressBarOptions {
   /** Clock in seconds; the tests give their own. */
   now?: () => number;
 }
+
+/** Erase from the cursor to the end of the screen (ED 0). */
+const ERASE_DOWN = "\x1b[J";
+/** Turn the terminal's automatic wrapping at the right margin off and back on (DECAWM). */
+const NO_WRAP = "\x1b[?7l";
+const WRAP = "\x1b[?7h";
 
 /** tqdm's exponential moving average, corrected for its start at 0 (smoothing 0.3). */
 class Ema {
@@ -44,6 +59,8 @@ export class ProgressBar {
   readonly #dn = new Ema();
   readonly #dt = new Ema();
   readonly #redraw = (): void => this.#draw();
+  // A process that ends while the bar is drawn (a second Ctrl-C) still ends its line.
+  readonly #onExit = (): void => this.stop();
   #n = 0;
   #lastPrintN = 0;
   #lastPrintT: number;
@@ -58,6 +75,7 @@ export class ProgressBar {
     this.#start = this.#lastPrintT = this.#now();
     this.#timer = setInterval(this.#redraw, (options.tick ?? 1) * 1000).unref();
     this.#stream.on("resize", this.#redraw);
+    process.once("exit", this.#onExit);
     this.#draw();
   }
 
@@ -80,8 +98,8 @@ export class ProgressBar {
     if (this.#stopped) return;
     clearInterval(this.#timer);
     this.#stream.off("resize", this.#redraw);
+    process.off("exit", this.#onExit);
     this.#draw(true);
-    this.#stream.write("\n");
     this.#stopped = true;
   }
 
@@ -97,9 +115,10 @@ export class ProgressBar {
       elapsed,
       rate,
       unit: this.#unit,
-      columns: this.#stream.columns,
+      columns: this.#stream.columns === undefined ? undefined : this.#stream.columns - 1,
     });
-    // Back to the start of the line and clear it, so a shorter line leaves nothing behind.
-    this.#stream.write(`\r\x1b[K${line}`);
+    // From the start of the line, erase to the end of the screen, draw without wrapping, and go
+    // back to the start (or on to the next line at the end), all in one write.
+    this.#stream.write(`\r${ERASE_DOWN}${NO_WRAP}${line}${WRAP}${final ? "\n" : "\r"}`);
   }
 }

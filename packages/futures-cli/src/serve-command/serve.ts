@@ -6,7 +6,7 @@ import { ListenError } from "../server/listener.ts";
 import { isLoopback } from "../server/loopback.ts";
 import { LISTENER_LABELS } from "../server/options.ts";
 import { parseServeFlags, PORT_FLAGS, type ServeFlags } from "./serve-options.ts";
-import type { ListenerStats } from "../server/stats.ts";
+import { cutShortText, outcomeParts, type ListenerStats } from "../server/stats.ts";
 
 /** Resolves once the servers are closed; a failure to start is one line on stderr and exit status 1. */
 export async function serve(flags: ServeFlags): Promise<void> {
@@ -48,8 +48,9 @@ export async function serve(flags: ServeFlags): Promise<void> {
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
   });
-  const stats = server.stats();
+  // After the close, so that what the stop cut off is counted as such, not as still waiting.
   await server.close();
+  const stats = server.stats();
   console.log(`Stopped on ${signal}.`);
   for (const label of LISTENER_LABELS) {
     const counts = stats[label];
@@ -67,13 +68,16 @@ function listenHint(error: ListenError): string {
   return "";
 }
 
+/** "12 flag requests: 9×200, 1×503, 2 closed by the client first; faults 1 status, 3 delay". */
 function summarise(stats: ListenerStats): string {
-  const statuses = Object.entries(stats.statuses).map(([status, n]) => `${n}×${status}`);
+  const outcomes = outcomeParts(stats);
   const faults = Object.entries(stats.faults)
     .filter(([, n]) => n > 0)
     .map(([kind, n]) => `${n} ${kind}`);
-  const parts = [`${stats.requests} flag request${stats.requests === 1 ? "" : "s"}`];
-  if (statuses.length > 0) parts.push(`statuses ${statuses.join(" ")}`);
+  const requests = `${stats.requests} flag request${stats.requests === 1 ? "" : "s"}`;
+  const parts = [outcomes.length > 0 ? `${requests}: ${outcomes.join(", ")}` : requests];
+  const cutShort = cutShortText(stats);
+  if (cutShort !== "") parts.push(cutShort);
   if (faults.length > 0) parts.push(`faults ${faults.join(", ")}`);
   const { evicted, refused } = stats.connections;
   if (evicted + refused > 0) {

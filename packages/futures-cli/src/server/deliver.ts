@@ -1,5 +1,6 @@
-// Sending a reply, as is or spoiled by a fault. Every wait is a timer (never a blocking
-// call), tracked so closing the server cancels it at once.
+// Sending a reply, as is or spoiled by a fault, and counting how each request ended. Every
+// wait is a timer (never a blocking call), tracked so closing the server cancels it at once
+// and counts what it cut off.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Fault } from "./fault-kinds.ts";
 import { textReply, type Reply } from "./reply.ts";
@@ -7,25 +8,31 @@ import type { StatsCounter } from "./stats.ts";
 
 /** Timers of replies still to come, so close() can cancel them all. */
 export class PendingTimers {
-  readonly #timers = new Set<NodeJS.Timeout>();
+  /** Each pending timer, with what to count if the listener stops before it fires. */
+  readonly #timers = new Map<NodeJS.Timeout, () => void>();
 
-  after(ms: number, run: () => void): NodeJS.Timeout {
+  after(ms: number, run: () => void, onStop: () => void): NodeJS.Timeout {
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
       run();
     }, ms);
-    this.#timers.add(timer);
+    this.#timers.set(timer, onStop);
     return timer;
   }
 
-  cancel(timer: NodeJS.Timeout | undefined): void {
-    if (timer === undefined) return;
+  /** Cancel `timer`; true when it was still pending (it had neither fired nor been stopped). */
+  cancel(timer: NodeJS.Timeout | undefined): boolean {
+    if (timer === undefined || !this.#timers.delete(timer)) return false;
     clearTimeout(timer);
-    this.#timers.delete(timer);
+    return true;
   }
 
-  clear(): void {
-    for (const timer of this.#timers) clearTimeout(timer);
+  /** The listener stops: cancel every pending timer and count what each cut off. */
+  stop(): void {
+    for (const [timer, onStop] of this.#timers) {
+      clearTimeout(timer);
+      onStop();
+    }
     this.#timers.clear();
   }
 }
@@ -49,17 +56,21 @@ export function deliver(
     case "none":
       return send(res, reply, counter);
     case "delay":
-      return sendLater(res, reply, fault.ms, counter, timers);
+      return waitThen(res, fault.ms, counter, timers, () => send(res, reply, counter));
     case "status":
       // Connection: close, as the 1st edition's chaos proxy did: the client must reconnect.
       return send(res, textReply(fault.status, req.method ?? "GET", { Connection: "close" }), counter);
     case "reset":
+      counter.unanswered.reset++;
       req.socket.resetAndDestroy();
       return;
     case "hang":
       // Never answer; drop the connection after the deadline, so hung requests cannot pile
       // up and hold the listener's connections for as long as their clients wait.
-      return dropLater(req, res, fault.ms, timers);
+      return waitThen(res, fault.ms, counter, timers, () => {
+        counter.unanswered.dropped++;
+        req.socket.destroy();
+      });
     case "truncate":
       return sendTruncated(res, reply, counter);
     case "throttle":
@@ -69,21 +80,35 @@ export function deliver(
   }
 }
 
-function sendLater(
+/**
+ * Keep the request waiting for `ms`, then `answer` it; a client that gives up first frees its
+ * timer. Counted as waiting until then, and as closed by the client or cut off by the stop when
+ * one of them comes first.
+ */
+function waitThen(
   res: ServerResponse,
-  reply: Reply,
   ms: number,
   counter: StatsCounter,
   timers: PendingTimers,
+  answer: () => void,
 ): void {
-  const timer = timers.after(ms, () => send(res, reply, counter));
-  // A client that gives up first frees its timer.
-  res.once("close", () => timers.cancel(timer));
-}
-
-function dropLater(req: IncomingMessage, res: ServerResponse, ms: number, timers: PendingTimers): void {
-  const timer = timers.after(ms, () => req.socket.destroy());
-  res.once("close", () => timers.cancel(timer));
+  counter.waiting++;
+  const timer = timers.after(
+    ms,
+    () => {
+      counter.waiting--;
+      answer();
+    },
+    () => {
+      counter.waiting--;
+      counter.unanswered.stopped++;
+    },
+  );
+  res.once("close", () => {
+    if (!timers.cancel(timer)) return;
+    counter.waiting--;
+    counter.unanswered.clientClosed++;
+  });
 }
 
 /** Promise the whole Content-Length, send half the body, then end the connection. */
@@ -117,8 +142,11 @@ function sendThrottled(
     if (end === body.length) return void res.end(body.subarray(offset));
     res.write(body.subarray(offset, end));
     offset = end;
-    timer = timers.after(tickMs, step);
+    timer = timers.after(tickMs, step, () => counter.cutShort.byStop++);
   };
-  res.once("close", () => timers.cancel(timer));
+  // Closed while a chunk is still to come: the client left before the end of the body.
+  res.once("close", () => {
+    if (timers.cancel(timer)) counter.cutShort.byClient++;
+  });
   step();
 }

@@ -64,6 +64,8 @@ export async function startFlagServer(options: FlagServerOptions = {}): Promise<
         data,
         counters,
         random: seededRandom(streamSeed(seed, LISTENER_LABELS.indexOf(label))),
+        // Streams after the listeners' own, one for each listener's page.
+        pageRandom: seededRandom(streamSeed(seed, LISTENER_LABELS.length + LISTENER_LABELS.indexOf(label))),
         seed,
         maxConnections,
       }),

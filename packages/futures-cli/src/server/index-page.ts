@@ -2,10 +2,12 @@
 // can look at the data set in a browser. Each cell is the same size whatever its request got:
 // the flag, or a placeholder saying what the listener answered instead (503 Service
 // Unavailable, no answer), so the faults of the ERROR listener show without breaking the grid.
+// The page's own requests are marked (PAGE_QUERY): they never use up the seeded sequence.
 import { escapeHtml } from "../common/html-escape.ts";
 import type { DataSet } from "./data-set.ts";
 import { behaviourSentence, type Behaviour } from "./describe.ts";
 import { htmlPage } from "./page-layout.ts";
+import { PAGE_QUERY } from "./request-target.ts";
 
 /** How long the page waits for one flag: longer than a throttled one takes, short of a hang's deadline. */
 const FLAG_WAIT_SECONDS = 20;
@@ -53,7 +55,7 @@ export function indexPage(behaviour: Behaviour, data: DataSet, seed: number): Bu
   const cells = data.flags
     .map(
       (flag) =>
-        `<figure><div class="frame" data-src="${escapeHtml(flag.path)}">` +
+        `<figure><div class="frame" data-src="${escapeHtml(`${flag.path}?${PAGE_QUERY}`)}">` +
         `<img alt="flag of ${escapeHtml(flag.country)}"><span class="status">…</span></div>` +
         `<figcaption title="${escapeHtml(flag.country)}"><b>${escapeHtml(flag.cc)}</b> ${escapeHtml(flag.country)}</figcaption></figure>`,
     )

@@ -1,5 +1,7 @@
 // One listener: an HTTP server with one behaviour (LOCAL, DELAY or ERROR) over the shared
-// in-memory data set. Flag requests are counted and may be spoiled; / and /stats are neither.
+// in-memory data set. Flag requests are counted and may be spoiled; the server's own pages (/,
+// /stats, the icon) are neither, and the flags the index page loads draw from a stream of
+// their own, counted nowhere, so a person looking never shifts a seeded run's sequence.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { DataSet } from "./data-set.ts";
 import { capConnections } from "./connection-cap.ts";
@@ -21,7 +23,10 @@ export interface ListenerSetup {
   data: DataSet;
   /** Every listener's counter, for /stats; this listener adds its own. */
   counters: Map<ListenerLabel, StatsCounter>;
+  /** The draws of flag requests: the sequence a seed repeats. */
   random: Random;
+  /** The draws of the flags the index page loads. */
+  pageRandom: Random;
   seed: number;
   /** Open connections this listener holds at most. */
   maxConnections: number;
@@ -53,23 +58,24 @@ export class Listener {
   readonly #timers = new PendingTimers();
   #closing: Promise<void> | undefined;
 
-  constructor({ behaviour, data, counters, random, seed, maxConnections }: ListenerSetup) {
+  constructor({ behaviour, data, counters, random, pageRandom, seed, maxConnections }: ListenerSetup) {
     this.label = behaviour.label;
     const counter = new StatsCounter();
     counters.set(this.label, counter);
     const timers = this.#timers;
     const files = data.files;
-    const drawFor = faultDrawer(behaviour, random);
+    const flagRequests: Requests = { draw: faultDrawer(behaviour, random), counter };
+    const pageRequests: Requests = { draw: faultDrawer(behaviour, pageRandom), counter: new StatsCounter() };
     const page = indexPage(behaviour, data, seed);
     const pages = {
       GET: bodyReply(200, "GET", "text/html; charset=utf-8", page),
       HEAD: bodyReply(200, "HEAD", "text/html; charset=utf-8", page),
     };
 
-    const answer = (req: IncomingMessage, res: ServerResponse, reply: Reply) => {
-      const fault = drawFor();
-      if (fault.kind !== "none") counter.faults[fault.kind]++;
-      deliver(fault, req, res, reply, counter, timers);
+    const answer = (req: IncomingMessage, res: ServerResponse, reply: Reply, requests = flagRequests) => {
+      const fault = requests.draw();
+      if (fault.kind !== "none") requests.counter.faults[fault.kind]++;
+      deliver(fault, req, res, reply, requests.counter, timers);
     };
 
     const handle = (req: IncomingMessage, res: ServerResponse) => {
@@ -82,20 +88,25 @@ export class Listener {
         return answer(req, res, replyForFile(method, req.headers, file));
       }
       const target = parseTarget(url);
-      if (target.kind === "index" || target.kind === "stats") {
+      if (target.kind === "index" || target.kind === "stats" || target.kind === "icon") {
         if (method !== "GET" && method !== "HEAD") return send(res, textReply(405, method, ALLOW));
         if (target.kind === "index") return send(res, pages[method]);
+        if (target.kind === "icon") return send(res, textReply(404, method));
         const stats = snapshotAll(counters);
         const reply = prefersHtml(req.headers.accept)
           ? bodyReply(200, method, "text/html; charset=utf-8", statsPage(stats), STATS_HEADERS)
           : bodyReply(200, method, "application/json", statsJson(stats), STATS_HEADERS);
         return send(res, reply);
       }
-      counter.requests++;
-      if (target.kind === "bad") return answer(req, res, textReply(target.status, method));
-      if (method !== "GET" && method !== "HEAD") return answer(req, res, textReply(405, method, ALLOW));
+      const requests = target.kind === "file" && target.forPage ? pageRequests : flagRequests;
+      requests.counter.requests++;
+      if (target.kind === "bad") return answer(req, res, textReply(target.status, method), requests);
+      if (method !== "GET" && method !== "HEAD") {
+        return answer(req, res, textReply(405, method, ALLOW), requests);
+      }
       const found = files.get(target.path);
-      answer(req, res, found ? replyForFile(method, req.headers, found) : textReply(404, method));
+      const reply = found ? replyForFile(method, req.headers, found) : textReply(404, method);
+      answer(req, res, reply, requests);
     };
 
     this.server = createServer(handle);
@@ -124,12 +135,18 @@ export class Listener {
   /** Stop listening, cancel pending replies and destroy every socket, hung ones included. */
   close(): Promise<void> {
     this.#closing ??= new Promise((resolve) => {
-      this.#timers.clear();
+      this.#timers.stop();
       this.server.close(() => resolve());
       this.server.closeAllConnections();
     });
     return this.#closing;
   }
+}
+
+/** One kind of request: where its faults are drawn from and where it is counted. */
+interface Requests {
+  draw: () => Fault;
+  counter: StatsCounter;
 }
 
 function faultDrawer(behaviour: Behaviour, random: Random): () => Fault {

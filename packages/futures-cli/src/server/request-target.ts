@@ -2,10 +2,19 @@
 // folder are refused with 400 before any lookup, even though lookups only ever consult the
 // in-memory Map: a traversal attempt deserves a clear answer, not a quiet 404.
 
+/**
+ * The query the index page adds to the flags it loads, so that the listener can tell them from
+ * a downloader's requests: they draw from a stream of their own and are not counted, and a
+ * seeded run repeats whatever a browser opened before.
+ */
+export const PAGE_QUERY = "from=page";
+
 export type Target =
   | { kind: "index" }
   | { kind: "stats" }
-  | { kind: "file"; path: string }
+  /** /favicon.ico, which browsers ask for with every page. */
+  | { kind: "icon" }
+  | { kind: "file"; path: string; forPage: boolean }
   | { kind: "bad"; status: 400 | 414; reason: string };
 
 /** Longer request targets get 414; the flag paths are about 25 characters. */
@@ -18,8 +27,9 @@ export function parseTarget(url: string): Target {
   // A client may send the absolute form (http://host/path); only the path matters here.
   let path = url.replace(ABSOLUTE_FORM, "");
   if (path === "") path = "/";
-  const query = path.indexOf("?");
-  if (query !== -1) path = path.slice(0, query);
+  const mark = path.indexOf("?");
+  const query = mark === -1 ? "" : path.slice(mark + 1);
+  if (mark !== -1) path = path.slice(0, mark);
   if (!path.startsWith("/")) return bad(400, "request target must start with /");
   let decoded: string;
   try {
@@ -34,7 +44,8 @@ export function parseTarget(url: string): Target {
   }
   if (decoded === "/") return { kind: "index" };
   if (decoded === "/stats") return { kind: "stats" };
-  return { kind: "file", path: decoded };
+  if (decoded === "/favicon.ico") return { kind: "icon" };
+  return { kind: "file", path: decoded, forPage: query === PAGE_QUERY };
 }
 
 function bad(status: 400 | 414, reason: string): Target {

@@ -4,7 +4,7 @@ import { escapeHtml } from "../common/html-escape.ts";
 import { FAULT_KINDS } from "./fault-kinds.ts";
 import { LISTENER_LABELS } from "./options.ts";
 import { htmlPage } from "./page-layout.ts";
-import type { ServerStats } from "./stats.ts";
+import { cutShortText, outcomeParts, type ServerStats } from "./stats.ts";
 
 export function statsJson(stats: ServerStats): Buffer {
   return Buffer.from(JSON.stringify(stats, null, 2) + "\n");
@@ -41,7 +41,7 @@ function quality(params: string[]): number {
 const STYLE = `
   table { border-collapse: collapse; margin: 1rem 0; font-variant-numeric: tabular-nums; }
   th, td { border-bottom: 1px solid #ddd; padding: .3rem .7rem; text-align: right; }
-  th:first-child, td:first-child, td.statuses { text-align: left; }
+  th:first-child, td:first-child, td.outcomes { text-align: left; }
   thead th { background: #f2f2f2; }
   td.zero { color: #bbb; }
   summary { cursor: pointer; margin: .5rem 0; }
@@ -53,11 +53,11 @@ export function statsPage(stats: ServerStats): Buffer {
   const number = (n: number) => `<td${n === 0 ? ' class="zero"' : ""}>${n}</td>`;
   const rows = labels.map((label) => {
     const s = stats[label]!;
-    const statuses = Object.entries(s.statuses)
-      .map(([status, n]) => `${n}&times;${escapeHtml(status)}`)
-      .join(" ");
+    // Numbers and fixed words only: nothing to escape.
+    const cutShort = cutShortText(s);
+    const outcomes = outcomeParts(s, "&times;").join(", ") + (cutShort && ` (${cutShort})`);
     return (
-      `<tr><th>${label}</th>${number(s.requests)}<td class="statuses">${statuses || "none yet"}</td>` +
+      `<tr><th>${label}</th>${number(s.requests)}<td class="outcomes">${outcomes || "none yet"}</td>` +
       kinds.map((kind) => number(s.faults[kind])).join("") +
       number(s.connections.evicted) +
       number(s.connections.refused) +
@@ -65,10 +65,10 @@ export function statsPage(stats: ServerStats): Buffer {
     );
   });
   const body = `<p>What each listener served and injected since it started. Only flag requests count, not
-these pages. Reload for the latest counts.</p>
+these pages nor the flags the index page shows. Reload for the latest counts.</p>
 <table>
 <thead>
-<tr><th rowspan="2">listener</th><th rowspan="2">flag requests</th><th rowspan="2" style="text-align:left">statuses</th><th colspan="${kinds.length}">faults injected</th><th colspan="2">connections closed by the cap</th></tr>
+<tr><th rowspan="2">listener</th><th rowspan="2">flag requests</th><th rowspan="2" style="text-align:left">answers by status, and requests without one</th><th colspan="${kinds.length}">faults injected</th><th colspan="2">connections closed by the cap</th></tr>
 <tr>${kinds.map((kind) => `<th>${kind}</th>`).join("")}<th>idle, evicted</th><th>refused</th></tr>
 </thead>
 <tbody>

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { execFile, execFileSync, spawn } from "node:child_process";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
 import { Writable } from "node:stream";
 import { describe, it } from "node:test";
 import { promisify } from "node:util";
@@ -24,12 +26,13 @@ function fakeTerminal(columns = 100): Writable & { text: string; columns: number
 }
 
 const ESC = String.fromCharCode(27);
+const PROGRESS_BAR = fileURLToPath(new URL("../../src/flags-command/progress-bar.ts", import.meta.url));
 
-/** The lines a bar drew, in order, without the escape that clears each. */
+/** The lines a bar drew, in order, without the escapes that erase and stop wrapping. */
 function drawn(text: string): string[] {
   return text
     .split(/\r|\n/)
-    .map((line) => line.replaceAll(`${ESC}[K`, ""))
+    .map((line) => line.replace(new RegExp(`${ESC}\\[\\??[0-9;]*[A-Za-z]`, "g"), ""))
     .filter((line) => line !== "");
 }
 
@@ -132,7 +135,50 @@ describe("progress bar", () => {
     assert.match(lines[2]!, /^ 75%\|[\u2588-\u258f ]+\| 3\/4 \[00:02<00:00, {2}1\.41flags\/s\]$/);
     assert.match(lines[3]!, /^ 75%\|[\u2588-\u258f ]+\| 3\/4 \[00:02<00:00, {2}1\.50flags\/s\]$/);
     assert.ok(terminal.text.endsWith("\n"));
-    for (const line of lines) assert.equal(line.length, 100);
+    // One column short of the width, so the terminal never wraps it.
+    for (const line of lines) assert.equal(line.length, 99);
+  });
+
+  it("erases from the start of its line to the end of the screen, draws unwrapped, and returns there", () => {
+    let now = 0;
+    const terminal = fakeTerminal(60);
+    const bar = new ProgressBar(terminal, 4, { unit: "flags", now: () => now });
+    now = 1;
+    bar.update();
+    bar.stop();
+    // Each draw: \r, erase down, wrapping off, the line, wrapping on, back to the start; the last
+    // one goes on to the next line instead.
+    const draws = terminal.text.match(/\r[^\r\n]*[\r\n]/g) ?? [];
+    assert.equal(draws.length, 3, JSON.stringify(terminal.text));
+    for (const [i, draw] of draws.entries()) {
+      const line = draw.slice(`\r${ESC}[J${ESC}[?7l`.length, -`${ESC}[?7h\r`.length);
+      assert.equal(draw, `\r${ESC}[J${ESC}[?7l${line}${ESC}[?7h${i === 2 ? "\n" : "\r"}`);
+      assert.equal(line.length, 59);
+      assert.ok(!line.includes(ESC));
+    }
+  });
+
+  it("ends its line when the process exits while it is drawn (a second Ctrl-C)", async () => {
+    // A child whose bar is on its stdout, exiting with the bar drawn and not stopped.
+    const script = [
+      `import { ProgressBar } from ${JSON.stringify(PROGRESS_BAR)};`,
+      "Object.assign(process.stdout, { columns: 50 });",
+      "const bar = new ProgressBar(process.stdout, 4, { unit: 'flags' });",
+      "bar.update(); process.exit(130);",
+    ].join("\n");
+    const child = spawn(
+      process.execPath,
+      ["--import", import.meta.resolve("tsx"), "--input-type=module", "-e", script],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
+    let output = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+    const [code] = await once(child, "close");
+    assert.equal(code, 130);
+    assert.ok(output.endsWith("\n"), JSON.stringify(output));
+    assert.match(drawn(output).at(-1)!, /^ 25%\|[\u2588-\u258f ]+\| 1\/4 \[/);
   });
 
   it("follows a terminal resize", () => {
@@ -143,7 +189,7 @@ describe("progress bar", () => {
     bar.stop();
     assert.deepEqual(
       drawn(terminal.text).map((line) => line.length),
-      [100, 60, 60],
+      [99, 59, 59],
     );
   });
 });
@@ -213,8 +259,8 @@ describe("futures flags on a terminal", () => {
         assert.match(line, / \d+\/194( |$)/);
       }
       assert.match(lines.at(-1)!, /^100%.* 194\/194/);
-      // At 100 columns the bar takes what the counters leave, as tqdm's does.
-      if (columns === 100) assert.equal(lines.at(-1)!.length, 100);
+      // At 100 columns the bar takes what the counters leave, as tqdm's does, but one column.
+      if (columns === 100) assert.equal(lines.at(-1)!.length, 99);
     });
   }
 

@@ -4,12 +4,14 @@ import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { readFile } from "node:fs/promises";
+import { request, type ClientRequest } from "node:http";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { FAULT_KINDS } from "../../src/server/fault-kinds.ts";
 import { isLoopback } from "../../src/server/loopback.ts";
 import { cliArgs, PACKAGE_DIR, runCli } from "../helpers/cli.ts";
+import { stopSummary } from "../helpers/stop-summary.ts";
 import { fetchRaw, freePort } from "../server/helpers.ts";
 
 interface Run {
@@ -114,7 +116,7 @@ describe("futures serve", () => {
 
       run.child.kill("SIGTERM");
       assert.equal(await run.exit, 0);
-      assert.match(run.stdout(), /Stopped on SIGTERM\.\nLOCAL {2}1 flag request; statuses 1×200\n/);
+      assert.match(run.stdout(), /Stopped on SIGTERM\.\nLOCAL {2}1 flag request: 1×200\n/);
       assert.equal(run.stderr(), "");
     } finally {
       run.child.kill("SIGKILL");
@@ -185,6 +187,47 @@ describe("futures serve", () => {
       "futures serve: error: --error-rate 0.6 + --delay-rate 0.5 add up to 1.1; " +
         "at most 1 is possible, as a request gets one fault at most",
     );
+  });
+
+  it("the stop summary adds up: a client that left mid-answer, requests in flight at the stop", async () => {
+    const [local, delay, error] = await threePorts();
+    const run = serve([
+      ...portArgs(local, delay, error),
+      ...["--error-rate", "0.2", "--delay-rate", "0.3", "--error-delay", "60"],
+      ...["--throttle-rate", "0.3", "--throttle-bps", "10", "--seed", "5"],
+    ]);
+    const requests: ClientRequest[] = [];
+    try {
+      await waitFor(run, "Ctrl-C stops.");
+      const get = (path: string) => {
+        const req = request(`http://127.0.0.1:${error}${path}`, { agent: false });
+        req.on("error", () => {});
+        requests.push(req.end());
+        return req;
+      };
+      // Answers that start at once: a throttled body the client leaves after its first bytes.
+      for (let i = 0; i < 12; i++) {
+        const req = get(`/flags/br/br.gif?${i}`);
+        req.once("response", (res) => res.once("data", () => req.destroy()));
+      }
+      for (let i = 0; i < 12; i++) get(`/flags/zz/zz.gif?${i}`);
+      let stats = { ERROR: { requests: 0 } };
+      for (let tries = 0; tries < 200 && stats.ERROR.requests < 24; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        stats = JSON.parse((await fetchRaw(`http://127.0.0.1:${error}/stats`)).body.toString());
+      }
+      assert.equal(stats.ERROR.requests, 24);
+      run.child.kill("SIGINT");
+      assert.equal(await run.exit, 0);
+      const summary = stopSummary(run.stdout(), "ERROR");
+      assert.equal(summary.requests, 24, summary.line);
+      assert.equal(summary.total, 24, summary.line);
+      assert.ok(summary.outcomes["cut off by the stop"]! > 0, summary.line);
+      assert.match(summary.line, /answers? cut short by the client/);
+    } finally {
+      for (const req of requests) req.destroy();
+      run.child.kill("SIGKILL");
+    }
   });
 
   it("--error-rate 1 alone is accepted: the delay rate it did not give shrinks to 0", async () => {

@@ -146,15 +146,7 @@ describe("ERROR listener faults", () => {
     };
     const run = async (seed: number) => {
       await using server = await errorServer(faults, seed);
-      const outcomes: string[] = [];
-      for (let i = 0; i < 150; i++) {
-        outcomes.push(
-          await fetchRaw(`${server.urls.ERROR}/br/br.gif`).then(
-            (answer) => String(answer.status),
-            (error: NodeJS.ErrnoException) => error.code ?? error.message,
-          ),
-        );
-      }
+      const outcomes = await outcomesOf(server.urls.ERROR!, Array(150).fill("/br/br.gif"));
       return { outcomes, stats: server.stats() };
     };
     const first = await run(1234);
@@ -167,6 +159,32 @@ describe("ERROR listener faults", () => {
     for (const kind of ["200", "418", "500", "503", "ECONNRESET", "response aborted"]) {
       assert.ok(kinds.has(kind), `${kind} in ${[...kinds]}`);
     }
+  });
+
+  it("the pages a browser opens use none of the seeded sequence: a seeded run repeats after them", async () => {
+    const faults: FaultOptions = {
+      statusRate: 0.3,
+      delayRate: 0.1,
+      delay: 0.01,
+      resetRate: 0.1,
+      truncateRate: 0.1,
+      throttleRate: 0.1,
+      throttleBytesPerSecond: 1_000_000,
+    };
+    const codes = ["br", "cn", "in", "us", "id", "pk", "ng", "bd", "ru", "jp", "zz"];
+    const paths = Array.from({ length: 80 }, (_, i) => codes[i % codes.length]!).map(
+      (cc) => `/${cc}/${cc}.gif`,
+    );
+    const run = async (openPagesFirst: boolean) => {
+      await using server = await errorServer(faults, 2024);
+      if (openPagesFirst) await openPages(server.urls.ERROR!.replace(/\/flags$/, ""));
+      return { outcomes: await outcomesOf(server.urls.ERROR!, paths), stats: server.stats() };
+    };
+    const plain = await run(false);
+    const afterPages = await run(true);
+    assert.deepEqual(afterPages.outcomes, plain.outcomes);
+    assert.deepEqual(afterPages.stats, plain.stats);
+    assert.ok(new Set(plain.outcomes).size >= 4, `a mix of outcomes: ${[...new Set(plain.outcomes)]}`);
   });
 
   it("the injected error rate is the configured one over thousands of requests", async () => {
@@ -210,6 +228,42 @@ describe("ERROR listener faults", () => {
     assert.equal(stats.faults.reset + stats.faults.hang + stats.faults.truncate + stats.faults.throttle, 0);
   });
 });
+
+/** What each request for `paths` under `flagsUrl` got, one at a time: a status, or how it failed. */
+async function outcomesOf(flagsUrl: string, paths: string[]): Promise<string[]> {
+  const outcomes: string[] = [];
+  for (const path of paths) {
+    outcomes.push(
+      await fetchRaw(`${flagsUrl}${path}`).then(
+        (answer) => String(answer.status),
+        (error: NodeJS.ErrnoException) => error.code ?? error.message,
+      ),
+    );
+  }
+  return outcomes;
+}
+
+/**
+ * What a browser asks for when a person opens the listener's pages: the index page, every
+ * flag its script loads (six at a time, as its script does), the icon, and /stats.
+ */
+async function openPages(home: string): Promise<void> {
+  const browser = { Accept: "text/html,application/xhtml+xml,*/*;q=0.8" };
+  const html = (await fetchRaw(`${home}/`, { headers: browser })).body.toString();
+  const sources = [...html.matchAll(/data-src="([^"]+)"/g)].map((match) =>
+    match[1]!.replaceAll("&amp;", "&"),
+  );
+  assert.equal(sources.length, 194);
+  const load = async () => {
+    for (let source = sources.shift(); source !== undefined; source = sources.shift()) {
+      await fetchRaw(`${home}${source}`).catch(() => undefined);
+    }
+  };
+  await Promise.all(Array.from({ length: 6 }, load));
+  await fetchRaw(`${home}/favicon.ico`, { headers: browser });
+  await fetchRaw(`${home}/stats`, { headers: browser });
+  await fetchRaw(`${home}/stats`);
+}
 
 function splitResponse(text: string): [string, Buffer] {
   const end = text.indexOf("\r\n\r\n");

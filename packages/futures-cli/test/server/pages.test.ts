@@ -59,7 +59,7 @@ describe("the index page of each listener", () => {
       // The frame holds the image once loaded, or the status in its place: never bare alt text.
       assert.match(
         cell,
-        /^<figure><div class="frame" data-src="\/flags\/([a-z]{2})\/\1\.gif"><img alt="flag of [^"]+"><span class="status">…<\/span><\/div>/,
+        /^<figure><div class="frame" data-src="\/flags\/([a-z]{2})\/\1\.gif\?from=page"><img alt="flag of [^"]+"><span class="status">…<\/span><\/div>/,
       );
       assert.doesNotMatch(cell, /<img [^>]*src=/, "the script fetches the flag, so it can see the status");
     }
@@ -136,10 +136,10 @@ describe("/stats", () => {
     );
     const rows = html.match(/<tr><th>(LOCAL|DELAY|ERROR)<\/th>.*<\/tr>/g) ?? [];
     assert.equal(rows.length, 2);
-    assert.match(rows[0]!, /^<tr><th>LOCAL<\/th><td>1<\/td><td class="statuses">1&times;200<\/td>/);
+    assert.match(rows[0]!, /^<tr><th>LOCAL<\/th><td>1<\/td><td class="outcomes">1&times;200<\/td>/);
     assert.match(
       rows[1]!,
-      /^<tr><th>ERROR<\/th><td>1<\/td><td class="statuses">1&times;503<\/td><td>1<\/td>/,
+      /^<tr><th>ERROR<\/th><td>1<\/td><td class="outcomes">1&times;503<\/td><td>1<\/td>/,
     );
     // The same counts as JSON, for reading and copying.
     assert.match(html, /<pre>\{\n {2}&quot;LOCAL&quot;: \{/);

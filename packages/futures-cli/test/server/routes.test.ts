@@ -166,7 +166,10 @@ describe("LOCAL listener routes", () => {
     const html = answer.body.toString();
     assert.match(html, /<title>futures flag server: LOCAL<\/title>/);
     assert.match(html, /serves the flags as fast as it can/);
-    assert.equal(html.match(/<div class="frame" data-src="\/flags\/[a-z]{2}\/[a-z]{2}\.gif">/g)?.length, 194);
+    assert.equal(
+      html.match(/<div class="frame" data-src="\/flags\/[a-z]{2}\/[a-z]{2}\.gif\?from=page">/g)?.length,
+      194,
+    );
     assert.match(html, /Brazil/);
     const head = await fetchRaw(`${base}/`, { method: "HEAD" });
     assert.equal(head.body.length, 0);
@@ -175,7 +178,7 @@ describe("LOCAL listener routes", () => {
 });
 
 describe("stats", () => {
-  it("counts flag requests by status, not the index or stats requests; the same in stats()", async () => {
+  it("counts flag requests by status, not the pages, the icon or the page's flags; the same in stats()", async () => {
     await using server = await startFlagServer({
       only: ["LOCAL", "DELAY"],
       ports: { LOCAL: 0, DELAY: 0 },
@@ -193,6 +196,8 @@ describe("stats", () => {
     await rawRequest(port, ["GET /flags/%zz HTTP/1.1", "Host: x", "Connection: close"]);
     await fetchRaw(`${base}/`);
     await fetchRaw(`${base}/stats`);
+    assert.equal((await fetchRaw(`${base}/favicon.ico`)).status, 404);
+    assert.equal((await fetchRaw(`${base}/flags/br/br.gif?from=page`)).status, 200);
     await fetchRaw(server.urls.DELAY + "/br/br.gif");
 
     const answer = await fetchRaw(`${base}/stats`);
@@ -201,14 +206,26 @@ describe("stats", () => {
     const stats = JSON.parse(answer.body.toString());
     const noFaults = { delay: 0, status: 0, reset: 0, hang: 0, truncate: 0, throttle: 0 };
     const connections = { evicted: 0, refused: 0 };
+    const answered = {
+      unanswered: { reset: 0, dropped: 0, clientClosed: 0, stopped: 0 },
+      waiting: 0,
+      cutShort: { byClient: 0, byStop: 0 },
+    };
     assert.deepEqual(stats, {
       LOCAL: {
         requests: 8,
         statuses: { "200": 4, "304": 1, "400": 1, "404": 1, "405": 1 },
+        ...answered,
         faults: noFaults,
         connections,
       },
-      DELAY: { requests: 1, statuses: { "200": 1 }, faults: { ...noFaults, delay: 1 }, connections },
+      DELAY: {
+        requests: 1,
+        statuses: { "200": 1 },
+        ...answered,
+        faults: { ...noFaults, delay: 1 },
+        connections,
+      },
     });
     assert.deepEqual(server.stats(), stats);
     // Any listener answers for all of them.
