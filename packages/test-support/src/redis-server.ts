@@ -18,11 +18,19 @@ export interface RedisServer {
 const alive = new Set<ChildProcess>();
 process.once("exit", () => alive.forEach((child) => child.kill("SIGKILL")));
 
-/** Start redis-server on `port`, with `extra` arguments; resolves once it accepts connections. */
-export function launchServer(port: number, extra: readonly string[] = []): Promise<ChildProcess> {
+/**
+ * Start redis-server on `port`, with `extra` arguments (after a configuration file, if given);
+ * resolves once its log says `ready`.
+ */
+export function launchServer(
+  port: number,
+  extra: readonly string[] = [],
+  { config, ready = "Ready to accept connections" }: { config?: string; ready?: string } = {},
+): Promise<ChildProcess> {
   const child = spawn(
     "redis-server",
     [
+      ...(config ? [config] : []),
       "--port",
       String(port),
       "--bind",
@@ -59,7 +67,7 @@ export function launchServer(port: number, extra: readonly string[] = []): Promi
     child.on("exit", exitedEarly);
     child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
       output += chunk;
-      if (output.includes("Ready to accept connections")) {
+      if (output.includes(ready)) {
         clearTimeout(timer);
         // Only our own listener: removing every "exit" listener also removed the one that
         // drops the child from `alive`.
