@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { DEFAULT_QUEUE, type QueueUse } from "./catalogue.ts";
 import { checkConnection, checkQueueName } from "./queue-checks.ts";
 import { KEY_VARIABLE, readQueueKey } from "./queue-key.ts";
+import { loadQueueModule } from "./queue-module.ts";
 
 export interface QueueFlags {
   connection?: string | undefined;
@@ -35,6 +36,7 @@ export async function useQueueFlags(flags: QueueFlags, use: QueueUse): Promise<v
   const onQueue = flags.executor?.trim().toLowerCase() === "queue";
   const given = flags.connection !== undefined || flags.queue !== undefined || flags.keyFile !== undefined;
   if (!onQueue && !given) return;
+  await loadQueueModule(onQueue ? "-x queue" : "--connection, --queue and --key-file");
   if (flags.queue !== undefined) checkQueueName(flags.queue);
   if (flags.connection !== undefined) await checkConnection(flags.connection);
   const key = flags.keyFile !== undefined || onQueue ? readQueueKey(flags.keyFile) : undefined;

@@ -1,8 +1,9 @@
-// The `futures worker` subcommand: run a queue's jobs on this machine. Loaded when it runs,
-// so other subcommands never load BullMQ.
+// The `futures worker` subcommand: run a queue's jobs on this machine. BullMQ is loaded when it
+// runs, so other subcommands never load it, and a missing one is said in one line.
 import type { Command } from "commander";
 import { DEFAULT_CPU_EXECUTOR, LOCAL_CPU_EXECUTORS } from "../executors/catalogue.ts";
 import { KEY_VARIABLE } from "../executors/queue-key.ts";
+import { loadQueueModule } from "../executors/queue-module.ts";
 import type { WorkerFlags } from "./run-worker.ts";
 
 export function registerWorkerCommand(program: Command): void {
@@ -31,6 +32,7 @@ export function registerWorkerCommand(program: Command): void {
       DEFAULT_CPU_EXECUTOR,
     )
     .action(async (flags: WorkerFlags) => {
+      await loadQueueModule("futures worker");
       const { runWorker } = await import("./run-worker.ts");
       await runWorker(flags);
     });
