@@ -16,10 +16,10 @@ export interface QueueFlags {
 
 export function addQueueOptions(command: Command): Command {
   return command
-    .option("--connection <URL>", `Redis of -x queue (default ${DEFAULT_QUEUE.connection})`)
+    .option("--connection <URL>", `the Redis of -x queue (default: ${DEFAULT_QUEUE.connection})`)
     .option(
       "--queue <NAME>",
-      `queue of -x queue, as given to futures worker (default ${DEFAULT_QUEUE.queue})`,
+      `the queue of -x queue, as given to futures worker (default: ${DEFAULT_QUEUE.queue})`,
     )
     .option(
       "--key-file <FILE>",
