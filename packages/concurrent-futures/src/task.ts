@@ -63,10 +63,17 @@ export function isTask(fn: unknown): fn is Task {
 /** The reference of a task, or a TypeError saying how to make one. */
 export function taskRef(fn: unknown, executorName: string): TaskRef {
   if (isTask(fn)) return fn[kTask];
-  const name = typeof fn === "function" && fn.name ? fn.name : "this function";
+  if (typeof fn === "function" && fn.name) {
+    throw new TypeError(
+      `${executorName} runs functions by reference: export ${fn.name} as ` +
+        `task(import.meta.url, "${fn.name}", fn) from a module and submit that`,
+    );
+  }
+  // An arrow passed inline has no name to show: say which name goes there.
   throw new TypeError(
-    `${executorName} runs functions by reference: export ${name} as ` +
-      `task(import.meta.url, "${name}", fn) from a module and submit that`,
+    `${executorName} runs functions by reference, and this one has no name: export it from a module as ` +
+      '`export const myTask = task(import.meta.url, "myTask", fn)`, with myTask (twice) ' +
+      "replaced by the name you export it under, and submit that export",
   );
 }
 

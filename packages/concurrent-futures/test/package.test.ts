@@ -72,6 +72,30 @@ describe("the installed library", { timeout: 300_000 }, () => {
     );
     assert.deepEqual(outside, []);
     assert.ok(statSync(tarball).size < 100_000, `tarball is ${statSync(tarball).size} bytes`);
+    // No source maps ship, so no compiled file may point at one.
+    const compiled = files.filter((file) => file.endsWith(".js"));
+    const withMap = compiled.filter((file) =>
+      readFileSync(path.join(installed, file.replace(/^package\//, "")), "utf8").includes("sourceMappingURL"),
+    );
+    assert.deepEqual(withMap, []);
+  });
+
+  it("is required from CommonJS, a task of a CommonJS module included, as the README shows", () => {
+    // The README's CommonJS task, word for word, and require() of the package (Node 20.19+).
+    const readme = readFileSync(path.join(packageDir, "README.md"), "utf8");
+    const tasks = /```js\n\/\/ tasks\.cjs\n([^`]*)```/.exec(readme)?.[1];
+    assert.ok(tasks, "the README shows tasks.cjs");
+    writeFileSync(path.join(project, "tasks.cjs"), tasks);
+    const main =
+      driver("tasks.cjs")
+        .replace(
+          /^import \{ (.*) \} from "concurrent-futures";$/m,
+          'const { $1 } = require("concurrent-futures");',
+        )
+        .replace('import { cube } from "./tasks.cjs";', 'const { cube } = require("./tasks.cjs");')
+        .replace(/^const results = \{\};$/m, "(async () => {\nconst results = {};") + "})();\n";
+    writeFileSync(path.join(project, "main.cjs"), main);
+    assert.deepEqual(JSON.parse(run(process.execPath, ["main.cjs"])), expected);
   });
 
   it("exports exactly the pinned names from its root", () => {

@@ -10,17 +10,24 @@
 // Each module's import.meta.url becomes the URL of its own compiled file, so data files,
 // pool workers and task modules resolve exactly as they do from dist/. Only `flags` runs from
 // the bundle: the modules of the other commands are left out, and never reached.
-import { build } from "esbuild";
+//
+// A build that changed nothing the bundle holds leaves it as it is: beside it,
+// flags-bundle.inputs.json records a hash of every file esbuild read (and of this script, and
+// esbuild's version); when each file still hashes the same, and the bundle is the one made
+// then, there is nothing to do. Contents, not times: npm installs packages with old times.
+import { build, version as esbuildVersion } from "esbuild";
 import { createHash } from "node:crypto";
-import { readFile, realpath, writeFile } from "node:fs/promises";
+import { readFile, realpath, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { dirname, relative } from "node:path";
+import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
 const dist = `${packageDir}dist/`;
-const libraryDist = `${dirname(await realpath(createRequire(dist).resolve("concurrent-futures")))}/`;
+/** The installed library's dist/, found when the bundle is made (the library is built by then). */
+let libraryDist;
 const OUTFILE = `${dist}cli/flags-bundle.cjs`;
+const INPUTS = `${dist}cli/flags-bundle.inputs.json`;
 /** Modules that `futures flags` never loads: what registerCommands imports for other commands. */
 const OTHER_COMMANDS = /^\.\.\/(serve-command|worker-command|cpu-commands|demos|bench)\/command\.js$/;
 
@@ -82,26 +89,67 @@ const compiledModules = {
   },
 };
 
-const result = await build({
-  entryPoints: [`${dist}cli/run-cli.js`],
-  outfile: OUTFILE,
-  bundle: true,
-  format: "cjs",
-  platform: "node",
-  target: "node20",
-  define: { "import.meta.url": "__importMetaUrl", "import.meta.resolve": "__importMetaResolve" },
-  // QueueExecutor's clients, required only when that executor is chosen.
-  external: ["bullmq", "ioredis"],
-  plugins: [compiledModules],
-  logLevel: "warning",
-  legalComments: "none",
-  // Class and function names as in the modules: the library names executors by their class.
-  keepNames: true,
-});
-if (result.warnings.length > 0) process.exit(1);
+const sha256 = (data) => createHash("sha256").update(data).digest("hex");
+/** One hash of these files' contents (undefined when one is gone), this script and esbuild. */
+async function inputsHash(files) {
+  const hash = createHash("sha256").update(`esbuild ${esbuildVersion}\n`);
+  hash.update(await readFile(fileURLToPath(import.meta.url)));
+  for (const file of files) {
+    const content = await readFile(file).catch(() => undefined);
+    if (content === undefined) return undefined;
+    hash.update(`${file}\n${sha256(content)}\n`);
+  }
+  return hash.digest("hex");
+}
 
-// The code cache is named after this hash (src/common/code-cache.ts): V8 itself compares only
-// the length of the source, and would run code cached from another build of the same length.
-const bundled = await readFile(OUTFILE, "utf8");
-const hash = createHash("sha256").update(bundled).digest("hex").slice(0, 16);
-await writeFile(OUTFILE, `// futures-bundle ${hash}\n${bundled}`);
+/** Make dist/cli/flags-bundle.cjs from dist/, unless it was made from these very inputs. */
+export async function bundleFlags() {
+  const recorded = await readFile(INPUTS, "utf8").then(JSON.parse, () => undefined);
+  if (recorded) {
+    const bundle = await readFile(OUTFILE).catch(() => undefined);
+    if (
+      bundle &&
+      sha256(bundle) === recorded.bundle &&
+      (await inputsHash(recorded.files)) === recorded.inputs
+    )
+      return;
+  }
+  await rm(INPUTS, { force: true });
+  libraryDist = `${dirname(await realpath(createRequire(dist).resolve("concurrent-futures")))}/`;
+
+  const result = await build({
+    entryPoints: [`${dist}cli/run-cli.js`],
+    outfile: OUTFILE,
+    bundle: true,
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    define: { "import.meta.url": "__importMetaUrl", "import.meta.resolve": "__importMetaResolve" },
+    // QueueExecutor's clients, required only when that executor is chosen.
+    external: ["bullmq", "ioredis"],
+    plugins: [compiledModules],
+    logLevel: "warning",
+    legalComments: "none",
+    metafile: true,
+    absWorkingDir: packageDir,
+    // Class and function names as in the modules: the library names executors by their class.
+    keepNames: true,
+  });
+  if (result.warnings.length > 0) throw new Error("esbuild warned while bundling futures flags");
+
+  // The code cache is named after this hash (src/common/code-cache.ts): V8 itself compares only
+  // the length of the source, and would run code cached from another build of the same length.
+  const bundled = await readFile(OUTFILE, "utf8");
+  const hash = createHash("sha256").update(bundled).digest("hex").slice(0, 16);
+  const written = `// futures-bundle ${hash}\n${bundled}`;
+  await writeFile(OUTFILE, written);
+  // Files only: the plugin's own namespaces ("on-first-use:...") are made from files listed too.
+  const files = Object.keys(result.metafile.inputs)
+    .filter((input) => !/^[a-z-]+:/.test(input))
+    .map((input) => resolve(packageDir, input))
+    .sort();
+  await writeFile(
+    INPUTS,
+    JSON.stringify({ bundle: sha256(written), inputs: await inputsHash(files), files }),
+  );
+}

@@ -16,16 +16,18 @@ import { MAX_JOB_BYTES } from "../cpu-commands/command.ts";
 export function registerBenchCommand(program: Command): void {
   program
     .command("bench")
-    .description("the book's table 17-1 for this machine: RC4 and SHA on 1..N workers, with an HTML report")
-    .option("--workers <n>", "largest number of workers", String(os.availableParallelism()))
-    .option("--runs <n>", "runs per case; the median is reported", "3")
-    .option("--html <file>", "where to write the HTML report", "bench-report.html")
+    .description(
+      "time RC4 and SHA-256 on 1..N workers: the book's table 17-1 for this machine, with an HTML report",
+    )
+    .option("--workers <N>", "largest number of workers", String(os.availableParallelism()))
+    .option("--runs <N>", "runs per case; the median is reported", "3")
+    .option("--html <FILE>", "where to write the HTML report", "bench-report.html")
     .option("--no-downloads", "skip the download comparison (futures flags -e on every executor)")
-    .option("--size <bytes>", "bytes of the middle RC4 job", String(2 ** 23))
-    .option("--sha-size <bytes>", "bytes hashed by each SHA job", String(2 ** 25))
-    .option("--jobs <n>", "jobs per suite", "12")
+    .option("--size <BYTES>", "bytes of the middle RC4 job", String(2 ** 23))
+    .option("--sha-size <BYTES>", "bytes hashed by each SHA job", String(2 ** 25))
+    .option("--jobs <N>", "jobs per suite", "12")
     .option(
-      "-x, --executors <list>",
+      "-x, --executors <LIST>",
       `comma-separated, from ${CPU_EXECUTORS.join(",")}`,
       LOCAL_CPU_EXECUTORS.join(","),
     )

@@ -6,6 +6,7 @@ import { createRequire } from "node:module";
 import type * as Commander from "commander";
 import { Interrupted } from "../executors/interrupt.ts";
 import { UsageError } from "../common/usage.ts";
+import { helpConfiguration } from "./help.ts";
 
 // commander is CommonJS: required rather than imported, which spares Node parsing its source
 // a second time to find its named exports (about 4 ms of every start).
@@ -28,8 +29,10 @@ export async function runCli(): Promise<void> {
   }
 
   const program = new Command("futures")
-    .description("Concurrency with futures: flag downloads, flag servers and CPU-bound work in pools")
+    .description("concurrency with futures: flag downloads, flag servers and CPU-bound work in pools")
     .version(packageVersion(), "-V, --version", "print the version of futures-cli and exit")
+    // Before the subcommands are added: each takes a copy of it.
+    .configureHelp(helpConfiguration)
     .exitOverride()
     // Commander's own parse errors are printed below, in the same format as ours.
     .configureOutput({ outputError: () => {} });

@@ -30,13 +30,13 @@ export function registerCpuCommands(program: Command): void {
     "encrypt and decrypt random data with RC4 in a pool (the book's arcfour_futures.py)",
   )
     .option(
-      "--size <bytes>",
+      "--size <BYTES>",
       "bytes of the middle job; the sizes spread from 1.5x down to about 0.5x",
       String(ARCFOUR_SIZE),
     )
-    .option("--jobs <n>", "number of jobs", String(SUITE_JOBS))
+    .option("--jobs <N>", "number of jobs", String(SUITE_JOBS))
     .addOption(
-      new Option("--kernel <name>", "the RC4 implementation the jobs run")
+      new Option("--kernel <NAME>", "the RC4 implementation the jobs run")
         .choices(["wasm", "typescript"])
         .default("wasm"),
     )
@@ -47,9 +47,9 @@ export function registerCpuCommands(program: Command): void {
       await runArcfour(options);
     });
 
-  poolCommand(program, "sha", "SHA-256 of random data in a pool (the book's sha_futures.py)")
-    .option("--size <bytes>", "bytes hashed by each job", String(SHA_SIZE))
-    .option("--jobs <n>", "number of jobs", String(SUITE_JOBS))
+  poolCommand(program, "sha", "hash random data with SHA-256 in a pool (the book's sha_futures.py)")
+    .option("--size <BYTES>", "bytes hashed by each job", String(SHA_SIZE))
+    .option("--jobs <N>", "number of jobs", String(SUITE_JOBS))
     .action(async (workers: string | undefined, flags: SuiteFlags) => {
       await useQueueFlags(flags, { command: "sha", imports: "cpu" });
       const options = suiteOptions(workers, flags);
@@ -84,7 +84,7 @@ function poolCommand(program: Command, name: string, description: string): Comma
 
 function executorOption(): Option {
   return new Option(
-    "-x, --executor <kind>",
+    "-x, --executor <KIND>",
     "where the jobs run (queue: `futures worker` processes, through Redis)",
   )
     .choices(CPU_EXECUTORS)

@@ -7,15 +7,17 @@ export function registerDemoCommands(program: Command): void {
   const demo = program.command("demo").description("watch futures being scheduled and finishing");
   demo
     .command("map")
-    .description("Executor.map with 3 threads over loiter(0..4): parallel work, results in order")
+    .description("run Executor.map with 3 threads over loiter(0..4): parallel work, results in order")
     .action(async () => (await import("./demo-map.ts")).runMapDemo());
   demo
     .command("primes")
-    .description("Executor.map with 3 threads over prime checks of very different lengths")
+    .description("run Executor.map with 3 threads over prime checks of very different lengths")
     .action(async () => (await import("./demo-primes.ts")).runPrimesDemo());
   demo
     .command("as-completed")
-    .description("the book's flags_threadpool_ac.py: five downloads on 3 threads, printed as they finish")
+    .description(
+      "download five flags on 3 threads, printed as they finish (the book's flags_threadpool_ac.py)",
+    )
     .option("-d, --dest <DIR>", "folder the five flags are saved in", DEFAULT_DEST)
     .action(async ({ dest }: { dest: string }) =>
       (await import("./as-completed.ts")).runAsCompletedDemo({ dest }),

@@ -4,6 +4,7 @@
 // The library is imported only when an executor is built, so that the command line can list
 // them without loading it.
 import type { Executor } from "concurrent-futures";
+import { loadQueueModule } from "./queue-module.ts";
 
 /** An executor whose pool size is known: what every `open` returns. */
 export type SizedExecutor = Executor & { readonly maxWorkers: number };
@@ -109,7 +110,10 @@ const TABLE = {
     inProcess: false,
     local: false,
     cpu: { order: 3, slots: true },
-    open: async (window, settings) => (await import("./open-queue.ts")).openQueueExecutor(window, settings),
+    open: async (window, settings) => {
+      await loadQueueModule("-x queue");
+      return (await import("./open-queue.ts")).openQueueExecutor(window, settings);
+    },
   },
 } as const satisfies Record<string, ExecutorEntry>;
 

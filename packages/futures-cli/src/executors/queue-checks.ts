@@ -2,6 +2,7 @@
 // `-x queue`: a bad value is a usage error found before anything starts, not a failure after
 // a flag server or a pool has.
 import { UsageError } from "../common/usage.ts";
+import { loadQueueModule } from "./queue-module.ts";
 
 /** A queue name BullMQ accepts: it puts ':' between the parts of its keys. */
 export function checkQueueName(queue: string): void {
@@ -15,7 +16,7 @@ export function checkQueueName(queue: string): void {
  * connect to, a database number); returns how messages show it (host:port).
  */
 export async function checkConnection(connection: string): Promise<string> {
-  const { describeConnection, redisOptions, withoutPassword } = await import("concurrent-futures/queue");
+  const { describeConnection, redisOptions, withoutPassword } = await loadQueueModule("--connection");
   try {
     return describeConnection(redisOptions(connection));
   } catch {

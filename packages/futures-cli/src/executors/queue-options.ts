@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { DEFAULT_QUEUE, type QueueUse } from "./catalogue.ts";
 import { checkConnection, checkQueueName } from "./queue-checks.ts";
 import { KEY_VARIABLE, readQueueKey } from "./queue-key.ts";
+import { loadQueueModule } from "./queue-module.ts";
 
 export interface QueueFlags {
   connection?: string | undefined;
@@ -15,10 +16,10 @@ export interface QueueFlags {
 
 export function addQueueOptions(command: Command): Command {
   return command
-    .option("--connection <URL>", `Redis of -x queue (default ${DEFAULT_QUEUE.connection})`)
+    .option("--connection <URL>", `the Redis of -x queue (default: ${DEFAULT_QUEUE.connection})`)
     .option(
       "--queue <NAME>",
-      `queue of -x queue, as given to futures worker (default ${DEFAULT_QUEUE.queue})`,
+      `the queue of -x queue, as given to futures worker (default: ${DEFAULT_QUEUE.queue})`,
     )
     .option(
       "--key-file <FILE>",
@@ -35,6 +36,7 @@ export async function useQueueFlags(flags: QueueFlags, use: QueueUse): Promise<v
   const onQueue = flags.executor?.trim().toLowerCase() === "queue";
   const given = flags.connection !== undefined || flags.queue !== undefined || flags.keyFile !== undefined;
   if (!onQueue && !given) return;
+  await loadQueueModule(onQueue ? "-x queue" : "--connection, --queue and --key-file");
   if (flags.queue !== undefined) checkQueueName(flags.queue);
   if (flags.connection !== undefined) await checkConnection(flags.connection);
   const key = flags.keyFile !== undefined || onQueue ? readQueueKey(flags.keyFile) : undefined;

@@ -1,9 +1,10 @@
 // The `flags` subcommand. Only commander and tiny modules load here: the downloader itself
 // is imported when the command runs, so `futures` starts fast.
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { DEFAULT_DEST, DEFAULT_MAX_FILESIZE, DEFAULT_TIMEOUT_MS } from "../flags/defaults.ts";
 import { DEFAULT_EXECUTOR, EXECUTORS, EXECUTOR_NAMES } from "../executors/catalogue.ts";
 import { addQueueOptions, useQueueFlags } from "../executors/queue-options.ts";
+import { withShownChoices } from "../common/shown-choices.ts";
 import type { FlagsCliOptions } from "./args.ts";
 
 export function registerFlagsCommands(program: Command): void {
@@ -17,7 +18,7 @@ export function registerFlagsCommands(program: Command): void {
     .command("flags")
     .summary("download flags of countries concurrently (the book's flags2 programs)")
     .description(
-      "Download flags of countries, with error handling, on the executor of your choice. " +
+      "download flags of countries, with error handling, on the executor of your choice. " +
         "Default: the 20 most populous countries; -e beats -a beats CC arguments; codes are " +
         "sorted, then cut by -l.",
     )
@@ -26,9 +27,19 @@ export function registerFlagsCommands(program: Command): void {
     .option("-e, --every", "get flags for every possible code (AA...ZZ)")
     .option("-l, --limit <N>", "limit to N first codes")
     .option("-m, --max-req <N>", `maximum concurrent requests (default: ${defaults}; at most: ${maxima})`)
-    .option("-s, --server <LABEL|URL>", "LOCAL, DELAY, ERROR, REMOTE or a base URL of flags", "LOCAL")
+    .option(
+      "-s, --server <LABEL|URL>",
+      "where the flags come from: LOCAL, DELAY, ERROR, REMOTE or a base URL",
+      "LOCAL",
+    )
     .option("-v, --verbose", "print one line per code instead of a progress bar")
-    .option("-x, --executor <NAME>", `${EXECUTOR_NAMES.join(", ")}`, DEFAULT_EXECUTOR)
+    // Checked by parseExecutorName (args.ts), which takes any case.
+    .addOption(
+      withShownChoices(
+        new Option("-x, --executor <NAME>", "where the downloads run").default(DEFAULT_EXECUTOR),
+        EXECUTOR_NAMES,
+      ),
+    )
     .option("-d, --dest <DIR>", "folder the flags are saved in", DEFAULT_DEST);
   addQueueOptions(command)
     .option(
@@ -62,9 +73,9 @@ export function registerFlagsCommands(program: Command): void {
         "LOCAL, DELAY and ERROR are 127.0.0.1 ports 8001, 8002 and 8003 (environment:",
         "FUTURES_LOCAL_PORT, FUTURES_DELAY_PORT, FUTURES_ERROR_PORT); when nothing",
         "listens there, the flag server starts inside the command.",
-        "Exit status: 0 done, 1 some code ended in error, the run stopped (disk full, broken",
-        "pool) or the destination cannot be written, 2 usage error, 130/143/129 interrupted",
-        "by SIGINT (Ctrl-C), SIGTERM or SIGHUP.",
+        "Exit status: 0 done, 1 some code ended in error, the run stopped (disk full,",
+        "broken pool) or the destination cannot be written, 2 usage error, 130/143/129",
+        "interrupted by SIGINT (Ctrl-C), SIGTERM or SIGHUP.",
       ].join("\n"),
     )
     .action(async (ccArgs: string[], options: FlagsCliOptions) => {

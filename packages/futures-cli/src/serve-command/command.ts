@@ -18,7 +18,7 @@ export function registerServerCommands(program: Command): void {
     .command("serve")
     .summary("run the flag servers: LOCAL, DELAY and ERROR (the book's test servers)")
     .description(
-      "Run the flag servers: LOCAL (as fast as it can), DELAY (every response delayed) and " +
+      "run the flag servers: LOCAL (as fast as it can), DELAY (every response delayed) and " +
         "ERROR (faults injected; by default the 1st edition's mix: 25% error statuses, 50% delayed)",
     )
     .addOption(option("--host <H>", "address to bind; any but loopback lets other machines in", "127.0.0.1"));
@@ -54,8 +54,9 @@ export function registerServerCommands(program: Command): void {
     .addOption(option("--seed <N>", "seed of the fault and delay draws, to repeat a run", "random, printed"))
     .addHelpText(
       "after",
-      "\nFUTURES_LOCAL_PORT, FUTURES_DELAY_PORT and FUTURES_ERROR_PORT move the default ports, as they\n" +
-        "do for futures flags, so that both agree where LOCAL, DELAY and ERROR listen.",
+      "\nFUTURES_LOCAL_PORT, FUTURES_DELAY_PORT and FUTURES_ERROR_PORT move the default\n" +
+        "ports, as they do for futures flags, so that both agree where LOCAL, DELAY and\n" +
+        "ERROR listen.",
     )
     .action(async (flags: ServeFlags) => {
       const { serve } = await import("./serve.ts");

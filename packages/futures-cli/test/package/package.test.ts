@@ -73,6 +73,27 @@ describe("the installed command", { timeout: 300_000 }, () => {
     for (const name of saved) assert.ok(statSync(path.join(project, "downloads", name)).size > 0);
   });
 
+  it("installs without BullMQ, whose commands then say in one line what to install", () => {
+    // bullmq and ioredis are optional peers: nothing native is built for a plain install.
+    assert.equal(existsSync(path.join(project, "node_modules", "bullmq")), false);
+    assert.equal(existsSync(path.join(project, "node_modules", "msgpackr-extract")), false);
+    const bin = path.join(project, "node_modules", ".bin", "futures");
+    const env = { ...process.env, FUTURES_LOCAL_PORT: "1" };
+    for (const args of [
+      ["worker", "--queue", "q", "--import", "flags"],
+      ["flags", "-x", "queue", "--no-progress"],
+      ["primes", "-x", "queue"],
+    ]) {
+      const result = spawnSync(bin, args, { cwd: project, env, encoding: "utf8", timeout: 60_000 });
+      assert.equal(result.status, 1, `futures ${args.join(" ")}: ${result.stderr}`);
+      assert.equal(result.stdout, "");
+      assert.match(
+        result.stderr,
+        /^futures: (futures worker|-x queue) needs bullmq and ioredis, which are not installed: npm install bullmq ioredis \(with -g for a global futures-cli\)\n$/,
+      );
+    }
+  });
+
   // Node 22.1 and later keep compiled code themselves, and the command leaves the job to them.
   const nodeCaches = "enableCompileCache" in module;
   it("runs flags from its code cache: made once, used after, never in the way", { skip: nodeCaches }, () => {
