@@ -71,18 +71,20 @@ function readCredentials(userInfo: string, shown: string): Pick<RedisOptions, "u
   }
 }
 
+const HOST_PORT = "expected HOST:PORT, with a port from 1 to 65535";
+
 function readHost(text: string, shown: string, defaultPort: number): { host: string; port: number } {
   let url: URL;
   try {
     url = new URL(`redis://${text}`);
   } catch {
-    throw new TypeError(`bad host in ${shown} (expected HOST:PORT)`);
+    throw new TypeError(`bad host or port in ${shown} (${HOST_PORT})`);
   }
   if (url.host !== text.toLowerCase() || url.hostname === "") {
-    throw new TypeError(`bad host in ${shown} (expected HOST:PORT)`);
+    throw new TypeError(`bad host or port in ${shown} (${HOST_PORT})`);
   }
   // The URL parser takes port 0, where nothing can listen.
-  if (url.port === "0") throw new TypeError(`bad port in ${shown} (expected 1 to 65535)`);
+  if (url.port === "0") throw new TypeError(`bad host or port in ${shown} (${HOST_PORT})`);
   return { host: url.hostname.replace(/^\[|\]$/g, ""), port: url.port ? Number(url.port) : defaultPort };
 }
 

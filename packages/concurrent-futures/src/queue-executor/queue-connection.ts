@@ -7,6 +7,7 @@ import { futuresKeys } from "./connection.ts";
 import type { QueueSettings } from "./executor-options.ts";
 import { RedisEpoch } from "./redis-epoch.ts";
 import { RedisLink } from "./redis-link.ts";
+import { isRefusal, refusalMessage } from "./redis-errors.ts";
 import { settledWithin } from "./settled-within.ts";
 import { liveConcurrency } from "./worker-registry.ts";
 
@@ -97,8 +98,14 @@ export class QueueConnection {
       throw error;
     }
     const { redis: target, queue, prefix } = this.#settings;
-    await this.events.subscribe(redis, target, queue, prefix);
-    await this.#epoch.claim();
+    try {
+      await this.events.subscribe(redis, target, queue, prefix);
+      await this.#epoch.claim();
+    } catch (error) {
+      // A command the user may not run (ACL): waiting cannot help.
+      if (isRefusal(error)) this.#hooks.broken(refusalMessage(this.link.where, error));
+      throw error;
+    }
     this.#connected = true;
   }
 

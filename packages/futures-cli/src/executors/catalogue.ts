@@ -4,6 +4,7 @@
 // The library is imported only when an executor is built, so that the command line can list
 // them without loading it.
 import type { Executor } from "concurrent-futures";
+import type { Connection } from "concurrent-futures/queue";
 import { loadQueueModule } from "./queue-module.ts";
 
 /** An executor whose pool size is known: what every `open` returns. */
@@ -22,7 +23,7 @@ export interface QueueUse {
 
 /** Where `queue` sends its jobs, and the key it signs them with. */
 export interface QueueSettings {
-  connection: string;
+  connection: Connection;
   queue: string;
   key?: Buffer | undefined;
   /** Undefined: no line about a queue without workers (a program, not a command). */

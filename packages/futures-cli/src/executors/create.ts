@@ -16,7 +16,7 @@ export type { SizedExecutor };
 let queueSettings: QueueSettings = { ...DEFAULT_QUEUE };
 
 export function setQueueSettings(settings: {
-  connection?: string | undefined;
+  connection?: QueueSettings["connection"] | undefined;
   queue?: string | undefined;
   key?: Buffer | undefined;
   use?: QueueUse | undefined;

@@ -1,11 +1,11 @@
 // The executor of `-x queue`, and no silent waits: when calls wait with no live worker on the
 // queue, the executor's no-worker event (after 5 s, then each minute while it lasts) becomes
 // one line that names the command starting a worker for it.
-import { QueueExecutor, describeConnection, redisOptions } from "concurrent-futures/queue";
+import { QueueExecutor, describeConnection, type Connection } from "concurrent-futures/queue";
 
 /** Where the jobs go, with the key and how to name the command (catalogue.ts's QueueSettings). */
 interface QueueSettings {
-  connection: string;
+  connection: Connection;
   queue: string;
   key?: Buffer | undefined;
   use?: { command: string; imports: string } | undefined;
@@ -21,7 +21,7 @@ export async function openQueueExecutor(
   say: (line: string) => void = (line) => console.error(line),
 ): Promise<QueueExecutor> {
   const { queue, connection, use } = settings;
-  const redis = describeConnection(redisOptions(connection));
+  const redis = describeConnection(connection);
   const executor = new QueueExecutor({
     queue,
     connection,

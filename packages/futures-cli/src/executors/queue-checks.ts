@@ -1,6 +1,8 @@
-// The checks of --queue and --connection, shared by `futures worker` and every command with
-// `-x queue`: a bad value is a usage error found before anything starts, not a failure after
-// a flag server or a pool has.
+// The checks of --queue, --connection and --tls-ca, shared by `futures worker` and every
+// command with `-x queue`: a bad value is a usage error found before anything starts, not a
+// failure after a flag server or a pool has.
+import { readFileSync } from "node:fs";
+import type { Connection } from "concurrent-futures/queue";
 import { UsageError } from "../common/usage.ts";
 import { loadQueueModule } from "./queue-module.ts";
 
@@ -11,17 +13,59 @@ export function checkQueueName(queue: string): void {
   }
 }
 
+/** Where the queue is, as the library takes it, and how messages show it (never a password). */
+export interface CheckedConnection {
+  connection: Connection;
+  where: string;
+}
+
 /**
- * A Redis URL as QueueExecutor and QueueWorker read it (redis:// or rediss://, a port they can
- * connect to, a database number); returns how messages show it (host:port).
+ * A Redis URL as QueueExecutor and QueueWorker read it (redis://, rediss://, redis+sentinel://,
+ * redis+cluster://), with the certificate authority of --tls-ca for a TLS one.
  */
-export async function checkConnection(connection: string): Promise<string> {
-  const { describeConnection, redisOptions, withoutPassword } = await loadQueueModule("--connection");
+export async function checkConnection(url: string, tlsCa?: string): Promise<CheckedConnection> {
+  const { connectionOptions, describeConnection } = await loadQueueModule("--connection");
+  let options: ReturnType<typeof connectionOptions>;
   try {
-    return describeConnection(redisOptions(connection));
-  } catch {
+    options = connectionOptions(url);
+  } catch (error) {
+    // The library's message shows the URL without its password.
+    throw new UsageError(`--connection: ${(error as Error).message}`);
+  }
+  const connection = tlsCa === undefined ? options : withAuthority(options, readAuthority(tlsCa));
+  return { connection, where: describeConnection(connection) };
+}
+
+function readAuthority(file: string): Buffer {
+  let pem: Buffer;
+  try {
+    pem = readFileSync(file);
+  } catch (error) {
+    const { code } = error as NodeJS.ErrnoException;
     throw new UsageError(
-      `--connection must be a redis:// or rediss:// URL with a port from 1 to 65535, got '${withoutPassword(connection)}'`,
+      `--tls-ca '${file}' cannot be read: ${code === "ENOENT" ? "no such file" : (code ?? "unreadable")}`,
     );
   }
+  if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
+    throw new UsageError(`--tls-ca '${file}' holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
+  }
+  return pem;
+}
+
+/** The connection with `ca` trusted by every TLS connection it makes (nodes, master, sentinels). */
+function withAuthority(options: Exclude<Connection, string>, ca: Buffer): Connection {
+  if ("cluster" in options && options.cluster) {
+    if (!options.redisOptions?.tls) throw new UsageError("--tls-ca needs a TLS URL (rediss+cluster://)");
+    return {
+      ...options,
+      redisOptions: { ...options.redisOptions, tls: { ...options.redisOptions.tls, ca } },
+    };
+  }
+  const single = options as Exclude<Connection, string | { cluster: unknown }>;
+  if (!single.tls) throw new UsageError("--tls-ca needs a TLS URL (rediss://, rediss+sentinel://)");
+  return {
+    ...single,
+    tls: { ...single.tls, ca },
+    ...(single.sentinelTLS ? { sentinelTLS: { ...single.sentinelTLS, ca } } : {}),
+  };
 }

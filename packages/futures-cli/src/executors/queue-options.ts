@@ -1,4 +1,4 @@
-// --connection, --queue and --key-file: where `-x queue` sends its jobs and the key it signs
+// --connection, --tls-ca, --queue and --key-file: where `-x queue` sends its jobs and the key it signs
 // them with, the same for every command that offers that executor. Only commander's types
 // load here; the executor factory is imported when a command runs with one of them.
 import type { Command } from "commander";
@@ -11,12 +11,17 @@ export interface QueueFlags {
   connection?: string | undefined;
   queue?: string | undefined;
   keyFile?: string | undefined;
+  tlsCa?: string | undefined;
   executor?: string | undefined;
 }
+
+/** How --connection's forms and --tls-ca are described, the same for every command. */
+export const TLS_CA_HELP = "the CA certificate (PEM) that a TLS Redis's certificate is checked against";
 
 export function addQueueOptions(command: Command): Command {
   return command
     .option("--connection <URL>", `the Redis of -x queue (default: ${DEFAULT_QUEUE.connection})`)
+    .option("--tls-ca <FILE>", TLS_CA_HELP)
     .option(
       "--queue <NAME>",
       `the queue of -x queue, as given to futures worker (default: ${DEFAULT_QUEUE.queue})`,
@@ -34,12 +39,14 @@ export function addQueueOptions(command: Command): Command {
  */
 export async function useQueueFlags(flags: QueueFlags, use: QueueUse): Promise<void> {
   const onQueue = flags.executor?.trim().toLowerCase() === "queue";
-  const given = flags.connection !== undefined || flags.queue !== undefined || flags.keyFile !== undefined;
+  const given = [flags.connection, flags.queue, flags.keyFile, flags.tlsCa].some(
+    (flag) => flag !== undefined,
+  );
   if (!onQueue && !given) return;
-  await loadQueueModule(onQueue ? "-x queue" : "--connection, --queue and --key-file");
+  await loadQueueModule(onQueue ? "-x queue" : "--connection, --tls-ca, --queue and --key-file");
   if (flags.queue !== undefined) checkQueueName(flags.queue);
-  if (flags.connection !== undefined) await checkConnection(flags.connection);
+  const { connection } = await checkConnection(flags.connection ?? DEFAULT_QUEUE.connection, flags.tlsCa);
   const key = flags.keyFile !== undefined || onQueue ? readQueueKey(flags.keyFile) : undefined;
   const { setQueueSettings } = await import("./create.ts");
-  setQueueSettings({ ...flags, key, use });
+  setQueueSettings({ connection, queue: flags.queue, key, use });
 }

@@ -4,6 +4,7 @@ import { Option, type Command } from "commander";
 import { withShownChoices } from "../common/shown-choices.ts";
 import { DEFAULT_CPU_EXECUTOR, LOCAL_CPU_EXECUTORS } from "../executors/catalogue.ts";
 import { KEY_VARIABLE } from "../executors/queue-key.ts";
+import { TLS_CA_HELP } from "../executors/queue-options.ts";
 import { loadQueueModule } from "../executors/queue-module.ts";
 import type { WorkerFlags } from "./run-worker.ts";
 
@@ -22,6 +23,7 @@ export function registerWorkerCommand(program: Command): void {
       "modules whose exported tasks this worker runs (paths or packages)",
     )
     .option("--connection <URL>", "the Redis to connect to", "redis://127.0.0.1:6379")
+    .option("--tls-ca <FILE>", TLS_CA_HELP)
     .option(
       "--key-file <FILE>",
       `secret (16 bytes or more) shared with the producers: only jobs signed with it run (default: $${KEY_VARIABLE})`,

@@ -19,6 +19,7 @@ export interface WorkerFlags {
   concurrency?: string;
   executor: string;
   keyFile?: string;
+  tlsCa?: string;
 }
 
 /** The local executors a worker runs its tasks on. */
@@ -36,7 +37,7 @@ export async function runWorker(flags: WorkerFlags): Promise<void> {
     throw new UsageError(`--executor must be one of ${WORKER_EXECUTORS.join(", ")}, got '${flags.executor}'`);
   }
   checkQueueName(flags.queue);
-  const redis = await checkConnection(flags.connection);
+  const { connection, where: redis } = await checkConnection(flags.connection, flags.tlsCa);
   const concurrency =
     flags.concurrency === undefined
       ? undefined
@@ -56,7 +57,7 @@ export async function runWorker(flags: WorkerFlags): Promise<void> {
   try {
     worker = new QueueWorker({
       queue: flags.queue,
-      connection: flags.connection,
+      connection,
       imports,
       executor: flags.executor as LocalExecutorKind,
       concurrency,

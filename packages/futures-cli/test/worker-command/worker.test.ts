@@ -103,7 +103,7 @@ describe("futures worker", { timeout: 150_000 }, () => {
     assert.equal(portZero.code, 2);
     assert.match(
       portZero.stderr,
-      /^futures worker: error: --connection must be a redis:\/\/ or rediss:\/\/ URL with a port from 1 to 65535, got 'redis:\/\/127\.0\.0\.1:0'\n/,
+      /^futures worker: error: --connection: bad host or port in redis:\/\/127\.0\.0\.1:0 \(expected HOST:PORT, with a port from 1 to 65535\)\n/,
     );
   });
 
