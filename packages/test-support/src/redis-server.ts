@@ -1,6 +1,9 @@
 // A real redis-server for one test file: a free loopback port, no persistence, stopped by pid.
 // Restarting it on the same port with no data is how the tests make "Redis came back empty".
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { freePort } from "./free-port.ts";
 
 export interface RedisServer {
@@ -9,8 +12,11 @@ export interface RedisServer {
   pid: number;
   /** SIGKILL the server and wait until it is gone. */
   kill(): Promise<void>;
-  /** Start a fresh, empty server on the same port. */
-  restart(): Promise<void>;
+  /**
+   * Start the server again on the same port: empty, or with `fromSnapshot` from the last
+   * snapshot it saved (SAVE), as after a crash with RDB persistence.
+   */
+  restart(options?: { fromSnapshot?: boolean }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -105,7 +111,11 @@ export async function startRedis(tls?: { cert: string; key: string }): Promise<R
         "no",
       ]
     : [];
-  const launch = (port: number): Promise<ChildProcess> => launchServer(port, extra);
+  // A folder of its own: a snapshot it saves is found only by its own restart.
+  const dir = mkdtempSync(join(tmpdir(), "futures-redis-"));
+  const snapshot = join(dir, "dump.rdb");
+  const launch = (port: number): Promise<ChildProcess> =>
+    launchServer(port, [...extra, "--dir", dir, "--dbfilename", "dump.rdb"]);
   let child = await launch(port);
   const server: RedisServer = {
     port,
@@ -115,14 +125,16 @@ export async function startRedis(tls?: { cert: string; key: string }): Promise<R
       child.kill("SIGKILL");
       await ended(child);
     },
-    async restart() {
+    async restart({ fromSnapshot = false } = {}) {
       await server.kill();
+      if (!fromSnapshot) rmSync(snapshot, { force: true });
       child = await launch(port);
       server.pid = child.pid!;
     },
     async stop() {
       child.kill("SIGTERM");
       await ended(child);
+      rmSync(dir, { recursive: true, force: true });
     },
   };
   return server;

@@ -73,6 +73,8 @@ export function futuresKeys(prefix: string, queue: string) {
   return {
     /** A random value set once: missing after a restart means Redis came back empty. */
     epoch: `${base}:epoch`,
+    /** A count every producer and worker advances at its checks: going back means a rollback. */
+    generation: `${base}:generation`,
     /** Hash of live workers: worker id -> "concurrency expiresAt". */
     workers: `${base}:workers`,
     /** Pub/sub channel: job ids whose running task the producer wants aborted. */

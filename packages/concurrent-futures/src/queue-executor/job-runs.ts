@@ -29,6 +29,8 @@ export interface JobRunsOptions {
   maxPayloadBytes: number;
   /** With a key: only jobs signed with it run. */
   signer: JobSigner | undefined;
+  /** Why a job added at that time (ms) must not run (rollback-guard.ts); undefined if it may. */
+  refusal(addedAt: number): Promise<string | undefined>;
   /** A job answered: ok when its task gave a result; else why it failed or was ended. */
   answered(jobId: string, ok: boolean, error: unknown): void;
   warning(message: string): void;
@@ -117,6 +119,8 @@ export class JobRuns {
     let fn;
     let args: unknown[];
     try {
+      const refusal = await this.#options.refusal(active.job.timestamp);
+      if (refusal) throw new Error(refusal);
       checkJobData(data);
       if (signer && !signer.verify(active.job.id!, data)) {
         throw new UntrustedJobError(

@@ -70,7 +70,7 @@ export class QueueConnection {
     });
     this.queue.on("error", () => {});
     this.jobPrefix = this.queue.toKey("");
-    this.#epoch = new RedisEpoch(this.link.redis, this.keys.epoch);
+    this.#epoch = new RedisEpoch(this.link.redis, this.keys.epoch, this.keys.generation);
     this.events = new CompletionEvents(completion);
     this.#expireWhileDown(); // the first connection has the same deadline as a reconnection
   }
@@ -109,9 +109,14 @@ export class QueueConnection {
     this.#connected = true;
   }
 
-  /** Whether Redis still holds our epoch (false: it came back empty). */
-  epochIntact(): Promise<boolean> {
-    return this.#epoch.intact();
+  /** Undefined while Redis is as we left it; else how it lost the data of our `jobs` outstanding jobs. */
+  async dataLoss(jobs: number): Promise<string | undefined> {
+    const state = await this.#epoch.check();
+    if (state === "intact") return undefined;
+    return state === "empty"
+      ? `Redis at ${this.link.where} came back empty: ${jobs} jobs in it were lost`
+      : `Redis at ${this.link.where} came back from an older snapshot: ${jobs} jobs in it may have run ` +
+          `already, and a worker that saw the newer data runs none of them again`;
   }
 
   /** The total concurrency of the live workers of this queue. */

@@ -248,10 +248,8 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
 
   /** Redis that lost our epoch lost every job in it: break at once. */
   async #checkEpoch(): Promise<void> {
-    if (await this.#conn.epochIntact()) return;
-    this.#break(
-      `Redis at ${this.#conn.link.where} came back empty: ${this.#table.remoteCount} jobs in it were lost`,
-    );
+    const loss = await this.#conn.dataLoss(this.#table.remoteCount);
+    if (loss) this.#break(loss);
   }
 
   /** The live workers' concurrency sizes the window (unless fixed); none at all is said. */

@@ -20,6 +20,7 @@ import {
 import { DEFAULT_MAX_PAYLOAD_BYTES } from "./payload.ts";
 import { isConnectionLoss, isJobGone } from "./redis-errors.ts";
 import { RedisLink } from "./redis-link.ts";
+import { RollbackGuard } from "./rollback-guard.ts";
 import { RedisTarget, type RedisClient } from "./redis-target.ts";
 import { settledWithin } from "./settled-within.ts";
 import { loadTasks } from "./task-modules.ts";
@@ -79,6 +80,7 @@ export class QueueWorker {
   #runs: JobRuns | undefined;
   #worker: Worker | undefined;
   #link: RedisLink | undefined;
+  #guard: RollbackGuard | undefined;
   #subscriber: RedisClient | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
   /** What was last reported: lost, or up. */
@@ -117,6 +119,7 @@ export class QueueWorker {
       local: this.#local,
       maxPayloadBytes: this.#options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
       signer: this.#signer,
+      refusal: (addedAt) => this.#guard?.refusal(addedAt) ?? Promise.resolve(undefined),
       answered: (jobId, ok, error) =>
         this.#options.onEvent?.(
           ok ? { type: "job", jobId, ok } : { type: "job", jobId, ok, error: describeThrown(error) },
@@ -138,6 +141,7 @@ export class QueueWorker {
       },
     );
     this.#link = link;
+    this.#guard = new RollbackGuard(link.redis, this.#keys.generation);
     try {
       await Promise.race([this.#takeJobs(link), refused]);
     } catch (error) {
@@ -265,6 +269,7 @@ export class QueueWorker {
   async #announce(): Promise<void> {
     const redis = this.#link?.redis;
     if (!redis || !this.#id || this.#runs?.handingBack) return;
-    await announceWorker(redis, this.#keys.workers, this.#id, this.concurrency).catch(() => {});
+    const generation = await announceWorker(redis, this.#keys, this.#id, this.concurrency).catch(() => NaN);
+    this.#guard?.observe(generation);
   }
 }

@@ -16,18 +16,23 @@ function livenessKey(workersKey: string, workerId: string): string {
   return `${livenessPrefix(workersKey)}${workerId}`;
 }
 
-/** Announce (or refresh) a worker. */
+/**
+ * Announce (or refresh) a worker, and advance the queue's generation (redis-epoch.ts): gives
+ * the generation's new value.
+ */
 export async function announceWorker(
   redis: RedisClient,
-  workersKey: string,
+  keys: { workers: string; generation: string },
   workerId: string,
   concurrency: number,
-): Promise<void> {
-  await redis
+): Promise<number> {
+  const replies = await redis
     .multi()
-    .hset(workersKey, workerId, String(concurrency))
-    .set(livenessKey(workersKey, workerId), "1", "PX", LIVENESS_MS)
+    .hset(keys.workers, workerId, String(concurrency))
+    .set(livenessKey(keys.workers, workerId), "1", "PX", LIVENESS_MS)
+    .incr(keys.generation)
     .exec();
+  return Number(replies?.[2]?.[1]);
 }
 
 export async function withdrawWorker(

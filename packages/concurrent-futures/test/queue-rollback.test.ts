@@ -1,0 +1,76 @@
+// Redis restarted from an older snapshot (SAVE, then more work, then a crash and a restart
+// that loads the snapshot): jobs that ran after the snapshot are back in Redis as waiting.
+// Under at-most-once none of them may run again: the live worker notices the generation went
+// back and answers them with an error; the producer breaks, as for a Redis that came back empty.
+import assert from "node:assert/strict";
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { Redis } from "ioredis";
+import { BrokenQueueExecutor, QueueExecutor } from "../src/queue-executor/index.ts";
+import { recordRun } from "./fixtures/tasks.ts";
+import { startWorker } from "./helpers/queue-worker.ts";
+import { startRedis, type RedisServer } from "@futures/test-support/redis-server";
+
+let redis: RedisServer;
+let dir: string;
+const started: ChildProcess[] = [];
+
+before(async () => {
+  redis = await startRedis();
+  dir = mkdtempSync(join(tmpdir(), "futures-rollback-"));
+});
+
+after(async () => {
+  for (const child of started) child.kill("SIGKILL");
+  await redis?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Resolves once `count` of the futures are done. */
+function whenDone(futures: PromiseLike<unknown>[], count: number): Promise<void> {
+  let done = 0;
+  return new Promise((resolve) => {
+    for (const future of futures) {
+      const counted = (): void => {
+        if (++done === count) resolve();
+      };
+      future.then(counted, counted);
+    }
+  });
+}
+
+describe("Redis back from an older snapshot", { timeout: 120_000 }, () => {
+  it("runs no at-most-once call twice, and breaks the producer", async () => {
+    const runs = join(dir, "runs.txt");
+    const worker = await startWorker(redis.url, "rollback", "async", 2);
+    started.push(worker);
+    const executor = new QueueExecutor({ queue: "rollback", connection: redis.url, window: 60, reconcileInterval: 300 });
+    const futures = Array.from({ length: 60 }, (_, i) => executor.submit(recordRun, runs, i, 100));
+    await whenDone(futures, 6);
+    const admin = new Redis(redis.port, "127.0.0.1");
+    await admin.save();
+    admin.disconnect();
+    // Work goes on past the snapshot, for longer than a heartbeat: jobs that were waiting in
+    // the snapshot run now.
+    await whenDone(futures, 36);
+    await redis.restart({ fromSnapshot: true });
+    const outcomes = await Promise.allSettled(futures);
+    // The worker runs on; give it time to take whatever the snapshot brought back.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const ids = readFileSync(runs, "utf8").trim().split("\n").map(Number);
+    const twice = ids.filter((id, i) => ids.indexOf(id) !== i);
+    assert.deepEqual(twice, [], "no call ran twice");
+    assert.ok(ids.length >= 36);
+    assert.equal(worker.exitCode, null, "the worker lives");
+    const broken = outcomes.filter((outcome) => outcome.status === "rejected");
+    assert.ok(broken.length > 0);
+    for (const outcome of broken) {
+      assert.ok(outcome.reason instanceof BrokenQueueExecutor, String(outcome.reason));
+      assert.match(outcome.reason.message, /came back from an older snapshot/);
+    }
+    await executor.shutdown({ wait: false });
+  });
+});
