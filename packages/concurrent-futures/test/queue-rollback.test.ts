@@ -47,7 +47,12 @@ describe("Redis back from an older snapshot", { timeout: 120_000 }, () => {
     const runs = join(dir, "runs.txt");
     const worker = await startWorker(redis.url, "rollback", "async", 2);
     started.push(worker);
-    const executor = new QueueExecutor({ queue: "rollback", connection: redis.url, window: 60, reconcileInterval: 300 });
+    const executor = new QueueExecutor({
+      queue: "rollback",
+      connection: redis.url,
+      window: 60,
+      reconcileInterval: 300,
+    });
     const futures = Array.from({ length: 60 }, (_, i) => executor.submit(recordRun, runs, i, 100));
     await whenDone(futures, 6);
     const admin = new Redis(redis.port, "127.0.0.1");

@@ -6,7 +6,7 @@ import type { Queue } from "bullmq";
 import type { RedisClient } from "./redis-target.ts";
 import type { Call, CallTable } from "./call-table.ts";
 import type { JobSigner } from "./job-signature.ts";
-import { isOutOfMemory, isPassing } from "./redis-errors.ts";
+import { isOutOfMemory, isPassing, replyPrefix } from "./redis-errors.ts";
 import { withdrawWaiting } from "./withdraw-script.ts";
 import type { JobData } from "./payload.ts";
 
@@ -81,18 +81,24 @@ export class JobSender {
       this.#options.sent(batch);
     } catch (error) {
       if (this.#options.isDown()) return; // the reconnection sends them again
-      if (isPassing(error) && this.#resendLater(batch)) return;
+      if (isPassing(error) && this.#resendLater(batch, replyPrefix(error) === "NOSCRIPT")) return;
       await this.#takeBack(batch, error);
     }
   }
 
-  /** Send the batch again soon, unless sends have been failing for longer than allowed. */
-  #resendLater(batch: Call[]): boolean {
+  /**
+   * Send the batch again soon, unless sends have been failing for longer than allowed. With
+   * `loadScript`, one call goes alone first: ioredis then loads BullMQ's script on the node.
+   */
+  #resendLater(batch: Call[], loadScript: boolean): boolean {
     const now = performance.now();
     this.#failingSince ??= now;
     const limit = this.#options.resendFor;
     if (limit !== undefined && now - this.#failingSince > limit) return false;
-    setTimeout(() => this.push(batch), RESEND_MS);
+    if (loadScript && batch.length > 1) {
+      this.push(batch.slice(0, 1));
+      setTimeout(() => this.push(batch.slice(1)), RESEND_MS);
+    } else setTimeout(() => this.push(batch), RESEND_MS);
     return true;
   }
 

@@ -141,7 +141,7 @@ export class QueueWorker {
       },
     );
     this.#link = link;
-    this.#guard = new RollbackGuard(link.redis, this.#keys.generation);
+    this.#guard = new RollbackGuard(link.redis, this.#keys);
     try {
       await Promise.race([this.#takeJobs(link), refused]);
     } catch (error) {
@@ -164,6 +164,7 @@ export class QueueWorker {
     // Our own connection first: a refusal then ends the start before BullMQ opens its own.
     await link.redis.ping();
     await link.checkDatabase();
+    await this.#guard!.start();
     const target = this.#target;
     const runs = this.#runs!;
     const subscriber = target.connect({ maxRetriesPerRequest: null });

@@ -57,4 +57,9 @@ export class Generation {
     this.#highest = Math.max(this.#highest, value);
     return forward;
   }
+
+  /** Redis is a new one (it came back empty): its count starts again from `value`. */
+  restart(value: number): void {
+    if (Number.isSafeInteger(value)) this.#highest = value;
+  }
 }

@@ -24,6 +24,9 @@ const PASSING_REPLIES = new Set([
   "LOADING",
   "MASTERDOWN",
   "READONLY",
+  // A promoted replica lacks the scripts its master had: ioredis loads one again only for a
+  // command sent alone, not inside a transaction (job-sender.ts sends one alone first).
+  "NOSCRIPT",
 ]);
 
 /** ioredis's message when a cluster command kept being redirected (it has no code). */

@@ -22,14 +22,24 @@ export class RollbackGuard {
   /** Redis's clock (ms) when a rollback was found: jobs added before it are not run. */
   #rolledBackAt: number | undefined;
 
-  constructor(redis: RedisClient, generationKey: string) {
+  readonly #epochKey: string;
+  /** The epoch last read (redis-epoch.ts): a new one means Redis came back empty, not older. */
+  #epoch: string | null | undefined;
+
+  constructor(redis: RedisClient, keys: { generation: string; epoch: string }) {
     this.#redis = redis;
-    this.#generation = new Generation(generationKey);
+    this.#generation = new Generation(keys.generation);
+    this.#epochKey = keys.epoch;
   }
 
   /** A heartbeat's value of the generation. */
   observe(value: number): void {
     if (!this.#generation.advanced(value)) this.#wentBack = true;
+  }
+
+  /** Read the epoch and the count before the first job, so that a rollback from then on shows. */
+  start(): Promise<void> {
+    return this.#checkAfterNow();
   }
 
   /** Why a job added at `addedAt` (ms, its timestamp) must not run; undefined if it may. */
@@ -66,16 +76,33 @@ export class RollbackGuard {
   async #verify(): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const replies = await this.#redis.multi().incr(this.#generation.key).time().exec();
-        const forward = this.#generation.advanced(Number(replies?.[0]?.[1]));
+        const replies = await this.#redis
+          .multi()
+          .incr(this.#generation.key)
+          .get(this.#epochKey)
+          .time()
+          .exec();
+        const value = Number(replies?.[0]?.[1]);
+        const epoch = (replies?.[1]?.[1] ?? null) as string | null;
+        if (epoch !== this.#epoch) {
+          // First check, or Redis came back empty (or a producer set the first epoch): every
+          // job in it is new, and the count starts again.
+          this.#epoch = epoch;
+          this.#generation.restart(value);
+          this.#wentBack = false;
+          return;
+        }
+        const forward = this.#generation.advanced(value);
         if (forward && !this.#wentBack) return;
         this.#wentBack = false;
-        const [seconds, micros] = replies?.[1]?.[1] as [string, string];
+        const [seconds, micros] = replies?.[2]?.[1] as [string, string];
         this.#rolledBackAt = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
         return;
       } catch (error) {
         if (attempt >= VERIFY_TRIES) {
-          throw new Error(`could not check Redis's generation before running the job: ${(error as Error).message}`);
+          throw new Error(
+            `could not check Redis's generation before running the job: ${(error as Error).message}`,
+          );
         }
         await new Promise((resolve) => setTimeout(resolve, VERIFY_PAUSE_MS));
       }
