@@ -71,7 +71,7 @@ export function speedupFigures(rows: readonly BenchRow[], kinds: readonly CpuExe
       : "";
     return figure(
       chart,
-      `${suite} jobs: how many times faster more workers ran than one worker of the same executor (dots: the medians, set side by side at each worker count; whiskers: the lowest to highest speedup the runs allow; dotted grey line: the ideal)${cut}.`,
+      `${suite} jobs: each executor's speedup over one worker of its own (dots: the medians, set side by side at each worker count; whiskers: the lowest to highest speedup the runs allow; dotted grey line: the ideal)${cut}.`,
     );
   });
 }

@@ -148,7 +148,10 @@ describe("bench page", () => {
       assert.match(caption, /^[A-Z][\s\S]*\.$/, `${title}: '${caption}'`);
       assert.doesNotMatch(caption, /[.!?]\s+[A-Z]/, `${title}: more than one sentence: '${caption}'`);
     }
-    assert.match(all[0]!.caption, /^RC4 jobs: how many times faster more workers ran than one worker/);
+    assert.match(
+      all[0]!.caption,
+      /^RC4 jobs: each executor's speedup over one worker of its own \(dots: the medians/,
+    );
     assert.match(all[2]!.caption, /^Median seconds for the 12 RC4 jobs on each executor with 1 to 3 workers/);
   });
 
