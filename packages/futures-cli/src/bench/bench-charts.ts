@@ -32,9 +32,15 @@ const WORKER_COLORS = [
  */
 const SPEEDUP_CLIP = 1.5;
 
-/** A chart and the sentence under it (HTML: the caller escapes what it puts in). */
+/**
+ * A chart and the sentence under it, given without its full stop (HTML: the caller escapes
+ * what it puts in); where a whisker was cut at the top of the axis, the sentence says so.
+ */
 function figure(chart: string, caption: string): string {
-  return `<figure class="chart">\n${chart}\n<figcaption>${caption}</figcaption>\n</figure>`;
+  const cut = chart.includes('class="clipped"')
+    ? "; a whisker ending in ▲ runs past the top of the axis, cut so that one wild run does not flatten the rest"
+    : "";
+  return `<figure class="chart">\n${chart}\n<figcaption>${caption}${cut}.</figcaption>\n</figure>`;
 }
 
 const workersText = (n: number) => `${n} worker${n === 1 ? "" : "s"}`;
@@ -66,12 +72,9 @@ export function speedupFigures(rows: readonly BenchRow[], kinds: readonly CpuExe
     const chart = lineChart(`${suite}: speedup over 1 worker`, "workers", "speedup (x)", bySuite[i]!, {
       yTicks,
     });
-    const cut = chart.includes('class="clipped"')
-      ? "; a whisker ending in ▲ runs past the top of the axis, cut so that one wild run does not flatten the rest"
-      : "";
     return figure(
       chart,
-      `${suite} jobs: each executor's speedup over one worker of its own (dots: the medians, set side by side at each worker count; whiskers: the lowest to highest speedup the runs allow; dotted grey line: the ideal)${cut}.`,
+      `${suite} jobs: each executor's speedup over one worker of its own (dots: the medians, set side by side at each worker count; whiskers: the lowest to highest speedup the runs allow; dotted grey line: the ideal)`,
     );
   });
 }
@@ -91,7 +94,7 @@ export function timeFigures(
         byWorkers(rows, kinds, (row) => [row.seconds[suite], row.secondsRange[suite]]),
         "s",
       ),
-      `Median seconds for the ${options.jobs} ${suite} jobs on each executor with 1 to ${workersText(maxWorkers)}, on pools already started; whiskers run from the fastest to the slowest run.`,
+      `Median seconds for the ${options.jobs} ${suite} jobs on each executor with ${maxWorkers === 1 ? "1 worker" : `1 to ${maxWorkers} workers`}, on pools already started; whiskers run from the fastest to the slowest run`,
     ),
   );
 }
@@ -110,7 +113,7 @@ export function startupFigure(
       byWorkers(rows, pools, (row) => [row.startupMs, row.startupRange]),
       "ms",
     ),
-    "Median milliseconds from creating a pool until every worker has run a no-op: each process starts a Node.js of its own and each thread a V8 isolate, all at once, so more workers add less than one worker's cost each.",
+    "Median milliseconds from creating a pool until every worker has run a no-op: each process starts a Node.js of its own and each thread a V8 isolate, all at once, so more workers add less than one worker's cost each",
   );
 }
 
@@ -166,6 +169,6 @@ export function downloadsFigure(downloads: readonly DownloadRow[]): string {
   const perProcess = processes ? ` (each of the ${processes.concurrency} processes, a whole Node.js)` : "";
   return figure(
     chart,
-    `Median seconds for <code>futures flags -e</code> (676 codes) on each executor at its default concurrency; ${measured} is a whole V8 isolate that loads the downloader's code and its own HTTP stack${perProcess}, and the book's lesson that threads help I/O holds in Python because its threads share one interpreter, while in Node the event loop already overlaps I/O, so <code>-x async</code> is the executor for downloads.`,
+    `Median seconds for <code>futures flags -e</code> (676 codes) on each executor at its default concurrency; ${measured} is a whole V8 isolate that loads the downloader's code and its own HTTP stack${perProcess}, and the book's lesson that threads help I/O holds in Python because its threads share one interpreter, while in Node the event loop already overlaps I/O, so <code>-x async</code> is the executor for downloads`,
   );
 }
