@@ -1,7 +1,12 @@
 // Reading a Redis connection URL: what it means, and that no message ever shows its password.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { connectionOptions, describeConnection, redisOptions } from "../src/queue-executor/index.ts";
+import {
+  connectionOptions,
+  describeConnection,
+  redisOptions,
+  withoutPassword,
+} from "../src/queue-executor/index.ts";
 
 describe("redisOptions", () => {
   it("reads host, port, credentials, database and TLS", () => {
@@ -92,5 +97,42 @@ describe("connectionOptions", () => {
       );
     }
     assert.throws(() => connectionOptions({ cluster: [] }), TypeError);
+  });
+});
+
+describe("withoutPassword and the URL forms' edges", () => {
+  it("hides credentials without an @ and any query", () => {
+    assert.equal(withoutPassword("redis://user:secret/host:6379"), "redis://***/host:6379");
+    assert.equal(withoutPassword("redis://default:secret"), "redis://***");
+    assert.equal(withoutPassword("rediss://h:6380/0?password=secret"), "rediss://h:6380/0?***");
+    assert.equal(withoutPassword("redis+cluster://a:7000,[::1]:7001"), "redis+cluster://a:7000,[::1]:7001");
+    for (const url of [
+      "redis://user:secret/host:6379",
+      "redis://default:secret",
+      "rediss://h:6380/0?password=secret",
+    ]) {
+      assert.throws(
+        () => connectionOptions(url),
+        (error: Error) => error instanceof TypeError && !error.message.includes("secret"),
+      );
+    }
+  });
+
+  it("takes any case in schemes and host names, and IPv6 in any spelling", () => {
+    assert.deepEqual(connectionOptions("REDIS://MyRedis.internal:6379"), {
+      host: "MyRedis.internal",
+      port: 6379,
+      db: 0,
+    });
+    assert.deepEqual(connectionOptions("Redis+Cluster://a:7000"), {
+      cluster: [{ host: "a", port: 7000 }],
+      redisOptions: {},
+    });
+    assert.equal(describeConnection("redis://[0:0:0:0:0:0:0:1]:6380"), "[::1]:6380");
+  });
+
+  it("takes credentials once, before the first host", () => {
+    assert.throws(() => connectionOptions("redis+cluster://u:p@h1:7000,u:p@h2:7001"), /credentials go once/);
+    assert.throws(() => connectionOptions("redis+sentinel://h/my%zzmaster"), TypeError);
   });
 });

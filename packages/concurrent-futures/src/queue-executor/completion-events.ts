@@ -14,6 +14,7 @@ export class CompletionEvents {
   readonly #handlers: CompletionHandlers;
   #events: QueueEvents | undefined;
   #lastReadId = "0-0";
+  #clockOffset = 0;
   #closed = false;
 
   constructor(handlers: CompletionHandlers) {
@@ -28,7 +29,9 @@ export class CompletionEvents {
   async subscribe(redis: RedisClient, target: RedisTarget, queue: string, prefix: string): Promise<void> {
     const [seconds, micros] = await redis.time();
     if (this.#closed) return;
-    this.#lastReadId = `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - 1}-0`;
+    const redisNow = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+    this.#clockOffset = redisNow - Date.now();
+    this.#lastReadId = `${redisNow - 1}-0`;
     const events = new QueueEvents(queue, {
       connection: target.blocking(redis),
       prefix,
@@ -45,6 +48,11 @@ export class CompletionEvents {
       this.#handlers.failed(jobId, failedReason);
     });
     await events.waitUntilReady();
+  }
+
+  /** Milliseconds Redis's clock is ahead of this process's (as read when subscribing). */
+  get clockOffset(): number {
+    return this.#clockOffset;
   }
 
   /** Id of the last completion event read (or of the moment of subscribing). */

@@ -22,20 +22,25 @@ export function optionsFromUrl(text: string, shown: string): RedisOptions | Clus
   const expected =
     "expected redis://HOST:PORT, redis+sentinel://HOST:PORT/MASTER or redis+cluster://HOST:PORT,...";
   if (!form) throw new TypeError(`not a Redis URL: ${shown} (${expected})`);
-  const [, scheme, topology, rest] = form as unknown as [string, string, string | undefined, string];
+  const [, schemeText, topologyText, rest] = form as unknown as [string, string, string | undefined, string];
+  const scheme = schemeText.toLowerCase();
+  const topology = topologyText?.toLowerCase();
   // As in any URL, the authority ends at the first "/", "?" or "#" (a password holding one
   // must be percent-encoded), and the credentials end at its last "@".
   const end = rest.search(/[/?#]/);
   const authority = end < 0 ? rest : rest.slice(0, end);
   const path = end < 0 ? "" : rest.slice(end);
   const at = authority.lastIndexOf("@");
-  const credentials = readCredentials(at < 0 ? "" : authority.slice(0, at), shown);
+  const userInfo = at < 0 ? "" : authority.slice(0, at);
+  // Credentials come once, before the first host: "u:p@h1,u:p@h2" is not a list of hosts.
+  if (userInfo.includes(",")) throw new TypeError(`credentials go once, before the first host, in ${shown}`);
+  const credentials = readCredentials(userInfo, shown);
   const hostList = authority.slice(at + 1);
   if (path.includes("?") || path.includes("#")) throw new TypeError(`unexpected query in ${shown}`);
   // Sentinel listens on 26379 by default.
   const defaultPort = topology === "sentinel" ? 26379 : 6379;
   const hosts = hostList.split(",").map((host) => readHost(host, shown, defaultPort));
-  const tls = scheme.toLowerCase() === "rediss" ? { tls: {} } : {};
+  const tls = scheme === "rediss" ? { tls: {} } : {};
   const segments = path.split("/").filter((part, i) => i > 0 || part !== "");
   if (topology === "cluster") {
     if (segments.length > 0)
@@ -47,7 +52,7 @@ export function optionsFromUrl(text: string, shown: string): RedisOptions | Clus
     if (!name) throw new TypeError(`no master name in ${shown} (expected redis+sentinel://HOST:PORT/MASTER)`);
     return {
       sentinels: hosts,
-      name: decodeURIComponent(name),
+      name: decodeComponent(name, shown),
       ...credentials,
       db: readDatabase(db, segments.length > 2, shown),
       ...(tls.tls ? { tls: {}, sentinelTLS: {}, enableTLSForSentinelMode: true } : {}),
@@ -55,6 +60,14 @@ export function optionsFromUrl(text: string, shown: string): RedisOptions | Clus
   }
   if (hosts.length > 1) throw new TypeError(`several hosts in ${shown} (a cluster is redis+cluster://)`);
   return { ...hosts[0]!, ...credentials, db: readDatabase(segments[0], segments.length > 1, shown), ...tls };
+}
+
+function decodeComponent(text: string, shown: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new TypeError(`bad percent-encoding in ${shown}`);
+  }
 }
 
 function readCredentials(userInfo: string, shown: string): Pick<RedisOptions, "username" | "password"> {
@@ -80,7 +93,9 @@ function readHost(text: string, shown: string, defaultPort: number): { host: str
   } catch {
     throw new TypeError(`bad host or port in ${shown} (${HOST_PORT})`);
   }
-  if (url.host !== text.toLowerCase() || url.hostname === "") {
+  // Nothing but a host and a port: no credentials inside the list, no path.
+  const extra = url.username || url.password || url.search || url.hash || !["", "/"].includes(url.pathname);
+  if (extra || url.hostname === "") {
     throw new TypeError(`bad host or port in ${shown} (${HOST_PORT})`);
   }
   // The URL parser takes port 0, where nothing can listen.

@@ -30,6 +30,29 @@ export function connectionOptions(
   return optionsFromUrl(connection, withoutPassword(connection));
 }
 
+/**
+ * The connection with `ca` (PEM) trusted by every TLS connection it makes: each cluster node,
+ * a Sentinel master and its sentinels, or the one server. A TypeError when it is not TLS.
+ */
+export function withCertificateAuthority(
+  connection: Connection,
+  ca: string | Buffer,
+): RedisOptions | ClusterConnection {
+  const options = connectionOptions(connection);
+  if (isCluster(options)) {
+    const nodes = options.redisOptions ?? {};
+    if (!nodes.tls) throw new TypeError("a certificate authority needs a TLS connection (rediss+cluster://)");
+    return { ...options, redisOptions: { ...nodes, tls: { ...nodes.tls, ca } } };
+  }
+  if (!options.tls)
+    throw new TypeError("a certificate authority needs a TLS connection (rediss://, rediss+sentinel://)");
+  return {
+    ...options,
+    tls: { ...options.tls, ca },
+    ...(options.sentinelTLS ? { sentinelTLS: { ...options.sentinelTLS, ca } } : {}),
+  };
+}
+
 /** ioredis options for one server or a Sentinel master (a cluster URL is a TypeError). */
 export function redisOptions(connection: Connection = DEFAULT_CONNECTION): RedisOptions {
   const options = connectionOptions(connection);
@@ -47,10 +70,18 @@ export function isCluster(options: RedisOptions | ClusterConnection): options is
  * "@" (user and password, however malformed: a password may hold "/", "?" or "@") is "***".
  */
 export function withoutPassword(text: string): string {
-  const at = text.lastIndexOf("@");
-  if (at < 0) return text;
   const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(text)?.[0] ?? "";
-  return `${scheme}***${text.slice(at)}`;
+  // A query may carry a password (?password=...), as other clients read it.
+  const query = text.indexOf("?");
+  const shown = query < 0 ? text : `${text.slice(0, query)}?***`;
+  const at = shown.lastIndexOf("@");
+  if (at >= 0) return `${scheme}***${shown.slice(at)}`;
+  // No "@": "user:secret/..." or "default:secret" has a colon followed by more than a port.
+  const rest = shown.slice(scheme.length);
+  const authority = rest.split(/[/?#]/)[0]!;
+  const hosts = authority.split(",");
+  const portsOnly = hosts.every((host) => /^(\[[^\]]*\]|[^:]*)(:\d*)?$/.test(host));
+  return portsOnly ? shown : `${scheme}***${rest.slice(authority.length)}`;
 }
 
 /**
@@ -60,11 +91,16 @@ export function withoutPassword(text: string): string {
 export function describeConnection(connection: Connection): string {
   const options = connectionOptions(connection);
   const at = (nodes: readonly Partial<{ host: string | null; port: number | null }>[]): string =>
-    nodes.map((node) => `${node.host ?? "127.0.0.1"}:${node.port ?? 6379}`).join(",");
+    nodes.map((node) => `${bracketed(node.host ?? "127.0.0.1")}:${node.port ?? 6379}`).join(",");
   if (isCluster(options)) return `cluster ${at(options.cluster)}`;
   if (options.sentinels?.length)
     return `master '${options.name ?? "mymaster"}' via sentinel ${at(options.sentinels)}`;
   return at([options]);
+}
+
+/** An IPv6 address in brackets, as in a URL, so that its port reads apart from it. */
+function bracketed(host: string): string {
+  return host.includes(":") ? `[${host}]` : host;
 }
 
 /** Keys of a queue that futures itself keeps, under BullMQ's prefix. */

@@ -15,6 +15,7 @@ export {
   connectionOptions,
   describeConnection,
   redisOptions,
+  withCertificateAuthority,
   withoutPassword,
   type ClusterConnection,
   type Connection,

@@ -29,6 +29,8 @@ export interface JobSenderOptions {
   canSend(): boolean;
   /** True while Redis is down: a failed send is then retried, not failed. */
   isDown(): boolean;
+  /** Now in Redis's clock (ms): jobs are stamped with it, as workers compare it with Redis's. */
+  redisNow(): number;
   /** Milliseconds sends may keep failing for a passing reason before their calls fail (undefined: no end). */
   resendFor: number | undefined;
   /** These calls are in Redis now. */
@@ -94,7 +96,10 @@ export class JobSender {
     const now = performance.now();
     this.#failingSince ??= now;
     const limit = this.#options.resendFor;
-    if (limit !== undefined && now - this.#failingSince > limit) return false;
+    if (limit !== undefined && now - this.#failingSince > limit) {
+      this.#failingSince = undefined; // given up: a later failure starts its own count
+      return false;
+    }
     if (loadScript && batch.length > 1) {
       this.push(batch.slice(0, 1));
       setTimeout(() => this.push(batch.slice(1)), RESEND_MS);
@@ -139,7 +144,13 @@ export class JobSender {
       data,
       // Results stay until the producer has read them, so a lost event can be reconciled;
       // those of a producer that died go after a day.
-      opts: { jobId: call.jobId, removeOnComplete: ORPHANS, removeOnFail: ORPHANS, attempts: 1 },
+      opts: {
+        jobId: call.jobId,
+        timestamp: this.#options.redisNow(),
+        removeOnComplete: ORPHANS,
+        removeOnFail: ORPHANS,
+        attempts: 1,
+      },
     };
   }
 }

@@ -78,7 +78,9 @@ export class QueueConnection {
   #expireWhileDown(): void {
     const ms = this.#settings.connectionTimeout;
     this.link.expireAfter(ms, () =>
-      this.#hooks.broken(`Redis at ${this.link.where} was unreachable for ${ms! / 1000} s`),
+      this.#hooks.broken(
+        `Redis at ${this.link.where} was unreachable for ${ms! / 1000} s (last error: ${this.link.lastError})`,
+      ),
     );
   }
 

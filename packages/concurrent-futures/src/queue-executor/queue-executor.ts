@@ -113,6 +113,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
       canSend: online,
       isDown: () => !link.reachable,
       resendFor: settings.connectionTimeout,
+      redisNow: () => Date.now() + this.#conn.events.clockOffset,
       sent: (batch) => this.#stopped.sent(batch),
       failed: (call, error) => this.#settlement.settle(call, false, error),
     });

@@ -99,7 +99,10 @@ export function isPassing(error: unknown): boolean {
 
 /** Redis refused our credentials or the commands we need (ACL), or its TLS certificate is not trusted. */
 export function isRefusal(error: unknown): boolean {
-  return REFUSAL_REPLIES.has(replyPrefix(error)) || isUntrustedCertificate(error);
+  if (REFUSAL_REPLIES.has(replyPrefix(error)) || isUntrustedCertificate(error)) return true;
+  // A transaction discarded because a command in it was refused.
+  const previous = (error as { previousErrors?: unknown } | null)?.previousErrors;
+  return replyPrefix(error) === "EXECABORT" && Array.isArray(previous) && previous.some(isRefusal);
 }
 
 function isUntrustedCertificate(error: unknown): boolean {
@@ -115,7 +118,14 @@ export function refusalMessage(where: string, error: unknown): string {
       `give the certificate authority that signed it (ioredis option tls: { ca })`
     );
   }
-  return `Redis at ${where} refused us: ${messageOf(error)}`;
+  return `Redis at ${where} refused us: ${refusalText(error)}`;
+}
+
+/** What Redis refused: the reply itself, or the one that made a transaction fail. */
+export function refusalText(error: unknown): string {
+  const previous = (error as { previousErrors?: unknown } | null)?.previousErrors;
+  const refused = Array.isArray(previous) ? previous.find(isRefusal) : undefined;
+  return messageOf(refused ?? error);
 }
 
 /** Redis is full: maxmemory reached with the noeviction policy. */

@@ -6,6 +6,7 @@
 // already, and is answered with an error instead of being run (at-most-once). A worker
 // started after the rollback never saw the newer count, and cannot tell.
 import { Generation } from "./redis-epoch.ts";
+import { isRefusal, refusalText } from "./redis-errors.ts";
 import type { RedisClient } from "./redis-target.ts";
 
 const VERIFY_TRIES = 40;
@@ -14,17 +15,16 @@ const VERIFY_PAUSE_MS = 250;
 export class RollbackGuard {
   readonly #redis: RedisClient;
   readonly #generation: Generation;
+  readonly #epochKey: string;
   /** The check waiting to be sent, and the one sent. */
   #queued: Promise<void> | undefined;
   #inFlight: Promise<void> | undefined;
-  /** A heartbeat saw the generation go back: the next check marks the rollback. */
-  #wentBack = false;
-  /** Redis's clock (ms) when a rollback was found: jobs added before it are not run. */
-  #rolledBackAt: number | undefined;
-
-  readonly #epochKey: string;
   /** The epoch last read (redis-epoch.ts): a new one means Redis came back empty, not older. */
   #epoch: string | null | undefined;
+  /** Redis's clock (ms) at the last check that found the count going forward. */
+  #checkedAt = 0;
+  /** In Redis's clock (ms): jobs added before it are not run. */
+  #rolledBackAt: number | undefined;
 
   constructor(redis: RedisClient, keys: { generation: string; epoch: string }) {
     this.#redis = redis;
@@ -32,9 +32,12 @@ export class RollbackGuard {
     this.#epochKey = keys.epoch;
   }
 
-  /** A heartbeat's value of the generation. */
+  /**
+   * A heartbeat's value of the generation: it raises the highest seen. (A heartbeat's answer
+   * may be read after a later check's, so only the checks tell a rollback.)
+   */
   observe(value: number): void {
-    if (!this.#generation.advanced(value)) this.#wentBack = true;
+    this.#generation.advanced(value);
   }
 
   /** Read the epoch and the count before the first job, so that a rollback from then on shows. */
@@ -42,7 +45,10 @@ export class RollbackGuard {
     return this.#checkAfterNow();
   }
 
-  /** Why a job added at `addedAt` (ms, its timestamp) must not run; undefined if it may. */
+  /**
+   * Why a job added at `addedAt` (ms in Redis's clock: producers stamp jobs so) must not run;
+   * undefined if it may.
+   */
   async refusal(addedAt: number): Promise<string | undefined> {
     await this.#checkAfterNow();
     if (this.#rolledBackAt === undefined || addedAt >= this.#rolledBackAt) return undefined;
@@ -72,40 +78,46 @@ export class RollbackGuard {
     return this.#queued;
   }
 
-  /** Advance the generation; if it went back, note when. Tries for about 10 s, then throws. */
+  /** Advance the generation; if it went back, note from when jobs are not run. */
   async #verify(): Promise<void> {
     for (let attempt = 1; ; attempt++) {
+      let replies;
       try {
-        const replies = await this.#redis
-          .multi()
-          .incr(this.#generation.key)
-          .get(this.#epochKey)
-          .time()
-          .exec();
-        const value = Number(replies?.[0]?.[1]);
-        const epoch = (replies?.[1]?.[1] ?? null) as string | null;
-        if (epoch !== this.#epoch) {
-          // First check, or Redis came back empty (or a producer set the first epoch): every
-          // job in it is new, and the count starts again.
-          this.#epoch = epoch;
-          this.#generation.restart(value);
-          this.#wentBack = false;
-          return;
-        }
-        const forward = this.#generation.advanced(value);
-        if (forward && !this.#wentBack) return;
-        this.#wentBack = false;
-        const [seconds, micros] = replies?.[2]?.[1] as [string, string];
-        this.#rolledBackAt = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
-        return;
+        replies = await this.#redis.multi().incr(this.#generation.key).get(this.#epochKey).time().exec();
       } catch (error) {
-        if (attempt >= VERIFY_TRIES) {
-          throw new Error(
-            `could not check Redis's generation before running the job: ${(error as Error).message}`,
-          );
+        // A refusal (ACL, a read-only replica) cannot pass: say it at once.
+        if (isRefusal(error) || attempt >= VERIFY_TRIES) {
+          throw new Error(`could not check Redis's generation before running the job: ${refusalText(error)}`);
         }
         await new Promise((resolve) => setTimeout(resolve, VERIFY_PAUSE_MS));
+        continue;
       }
+      const value = Number(replies?.[0]?.[1]);
+      const epoch = (replies?.[1]?.[1] ?? null) as string | null;
+      const [seconds, micros] = (replies?.[2]?.[1] ?? ["0", "0"]) as [string, string];
+      const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+      if (epoch !== this.#epoch || this.#generation.advanced(value)) {
+        // Forward; or the first check, or Redis came back empty (a new epoch): every job in
+        // it is new, and the count starts again.
+        if (epoch !== this.#epoch) this.#generation.restart(value);
+        this.#epoch = epoch;
+        this.#checkedAt = now;
+        return;
+      }
+      // Went back. Jobs added since Redis restarted (if it did since the last check) are new.
+      this.#rolledBackAt = Math.max(this.#rolledBackAt ?? 0, await this.#restartedAt(now));
+      this.#generation.restart(value);
+      this.#checkedAt = now;
+      return;
     }
+  }
+
+  /** When Redis started, if that was after our last good check; else `now` (a failover). */
+  async #restartedAt(now: number): Promise<number> {
+    const info = await this.#redis.info("server").catch(() => "");
+    const uptime = Number(/uptime_in_seconds:(\d+)/.exec(String(info))?.[1]);
+    // Whole seconds: the start is placed up to a second late, which only refuses more.
+    const started = now - uptime * 1000;
+    return Number.isFinite(started) && started > this.#checkedAt ? started : now;
   }
 }

@@ -40,5 +40,6 @@ export const QUEUE_EXPORTS = [
   "describeConnection",
   "redisOptions",
   "resolveTaskModule",
+  "withCertificateAuthority",
   "withoutPassword",
 ];

@@ -24,15 +24,23 @@ export interface CheckedConnection {
  * redis+cluster://), with the certificate authority of --tls-ca for a TLS one.
  */
 export async function checkConnection(url: string, tlsCa?: string): Promise<CheckedConnection> {
-  const { connectionOptions, describeConnection } = await loadQueueModule("--connection");
-  let options: ReturnType<typeof connectionOptions>;
+  const { connectionOptions, describeConnection, withCertificateAuthority } =
+    await loadQueueModule("--connection");
+  let connection: Connection;
   try {
-    options = connectionOptions(url);
+    connection = connectionOptions(url);
   } catch (error) {
     // The library's message shows the URL without its password.
     throw new UsageError(`--connection: ${(error as Error).message}`);
   }
-  const connection = tlsCa === undefined ? options : withAuthority(options, readAuthority(tlsCa));
+  if (tlsCa !== undefined) {
+    const ca = readAuthority(tlsCa);
+    try {
+      connection = withCertificateAuthority(connection, ca);
+    } catch {
+      throw new UsageError("--tls-ca needs a TLS URL (rediss://, rediss+sentinel://, rediss+cluster://)");
+    }
+  }
   return { connection, where: describeConnection(connection) };
 }
 
@@ -50,22 +58,4 @@ function readAuthority(file: string): Buffer {
     throw new UsageError(`--tls-ca '${file}' holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
   }
   return pem;
-}
-
-/** The connection with `ca` trusted by every TLS connection it makes (nodes, master, sentinels). */
-function withAuthority(options: Exclude<Connection, string>, ca: Buffer): Connection {
-  if ("cluster" in options && options.cluster) {
-    if (!options.redisOptions?.tls) throw new UsageError("--tls-ca needs a TLS URL (rediss+cluster://)");
-    return {
-      ...options,
-      redisOptions: { ...options.redisOptions, tls: { ...options.redisOptions.tls, ca } },
-    };
-  }
-  const single = options as Exclude<Connection, string | { cluster: unknown }>;
-  if (!single.tls) throw new UsageError("--tls-ca needs a TLS URL (rediss://, rediss+sentinel://)");
-  return {
-    ...single,
-    tls: { ...single.tls, ca },
-    ...(single.sentinelTLS ? { sentinelTLS: { ...single.sentinelTLS, ca } } : {}),
-  };
 }
