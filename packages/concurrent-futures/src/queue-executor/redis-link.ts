@@ -44,10 +44,18 @@ export class RedisLink {
   ) {
     this.target = target;
     this.redis = target.connect(client);
-    this.redis.on("error", (error: Error) => {
-      this.#lastError = error.message;
-      if (isRefusal(error)) events.refused?.(refusalMessage(this.where, error));
-    });
+    // A cluster reports a node's error as "Failed to refresh slots cache", with the node's
+    // own error beside it, and as a "node error" event.
+    const onError = (error: Error & { lastNodeError?: Error }): void => {
+      const cause = error.lastNodeError ?? error;
+      this.#lastError = cause.message;
+      if (isRefusal(cause)) events.refused?.(refusalMessage(this.where, cause));
+      // Through Sentinel a failed connection may only say "error", never "close": before the
+      // first ready, an error is news of a connection that is down.
+      else if (!this.#everReady) events.down?.();
+    };
+    this.redis.on("error", onError);
+    this.redis.on("node error", onError);
     this.redis.on("ready", () => {
       this.#master = target.masterAddress(this.redis);
       this.#reachable = true;
