@@ -7,6 +7,7 @@ import type { ChildProcess } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import { QueueExecutor, WorkerLostError, describeConnection } from "../src/queue-executor/index.ts";
 import { sleep, square } from "./fixtures/tasks.ts";
+import { notOwnResults, whenDone } from "./helpers/settled.ts";
 import { startWorker } from "./helpers/queue-worker.ts";
 import { startRedisCluster, type RedisCluster } from "@futures/test-support/redis-cluster";
 
@@ -21,19 +22,6 @@ after(async () => {
   for (const child of started) child.kill("SIGKILL");
   await cluster?.stop();
 });
-
-/** Resolves once `count` of the futures are done. */
-function whenDone(futures: PromiseLike<unknown>[], count: number): Promise<void> {
-  let done = 0;
-  return new Promise((resolve) => {
-    for (const future of futures) {
-      const counted = (): void => {
-        if (++done === count) resolve();
-      };
-      future.then(counted, counted);
-    }
-  });
-}
 
 describe("a queue on a Redis Cluster", { timeout: 180_000 }, () => {
   it("keeps a queue's keys in one slot, under a hash-tagged prefix", async () => {
@@ -65,12 +53,7 @@ describe("a queue on a Redis Cluster", { timeout: 180_000 }, () => {
     const promoted = await cluster.failOver("{bull}");
     assert.notEqual(promoted, to);
     const outcomes = await Promise.allSettled(futures);
-    const wrong = outcomes.flatMap((outcome, i) =>
-      outcome.status === "fulfilled" && outcome.value === i
-        ? []
-        : [`${i}: ${outcome.status === "fulfilled" ? String(outcome.value) : String(outcome.reason)}`],
-    );
-    assert.deepEqual(wrong, []);
+    assert.deepEqual(notOwnResults(outcomes), []);
   });
 
   it("settles every call once when the master holding the queue crashes", async () => {
@@ -87,12 +70,10 @@ describe("a queue on a Redis Cluster", { timeout: 180_000 }, () => {
     // A write the replica never received (a result) may make a job look abandoned: that call
     // fails with WorkerLostError, never runs twice, and no other outcome is allowed.
     const outcomes = await Promise.allSettled(futures);
-    const wrong = outcomes.flatMap((outcome, i) => {
-      if (outcome.status === "fulfilled")
-        return outcome.value === i ? [] : [`${i}: ${String(outcome.value)}`];
-      return outcome.reason instanceof WorkerLostError ? [] : [`${i}: ${String(outcome.reason)}`];
-    });
-    assert.deepEqual(wrong, []);
+    assert.deepEqual(
+      notOwnResults(outcomes, (reason) => reason instanceof WorkerLostError),
+      [],
+    );
     assert.ok(outcomes.filter((outcome) => outcome.status === "fulfilled").length > 250);
   });
 });

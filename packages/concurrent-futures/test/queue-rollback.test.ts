@@ -11,6 +11,7 @@ import { after, before, describe, it } from "node:test";
 import { Redis } from "ioredis";
 import { BrokenQueueExecutor, QueueExecutor } from "../src/queue-executor/index.ts";
 import { recordRun } from "./fixtures/tasks.ts";
+import { whenDone } from "./helpers/settled.ts";
 import { startWorker } from "./helpers/queue-worker.ts";
 import { startRedis, type RedisServer } from "@futures/test-support/redis-server";
 
@@ -28,19 +29,6 @@ after(async () => {
   await redis?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** Resolves once `count` of the futures are done. */
-function whenDone(futures: PromiseLike<unknown>[], count: number): Promise<void> {
-  let done = 0;
-  return new Promise((resolve) => {
-    for (const future of futures) {
-      const counted = (): void => {
-        if (++done === count) resolve();
-      };
-      future.then(counted, counted);
-    }
-  });
-}
 
 describe("Redis back from an older snapshot", { timeout: 120_000 }, () => {
   it("runs no at-most-once call twice, and breaks the producer", async () => {

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { QueueExecutor, QueueWorker, type QueueWorkerEvent } from "../src/queue-executor/index.ts";
 import { sleep } from "./fixtures/tasks.ts";
+import { notOwnResults, whenDone } from "./helpers/settled.ts";
 import { startRedisSentinels, type RedisSentinels } from "@futures/test-support/redis-sentinel";
 
 let sentinels: RedisSentinels;
@@ -16,19 +17,6 @@ before(async () => {
 after(async () => {
   await sentinels?.stop();
 });
-
-/** Resolves once `count` of the futures are done. */
-function whenDone(futures: PromiseLike<unknown>[], count: number): Promise<void> {
-  let done = 0;
-  return new Promise((resolve) => {
-    for (const future of futures) {
-      const counted = (): void => {
-        if (++done === count) resolve();
-      };
-      future.then(counted, counted);
-    }
-  });
-}
 
 describe("a queue through Sentinel", { timeout: 120_000 }, () => {
   it("settles every call once, with its own result, through a failover", async () => {
@@ -55,12 +43,7 @@ describe("a queue through Sentinel", { timeout: 120_000 }, () => {
       await whenDone(futures, 60);
       assert.notEqual(await sentinels.failOver(), master);
       const outcomes = await Promise.allSettled(futures);
-      const wrong = outcomes.flatMap((outcome, i) =>
-        outcome.status === "fulfilled" && outcome.value === i
-          ? []
-          : [`${i}: ${outcome.status === "fulfilled" ? String(outcome.value) : String(outcome.reason)}`],
-      );
-      assert.deepEqual(wrong, []);
+      assert.deepEqual(notOwnResults(outcomes), []);
     } finally {
       await worker.close();
     }
