@@ -85,8 +85,9 @@ async function launchNode(dir: string, tries = 3): Promise<{ port: number; proce
       String(bus),
       "--cluster-config-file",
       join(dir, `nodes-${port}.conf`),
+      // Long enough that a node starved of CPU on a loaded machine is not taken for failed.
       "--cluster-node-timeout",
-      "2000",
+      "5000",
       "--dir",
       dir,
     ]);
