@@ -5,7 +5,7 @@ import { Agent } from "node:http";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { DEFAULT_DATA_DIR, startFlagServer, type FaultOptions } from "../../src/server/index.ts";
-import { fetchRaw, rawRequest, sleep } from "./helpers.ts";
+import { fetchRaw, rawRequest, sleep, timer } from "./helpers.ts";
 
 const brGif = await readFile(join(DEFAULT_DATA_DIR, "flags", "br", "br.gif"));
 const NO_FAULTS: FaultOptions = { statusRate: 0, delayRate: 0 };
@@ -80,7 +80,7 @@ describe("ERROR listener faults", () => {
         (answer) => `answered ${answer.status}`,
         (error: Error) => `dropped: ${error.message}`,
       ),
-      sleep(10_000).then(() => "still hanging after 10 s"),
+      timer(10_000).then(() => "still hanging after 10 s"),
     ]);
     assert.equal(outcome, "dropped: socket hang up");
     assert.ok(performance.now() - start >= 290, "dropped before the timeout");

@@ -63,4 +63,4 @@ export function rawRequest(port: number, lines: string[], timeoutMs = 5000): Pro
   });
 }
 
-export { freePort, sleep } from "../helpers/net.ts";
+export { freePort, sleep, timer } from "../helpers/net.ts";
