@@ -406,9 +406,14 @@ export function executorSuite(name: string, make: MakeExecutor, cannotHold: Cann
 
     it("terminateWorkers() cancels what is queued, fails what runs and refuses new work", async () => {
       const executor = make({ maxWorkers: 1 });
-      const running = executor.submit(sleep, 300);
+      const running = executor.submit(sleep, 5_000);
       const queued = executor.submit(sleep, 10);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // Until the first call runs (bounded), and a moment more: a queue's worker takes its job
+      // a little after it is in Redis, later still on a loaded machine.
+      for (let waited = 0; !running.running() && waited < 10_000; waited += 20) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
       const waiting = executor.shutdown({ wait: true });
       await executor.terminateWorkers();
       const error = await running.exception({ timeout: 5000 });
