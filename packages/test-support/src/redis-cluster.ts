@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { freePort } from "./free-port.ts";
+import { redisCli, waitFor } from "./redis-cli.ts";
 import { ended, launchServer } from "./redis-server.ts";
 
 const run = promisify(execFile);
@@ -34,34 +35,11 @@ export interface RedisCluster {
   stop(): Promise<void>;
 }
 
-async function cli(port: number, ...args: string[]): Promise<string> {
-  const { stdout } = await run("redis-cli", ["-h", "127.0.0.1", "-p", String(port), ...args], {
-    timeout: 10_000,
-  });
-  const reply = stdout.trim();
-  // redis-cli prints an error reply and still exits 0.
-  if (
-    /^(\(error\) )?[A-Z]+ /.test(reply) &&
-    /^(\(error\) )?(ERR|MOVED|ASK|CLUSTERDOWN|TRYAGAIN|IOERR|NOAUTH)\b/.test(reply)
-  ) {
-    throw new Error(`redis-cli -p ${port} ${args.join(" ")}: ${reply}`);
-  }
-  return reply;
-}
-
-async function waitFor(what: string, check: () => Promise<boolean>, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`the cluster never reached: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 /** Node id, port, role, master (for a replica) and whether it holds slots, as CLUSTER NODES says. */
 async function clusterNodes(
   port: number,
 ): Promise<{ id: string; port: number; master: boolean; of: string; slots: boolean }[]> {
-  const text = await cli(port, "CLUSTER", "NODES");
+  const text = await redisCli(port, "CLUSTER", "NODES");
   return text.split("\n").map((line) => {
     const [id, address, flags, of, , , , , ...slots] = line.split(" ");
     return {
@@ -115,7 +93,7 @@ export async function startRedisCluster(): Promise<RedisCluster> {
   });
   for (const { port } of nodes) {
     await waitFor("cluster_state:ok", async () =>
-      (await cli(port, "CLUSTER", "INFO")).includes("cluster_state:ok"),
+      (await redisCli(port, "CLUSTER", "INFO")).includes("cluster_state:ok"),
     );
   }
   // Replicas join a moment after the slots are assigned: until then they show as masters.
@@ -128,7 +106,7 @@ export async function startRedisCluster(): Promise<RedisCluster> {
     let synced = 0;
     for (const { port } of nodes) {
       if ((await clusterNodes(port)).filter((node) => !node.master).length !== 3) return false;
-      if ((await cli(port, "INFO", "replication")).includes("master_link_status:up")) synced++;
+      if ((await redisCli(port, "INFO", "replication")).includes("master_link_status:up")) synced++;
     }
     return synced === 3;
   });
@@ -138,10 +116,10 @@ export async function startRedisCluster(): Promise<RedisCluster> {
   const cluster: RedisCluster = {
     nodes,
     url: `redis+cluster://${masters.map((port) => `127.0.0.1:${port}`).join(",")}`,
-    command: cli,
+    command: redisCli,
     async masterOf(key) {
       const asking = live();
-      const slot = Number(await cli(asking, "CLUSTER", "KEYSLOT", key));
+      const slot = Number(await redisCli(asking, "CLUSTER", "KEYSLOT", key));
       const { stdout } = await run("redis-cli", ["-p", String(asking), "-2", "--json", "CLUSTER", "SLOTS"]);
       // Each range: [first slot, last slot, [master host, master port, id], replicas...].
       const ranges = JSON.parse(stdout) as [number, number, [string, number, string]][];
@@ -150,23 +128,25 @@ export async function startRedisCluster(): Promise<RedisCluster> {
       return range[2][1];
     },
     async moveSlotOf(key) {
-      const slot = await cli(live(), "CLUSTER", "KEYSLOT", key);
+      const slot = await redisCli(live(), "CLUSTER", "KEYSLOT", key);
       const from = await cluster.masterOf(key);
       const all = await clusterNodes(from);
       const source = all.find((node) => node.port === from)!;
       const target = all.find((node) => node.master && node.slots && node.port !== from)!;
-      await cli(target.port, "CLUSTER", "SETSLOT", slot, "IMPORTING", source.id);
-      await cli(from, "CLUSTER", "SETSLOT", slot, "MIGRATING", target.id);
+      await redisCli(target.port, "CLUSTER", "SETSLOT", slot, "IMPORTING", source.id);
+      await redisCli(from, "CLUSTER", "SETSLOT", slot, "MIGRATING", target.id);
       for (;;) {
         // Ten keys at a time, as redis-cli --cluster reshard moves them, with a pause between:
         // clients meet the slot half moved (ASK, TRYAGAIN) for a while.
-        const keys = (await cli(from, "CLUSTER", "GETKEYSINSLOT", slot, "10")).split("\n").filter(Boolean);
+        const keys = (await redisCli(from, "CLUSTER", "GETKEYSINSLOT", slot, "10"))
+          .split("\n")
+          .filter(Boolean);
         if (keys.length === 0) break;
-        await cli(from, "MIGRATE", "127.0.0.1", String(target.port), "", "0", "5000", "KEYS", ...keys);
+        await redisCli(from, "MIGRATE", "127.0.0.1", String(target.port), "", "0", "5000", "KEYS", ...keys);
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       for (const node of all.filter((node) => node.master && !dead.has(node.port))) {
-        await cli(node.port, "CLUSTER", "SETSLOT", slot, "NODE", target.id);
+        await redisCli(node.port, "CLUSTER", "SETSLOT", slot, "NODE", target.id);
       }
       await waitFor(
         `slot ${slot} on ${target.port}`,
@@ -184,7 +164,7 @@ export async function startRedisCluster(): Promise<RedisCluster> {
         dead.add(from);
         children[index]!.kill("SIGKILL");
         await ended(children[index]!);
-      } else await cli(replica.port, "CLUSTER", "FAILOVER");
+      } else await redisCli(replica.port, "CLUSTER", "FAILOVER");
       await waitFor(
         `replica ${replica.port} promoted`,
         async () => (await cluster.masterOf(key)) === replica.port,

@@ -1,15 +1,13 @@
 // A real Sentinel setup for one test file: a master, its replica and three sentinels that
 // watch it (quorum 2), on free loopback ports; and a failover, asked of the sentinels as an
 // operator would, or forced by killing the master as a crash would.
-import { execFile, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { freePort } from "./free-port.ts";
+import { redisCli, waitFor } from "./redis-cli.ts";
 import { ended, launchServer } from "./redis-server.ts";
-
-const run = promisify(execFile);
 
 export const MASTER_NAME = "futures";
 
@@ -21,21 +19,6 @@ export interface RedisSentinels {
   /** Fail over to the replica (SENTINEL FAILOVER, or with `kill` a killed master); the new master's port. */
   failOver(options?: { kill?: boolean }): Promise<number>;
   stop(): Promise<void>;
-}
-
-async function cli(port: number, ...args: string[]): Promise<string> {
-  const { stdout } = await run("redis-cli", ["-h", "127.0.0.1", "-p", String(port), ...args], {
-    timeout: 10_000,
-  });
-  return stdout.trim();
-}
-
-async function waitFor(what: string, check: () => Promise<boolean>, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`the sentinels never reached: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 export async function startRedisSentinels(): Promise<RedisSentinels> {
@@ -52,7 +35,7 @@ export async function startRedisSentinels(): Promise<RedisSentinels> {
     await launchServer(replicaPort, [...files(replicaPort), "--replicaof", "127.0.0.1", String(masterPort)]),
   );
   await waitFor("the replica in sync", async () =>
-    (await cli(replicaPort, "INFO", "replication")).includes("master_link_status:up"),
+    (await redisCli(replicaPort, "INFO", "replication")).includes("master_link_status:up"),
   );
   const sentinels = new Map<number, ChildProcess>();
   for (let i = 0; i < 3; i++) {
@@ -73,12 +56,12 @@ export async function startRedisSentinels(): Promise<RedisSentinels> {
   }
   const asked = [...sentinels.keys()][0]!;
   const master = async (): Promise<number> => {
-    const reply = await cli(asked, "SENTINEL", "get-master-addr-by-name", MASTER_NAME);
+    const reply = await redisCli(asked, "SENTINEL", "get-master-addr-by-name", MASTER_NAME);
     return Number(reply.split("\n")[1]);
   };
   await waitFor("every sentinel knowing the replica and the others", async () => {
     for (const port of sentinels.keys()) {
-      const info = await cli(port, "SENTINEL", "master", MASTER_NAME);
+      const info = await redisCli(port, "SENTINEL", "master", MASTER_NAME);
       const field = (name: string): number => Number(info.split("\n")[info.split("\n").indexOf(name) + 1]);
       if (field("num-slaves") < 1 || field("num-other-sentinels") < 2) return false;
     }
@@ -93,9 +76,9 @@ export async function startRedisSentinels(): Promise<RedisSentinels> {
       if (kill) {
         servers.get(from)!.kill("SIGKILL");
         await ended(servers.get(from)!);
-      } else await cli(asked, "SENTINEL", "FAILOVER", MASTER_NAME);
+      } else await redisCli(asked, "SENTINEL", "FAILOVER", MASTER_NAME);
       await waitFor(`${other} promoted`, async () => (await master()) === other);
-      await waitFor(`${other} a master`, async () => (await cli(other, "ROLE")).startsWith("master"));
+      await waitFor(`${other} a master`, async () => (await redisCli(other, "ROLE")).startsWith("master"));
       return other;
     },
     async stop() {
