@@ -60,3 +60,20 @@ export function runCli(
 ): Promise<CliRun> {
   return finished(spawnCli(args, cwd, env), timeoutMs);
 }
+
+/** Resolve with the child's stderr from now on, once it matches `pattern`; reject after `ms`. */
+export function stderrUntil(child: ChildProcess, pattern: RegExp, ms = 20_000): Promise<string> {
+  let text = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${pattern} in:\n${text}`)), ms);
+    const onData = (chunk: Buffer): void => {
+      text += chunk.toString();
+      if (pattern.test(text)) {
+        clearTimeout(timer);
+        child.stderr!.off("data", onData);
+        resolve(text);
+      }
+    };
+    child.stderr!.on("data", onData);
+  });
+}

@@ -9,7 +9,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { startRedis, type RedisServer } from "@futures/test-support/redis-server";
 import { makeTlsFiles, type TlsFiles } from "@futures/test-support/tls-certificates";
-import { finished, runCli, spawnCli } from "../helpers/cli.ts";
+import { finished, runCli, spawnCli, stderrUntil } from "../helpers/cli.ts";
 
 let files: TlsFiles;
 let redis: RedisServer;
@@ -26,26 +26,12 @@ after(async () => {
   if (files) rmSync(files.dir, { recursive: true, force: true });
 });
 
-function stderrUntil(child: ChildProcess, pattern: RegExp, ms = 30_000): Promise<string> {
-  let text = "";
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${pattern} in:\n${text}`)), ms);
-    child.stderr!.on("data", (chunk: Buffer) => {
-      text += chunk.toString();
-      if (pattern.test(text)) {
-        clearTimeout(timer);
-        resolve(text);
-      }
-    });
-  });
-}
-
 describe("a queue over TLS from the command line", { timeout: 120_000 }, () => {
   it("runs -x queue jobs on a worker when both are given the CA", async () => {
     const tls = ["--connection", redis.url, "--tls-ca", files.ca];
     const worker = spawnCli(["worker", "--queue", "tls", "--import", "cpu", "--executor", "async", ...tls]);
     started.add(worker);
-    const ready = await stderrUntil(worker, /queue tls on Redis 127\.0\.0\.1:\d+: /);
+    const ready = await stderrUntil(worker, /queue tls on Redis 127\.0\.0\.1:\d+: /, 30_000);
     assert.doesNotMatch(ready, /not trusted/);
     const run = await runCli(["primes", "-x", "queue", "--queue", "tls", ...tls, "2"]);
     assert.equal(run.code, 0, run.stderr);

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import { QueueExecutor } from "concurrent-futures/queue";
 import { startRedis, type RedisServer } from "@futures/test-support/redis-server";
-import { PACKAGE_DIR, runCli, spawnCli } from "../helpers/cli.ts";
+import { PACKAGE_DIR, runCli, spawnCli, stderrUntil } from "../helpers/cli.ts";
 import { freePort } from "../helpers/net.ts";
 import { fail, hang, strayRejection, whereAmI } from "../fixtures/tasks.ts";
 
@@ -25,23 +25,6 @@ after(async () => {
   for (const worker of started) worker.kill("SIGKILL");
   await redis.stop();
 });
-
-/** Resolve with stderr once it matches `pattern`. */
-function stderrUntil(child: ChildProcess, pattern: RegExp, ms = 20_000): Promise<string> {
-  let text = "";
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${pattern} in:\n${text}`)), ms);
-    const onData = (chunk: Buffer) => {
-      text += chunk.toString();
-      if (pattern.test(text)) {
-        clearTimeout(timer);
-        child.stderr!.off("data", onData);
-        resolve(text);
-      }
-    };
-    child.stderr!.on("data", onData);
-  });
-}
 
 /** Workers of this file still running: killed by pid at the end, should a test fail midway. */
 const started = new Set<ChildProcess>();
