@@ -1,9 +1,9 @@
 // The checks of --queue, --connection and --tls-ca, shared by `futures worker` and every
 // command with `-x queue`: a bad value is a usage error found before anything starts, not a
 // failure after a flag server or a pool has.
-import { readFileSync } from "node:fs";
 import type { Connection } from "concurrent-futures/queue";
 import { UsageError } from "../common/usage.ts";
+import { readOptionFile } from "./option-file.ts";
 import { loadQueueModule } from "./queue-module.ts";
 
 /** A queue name BullMQ accepts: it puts ':' between the parts of its keys. */
@@ -45,15 +45,7 @@ export async function checkConnection(url: string, tlsCa?: string): Promise<Chec
 }
 
 function readAuthority(file: string): Buffer {
-  let pem: Buffer;
-  try {
-    pem = readFileSync(file);
-  } catch (error) {
-    const { code } = error as NodeJS.ErrnoException;
-    throw new UsageError(
-      `--tls-ca '${file}' cannot be read: ${code === "ENOENT" ? "no such file" : (code ?? "unreadable")}`,
-    );
-  }
+  const pem = readOptionFile("--tls-ca", file);
   if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
     throw new UsageError(`--tls-ca '${file}' holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
   }

@@ -2,8 +2,8 @@
 // environment variable FUTURES_QUEUE_KEY when no file is given. A producer with a key signs
 // every job; a worker with one runs only the jobs signed with it. A key that cannot be read,
 // is empty or too short is a usage error, and no message ever shows the key itself.
-import { readFileSync } from "node:fs";
 import { UsageError } from "../common/usage.ts";
+import { readOptionFile } from "./option-file.ts";
 
 /** The environment variable read when no --key-file is given. */
 export const KEY_VARIABLE = "FUTURES_QUEUE_KEY";
@@ -23,15 +23,7 @@ export function readQueueKey(
 }
 
 function fromFile(file: string): Buffer {
-  if (file === "") throw new UsageError("--key-file must name a file, got ''");
-  try {
-    return withoutNewline(readFileSync(file));
-  } catch (error) {
-    const { code } = error as NodeJS.ErrnoException;
-    const why =
-      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : (code ?? "unreadable");
-    throw new UsageError(`--key-file '${file}' cannot be read: ${why}`);
-  }
+  return withoutNewline(readOptionFile("--key-file", file));
 }
 
 /** One trailing newline (LF or CRLF) is the editor's, not the key's. */
