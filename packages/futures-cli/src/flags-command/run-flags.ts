@@ -39,8 +39,10 @@ export async function runFlags(
     const lines = verbose && !json ? stdout : stderr;
     for (const note of settings.notes) stderr.write(`${note}\n`);
     const view = createProgressView(mode, codes.length, lines);
-    const { value: summary, interrupt } = await withInterrupt(dest, (signal) =>
-      downloadMany(codes, {
+    // The report is written while a second signal is still this command's to answer: from
+    // the moment the listeners are gone, Node's default ends the process where it stands.
+    const { value: summary, interrupt } = await withInterrupt(dest, async (signal) => {
+      const done = await downloadMany(codes, {
         baseUrl: server.url,
         dest,
         destinationChecked: true,
@@ -58,10 +60,11 @@ export async function runFlags(
         onResult: (result) => view.update(result),
         // A plain line among the verbose ones, as each retry happens.
         onRetry: verbose ? (note) => lines.write(`${retryLine(note)}\n`) : undefined,
-      }),
-    ).finally(() => view.stop());
-    stdout.write(`${json ? jsonReport(site, summary) : finalReport(summary)}\n`);
-    for (const hint of hints(site, summary)) stderr.write(`${hint}\n`);
+      }).finally(() => view.stop());
+      stdout.write(`${json ? jsonReport(site, done) : finalReport(done)}\n`);
+      for (const hint of hints(site, done)) stderr.write(`${hint}\n`);
+      return done;
+    });
     return interrupt ? INTERRUPT_STATUS[interrupt] : exitStatus(summary);
   } finally {
     await local?.close();
