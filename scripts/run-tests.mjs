@@ -43,6 +43,21 @@ const SLOW = [
   "concurrent-futures/test/result-removal.test.ts",
 ];
 
+// Files that mostly wait (on Redis, on servers, on timeouts) and use half a core or less: one
+// at a time runs in a lane of its own beside the --jobs lanes, which keeps both cores busy
+// without a third file that computes.
+const WAITING = [
+  "futures-cli/test/worker-command/worker.test.ts",
+  "concurrent-futures/test/queue-faults.test.ts",
+  "concurrent-futures/test/queue-stall.test.ts",
+  "futures-cli/test/flags/retry.test.ts",
+  "futures-cli/test/flags-command/terminal-screen.test.ts",
+  "concurrent-futures/test/queue-partition.test.ts",
+  "concurrent-futures/test/queue-sentinel.test.ts",
+  "concurrent-futures/test/orphaned-child.test.ts",
+  "concurrent-futures/test/queue-tls.test.ts",
+];
+
 const { values: options, positionals: files } = parseArgs({
   allowPositionals: true,
   options: {
@@ -70,10 +85,10 @@ function usage(problem) {
   process.exit(2);
 }
 
-/** The place of `file` in SLOW, or -1. */
-function slowRank(file) {
+/** The place of `file` in `list` (SLOW or WAITING), or -1. */
+function placeIn(list, file) {
   const name = path.resolve(file).split(path.sep).join("/");
-  return SLOW.findIndex((pattern) => {
+  return list.findIndex((pattern) => {
     // `*` stands for any part of one folder or file name.
     const source = pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*");
     return new RegExp(`(^|/)${source}$`).test(name);
@@ -92,11 +107,14 @@ const root = path.resolve(here, "..");
 const scratch = mkdtempSync(path.join(os.tmpdir(), "futures-tests-"));
 const relative = (file) => path.relative(root, path.resolve(file));
 
-const ranked = files.map((file, index) => ({ file, index, rank: slowRank(file) }));
-const queue = ranked
+const ranked = files.map((file, index) => ({ file, index, rank: placeIn(SLOW, file) }));
+const chosen = ranked
   .filter(({ rank }) => !options.quick || rank < 0)
   .sort((a, b) => (a.rank < 0) - (b.rank < 0) || a.rank - b.rank || a.index - b.index)
   .map(({ file }) => file);
+const waiting = chosen.filter((file) => placeIn(WAITING, file) >= 0);
+const computing = chosen.filter((file) => placeIn(WAITING, file) < 0);
+const waitingLane = waiting.length > 0;
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const failedFiles = [];
@@ -229,22 +247,29 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"])
     process.exit(128 + os.constants.signals[signal]);
   });
 
-let next = 0;
-async function lane() {
-  while (next < queue.length) {
-    const number = next++;
-    report(await runFile(queue[number], number));
+// --jobs lanes take the files that compute, then help with the waiting ones; one more lane
+// takes only waiting files.
+let number = 0;
+async function lane(...queues) {
+  for (;;) {
+    const file = queues.find((queue) => queue.length > 0)?.shift();
+    if (file === undefined) return;
+    report(await runFile(file, number++));
   }
 }
-await Promise.all(Array.from({ length: Math.min(jobs, queue.length) }, lane));
+await Promise.all([
+  ...Array.from({ length: jobs }, () => lane(computing, waiting)),
+  ...(waitingLane ? [lane(waiting)] : []),
+]);
 rmSync(scratch, { recursive: true, force: true });
 
 const wall = (performance.now() - started) / 1000;
 if (options.timings) writeFileSync(options.timings, `${JSON.stringify(timings, null, 2)}\n`);
 if (failedFiles.length > 0) console.log(`\nfailed: ${failedFiles.join(", ")}`);
-const left = files.length - queue.length;
+const left = files.length - chosen.length;
 console.log(
-  `\n${queue.length} files in ${wall.toFixed(1)} s, ${jobs} at a time` +
+  `\n${chosen.length} files in ${wall.toFixed(1)} s, ${jobs} at a time` +
+    (waitingLane ? " and one that mostly waits" : "") +
     (left ? ` (${left} slow files left out by --quick)` : ""),
 );
 console.log(
