@@ -17,9 +17,10 @@ import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
 
 // The files that take longest: redis-servers and clusters, worker fleets, pools of processes
-// and threads, the command run many times, terminals, other runtimes, packed tarballs. --quick
-// leaves them out; otherwise they start first, longest first (as measured on 2 cores), so that
-// no long file starts last. Paths end so; `*` stands for any part of a name.
+// and threads, the command run many times, terminals, a browser, other runtimes, packed
+// tarballs. --quick leaves them out; otherwise they start first, longest first (as measured
+// on 2 cores), so that no long file starts last. Paths end so; `*` stands for any part of a
+// name.
 const SLOW = [
   "concurrent-futures/test/process-pool.test.ts",
   "futures-cli/test/worker-command/worker.test.ts",
@@ -40,6 +41,7 @@ const SLOW = [
   "futures-cli/test/flags-command/progress.test.ts",
   "futures-cli/test/demos/demos.test.ts",
   "futures-cli/test/cli/help.test.ts",
+  "futures-cli/test/bench/bench-page.test.ts",
   "concurrent-futures/test/result-removal.test.ts",
 ];
 
@@ -50,6 +52,7 @@ const WAITING = [
   "futures-cli/test/worker-command/worker.test.ts",
   "concurrent-futures/test/queue-faults.test.ts",
   "concurrent-futures/test/queue-stall.test.ts",
+  "concurrent-futures/test/queue-rollback.test.ts",
   "futures-cli/test/flags/retry.test.ts",
   "futures-cli/test/flags-command/terminal-screen.test.ts",
   "concurrent-futures/test/queue-partition.test.ts",
