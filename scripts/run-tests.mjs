@@ -16,11 +16,11 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
 
-// The files that take longest: redis-servers and clusters, worker fleets, pools of processes
-// and threads, the command run many times, terminals, a browser, other runtimes, packed
-// tarballs. --quick leaves them out; otherwise they start first, longest first (as measured
-// on 2 cores), so that no long file starts last. Paths end so; `*` stands for any part of a
-// name.
+// The files beyond the unit level, which --quick leaves out: redis-servers and clusters,
+// worker fleets, pools of processes and threads, the command run many times, terminals, a
+// browser, other runtimes, packed tarballs, programs run whole, tsc. They start first, the
+// longest first (as measured on 2 cores), so that no long file starts last. Paths end so; `*`
+// stands for any part of a name.
 const SLOW = [
   "concurrent-futures/test/process-pool.test.ts",
   "futures-cli/test/worker-command/worker.test.ts",
@@ -42,6 +42,10 @@ const SLOW = [
   "futures-cli/test/demos/demos.test.ts",
   "futures-cli/test/cli/help.test.ts",
   "futures-cli/test/bench/bench-page.test.ts",
+  "concurrent-futures/test/orphaned-child.test.ts",
+  "concurrent-futures/test/examples.test.ts",
+  "concurrent-futures/test/entry-module-task.test.ts",
+  "concurrent-futures/test/types.test.ts",
   "concurrent-futures/test/result-removal.test.ts",
 ];
 
@@ -273,7 +277,7 @@ const left = files.length - chosen.length;
 console.log(
   `\n${chosen.length} files in ${wall.toFixed(1)} s, ${jobs} at a time` +
     (waitingLane ? " and one that mostly waits" : "") +
-    (left ? ` (${left} slow files left out by --quick)` : ""),
+    (left ? ` (${left} files left out by --quick)` : ""),
 );
 console.log(
   `${totals.passed} passed, ${totals.failed} failed` + (totals.skipped ? `, ${totals.skipped} skipped` : ""),
