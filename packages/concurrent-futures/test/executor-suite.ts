@@ -2,7 +2,7 @@
 // against every executor: each executor's test file calls executorSuite().
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, it as test } from "node:test";
@@ -27,6 +27,7 @@ import {
   fail,
   identity,
   makeObject,
+  markThenWait,
   sleep,
   square,
   squareUnlessNegative,
@@ -48,8 +49,28 @@ async function using<T>(executor: Executor, body: (executor: Executor) => Promis
     await wait(Array.from({ length: workers }, () => executor.submit(sleep, 20)));
     return await body(executor);
   } finally {
+    for (const release of unreleased) release();
     await executor.shutdown({ cancelFutures: true });
   }
+}
+
+/** Held calls the test has not let end yet: `using` lets them end before it shuts down. */
+const unreleased = new Set<() => void>();
+
+/**
+ * A call that runs until the test lets it end with release(): the slow one of a case whose
+ * order the test decides, instead of a long sleep racing short ones against the clock.
+ */
+function held(executor: Executor): { future: Future<void>; release: () => void } {
+  const folder = mkdtempSync(path.join(os.tmpdir(), "futures-held-"));
+  const future = executor.submit(markThenWait, path.join(folder, "started"), path.join(folder, "release"));
+  future.addDoneCallback(() => rmSync(folder, { recursive: true, force: true }));
+  const release = () => {
+    unreleased.delete(release);
+    writeFileSync(path.join(folder, "release"), "");
+  };
+  unreleased.add(release);
+  return { future, release };
 }
 
 async function collect<T>(iterator: AsyncIterable<T>): Promise<T[]> {
@@ -276,20 +297,21 @@ export function executorSuite(name: string, make: MakeExecutor, cannotHold: Cann
     it("wait FIRST_COMPLETED returns when one finishes", () =>
       using(make({ maxWorkers: 3 }), async (executor) => {
         const fast = executor.submit(sleep, 10);
-        const slow = executor.submit(sleep, 300);
-        const { done, notDone } = await wait([fast, slow], { returnWhen: FIRST_COMPLETED });
+        const slow = held(executor);
+        const { done, notDone } = await wait([fast, slow.future], { returnWhen: FIRST_COMPLETED });
         assert.deepEqual([...done], [fast]);
-        assert.deepEqual([...notDone], [slow]);
+        assert.deepEqual([...notDone], [slow.future]);
       }));
 
     it("wait FIRST_EXCEPTION returns at the first failure", () =>
       using(make({ maxWorkers: 3 }), async (executor) => {
+        const slow = held(executor);
         const ok = executor.submit(sleep, 10);
+        await ok; // done before the failure, whichever worker is quicker
         const bad = executor.submit(fail, "x", 40);
-        const slow = executor.submit(sleep, 400);
-        const { done, notDone } = await wait([ok, bad, slow], { returnWhen: FIRST_EXCEPTION });
+        const { done, notDone } = await wait([ok, bad, slow.future], { returnWhen: FIRST_EXCEPTION });
         assert.ok(done.has(ok) && done.has(bad));
-        assert.deepEqual([...notDone], [slow]);
+        assert.deepEqual([...notDone], [slow.future]);
       }));
 
     it("wait FIRST_EXCEPTION without failures waits for all", () =>
@@ -303,11 +325,13 @@ export function executorSuite(name: string, make: MakeExecutor, cannotHold: Cann
     it("wait ALL_COMPLETED and with a timeout", () =>
       using(make({ maxWorkers: 2 }), async (executor) => {
         const fast = executor.submit(sleep, 5);
-        const slow = executor.submit(sleep, 400);
-        const partial = await wait([fast, slow], { timeout: 100, returnWhen: ALL_COMPLETED });
+        const slow = held(executor);
+        await fast;
+        const partial = await wait([fast, slow.future], { timeout: 100, returnWhen: ALL_COMPLETED });
         assert.deepEqual([...partial.done], [fast]);
-        assert.deepEqual([...partial.notDone], [slow]);
-        const all = await wait([fast, slow]);
+        assert.deepEqual([...partial.notDone], [slow.future]);
+        slow.release();
+        const all = await wait([fast, slow.future]);
         assert.equal(all.done.size, 2);
       }));
 
@@ -315,11 +339,14 @@ export function executorSuite(name: string, make: MakeExecutor, cannotHold: Cann
       using(make({ maxWorkers: 3 }), async (executor) => {
         const done = new Future<number>();
         done.setResult(-1);
-        const slow = executor.submit(sleep, 200);
+        const slow = held(executor);
         const fast = executor.submit(sleep, 20);
         const order: CompletedFuture<unknown>[] = [];
-        for await (const future of asCompleted([slow, fast, done, fast])) order.push(future);
-        assert.deepEqual(order, [done, fast, slow]);
+        for await (const future of asCompleted([slow.future, fast, done, fast])) {
+          order.push(future);
+          if (future === fast) slow.release(); // the slow call ends only after the fast one
+        }
+        assert.deepEqual(order, [done, fast, slow.future]);
       }));
 
     it("asCompleted yields futures, not results, and failed ones too", () =>
@@ -335,11 +362,15 @@ export function executorSuite(name: string, make: MakeExecutor, cannotHold: Cann
 
     it("asCompleted serves overlapping next() calls and ends them on return()", () =>
       using(make({ maxWorkers: 2 }), async (executor) => {
-        const futures = [executor.submit(sleep, 20), executor.submit(sleep, 40)];
+        const slow = held(executor);
+        const futures = [executor.submit(sleep, 20), slow.future];
         const iterator = asCompleted(futures);
-        const [first, second] = await Promise.all([iterator.next(), iterator.next()]);
-        assert.deepEqual([first.value, second.value], futures);
-        const other = asCompleted([executor.submit(sleep, 5000)]);
+        const [first, second] = [iterator.next(), iterator.next()];
+        assert.equal((await first).value, futures[0]);
+        slow.release();
+        assert.equal((await second).value, futures[1]);
+        // A future nobody finishes: return() must end the wait, and shutdown has nothing to wait for.
+        const other = asCompleted([new Future<number>()]);
         const waiting = other.next();
         await other.return!();
         assert.deepEqual(await waiting, { done: true, value: undefined });
@@ -347,7 +378,9 @@ export function executorSuite(name: string, make: MakeExecutor, cannotHold: Cann
 
     it("asCompleted raises TimeoutError with the count of unfinished futures", () =>
       using(make({ maxWorkers: 2 }), async (executor) => {
-        const futures = [executor.submit(sleep, 5), executor.submit(sleep, 500)];
+        const slow = held(executor);
+        const futures = [executor.submit(sleep, 5), slow.future];
+        await futures[0];
         const seen: unknown[] = [];
         await assert.rejects(
           (async () => {

@@ -299,8 +299,10 @@ describe("QueueExecutor specifics", () => {
   it("an endless map keeps at most the window in Redis, and read results are removed", async () => {
     const before = await jobCounts();
     const queue = executor({ window: 6 });
-    function* naturals() {
-      for (let i = 0; ; i++) yield i;
+    // sleep(ms) gives back ms: item i sleeps i/10 ms, long enough to keep the window full,
+    // short enough for 300 of them to take a second or two (not 45 s of sleep in all).
+    function* tenths() {
+      for (let i = 0; ; i++) yield i / 10;
     }
     let most = { unfinished: 0, all: 0 };
     let sampling = true;
@@ -315,8 +317,8 @@ describe("QueueExecutor specifics", () => {
       }
     })();
     let seen = 0;
-    for await (const value of queue.map(sleep, naturals(), { buffersize: 1000 })) {
-      assert.equal(value, seen++);
+    for await (const value of queue.map(sleep, tenths(), { buffersize: 1000 })) {
+      assert.equal(value, seen++ / 10);
       if (seen === 300) break;
     }
     sampling = false;
