@@ -76,9 +76,12 @@ export async function runWorker(flags: WorkerFlags): Promise<void> {
   try {
     await worker.start();
   } catch (error) {
-    clearTimeout(timer);
-    await worker.close().catch(() => {});
-    throw new UsageError(`cannot start: ${(error as Error).message}`);
+    // Redis refused the worker (password, ACL, certificate) or lost its data: a fault of the
+    // place, not of the command line. The process ends at once, like the timer above: a
+    // connection still closing could only add a second line (ioredis leaves a TLS socket's
+    // second 'error' without a listener).
+    progress.say(`cannot start: ${(error as Error).message}`);
+    process.exit(1);
   }
   clearTimeout(timer);
   // Runs until a signal; the Redis connections keep the process alive.
