@@ -3,7 +3,6 @@
 // and taking back the jobs of workers that died: BullMQ's stalled-job check runs only inside
 // live workers, so without this a dead worker's jobs wait for the next worker to start.
 import type { RedisClient } from "./redis-target.ts";
-import { jobScript } from "./job-script.ts";
 
 /** What Redis holds for a job: still unfinished, finished either way, gone, or abandoned. */
 export type JobState =
@@ -69,7 +68,7 @@ return out
 `;
 
 type Reply = [string | null, string | null, string | null, string | null, number];
-const jobStates = jobScript<Reply[]>("futuresJobStates", SCRIPT);
+const NAME = "futuresJobStates";
 
 /**
  * The states of jobs by id under the queue's key prefix (such as "bull:NAME:"), in one round
@@ -84,7 +83,16 @@ export async function readJobStates(
   confirm: ReadonlySet<string> = new Set(),
 ): Promise<JobState[]> {
   const args = jobIds.flatMap((id) => [id, confirm.has(id) ? "1" : "0"]);
-  const replies = await jobStates(redis, prefix, STALLED, livenessPrefix, ...args);
+  // The keys the script reads are declared: in a Redis Cluster slot that is being moved, a job
+  // whose lock has gone over while its active list has not would look abandoned. Declared,
+  // they make Redis answer TRYAGAIN (or ASK) instead, and the next pass reads them again.
+  const keys = [`${prefix}meta`, `${prefix}active`, `${prefix}wait`, `${prefix}stalled`];
+  for (const id of jobIds) keys.push(`${prefix}${id}`, `${prefix}${id}:lock`);
+  if (!(NAME in redis)) redis.defineCommand(NAME, { lua: SCRIPT });
+  const script = (redis as unknown as Record<string, (...args: (string | number)[]) => Promise<Reply[]>>)[
+    NAME
+  ]!;
+  const replies = await script(keys.length, ...keys, prefix, STALLED, livenessPrefix, ...args);
   return replies.map((reply): JobState => {
     const [timestamp, finishedOn, returnvalue, failedReason, judged] = reply;
     if (timestamp == null) return { state: "missing" };
