@@ -11,6 +11,7 @@ import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { AsyncExecutor, ThreadPoolExecutor, asCompleted, task, wait } from "../src/index.ts";
 import { QueueExecutor, type QueueExecutorOptions } from "../src/queue-executor/index.ts";
+import { defaultWindow } from "../src/queue-executor/executor-options.ts";
 import { executorSuite } from "./executor-suite.ts";
 import { add, identity, notATask, sleep, sleepAbortable, square, traceRun } from "./fixtures/tasks.ts";
 import { unknownToWorkers } from "./fixtures/other-tasks.ts";
@@ -69,10 +70,11 @@ async function jobCounts(name = QUEUE): Promise<{ unfinished: number; all: numbe
 }
 
 describe("QueueExecutor specifics", () => {
-  it("sizes its window to twice the live workers' concurrency", async () => {
+  it("sizes its window to twice the live workers' concurrency, and 512 jobs beyond it at least", async () => {
     await using queue = executor();
     await queue.waitUntilReady();
-    assert.equal(queue.window, 2 * (2 + 2));
+    assert.equal(queue.window, 2 + 2 + 512);
+    assert.deepEqual([0, 4, 512, 1000].map(defaultWindow), [0, 516, 1024, 2000]);
   });
 
   it("checks its options: a wrong type is a TypeError, a value out of range a RangeError", () => {

@@ -76,6 +76,10 @@ export class CallTable {
    */
   admit(window: number): Call[] {
     const admitted: Call[] = [];
+    // A full window is topped up an eighth at a time (or all that is held, if less): one
+    // addBulk for many completions, where one per completion cost the producer a MULTI each.
+    const room = window - this.#remote.size;
+    if (room < Math.min(Math.ceil(window / 8), this.heldCount)) return admitted;
     while (this.#remote.size < window && this.#heldHead < this.#held.length) {
       const call = this.#held[this.#heldHead]!;
       this.#held[this.#heldHead++] = undefined;

@@ -117,3 +117,13 @@ export function queueSettings(options: QueueExecutorOptions): QueueSettings {
     onEvent: checkOptionalFunction("onEvent", onEvent),
   };
 }
+
+/**
+ * The window when the options fix none: twice the live workers' concurrency, and at least
+ * 512 jobs beyond it, so that workers never find the queue empty while the producer tops it
+ * up (at 128 workers' slots, 256 jobs left them waiting for work: 0.55x the throughput of
+ * raw BullMQ, 0.69x with 512 or more). No live worker: nothing goes to Redis.
+ */
+export function defaultWindow(liveConcurrency: number): number {
+  return liveConcurrency === 0 ? 0 : Math.max(2 * liveConcurrency, liveConcurrency + 512);
+}

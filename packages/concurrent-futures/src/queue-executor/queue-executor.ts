@@ -16,6 +16,7 @@ import { AbortListeners } from "../abort-listeners.ts";
 import { CallTable, type Call } from "./call-table.ts";
 import { BrokenQueueExecutor, QueueUnavailableError } from "./errors.ts";
 import {
+  defaultWindow,
   queueSettings,
   type QueueExecutorEvent,
   type QueueExecutorOptions,
@@ -256,7 +257,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
   /** The live workers' concurrency sizes the window (unless fixed); none at all is said. */
   async #readWindow(): Promise<void> {
     const live = await this.#conn.liveConcurrency();
-    if (this.#settings.fixedWindow === undefined) this.#window = 2 * live;
+    if (this.#settings.fixedWindow === undefined) this.#window = defaultWindow(live);
     this.#workerWatch.observe(live, this.#table.heldCount + this.#table.remoteCount);
   }
 
