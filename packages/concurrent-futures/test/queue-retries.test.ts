@@ -11,7 +11,7 @@ import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 import { CancelledError } from "../src/index.ts";
 import { QueueExecutor, WorkerLostError, type QueueExecutorOptions } from "../src/queue-executor/index.ts";
 import { RetryPolicy } from "../src/queue-executor/retry-policy.ts";
-import { failUntil, identity, traceRun } from "./fixtures/tasks.ts";
+import { fail, failUntil, identity, traceRun } from "./fixtures/tasks.ts";
 import { startWorker } from "./helpers/queue-worker.ts";
 import { startRedis, type RedisServer } from "@futures/test-support/redis-server";
 
@@ -264,5 +264,20 @@ describe("QueueExecutor retries given up on during their backoff", () => {
     assert.equal(await future.result({ timeout: 0 }), 2);
     assert.equal(future.attempts, 2);
     assert.equal(runs(file), 2);
+  });
+
+  it("a call that fails after shutdown() is retried at once, and shutdown waits for it", async () => {
+    const queue = executor();
+    const future = queue.submitWith({ retries: 1, backoff: 600_000, retryOn: ["E_TASK"] }, fail, "late", 300);
+    await until(() => future.running(), "its first job is in Redis");
+    await Promise.race([
+      queue.shutdown(),
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error("shutdown waited for the backoff")), 30_000).unref(),
+      ),
+    ]);
+    assert.equal(future.done(), true);
+    assert.equal(((await future.exception()) as Error).message, "late");
+    assert.equal(future.attempts, 2, "tried again after shutdown(), without a backoff");
   });
 });

@@ -36,8 +36,14 @@ export class CallRetries {
     const policy = call.retry;
     if (!policy || call.attempts > policy.retries || call.stopped || call.signal?.aborted) return false;
     if (this.#lifecycle.isBroken || !policy.matches(error)) return false;
-    const delay = this.#hurried ? 0 : policy.backoff(call.attempts);
     call.future[kPendingAgain](() => this.#cancelled(call));
+    if (this.#hurried) {
+      // Held again now, not on a timer: the call never leaves the executor's books, so the
+      // reconciler (which stops once a shut-down executor has nothing in Redis) goes on.
+      this.#retry(call);
+      return true;
+    }
+    const delay = policy.backoff(call.attempts);
     const timer = setTimeout(() => {
       this.#waiting.delete(call);
       this.#retry(call);
