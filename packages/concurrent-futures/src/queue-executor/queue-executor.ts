@@ -110,8 +110,12 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
     });
     this.#retries = new CallRetries(this.#lifecycle, (call) => (table.holdAgain(call), this.#pump()));
     this.#intake = new CallIntake({
-      ...{ lifecycle: this.#lifecycle, link, table, stopped: this.#stopped },
-      ...{ defaults: settings.calls, maxPayloadBytes: settings.maxPayloadBytes },
+      lifecycle: this.#lifecycle,
+      link,
+      table,
+      stopped: this.#stopped,
+      defaults: settings.calls,
+      maxPayloadBytes: settings.maxPayloadBytes,
       held: () => this.#pump(),
     });
     this.#sender = new JobSender({
@@ -184,9 +188,9 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
 
   async shutdown({ wait = true, cancelFutures = false }: ShutdownOptions = {}): Promise<void> {
     this.#lifecycle.shutDown();
-    // Only what is held here: a future whose job is in Redis reported running, and Python's
-    // cancelFutures lets running work finish.
-    // Calls waiting out a backoff are cancelled with them, or else held again at once.
+    // Only what is held here (and calls waiting out a backoff, which are otherwise sent at
+    // once): a future whose job is in Redis reported running, and Python's cancelFutures lets
+    // running work finish.
     this.#retries.shutDown(cancelFutures);
     if (cancelFutures) for (const call of this.#table.drainHeld()) call.future.cancel();
     this.#closed ??= this.#lifecycle.whenIdle().then(() => this.#close());
