@@ -1,8 +1,9 @@
 // Future: the state machine of Python's concurrent.futures, made awaitable.
 //
-// PENDING -> RUNNING -> FINISHED, or PENDING -> CANCELLED. The executor drives the
-// transitions with setRunningOrNotifyCancel(), setResult() and setException(); users
-// observe them with done(), result(), addDoneCallback() or `await future`.
+// PENDING -> RUNNING -> FINISHED, or PENDING -> CANCELLED; RUNNING -> PENDING only for a
+// queue's call waiting to be retried. The executor drives the transitions with
+// setRunningOrNotifyCancel(), setResult() and setException(); users observe them with
+// done(), result(), addDoneCallback() or `await future`.
 //
 // No promise is created until somebody awaits, so a failed future that nobody looks
 // at can never become an unhandled rejection.
@@ -37,6 +38,12 @@ export const kCancelUnstarted = Symbol("futures.cancelUnstarted");
  * a worker (and not started) can be skipped there. Forgotten once the future runs or ends.
  */
 export const kOnCancel = Symbol("futures.onCancel");
+/**
+ * For QueueExecutor's retries: a running future whose attempt failed goes back to pending while
+ * it waits to be tried again (nothing of it runs anywhere), so cancel() works again;
+ * `onCancel` is called if it does.
+ */
+export const kPendingAgain = Symbol("futures.pendingAgain");
 
 /** How a callback's error is reported; replaceable so tests can observe it. */
 let reportCallbackError = (error: unknown, future: Future<unknown>): void => {
@@ -145,6 +152,12 @@ export class Future<T = unknown> implements PromiseLike<T> {
     if (this.#state !== "running") throw new InvalidStateError(`${this} is not running`);
     this.#state = "cancelled";
     this.#notify();
+  }
+
+  [kPendingAgain](onCancel: () => void): void {
+    if (this.#state !== "running") throw new InvalidStateError(`${this} is not running`);
+    this.#state = "pending";
+    this.#onCancel = onCancel;
   }
 
   [kOnCancel](fn: (() => void) | undefined): void {

@@ -15,6 +15,7 @@ import {
   wait,
   type Executor,
 } from "../src/index.ts";
+import { QueueExecutor, WorkerLostError, type QueueFuture } from "../src/queue-executor/index.ts";
 import { add, notATask, square } from "./fixtures/tasks.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -159,5 +160,42 @@ describe("types: pools take tasks, AsyncExecutor any function", () => {
       `),
       [],
     );
+  });
+});
+
+describe("types: a queue's submit options", () => {
+  it("QueueExecutor's futures count attempts; submitWith takes priority and retries, the local pools do not", () => {
+    // Type-checked, never called: a QueueExecutor needs a Redis.
+    const neverCalled = (queue: QueueExecutor, pool: ThreadPoolExecutor): number => {
+      const future: QueueFuture<number> = queue.submitWith(
+        {
+          priority: 1,
+          retries: 2,
+          backoff: { delay: 100, max: 5000 },
+          retryOn: ["WorkerLostError", "ECONNRESET"],
+        },
+        add,
+        1,
+        2,
+      );
+      const attempts: number = future.attempts + queue.submit(square, 3).attempts;
+      queue.submitWith(
+        { retries: 1, backoff: 50, retryOn: (error) => error instanceof WorkerLostError },
+        add,
+        1,
+        2,
+      );
+      // @ts-expect-error retryOn names errors (or is a predicate); a class is not a name
+      queue.submitWith({ retries: 1, retryOn: [WorkerLostError] }, add, 1, 2);
+      // @ts-expect-error priority is a number
+      queue.submitWith({ priority: "high" }, add, 1, 2);
+      // @ts-expect-error the local executors take no retries (see the README)
+      pool.submitWith({ retries: 1 }, add, 1, 2);
+      // @ts-expect-error attempts is read-only
+      future.attempts = 2;
+      new QueueExecutor({ queue: "q", retries: 3, retryOn: ["WorkerLostError"], priority: 10 });
+      return attempts;
+    };
+    assert.equal(typeof neverCalled, "function");
   });
 });

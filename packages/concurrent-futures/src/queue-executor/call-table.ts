@@ -1,9 +1,13 @@
 // The one place that knows where each call of a QueueExecutor is: held here (pending,
 // cancellable) until the window of jobs in Redis has room, then outstanding in Redis under
 // its job id until it settles. A call can be sent again under a new id, so "is this still
-// that call's job?" (current()) guards every outcome that arrives by id.
+// that call's job?" (current()) guards every outcome that arrives by id. A call retried after a
+// failure is held again, under a new job id.
 import { randomBytes } from "node:crypto";
 import type { Future } from "../future.ts";
+import { HeldCalls } from "./held-calls.ts";
+import { countAttempt } from "./queue-future.ts";
+import type { RetryPolicy } from "./retry-policy.ts";
 import type { TaskAddress } from "./task-address.ts";
 
 /** A call of the executor, from submit to its outcome. */
@@ -16,6 +20,12 @@ export interface Call {
   /** A chunk of map(): several items in one job. */
   chunk: boolean;
   signal: AbortSignal | undefined;
+  /** BullMQ's priority: 1 (first) to 2,097,151; 0 for none (ahead of every prioritized job). */
+  priority: number;
+  /** When and how often it may be tried again after a failure; undefined: never. */
+  retry: RetryPolicy | undefined;
+  /** Jobs sent for it so far, one per attempt (0 while held before its first). */
+  attempts: number;
   /** Already sent a second time after its worker was lost (at-least-once). */
   resent: boolean;
   /** performance.now() when it was handed to Redis; undefined until the send succeeded. */
@@ -28,13 +38,12 @@ export class CallTable {
   /** Job ids are unique per executor: fx-<random>-<sequence>. */
   readonly #idPrefix = `fx-${randomBytes(6).toString("hex")}-`;
   #seq = 0;
-  #held: (Call | undefined)[] = [];
-  #heldHead = 0;
+  readonly #held = new HeldCalls<Call>();
   readonly #remote = new Map<string, Call>();
 
   /** Calls held here, not yet in Redis. */
   get heldCount(): number {
-    return this.#held.length - this.#heldHead;
+    return this.#held.length;
   }
 
   /** Calls outstanding in Redis (sent, or being sent). */
@@ -53,6 +62,8 @@ export class CallTable {
     args: string,
     chunk: boolean,
     signal: AbortSignal | undefined,
+    priority = 0,
+    retry: RetryPolicy | undefined = undefined,
   ): Call {
     const jobId = `${this.#idPrefix}${++this.#seq}`;
     const call: Call = {
@@ -62,6 +73,9 @@ export class CallTable {
       args,
       chunk,
       signal,
+      priority,
+      retry,
+      attempts: 0,
       resent: false,
       sentAt: undefined,
       stopped: false,
@@ -80,26 +94,28 @@ export class CallTable {
     // addBulk for many completions, where one per completion cost the producer a MULTI each.
     const room = window - this.#remote.size;
     if (room < Math.min(Math.ceil(window / 8), this.heldCount)) return admitted;
-    while (this.#remote.size < window && this.#heldHead < this.#held.length) {
-      const call = this.#held[this.#heldHead]!;
-      this.#held[this.#heldHead++] = undefined;
+    while (this.#remote.size < window && this.#held.length > 0) {
+      const call = this.#held.shift()!;
       if (!call.future.setRunningOrNotifyCancel()) continue;
+      call.attempts++;
+      countAttempt(call.future);
       this.#remote.set(call.jobId, call);
       admitted.push(call);
-    }
-    if (this.#heldHead > 1024 && this.#heldHead * 2 > this.#held.length) {
-      this.#held = this.#held.slice(this.#heldHead);
-      this.#heldHead = 0;
     }
     return admitted;
   }
 
+  /** Hold a call again to retry it: a new job, sent when the window has room. */
+  holdAgain(call: Call): void {
+    call.jobId = `${this.#idPrefix}${++this.#seq}`;
+    call.sentAt = undefined;
+    call.resent = false; // at-least-once's one resend is per job
+    this.#held.push(call);
+  }
+
   /** Take every held call out (to cancel or fail them). */
   drainHeld(): Call[] {
-    const calls = this.#held.slice(this.#heldHead) as Call[];
-    this.#held = [];
-    this.#heldHead = 0;
-    return calls;
+    return this.#held.drain();
   }
 
   /** The outstanding call whose job has this id. */

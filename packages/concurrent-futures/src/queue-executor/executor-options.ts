@@ -1,12 +1,15 @@
 // QueueExecutor's options: what each means, its default, and the checks the local pools make
 // too (TypeError for a wrong type, RangeError out of range).
 import { checkChoice, checkInteger, checkOptionalInteger, checkPeriod } from "../validate.ts";
+import { callDefaults, type CallDefaults } from "./call-options.ts";
 import { DEFAULT_PREFIX, type Connection } from "./connection.ts";
 import { checkKey, type QueueKey } from "./job-signature.ts";
 import { DEFAULT_MAX_PAYLOAD_BYTES } from "./payload.ts";
 import { RedisTarget } from "./redis-target.ts";
+import type { RetryOptions } from "./retry-policy.ts";
 
-export interface QueueExecutorOptions {
+/** retries, backoff and retryOn here are every call's defaults; submitWith's own options win. */
+export interface QueueExecutorOptions extends RetryOptions {
   /** BullMQ queue name; workers started with the same name run the jobs. */
   queue: string;
   /**
@@ -37,6 +40,8 @@ export interface QueueExecutorOptions {
   noWorkerWarning?: number | undefined;
   /** Told what needs attention (no live worker); without it, a process warning on stderr. */
   onEvent?: ((event: QueueExecutorEvent) => void) | undefined;
+  /** Every call's BullMQ priority unless submitWith gives one (default none; see QueueSubmitOptions). */
+  priority?: number | undefined;
 }
 
 /** Calls have waited with no live worker on the queue for noWorkerWarning ms (again each minute). */
@@ -68,6 +73,8 @@ export interface QueueSettings {
   key: Buffer | undefined;
   noWorkerWarning: number;
   onEvent: ((event: QueueExecutorEvent) => void) | undefined;
+  /** Priority and retries of a call that says nothing of them. */
+  calls: CallDefaults;
 }
 
 function checkOptionalFunction<F>(name: string, value: F | undefined): F | undefined {
@@ -115,6 +122,7 @@ export function queueSettings(options: QueueExecutorOptions): QueueSettings {
     key: checkKey(key),
     noWorkerWarning: checkPeriod("noWorkerWarning", noWorkerWarning)!,
     onEvent: checkOptionalFunction("onEvent", onEvent),
+    calls: callDefaults(options),
   };
 }
 

@@ -1,6 +1,9 @@
 // concurrent-futures/queue: the Executor contract over BullMQ on Redis, and the worker that
 // runs its jobs. bullmq and ioredis are optional peer dependencies, needed only here.
 export { QueueExecutor, type QueueExecutorEvent, type QueueExecutorOptions } from "./queue-executor.ts";
+export type { QueueFuture } from "./queue-future.ts";
+export type { QueueSubmitOptions } from "./call-options.ts";
+export type { Backoff, RetryOn, RetryOptions } from "./retry-policy.ts";
 export {
   QueueWorker,
   type LocalExecutorKind,

@@ -150,6 +150,7 @@ export class JobSender {
         removeOnComplete: ORPHANS,
         removeOnFail: ORPHANS,
         attempts: 1,
+        ...(call.priority > 0 && { priority: call.priority }),
       },
     };
   }

@@ -2,19 +2,22 @@
 // README.md in this folder draws a call's path. This file coordinates the parts:
 //
 //   CallTable      where each call is: held here, or outstanding in Redis under a job id
+//   CallIntake     a submit checked, encoded and held; its signal listened to
 //   JobSender      held calls admitted to the window go out as jobs, one addBulk per tick
 //   CompletionEvents / Reconciler   outcomes by event, or read from Redis when events are lost
 //   StoppedCalls   calls given up on: jobs withdrawn, or their workers asked to end them
+//   CallRetries    failed calls waiting out a backoff before they are held again
 //   RedisLink, RedisEpoch           the connection's state; Redis coming back empty
 //   ExecutorLifecycle               open, shut down or broken, as every executor
 import { ExecutorLifecycle } from "../executor-lifecycle.ts";
-import { ChunkFuture, Executor, type Result, type ShutdownOptions, type SubmitOptions } from "../executor.ts";
-import { Future, kCancelUnstarted } from "../future.ts";
-import { checkSignal } from "../validate.ts";
-import { taskRef, type AnyFunction, type WrapTheFunctionWithTask } from "../task.ts";
-import { AbortListeners } from "../abort-listeners.ts";
-import { CallTable, type Call } from "./call-table.ts";
-import { BrokenQueueExecutor, QueueUnavailableError } from "./errors.ts";
+import { ChunkFuture, Executor, type Result, type ShutdownOptions } from "../executor.ts";
+import { kCancelUnstarted } from "../future.ts";
+import type { AnyFunction, WrapTheFunctionWithTask } from "../task.ts";
+import { CallIntake } from "./call-intake.ts";
+import type { QueueSubmitOptions } from "./call-options.ts";
+import { CallRetries } from "./call-retries.ts";
+import { CallTable } from "./call-table.ts";
+import { BrokenQueueExecutor } from "./errors.ts";
 import {
   defaultWindow,
   queueSettings,
@@ -24,14 +27,13 @@ import {
 } from "./executor-options.ts";
 import { JobSender } from "./job-sender.ts";
 import { JobSigner } from "./job-signature.ts";
-import { encode } from "./payload.ts";
 import { QueueConnection } from "./queue-connection.ts";
+import { QueueFuture } from "./queue-future.ts";
 import { Reconciler } from "./reconciler.ts";
 import { ResultRemoval } from "./result-removal.ts";
 import { Settlement } from "./settlement.ts";
 import { settledWithin } from "./settled-within.ts";
 import { StoppedCalls } from "./stopped-calls.ts";
-import { addressOf } from "./task-address.ts";
 import { WorkerWatch } from "./worker-watch.ts";
 
 export type { QueueExecutorEvent, QueueExecutorOptions };
@@ -43,15 +45,16 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
 
   readonly #table = new CallTable();
   readonly #lifecycle = new ExecutorLifecycle({
-    isIdle: () => this.#table.isIdle(),
+    isIdle: () => this.#table.isIdle() && this.#retries.size === 0,
     brokenError: (message, cause) =>
       new BrokenQueueExecutor(message, cause === undefined ? undefined : { cause }),
   });
-  readonly #abortListeners = new AbortListeners<Call>((call) => this.#onAbort(call));
   readonly #conn: QueueConnection;
   readonly #settlement: Settlement;
   readonly #sender: JobSender;
   readonly #stopped: StoppedCalls;
+  readonly #retries: CallRetries;
+  readonly #intake: CallIntake;
   readonly #reconciler: Reconciler;
   readonly #removal: ResultRemoval;
   readonly #workerWatch: WorkerWatch;
@@ -103,7 +106,18 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
         this.#sender.push([call]);
         this.#pump();
       },
+      retry: (call, error) => this.#retries.offer(call, error),
       settled: () => this.#pump(),
+    });
+    this.#retries = new CallRetries(this.#lifecycle, (call) => (table.holdAgain(call), this.#pump()));
+    this.#intake = new CallIntake({
+      lifecycle: this.#lifecycle,
+      link,
+      table,
+      stopped: this.#stopped,
+      defaults: settings.calls,
+      maxPayloadBytes: settings.maxPayloadBytes,
+      held: () => this.#pump(),
     });
     this.#sender = new JobSender({
       queue,
@@ -153,23 +167,32 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
     return Promise.race([this.#ready, this.#lifecycle.whenBroken()]);
   }
 
-  submitWith<F extends AnyFunction>(
-    { signal }: SubmitOptions,
+  override submit<F extends AnyFunction>(
     fn: F & WrapTheFunctionWithTask,
     ...args: Parameters<F>
-  ): Future<Result<F>> {
-    checkSignal(signal);
-    return this.#enqueue(new Future<Result<F>>(), fn, args, false, signal);
+  ): QueueFuture<Result<F>> {
+    return this.submitWith({}, fn, ...args);
+  }
+
+  /** submit() with options: signal, and for a queue priority, retries, backoff and retryOn. */
+  submitWith<F extends AnyFunction>(
+    options: QueueSubmitOptions,
+    fn: F & WrapTheFunctionWithTask,
+    ...args: Parameters<F>
+  ): QueueFuture<Result<F>> {
+    return this.#intake.enqueue(new QueueFuture<Result<F>>(), fn, args, false, options);
   }
 
   protected override submitChunk<A, R>(fn: (item: A) => R, chunk: A[]): ChunkFuture<Awaited<R>> {
-    return this.#enqueue(new ChunkFuture<Awaited<R>>(), fn, chunk, true, undefined);
+    return this.#intake.enqueue(new ChunkFuture<Awaited<R>>(), fn, chunk, true, {});
   }
 
   async shutdown({ wait = true, cancelFutures = false }: ShutdownOptions = {}): Promise<void> {
     this.#lifecycle.shutDown();
-    // Only what is held here: a future whose job is in Redis reported running, and Python's
-    // cancelFutures lets running work finish.
+    // Only what is held here (and calls waiting out a backoff, which are otherwise sent at
+    // once): a future whose job is in Redis reported running, and Python's cancelFutures lets
+    // running work finish.
+    this.#retries.shutDown(cancelFutures);
     if (cancelFutures) for (const call of this.#table.drainHeld()) call.future.cancel();
     this.#closed ??= this.#lifecycle.whenIdle().then(() => this.#close());
     if (wait) await this.#closed;
@@ -182,6 +205,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
    */
   async terminateWorkers(): Promise<void> {
     this.#lifecycle.shutDown();
+    this.#retries.shutDown(true);
     for (const call of this.#table.drainHeld()) call.future.cancel();
     if (!this.#lifecycle.isBroken) {
       this.#stopped.stop(this.#table.remote());
@@ -196,42 +220,6 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
     const lifecycle = this.#lifecycle.state;
     const state = lifecycle === "open" && !this.#conn.link.reachable ? "disconnected" : lifecycle;
     return `QueueExecutor<queue=${this.queueName} window=${this.#window} held=${this.#table.heldCount} in-redis=${this.#table.remoteCount} ${state}>`;
-  }
-
-  #enqueue<T>(
-    future: Future<T>,
-    fn: AnyFunction,
-    args: unknown[],
-    chunk: boolean,
-    signal: AbortSignal | undefined,
-  ): Future<T> {
-    this.#lifecycle.refuse();
-    if (!this.#conn.link.reachable)
-      throw new QueueUnavailableError(`Redis at ${this.#conn.link.where} is unreachable`);
-    const address = addressOf(taskRef(fn, "QueueExecutor"));
-    if (signal?.aborted) {
-      future.cancel();
-      return future;
-    }
-    let payload: string;
-    try {
-      payload = encode(args, `the arguments of ${address.e}`, this.#settings.maxPayloadBytes);
-    } catch (error) {
-      future.setException(error);
-      return future;
-    }
-    const call = this.#table.hold(future, address, payload, chunk, signal);
-    if (signal) {
-      this.#abortListeners.add(signal, call);
-      future.addDoneCallback(() => this.#abortListeners.delete(signal, call));
-    }
-    this.#pump();
-    return future;
-  }
-
-  /** Held here: cancel it. In Redis: withdraw it if no worker took it, else ask its worker to end it. */
-  #onAbort(call: Call): void {
-    if (!call.future.cancel() && this.#table.current(call)) this.#stopped.stop([call]);
   }
 
   /** Move held calls into the window and send them. */
@@ -284,6 +272,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
     this.#reconciler.stop();
     for (const call of this.#table.drainHeld()) if (!call.future.done()) call.future.setException(error());
     for (const call of this.#table.clearRemote()) call.future.setException(error());
+    this.#retries.failAll(error);
     this.#stopped.clear();
     this.#sender.clear();
     this.#lifecycle.notifyIdle();

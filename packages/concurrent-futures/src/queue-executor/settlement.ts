@@ -1,6 +1,7 @@
 // How a call's outcome, arriving by event or read by the reconciler, settles its future:
 // only while the call is still outstanding under that job id; a result decoded with its
-// bounds; a lost worker's job failed with WorkerLostError, or sent once more (at-least-once).
+// bounds; a lost worker's job failed with WorkerLostError, or sent once more (at-least-once);
+// a failure offered for a retry first (call-retries.ts), which may take the call over.
 import type { Call, CallTable } from "./call-table.ts";
 import { BrokenQueueExecutor, WorkerLostError } from "./errors.ts";
 import { STALLED } from "./job-states.ts";
@@ -19,6 +20,8 @@ export interface SettlementOptions {
   stopped: StoppedCalls;
   /** Send this call's job (again, under its new id). */
   send(call: Call): void;
+  /** A failed attempt: true when the call will be tried again, so its future stays unsettled. */
+  retry(call: Call, error: unknown): boolean;
   /** A call settled: the window has room. */
   settled(): void;
 }
@@ -94,8 +97,10 @@ export class Settlement implements ReconcileOutcomes {
     table.remove(call);
     stopped.forget(call);
     if (call.sentAt !== undefined) removal.add(call.jobId);
+    // A failure is its outcome unless the call is tried again later, as a new job; either way
+    // its place in the window is free now.
     if (ok) call.future.setResult(value);
-    else call.future.setException(value);
+    else if (!this.#options.retry(call, value)) call.future.setException(value);
     this.#options.settled();
   }
 }

@@ -6,7 +6,8 @@ import { jobScript } from "./job-script.ts";
 
 // One script, so that no worker takes a job while it is being removed (BullMQ's moveToActive
 // pops the wait list in a script too). A job that a worker ever took ("processedOn") may have
-// run in part, even when a stall check moved it back to wait: that one is never withdrawn.
+// run in part, even when a stall check moved it back to wait: that one is never withdrawn. A job
+// with a priority waits in the prioritized set instead of the wait list.
 const SCRIPT = `
 local prefix = ARGV[1]
 local out = {}
@@ -14,7 +15,8 @@ for i = 2, #ARGV do
   local id = ARGV[i]
   local key = prefix .. id
   local state = 0
-  if redis.call('HEXISTS', key, 'processedOn') == 0 and redis.call('LREM', prefix .. 'wait', 1, id) > 0 then
+  if redis.call('HEXISTS', key, 'processedOn') == 0 and (redis.call('LREM', prefix .. 'wait', 1, id) > 0
+      or redis.call('ZREM', prefix .. 'prioritized', id) > 0) then
     redis.call('DEL', key, key .. ':logs')
     state = 1
   elseif redis.call('EXISTS', key) == 1 then
