@@ -11,7 +11,7 @@ import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 import { CancelledError } from "../src/index.ts";
 import { QueueExecutor, WorkerLostError, type QueueExecutorOptions } from "../src/queue-executor/index.ts";
 import { RetryPolicy } from "../src/queue-executor/retry-policy.ts";
-import { fail, failUntil, identity, traceRun } from "./fixtures/tasks.ts";
+import { fail, failUntil, identity, traceFirstRunHeld } from "./fixtures/tasks.ts";
 import { startWorker } from "./helpers/queue-worker.ts";
 import { startRedis, type RedisServer } from "@futures/test-support/redis-server";
 
@@ -176,12 +176,11 @@ describe("QueueExecutor retries", () => {
       await using queue = executor({ queue: queueName });
       const retried = queue.submitWith(
         { retries: 1, backoff: 10, retryOn: ["WorkerLostError"] },
-        traceRun,
+        traceFirstRunHeld,
         folder,
         "named",
-        4000,
       );
-      const final = queue.submitWith({ retries: 1, ...flaky }, traceRun, folder, "unnamed", 4000);
+      const final = queue.submitWith({ retries: 1, ...flaky }, traceFirstRunHeld, folder, "unnamed");
       await until(() => readdirSync(folder).length === 2, "both calls run on the victim");
       const survivor = await startWorker(redis.url, queueName, "processes", 2);
       started.push(survivor);
