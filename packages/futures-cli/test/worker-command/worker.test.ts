@@ -50,7 +50,7 @@ function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
 }
 
-describe("futures worker", { timeout: 150_000 }, () => {
+describe("futures worker", { timeout: 300_000 }, () => {
   it("rejects bad options with one line and exit status 2", async () => {
     const bad = await runCli(["worker", "--queue", "q", "--import", TASKS, "--executor", "fibers"]);
     assert.equal(bad.code, 2);
