@@ -50,7 +50,13 @@ export abstract class WorkerPool extends Executor<WrapTheFunctionWithTask> {
   #nextId = 1;
   readonly #abortListeners = new AbortListeners<WorkItem>((item) => this.#abort(item));
 
-  constructor({ maxWorkers, initializer, initargs = [], maxTasksPerChild, concurrentCallsPerWorker }: PoolOptions) {
+  constructor({
+    maxWorkers,
+    initializer,
+    initargs = [],
+    maxTasksPerChild,
+    concurrentCallsPerWorker,
+  }: PoolOptions) {
     super();
     this.maxWorkers = checkInteger("maxWorkers", maxWorkers, 1);
     const callsAtOnce = checkOptionalInteger("concurrentCallsPerWorker", concurrentCallsPerWorker, 1) ?? 1;

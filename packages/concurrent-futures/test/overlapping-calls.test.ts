@@ -115,7 +115,10 @@ for (const [name, make, Broken] of pools) {
       const running = [pool.submit(meet, 2), pool.submit(meet, 2)];
       const queued = pool.submit(meet, 1);
       await pool.shutdown({ cancelFutures: true });
-      assert.equal(running.every((f) => f.done() && !f.cancelled()), true);
+      assert.equal(
+        running.every((f) => f.done() && !f.cancelled()),
+        true,
+      );
       assert.equal(queued.cancelled(), true);
       assert.equal(pool.workerCount, 0);
     });

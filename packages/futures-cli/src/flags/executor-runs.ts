@@ -57,9 +57,7 @@ export async function runOnExecutor(
   const callsPerWorker = (executor as { concurrentCallsPerWorker?: number }).concurrentCallsPerWorker ?? 1;
   const endWorkers = !client && callsPerWorker > 1;
   const cancelPending = (): void =>
-    void (endWorkers
-      ? executor.terminateWorkers()
-      : executor.shutdown({ cancelFutures: true, wait: false }));
+    void (endWorkers ? executor.terminateWorkers() : executor.shutdown({ cancelFutures: true, wait: false }));
   signal?.addEventListener("abort", cancelPending, { once: true });
   const broken: { index: number; cc: string }[] = [];
   let poolBreak: PoolBreak | undefined;
