@@ -70,8 +70,8 @@ export function registerFlagsCommands(program: Command): void {
       [
         "",
         "Concurrency used: min(--max-req, the executor's maximum, number of codes).",
-        "On threads, N requests run as T threads of N/T downloads at once, T the largest",
-        "number up to the cores that divides N (-m 30 on 2 cores: 2 threads of 15).",
+        "On threads, N requests run as 2 threads of N/2 downloads at once, or 1 thread of N",
+        "when N is odd or there is one core (-m 30: 2 threads of 15).",
         "LOCAL, DELAY and ERROR are 127.0.0.1 ports 8001, 8002 and 8003 (environment:",
         "FUTURES_LOCAL_PORT, FUTURES_DELAY_PORT, FUTURES_ERROR_PORT); when nothing",
         "listens there, the flag server starts inside the command.",

@@ -9,12 +9,13 @@ import { threadSplit } from "../../src/flags/thread-split.ts";
 import { makeTempDir, removeDir } from "./helpers.ts";
 
 describe("threadSplit", () => {
-  it("splits exactly: the most threads up to the cores that divide the requests", () => {
+  it("splits exactly: two threads when the requests are even and there are two cores, else one", () => {
     assert.deepEqual(threadSplit(30, 2), { threads: 2, callsPerThread: 15 });
-    assert.deepEqual(threadSplit(30, 8), { threads: 6, callsPerThread: 5 });
+    assert.deepEqual(threadSplit(30, 8), { threads: 2, callsPerThread: 15 });
+    assert.deepEqual(threadSplit(30, 1), { threads: 1, callsPerThread: 30 });
     assert.deepEqual(threadSplit(64, 2), { threads: 2, callsPerThread: 32 });
-    assert.deepEqual(threadSplit(7, 2), { threads: 1, callsPerThread: 7 });
-    assert.deepEqual(threadSplit(3, 16), { threads: 3, callsPerThread: 1 });
+    assert.deepEqual(threadSplit(7, 8), { threads: 1, callsPerThread: 7 });
+    assert.deepEqual(threadSplit(2, 16), { threads: 2, callsPerThread: 1 });
     assert.deepEqual(threadSplit(1, 1), { threads: 1, callsPerThread: 1 });
     assert.throws(() => threadSplit(0, 2), RangeError);
   });
