@@ -28,7 +28,7 @@ describe("downloads on threads, several per thread", () => {
   let server: Server;
   let inFlight = 0;
   let peak = 0;
-  let held: (() => void)[] = [];
+  const held: (() => void)[] = [];
   let dest: string;
   before(async () => {
     dest = await makeTempDir();
