@@ -198,7 +198,7 @@ describe("interrupting", () => {
   before(async () => (delayServer = await startServer({ only: ["DELAY"], delay: 0.3 })));
   after(() => delayServer.close());
 
-  // threads with 4: several downloads per thread where there are fewer than 4 cores.
+  // threads: one thread runs the 2 or 4 downloads at once, and an abort ends it.
   for (const [executor, concurrency] of [
     ["sequential", 2],
     ["async", 2],

@@ -9,14 +9,16 @@ import { threadSplit } from "../../src/flags/thread-split.ts";
 import { makeTempDir, removeDir } from "./helpers.ts";
 
 describe("threadSplit", () => {
-  it("splits exactly: two threads when the requests are even and there are two cores, else one", () => {
+  it("runs every request in one thread by default", () => {
+    assert.deepEqual(threadSplit(30), { threads: 1, callsPerThread: 30 });
+    assert.deepEqual(threadSplit(1), { threads: 1, callsPerThread: 1 });
+  });
+
+  it("splits exactly over the most threads allowed that divide the requests", () => {
     assert.deepEqual(threadSplit(30, 2), { threads: 2, callsPerThread: 15 });
-    assert.deepEqual(threadSplit(30, 8), { threads: 2, callsPerThread: 15 });
-    assert.deepEqual(threadSplit(30, 1), { threads: 1, callsPerThread: 30 });
-    assert.deepEqual(threadSplit(64, 2), { threads: 2, callsPerThread: 32 });
-    assert.deepEqual(threadSplit(7, 8), { threads: 1, callsPerThread: 7 });
+    assert.deepEqual(threadSplit(30, 4), { threads: 3, callsPerThread: 10 });
+    assert.deepEqual(threadSplit(7, 2), { threads: 1, callsPerThread: 7 });
     assert.deepEqual(threadSplit(2, 16), { threads: 2, callsPerThread: 1 });
-    assert.deepEqual(threadSplit(1, 1), { threads: 1, callsPerThread: 1 });
     assert.throws(() => threadSplit(0, 2), RangeError);
   });
 });
