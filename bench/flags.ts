@@ -20,7 +20,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { textTable } from "futures-cli/bench";
+import { median, textTable } from "futures-cli/bench";
 import { startNginx } from "./server.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -58,6 +58,8 @@ export function timeCommand(command: string, args: string[], env: NodeJS.Process
 
 export interface Sample {
   ms: number;
+  /** Peak resident memory of the process in bytes, worker threads included, when measured. */
+  peakRss?: number | undefined;
   /** What the command itself reported as its elapsed time, when it does. */
   reportedMs?: number | undefined;
   ok: boolean;
@@ -104,23 +106,32 @@ function counted(text: string, ok: number, notFound: number): boolean {
   return new RegExp(`\\b${ok} flags downloaded`).test(text) && notFoundSaid;
 }
 
-/** `futures flags ARGS` (with the build `cli`), timed from spawn to exit, into a fresh folder. */
+/** Loaded with --require, it prints the process's peak RSS as it exits (threads included). */
+const PEAK_RSS_HOOK = join(ROOT, "bench", "workers", "peak-rss.cjs");
+
+/**
+ * `futures flags ARGS` (with the build `cli`), timed from spawn to exit, into a fresh folder;
+ * with `memory`, its peak resident memory too.
+ */
 export function futuresFlags(
   args: string[],
   env: NodeJS.ProcessEnv,
   expected = { ok: 194, notFound: 482 },
   cli = CLI,
+  memory = false,
 ): Promise<Sample> {
   return withDest(async (dest) => {
     const run = await timeCommand(
       process.execPath,
-      [cli, "flags", ...args, "--no-progress", "-d", dest],
+      [...(memory ? ["--require", PEAK_RSS_HOOK] : []), cli, "flags", ...args, "--no-progress", "-d", dest],
       env,
     );
     const reported = /Elapsed time: ([\d.]+)s/.exec(run.stdout);
     const ok = run.code === 0 && counted(run.stdout, expected.ok, expected.notFound);
+    const rss = /^futures-bench peak-rss-kib (\d+)$/m.exec(run.stderr);
     return {
       ms: run.ms,
+      peakRss: rss ? Number(rss[1]) * 1024 : undefined,
       reportedMs: reported ? Number(reported[1]) * 1000 : undefined,
       ok,
       note: ok
@@ -128,6 +139,53 @@ export function futuresFlags(
         : `exit ${run.code}: ${(run.stdout + run.stderr).trim().split("\n").slice(-3).join(" / ")}`,
     };
   });
+}
+
+export interface ThreadsAgainstAsync {
+  threads: Sample;
+  async: Sample;
+  /** threads' time / async's time, and the same for peak RSS (undefined when a run failed). */
+  timeRatio: number | undefined;
+  memoryRatio: number | undefined;
+}
+
+/**
+ * `futures flags -e -x threads` against `-x async` (their default concurrency each), `runs`
+ * times alternated, each with its time and peak RSS; the median time and median RSS of each.
+ * Threads in Node are isolates, not the book's cheap threads: this is what they cost.
+ */
+export async function threadsAgainstAsync(
+  baseUrl: string,
+  env: NodeJS.ProcessEnv,
+  runs: number,
+): Promise<ThreadsAgainstAsync> {
+  const samples: Record<"threads" | "async", Sample[]> = { threads: [], async: [] };
+  for (let run = 0; run < runs; run++) {
+    for (const executor of ["threads", "async"] as const) {
+      samples[executor].push(
+        await futuresFlags(["-e", "-x", executor, "-s", baseUrl], env, undefined, CLI, true),
+      );
+    }
+  }
+  const summary = (list: Sample[]): Sample => {
+    const failed = list.find((sample) => !sample.ok || sample.peakRss === undefined);
+    if (failed) return { ...failed, ok: false, note: failed.note ?? "no peak RSS line" };
+    return {
+      ms: median(list.map((sample) => sample.ms)),
+      peakRss: median(list.map((sample) => sample.peakRss!)),
+      reportedMs: median(list.map((sample) => sample.reportedMs ?? NaN)),
+      ok: true,
+    };
+  };
+  const threads = summary(samples.threads);
+  const async = summary(samples.async);
+  const both = threads.ok && async.ok;
+  return {
+    threads,
+    async,
+    timeRatio: both ? threads.ms / async.ms : undefined,
+    memoryRatio: both ? threads.peakRss! / async.peakRss! : undefined,
+  };
 }
 
 export function curlParallel(baseUrl: string, parallel: number): Promise<Sample> {
@@ -392,6 +450,30 @@ async function main(): Promise<void> {
       ["python", every.peers[0]],
       ["curl", every.peers[1]],
     ]);
+
+    // Case 2b: what threads cost against the event loop, time and memory.
+    const cost = await threadsAgainstAsync(fast.url, env, Math.max(RUNS, 3));
+    console.log(`\nCase 2b: -e -x threads against -x async, ${fast.label}, alternated, time and peak RSS`);
+    const mib = (sample: Sample) =>
+      sample.peakRss === undefined ? "-" : `${(sample.peakRss / 2 ** 20).toFixed(0)} MiB`;
+    for (const line of textTable(
+      ["command", "whole", "reported", "peak RSS"],
+      (["threads", "async"] as const).map((executor) => {
+        const sample = cost[executor];
+        return [
+          `futures flags -e -x ${executor}` + (sample.ok ? "" : `  (WRONG RESULT: ${sample.note})`),
+          seconds(sample.ms),
+          seconds(sample.reportedMs),
+          mib(sample),
+        ];
+      }),
+    ))
+      console.log(line);
+    if (cost.timeRatio !== undefined)
+      console.log(
+        `threads / async: ${cost.timeRatio.toFixed(2)}x the time (goal <= 1.5x), ` +
+          `${cost.memoryRatio!.toFixed(2)}x the peak RSS (goal <= 2x)`,
+      );
 
     // Case 3: sequential would need 676 x 0.5 s = 5.6 minutes; it is left out.
     const delayed = await futuresCase(

@@ -15,6 +15,7 @@ import {
   hasPythonHttpx,
   pythonAsyncio,
   startServers,
+  threadsAgainstAsync,
   timeCommand,
   type Sample,
 } from "./flags.ts";
@@ -139,6 +140,31 @@ try {
     ratio: ours20!.ok ? `${(ours20!.ms / bare!.ms).toFixed(2)}x node's start-up` : "-",
     goal: "<= 2x",
   });
+
+  say(`flags -e -x threads against -x async (${where}), time and peak RSS`);
+  const cost = await threadsAgainstAsync(flagsUrl, env, RUNS);
+  const mib = (sample: Sample) =>
+    sample.ok && sample.peakRss !== undefined
+      ? `${(sample.peakRss / 2 ** 20).toFixed(0)} MiB`
+      : value(sample);
+  rows.push(
+    {
+      target: `flags -e -x threads (30 in flight), ${where}: time`,
+      futures: value(cost.threads),
+      peer: "flags -e -x async (5 at once)",
+      peerValue: value(cost.async),
+      ratio: cost.timeRatio === undefined ? "-" : `${cost.timeRatio.toFixed(2)}x async's time`,
+      goal: "<= 1.5x",
+    },
+    {
+      target: `flags -e -x threads, ${where}: peak RSS`,
+      futures: mib(cost.threads),
+      peer: "flags -e -x async (5 at once)",
+      peerValue: mib(cost.async),
+      ratio: cost.memoryRatio === undefined ? "-" : `${cost.memoryRatio.toFixed(2)}x async's memory`,
+      goal: "<= 2x",
+    },
+  );
 
   say("flags -e -m 1000 against DELAY 0.5 s");
   const delayPeers = python ? [() => pythonAsyncio(servers.urls.DELAY, 1000)] : [];

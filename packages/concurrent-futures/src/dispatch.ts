@@ -1,6 +1,9 @@
 // A pool's queue and its dispatch: calls wait here in submission order, then go to a worker
-// in batches; a call is marked running only when its worker starts it. Which worker: an idle one, a new one (below maxWorkers), or a busy one when the
-// queue is deep; how many calls at once: batch-policy.ts, from the tasks' measured times.
+// in batches; a call is marked running only when its worker starts it. Which worker: an idle
+// one, a new one (below maxWorkers), or a busy one when the queue is deep; how many calls at
+// once: batch-policy.ts, from the tasks' measured times. A pool whose workers run several
+// calls at once (callsAtOnce > 1) sends a worker only what it starts at once, to the worker
+// with the most room, and sends nothing ahead.
 import { batchSize, fitsInBatch, sendAhead } from "./batch-policy.ts";
 import type { ExecutorLifecycle } from "./executor-lifecycle.ts";
 import { Fifo } from "./fifo.ts";
@@ -11,6 +14,8 @@ import type { WorkerSlot } from "./worker-slot.ts";
 
 export interface DispatchOptions {
   maxWorkers: number;
+  /** Calls one worker runs at once (the pool's concurrentCallsPerWorker). */
+  callsAtOnce: number;
   crew: WorkerCrew;
   tasks: TaskRegistry;
   /** Nothing goes out once the pool is broken; idle waiters are told when work ends. */
@@ -20,12 +25,14 @@ export interface DispatchOptions {
 export class Dispatcher {
   readonly #queue = new Fifo<WorkItem>();
   readonly #maxWorkers: number;
+  readonly #callsAtOnce: number;
   readonly #crew: WorkerCrew;
   readonly #tasks: TaskRegistry;
   readonly #lifecycle: ExecutorLifecycle;
 
-  constructor({ maxWorkers, crew, tasks, lifecycle }: DispatchOptions) {
+  constructor({ maxWorkers, callsAtOnce, crew, tasks, lifecycle }: DispatchOptions) {
     this.#maxWorkers = maxWorkers;
+    this.#callsAtOnce = callsAtOnce;
     this.#crew = crew;
     this.#tasks = tasks;
     this.#lifecycle = lifecycle;
@@ -61,6 +68,7 @@ export class Dispatcher {
     const idle = this.#crew.takeIdle();
     if (idle) return idle;
     if (this.#crew.size < this.#maxWorkers) return this.#crew.start();
+    if (this.#callsAtOnce > 1) return this.#crew.withRoom();
     // Deep queue: give a worker its next batch before it runs dry.
     const batch = this.#batchSize();
     if (sendAhead(this.#queue.length, this.#crew.size, batch)) return this.#crew.takingAhead(batch);
@@ -76,13 +84,14 @@ export class Dispatcher {
   /** Move calls from the queue to `worker`; returns how many were sent. */
   #sendBatch(worker: WorkerSlot): number {
     const wasIdle = worker.idle;
-    const limit = Math.min(this.#batchSize(), worker.tasksLeft);
+    const overlapping = this.#callsAtOnce > 1;
+    const limit = overlapping ? worker.room : Math.min(this.#batchSize(), worker.tasksLeft);
     const items: WorkItem[] = [];
     let exclusive = false;
     while (items.length < limit && this.#queue.length > 0) {
       const item = this.#queue.peek()!;
       if (item.signal && (!wasIdle || items.length > 0)) break; // goes alone to an idle worker
-      if (!fitsInBatch(items.length, this.#tasks.meanMs(item.key))) break;
+      if (!overlapping && !fitsInBatch(items.length, this.#tasks.meanMs(item.key))) break;
       this.#queue.shift();
       if (item.future.cancelled()) continue;
       // An idle worker starts the first call at once; the others wait there, still pending

@@ -7,6 +7,8 @@ export interface InitMessage {
   t: "init";
   initializer: TaskRef | undefined;
   initargs: unknown[];
+  /** How many calls the worker runs at once (concurrentCallsPerWorker); 1 runs them in turn. */
+  callsAtOnce: number;
 }
 
 /** Names a task once per worker, so later calls send a small number instead of a URL. */

@@ -31,10 +31,14 @@ export interface PoolOptions {
   initializer?: Task | undefined;
   initargs?: unknown[] | undefined;
   maxTasksPerChild?: number | undefined;
+  /** Calls one worker runs at once (default 1, as in Python); see ThreadPoolExecutorOptions. */
+  concurrentCallsPerWorker?: number | undefined;
 }
 
 export abstract class WorkerPool extends Executor<WrapTheFunctionWithTask> {
   readonly maxWorkers: number;
+  /** Calls one worker runs at once: up to maxWorkers x this many calls run in the pool. */
+  readonly concurrentCallsPerWorker: number;
   readonly #tasks = new TaskRegistry();
   readonly #lifecycle: ExecutorLifecycle = new ExecutorLifecycle({
     // A broken pool holds nothing: its calls have failed.
@@ -46,14 +50,22 @@ export abstract class WorkerPool extends Executor<WrapTheFunctionWithTask> {
   #nextId = 1;
   readonly #abortListeners = new AbortListeners<WorkItem>((item) => this.#abort(item));
 
-  constructor({ maxWorkers, initializer, initargs = [], maxTasksPerChild }: PoolOptions) {
+  constructor({
+    maxWorkers,
+    initializer,
+    initargs = [],
+    maxTasksPerChild,
+    concurrentCallsPerWorker,
+  }: PoolOptions) {
     super();
     this.maxWorkers = checkInteger("maxWorkers", maxWorkers, 1);
+    const callsAtOnce = checkOptionalInteger("concurrentCallsPerWorker", concurrentCallsPerWorker, 1) ?? 1;
+    this.concurrentCallsPerWorker = callsAtOnce;
     const initializerRef: TaskRef | undefined =
       initializer === undefined ? undefined : taskRef(initializer, this.constructor.name);
     this.#crew = new WorkerCrew({
       spawn: (events) => this.spawn(events),
-      init: { t: "init", initializer: initializerRef, initargs },
+      init: { t: "init", initializer: initializerRef, initargs, callsAtOnce },
       maxTasksPerChild: checkOptionalInteger("maxTasksPerChild", maxTasksPerChild, 1) ?? Infinity,
       events: {
         message: (worker, message) => this.#onMessage(worker, message),
@@ -62,6 +74,7 @@ export abstract class WorkerPool extends Executor<WrapTheFunctionWithTask> {
     });
     this.#dispatcher = new Dispatcher({
       maxWorkers: this.maxWorkers,
+      callsAtOnce,
       crew: this.#crew,
       tasks: this.#tasks,
       lifecycle: this.#lifecycle,

@@ -16,6 +16,12 @@ export interface ProcessPoolExecutorOptions {
   /** Replace a process after it has run this many tasks. */
   maxTasksPerChild?: number | undefined;
   /**
+   * How many calls one process runs at once (default 1: one at a time, as in Python); above
+   * 1, an async task that awaits lets the process start its next call. The same contract as
+   * ThreadPoolExecutor's option of that name.
+   */
+  concurrentCallsPerWorker?: number | undefined;
+  /**
    * Node options for the children; default: those of this process's own that make sense for a
    * worker (a TypeScript loader carries over; --input-type, -e, --test, --watch do not).
    */
@@ -37,10 +43,17 @@ export class ProcessPoolExecutor extends WorkerPool {
     initializer,
     initargs,
     maxTasksPerChild,
+    concurrentCallsPerWorker,
     execArgv,
     workerUrl,
   }: ProcessPoolExecutorOptions = {}) {
-    super({ maxWorkers: maxWorkers ?? os.availableParallelism(), initializer, initargs, maxTasksPerChild });
+    super({
+      maxWorkers: maxWorkers ?? os.availableParallelism(),
+      initializer,
+      initargs,
+      maxTasksPerChild,
+      concurrentCallsPerWorker,
+    });
     this.#execArgv = execArgv ?? workerExecArgv(process.execArgv);
     this.#entry = processEntry(workerEntryUrl(workerUrl, "ProcessPoolExecutor"));
   }

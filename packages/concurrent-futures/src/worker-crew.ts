@@ -30,7 +30,7 @@ export class WorkerCrew {
 
   start(): WorkerSlot {
     const { spawn, events, maxTasksPerChild, init } = this.#options;
-    const worker = new WorkerSlot(spawn, events, maxTasksPerChild);
+    const worker = new WorkerSlot(spawn, events, maxTasksPerChild, init.callsAtOnce);
     this.#workers.add(worker);
     worker.initialize(init);
     return worker;
@@ -43,6 +43,13 @@ export class WorkerCrew {
 
   park(worker: WorkerSlot): void {
     this.#idle.push(worker);
+  }
+
+  /** The busy worker with the most room for calls to run at once beside its own, if any has room. */
+  withRoom(): WorkerSlot | undefined {
+    let best: WorkerSlot | undefined;
+    for (const worker of this.#workers) if (worker.room > (best?.room ?? 0)) best = worker;
+    return best;
   }
 
   /** A busy worker that may be sent its next batch now (see WorkerSlot.takesAhead). */

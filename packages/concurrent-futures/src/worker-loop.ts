@@ -1,8 +1,10 @@
 // The loop that runs inside a worker thread or a child process: run the initializer, then
-// run calls in arrival order, one at a time, and send their outcomes back in batches.
+// run calls in arrival order, one at a time, and send their outcomes back in batches; or,
+// when the pool says so (concurrentCallsPerWorker), several at once (overlapping-calls.ts).
 import { parentPort } from "node:worker_threads";
 import { importingTaskModule, markPoolWorker, setRunningTask } from "./import-guard.ts";
 import { SKIPPED, type Call, type FromWorker, type Outcome, type ToWorker } from "./messages.ts";
+import { OverlappingCalls } from "./overlapping-calls.ts";
 import { watchParent } from "./parent-watchdog.ts";
 import { describeThrown, toErrorRecord } from "./remote-error.ts";
 import { resolveTask, type AnyFunction, type TaskRef } from "./task.ts";
@@ -33,11 +35,14 @@ const cancelled = new Set<number>();
 let lastStarted = 0;
 /** When the event loop last had a turn here, letting "cancel" messages in. */
 let lastTurn = 0;
+/** Set by "init" when the worker runs several calls at once; undefined: one at a time. */
+let overlapping: OverlappingCalls | undefined;
 
 function onMessage(message: ToWorker): void {
   lastTurn = performance.now();
   switch (message.t) {
     case "init":
+      if (message.callsAtOnce > 1) overlapping = overlappingCalls(message.callsAtOnce);
       chain = chain.then(() => initialize(message.initializer, message.initargs)).catch(fatal);
       break;
     case "def": {
@@ -53,14 +58,17 @@ function onMessage(message: ToWorker): void {
       break;
     }
     case "run":
-      chain = chain.then(() => runCalls(message.calls)).catch(fatal);
+      // Overlapping calls start from the chain too: after the initializer and the imports before them.
+      chain = chain
+        .then(() => (overlapping ? overlapping.add(message.calls) : runCalls(message.calls)))
+        .catch(fatal);
       break;
     case "cancel":
       // Not chained: it must take effect before the calls it names start.
       for (const id of message.ids) if (id > lastStarted) cancelled.add(id);
       break;
     case "exit":
-      void chain.then(() => process.exit(0));
+      void chain.then(() => overlapping?.drained()).then(() => process.exit(0));
       break;
   }
 }
@@ -74,21 +82,47 @@ function fatal(error: unknown): never {
   process.exit(70);
 }
 
+/** Calls (or the initializer) running now: a worker may submit while one runs (import-guard.ts). */
+let tasksRunning = 0;
+
+function enterTask(): void {
+  if (tasksRunning++ === 0) setRunningTask(true);
+}
+
+function leaveTask(): void {
+  if (--tasksRunning === 0) setRunningTask(false);
+}
+
 async function initialize(ref: TaskRef | undefined, args: unknown[]): Promise<void> {
+  let entered = false;
   try {
     if (ref) {
       const initializer = await loadTask(ref);
-      setRunningTask(true);
+      enterTask();
+      entered = true;
       await initializer(...args);
     }
   } catch (error) {
-    setRunningTask(false);
+    if (entered) leaveTask();
+    entered = false;
     send({ t: "init-failed", error: toErrorRecord(error) });
     // Run nothing more; the pool breaks on this message and ends every worker.
     await new Promise(() => {});
   } finally {
-    setRunningTask(false);
+    if (entered) leaveTask();
   }
+}
+
+/** Several calls at once: each started in arrival order unless cancelled, outcomes sent in turns. */
+function overlappingCalls(limit: number): OverlappingCalls {
+  return new OverlappingCalls(limit, {
+    run: ([id, key, args, chunk]) => runCall(id, key, args, chunk),
+    starting: (id) => {
+      lastStarted = id;
+      return cancelled.size > 0 && cancelled.delete(id);
+    },
+    flush,
+  });
 }
 
 // Outcomes are flushed when a batch ends or when a slow call has kept them waiting, so a
@@ -153,9 +187,11 @@ function nextTurn(): Promise<void> {
 }
 
 async function runCall(id: number, key: number, args: unknown[], chunk: boolean): Promise<Outcome> {
+  let entered = false;
   try {
     const fn = await tasks.get(key)!;
-    setRunningTask(true);
+    enterTask();
+    entered = true;
     let value: unknown;
     if (chunk) {
       // One call at a time, as for single calls: an async item finishes before the next starts.
@@ -177,7 +213,7 @@ async function runCall(id: number, key: number, args: unknown[], chunk: boolean)
   } catch (error) {
     return [id, 0, toErrorRecord(error)];
   } finally {
-    setRunningTask(false);
+    if (entered) leaveTask();
   }
 }
 

@@ -5,7 +5,9 @@
 // The worker runs the calls it holds one at a time, in the order sent. Only the one it works
 // on is running; the others were sent ahead and stay pending, so cancel() still succeeds for
 // them: the slot tells the worker, which skips them. The next call is marked running when the
-// worker answers the one before it, since nothing can stop it from starting then.
+// worker answers the one before it, since nothing can stop it from starting then. A worker of
+// a pool with concurrentCallsPerWorker = N runs up to N of them at once, also in the order
+// sent: the first N calls it holds are running, the next one starts as one of them answers.
 import type { TransferItem } from "./executor.ts";
 import { kOnCancel } from "./future.ts";
 import {
@@ -48,6 +50,8 @@ export class WorkerSlot {
   /** Keys of the tasks this worker was sent a "def" for. */
   readonly #defined = new Set<number>();
   #tasksLeft: number;
+  /** How many of the calls it holds the worker runs at once. */
+  readonly #callsAtOnce: number;
   /** Ids of calls sent ahead and cancelled since, to tell the worker in one message. */
   #cancelled: number[] = [];
   /** Runs a call with an AbortSignal and nothing else, so aborting it can end the worker. */
@@ -58,8 +62,14 @@ export class WorkerSlot {
   readonly exited: Promise<void>;
 
   /** Start a worker through `spawn`; it does nothing until initialize(). */
-  constructor(spawn: (events: WorkerEvents) => WorkerChannel, events: SlotEvents, tasksLeft: number) {
+  constructor(
+    spawn: (events: WorkerEvents) => WorkerChannel,
+    events: SlotEvents,
+    tasksLeft: number,
+    callsAtOnce = 1,
+  ) {
     this.#tasksLeft = tasksLeft;
+    this.#callsAtOnce = callsAtOnce;
     let exited!: () => void;
     this.exited = new Promise((resolve) => (exited = resolve));
     this.#channel = spawn({
@@ -88,6 +98,12 @@ export class WorkerSlot {
 
   get tasksLeft(): number {
     return this.#tasksLeft;
+  }
+
+  /** How many more calls this worker would start at once if sent them now. */
+  get room(): number {
+    if (this.#exclusive || this.#leaving) return 0;
+    return Math.max(0, Math.min(this.#callsAtOnce - this.#inflight.size, this.#tasksLeft));
   }
 
   /** Whether this busy worker may be sent a batch ahead while it holds `batch` calls or fewer. */
@@ -121,6 +137,7 @@ export class WorkerSlot {
       return;
     }
     for (const item of items) this.#hold(item);
+    this.#markStarted();
   }
 
   #runAlone(item: WorkItem): void {
@@ -134,6 +151,17 @@ export class WorkerSlot {
       return;
     }
     this.#hold(item);
+    this.#markStarted();
+  }
+
+  /** Mark running the calls the worker starts as soon as it has them: the first #callsAtOnce held. */
+  #markStarted(): void {
+    if (this.#callsAtOnce === 1) return; // The dispatcher and receive() mark the one call.
+    let place = 0;
+    for (const item of this.#inflight.values()) {
+      if (place++ === this.#callsAtOnce) break;
+      if (item.future.state === "pending") item.future.setRunningOrNotifyCancel();
+    }
   }
 
   #hold(item: WorkItem): void {
@@ -186,9 +214,12 @@ export class WorkerSlot {
       else settle(item, () => item.future.setException(fromErrorRecord(value)));
     }
     if (this.#inflight.size > 0) {
-      // The worker went on to the next call it holds, unless that one was cancelled.
-      const next = this.#inflight.values().next().value!;
-      if (next.future.state === "pending") next.future.setRunningOrNotifyCancel();
+      if (this.#callsAtOnce > 1) this.#markStarted();
+      else {
+        // The worker went on to the next call it holds, unless that one was cancelled.
+        const next = this.#inflight.values().next().value!;
+        if (next.future.state === "pending") next.future.setRunningOrNotifyCancel();
+      }
       return false;
     }
     if (this.#leaving) return false;

@@ -7,6 +7,7 @@ import { SUITES } from "./bench-measure.ts";
 import type { BenchRow } from "./bench-summary.ts";
 import type { DownloadRow } from "./download-bench.ts";
 import type { CpuExecutorName } from "../executors/catalogue.ts";
+import { threadSplit } from "../flags/thread-split.ts";
 import { barChart, lineChart, lineTicks, type BarGroup, type LineSeries } from "./svg-chart.ts";
 
 /** One colour and one dash pattern per executor, so that lines tell apart without colour too. */
@@ -162,13 +163,16 @@ export function downloadsFigure(downloads: readonly DownloadRow[]): string {
   const threads = find("threads");
   const processes = find("processes");
   const async = find("async");
+  const split = threads && threadSplit(threads.concurrency);
   const measured =
     threads && async
-      ? `threads took ${seconds(threads)} and async ${seconds(async)}: each of the ${threads.concurrency} worker threads`
+      ? `threads took ${seconds(threads)} and async ${seconds(async)}: <code>-x threads</code> runs its ` +
+        `${threads.concurrency} downloads as ${split!.threads} thread${split!.threads === 1 ? "" : "s"} of ` +
+        `${split!.callsPerThread} at once, since each worker thread`
       : "each worker thread";
   const perProcess = processes ? ` (each of the ${processes.concurrency} processes, a whole Node.js)` : "";
   return figure(
     chart,
-    `Median seconds for <code>futures flags -e</code> (676 codes) on each executor at its default concurrency; ${measured} is a whole V8 isolate that loads the downloader's code and its own HTTP stack${perProcess}, and the book's lesson that threads help I/O holds in Python because its threads share one interpreter, while in Node the event loop already overlaps I/O, so <code>-x async</code> is the executor for downloads`,
+    `Median seconds for <code>futures flags -e</code> (676 codes) on each executor at its default concurrency; ${measured} is a whole V8 isolate, with its own module graph and heap, that loads the downloader's code and its own HTTP stack${perProcess}, and the book's lesson that threads help I/O holds in Python because its threads share one interpreter, while in Node the event loop already overlaps I/O, so <code>-x async</code> is the executor for downloads`,
   );
 }

@@ -54,14 +54,22 @@ interface ExecutorEntry {
    * workers are only slots of one event loop or of Redis (any number) rather than isolates.
    */
   cpu?: { order: number; slots: boolean };
-  /** A new executor; `maxWorkers` undefined means its own default. Undefined: a plain loop. */
-  open?: (maxWorkers: number | undefined, queue: QueueSettings) => Promise<SizedExecutor>;
+  /**
+   * A new executor; `maxWorkers` undefined means its own default, `callsPerWorker` how many
+   * calls each worker of a pool runs at once (default 1). Undefined: a plain loop.
+   */
+  open?: (
+    maxWorkers: number | undefined,
+    queue: QueueSettings,
+    callsPerWorker?: number,
+  ) => Promise<SizedExecutor>;
 }
 
 // sequential, threads and async keep the book's download defaults. A worker thread or process
-// is a whole V8 isolate (about 10 MB and 30 ms to start for a thread, 40 MB and 60 ms for a
-// process), so their maxima are far below the event loop's: past a few dozen threads or a few
-// processes per core, starting them costs more than the waiting they overlap.
+// is a whole V8 isolate (about 10 MB and 30-80 ms of CPU to start for a thread, 40 MB and 60 ms
+// for a process), so their maxima are far below the event loop's: past a few dozen threads or
+// a few processes per core, starting them costs more than the waiting they overlap. `flags -x
+// threads` therefore runs several downloads per thread (flags/thread-split.ts).
 const TABLE = {
   /** A plain loop. */
   sequential: {
@@ -78,7 +86,11 @@ const TABLE = {
     inProcess: false,
     local: true,
     cpu: { order: 1, slots: false },
-    open: async (maxWorkers) => new (await import("concurrent-futures")).ThreadPoolExecutor({ maxWorkers }),
+    open: async (maxWorkers, _queue, callsPerWorker) =>
+      new (await import("concurrent-futures")).ThreadPoolExecutor({
+        maxWorkers,
+        concurrentCallsPerWorker: callsPerWorker,
+      }),
   },
   processes: {
     downloads: { defaultConcurrency: 4, maxConcurrency: 16 },

@@ -32,9 +32,14 @@ export function setQueueSettings(settings: {
 /**
  * A new executor of that name; `maxWorkers` undefined means the executor's own default. For
  * `queue` it is the window of jobs in Redis (default: twice the live workers' concurrency).
+ * `callsPerWorker`: calls each worker runs at once, where the executor offers it (threads).
  */
-export function createExecutor(name: PoolName, maxWorkers?: number): Promise<SizedExecutor> {
-  return EXECUTORS[name].open!(maxWorkers, queueSettings);
+export function createExecutor(
+  name: PoolName,
+  maxWorkers?: number,
+  callsPerWorker?: number,
+): Promise<SizedExecutor> {
+  return EXECUTORS[name].open!(maxWorkers, queueSettings, callsPerWorker);
 }
 
 /**

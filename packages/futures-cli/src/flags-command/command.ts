@@ -70,6 +70,8 @@ export function registerFlagsCommands(program: Command): void {
       [
         "",
         "Concurrency used: min(--max-req, the executor's maximum, number of codes).",
+        "On threads, the N requests run at once in one worker thread (-m 30: 1 x 30): a",
+        "thread is a whole V8 isolate, and one event loop overlaps every download.",
         "LOCAL, DELAY and ERROR are 127.0.0.1 ports 8001, 8002 and 8003 (environment:",
         "FUTURES_LOCAL_PORT, FUTURES_DELAY_PORT, FUTURES_ERROR_PORT); when nothing",
         "listens there, the flag server starts inside the command.",

@@ -6,6 +6,7 @@ import { runOnExecutor, runSequential } from "./executor-runs.ts";
 import { DEFAULT_DEST, DEFAULT_MAX_FILESIZE, DEFAULT_TIMEOUT_MS } from "./defaults.ts";
 import { DEFAULT_EXECUTOR, EXECUTORS, type ExecutorName } from "../executors/catalogue.ts";
 import { actualConcurrency } from "./concurrency.ts";
+import { threadSplit } from "./thread-split.ts";
 import type { BackoffOptions } from "./backoff.ts";
 import type { DownloadRequest } from "./download-one.ts";
 import {
@@ -115,6 +116,9 @@ export async function downloadMany(
   const present = inProcess ? undefined : await existingFlags(dest);
 
   const client = inProcess ? (options.client ?? new HttpClient()) : undefined;
+  // Threads run several downloads each, all async (thread-split.ts); processes one each.
+  const split =
+    executor === "threads" ? threadSplit(concurrency) : { threads: concurrency, callsPerThread: 1 };
   const request: DownloadRequest = {
     baseUrl: options.baseUrl,
     dest,
@@ -122,8 +126,8 @@ export async function downloadMany(
     retries: options.retries ?? 0,
     overwrite,
     tempTag: newTempTag(),
-    // A pool worker runs one download at a time: one connection each.
-    connections: inProcess ? concurrency : 1,
+    // A pool worker has a connection for each download it runs at once.
+    connections: inProcess ? concurrency : split.callsPerThread,
     backoff: options.backoff,
     maxFileSize,
   };
@@ -134,7 +138,7 @@ export async function downloadMany(
       const run = { codes, request, signal: runSignal, sink, client, onRetry, poolNoun };
       if (executor === "sequential") await runSequential(run);
       else {
-        const pool = await createExecutor(executor, concurrency);
+        const pool = await createExecutor(executor, split.threads, split.callsPerThread);
         const broke = await runOnExecutor(pool, run);
         if (broke && !stopped) stopped = `the ${poolNoun} broke: ${broke.reason}`;
         poolBroke = broke !== undefined;

@@ -51,8 +51,13 @@ export async function runOnExecutor(
 ): Promise<PoolBreak | undefined> {
   // Aborting cancels what waits in the queue. What runs stops too: in this thread the
   // download takes the signal itself and aborts its request; a pool needs the task, which it
-  // imports by reference, and is given the signal with each submit to end that worker.
-  const cancelPending = (): void => void executor.shutdown({ cancelFutures: true, wait: false });
+  // imports by reference, and is given the signal with each submit to end that worker. A
+  // pool whose workers run several downloads at once runs a call with a signal alone in its
+  // worker: it is given none, and an abort ends all its workers instead.
+  const callsPerWorker = (executor as { concurrentCallsPerWorker?: number }).concurrentCallsPerWorker ?? 1;
+  const endWorkers = !client && callsPerWorker > 1;
+  const cancelPending = (): void =>
+    void (endWorkers ? executor.terminateWorkers() : executor.shutdown({ cancelFutures: true, wait: false }));
   signal?.addEventListener("abort", cancelPending, { once: true });
   const broken: { index: number; cc: string }[] = [];
   let poolBreak: PoolBreak | undefined;
@@ -60,7 +65,7 @@ export async function runOnExecutor(
     const inThisThread = (cc: string, req: DownloadRequest): Promise<FlagResult> =>
       downloadFlag(cc, req, signal, client, onRetry);
     const fn = client ? inThisThread : downloadOne;
-    const options = { signal: client ? undefined : signal };
+    const options = { signal: client || endWorkers ? undefined : signal };
     const toDo = new Map<CompletedFuture<FlagResult>, number>();
     const futures = codes.map((cc, index) => {
       const future = executor.submitWith(options, fn, cc, request);
@@ -85,10 +90,10 @@ export async function runOnExecutor(
     await executor.shutdown({ wait: true, cancelFutures: true });
   }
   // The pool runs its queue in order, so the codes a worker had when it broke are the first
-  // ones of those it failed, at most one per worker; the others never started.
+  // ones of those it failed, at most callsPerWorker per worker; the others never started.
   broken.sort((a, b) => a.index - b.index);
   for (const [n, { cc }] of broken.entries()) {
-    if (n < executor.maxWorkers) {
+    if (n < executor.maxWorkers * callsPerWorker) {
       const reason = `the ${poolNoun} broke while it ran`;
       sink({ cc, status: "error", error: reason, attempts: 0, bytes: 0, elapsedMs: 0 });
     } else sink(cancelledResult(cc));

@@ -198,8 +198,15 @@ describe("interrupting", () => {
   before(async () => (delayServer = await startServer({ only: ["DELAY"], delay: 0.3 })));
   after(() => delayServer.close());
 
-  for (const executor of ["sequential", "async", "threads", "processes"] as const) {
-    it(`on ${executor}: cancels what is pending, aborts what is in flight, keeps what is done`, async () => {
+  // threads: one thread runs the 2 or 4 downloads at once, and an abort ends it.
+  for (const [executor, concurrency] of [
+    ["sequential", 2],
+    ["async", 2],
+    ["threads", 2],
+    ["threads", 4],
+    ["processes", 2],
+  ] as const) {
+    it(`on ${executor} (${concurrency} at once): cancels what is pending, aborts what is in flight, keeps what is done`, async () => {
       const dest = newDest();
       const controller = new AbortController();
       let settled = 0;
@@ -207,7 +214,7 @@ describe("interrupting", () => {
         baseUrl: delayServer.urls.DELAY!,
         dest,
         executor,
-        concurrency: 2,
+        concurrency,
         signal: controller.signal,
         onResult: () => {
           if (++settled === 2) controller.abort();
