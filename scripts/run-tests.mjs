@@ -26,6 +26,7 @@ const SLOW = [
   "futures-cli/test/worker-command/worker.test.ts",
   "concurrent-futures/test/other-runtimes.test.ts",
   "concurrent-futures/test/thread-pool.test.ts",
+  "concurrent-futures/test/overlapping-calls.test.ts",
   "concurrent-futures/test/queue-faults.test.ts",
   "futures-cli/test/cpu-commands/commands.test.ts",
   "futures-cli/test/worker-command/trust.test.ts",
