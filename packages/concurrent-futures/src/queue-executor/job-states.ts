@@ -89,10 +89,8 @@ export async function readJobStates(
   const keys = [`${prefix}meta`, `${prefix}active`, `${prefix}wait`, `${prefix}stalled`];
   for (const id of jobIds) keys.push(`${prefix}${id}`, `${prefix}${id}:lock`);
   if (!(NAME in redis)) redis.defineCommand(NAME, { lua: SCRIPT });
-  const script = (redis as unknown as Record<string, (...args: (string | number)[]) => Promise<Reply[]>>)[
-    NAME
-  ]!;
-  const replies = await script(keys.length, ...keys, prefix, STALLED, livenessPrefix, ...args);
+  const commands = redis as unknown as Record<string, (...args: (string | number)[]) => Promise<Reply[]>>;
+  const replies = await commands[NAME]!(keys.length, ...keys, prefix, STALLED, livenessPrefix, ...args);
   return replies.map((reply): JobState => {
     const [timestamp, finishedOn, returnvalue, failedReason, judged] = reply;
     if (timestamp == null) return { state: "missing" };

@@ -2,6 +2,7 @@
 // data (the epoch), the live workers' concurrency (the window), outcomes whose completion
 // events never arrived (BullMQ's events are best-effort, and a trimmed stream drops them),
 // and jobs of workers that died, which no live worker may be left to find.
+import { WarningThrottle } from "./warning-throttle.ts";
 import type { Call, CallTable } from "./call-table.ts";
 import { readJobStates, STALLED, streamTrimmedPast } from "./job-states.ts";
 import type { QueueConnection } from "./queue-connection.ts";
@@ -44,6 +45,7 @@ export class Reconciler {
   readonly #options: ReconcilerOptions;
   #timer: NodeJS.Timeout | undefined;
   #running = false;
+  readonly #warnings = new WarningThrottle();
   /** Running jobs seen orphaned, and since when. */
   readonly #orphans = new Map<string, number>();
 
@@ -71,8 +73,14 @@ export class Reconciler {
       try {
         await this.#options.beforePass();
         if (this.#options.canRun()) lost = await this.#readDue();
-      } catch {
-        // Connection trouble: the connection state decides what happens next.
+      } catch (error) {
+        // Connection trouble: the connection state decides what happens next. A fault of the
+        // code (a TypeError...) would stop every pass without a word: said once a minute.
+        if (isCodeFault(error) && this.#warnings.admit(String(error))) {
+          process.emitWarning(`the executor's check of its jobs in Redis failed: ${String(error)}`, {
+            code: "FUTURES_RECONCILE_FAILED",
+          });
+        }
       } finally {
         this.#running = false;
       }
@@ -114,4 +122,9 @@ export class Reconciler {
     });
     return lost;
   }
+}
+
+/** An error of JavaScript itself, never of Redis or of the connection. */
+function isCodeFault(error: unknown): boolean {
+  return error instanceof TypeError || error instanceof RangeError || error instanceof ReferenceError;
 }
