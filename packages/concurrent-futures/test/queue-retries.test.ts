@@ -134,6 +134,8 @@ describe("QueueExecutor retries", () => {
       { retries: 1, retryOn: [1] },
       { retries: 1, retryOn: ["X"], backoff: "1s" },
       { retries: 1, retryOn: ["X"], backoff: { delay: "1" } },
+      { retries: 1, retryOn: ["X"], backoff: [] },
+      { retries: 1, retryOn: [] }, // names nothing: never retried, surely not what was meant
       { priority: "1" },
     ])
       assert.throws(submit(options), TypeError, JSON.stringify(options));
@@ -142,6 +144,7 @@ describe("QueueExecutor retries", () => {
       { retries: 1.5, retryOn: ["X"] },
       { retries: 1, retryOn: ["X"], backoff: -1 },
       { retries: 1, retryOn: ["X"], backoff: { max: Infinity } },
+      { retries: 1, retryOn: ["X"], backoff: { delay: 5000, max: 1000 } },
       { priority: 0 },
       { priority: 1.5 },
       { priority: 2 ** 21 },
@@ -278,5 +281,37 @@ describe("QueueExecutor retries given up on during their backoff", () => {
     assert.equal(future.done(), true);
     assert.equal(((await future.exception()) as Error).message, "late");
     assert.equal(future.attempts, 2, "tried again after shutdown(), without a backoff");
+  });
+
+  it("a call that fails after shutdown({ cancelFutures: true }) is not tried again", async () => {
+    const queue = executor();
+    const future = queue.submitWith({ retries: 3, backoff: 600_000, retryOn: ["E_TASK"] }, fail, "late", 300);
+    await until(() => future.running(), "its first job is in Redis");
+    await queue.shutdown({ cancelFutures: true });
+    assert.equal(((await future.exception()) as Error).message, "late");
+    assert.equal(future.attempts, 1, "no attempt after the cancel");
+  });
+
+  it("a retry after shutdown() whose only worker died waits for the next worker, then settles", async () => {
+    const queueName = "retries-after-shutdown";
+    const victim = await startWorker(redis.url, queueName, "async", 1, undefined, true);
+    started.push(victim);
+    const queue = executor({ queue: queueName });
+    const future = queue.submitWith(
+      { retries: 1, backoff: 10, retryOn: ["WorkerLostError"] },
+      traceFirstRunHeld,
+      folder,
+      "after-shutdown",
+    );
+    await until(() => existsSync(path.join(folder, "after-shutdown")), "its first run started");
+    const closing = queue.shutdown();
+    victim.kill("SIGKILL");
+    // Held again, with no live worker: nothing may go to Redis, and the executor stays up.
+    await until(() => String(queue).includes("held=1"), "the retry is held", 40_000);
+    const survivor = await startWorker(redis.url, queueName, "async", 1, undefined, true);
+    started.push(survivor);
+    assert.equal(await future.result({ timeout: 40_000 }), survivor.pid);
+    assert.equal(future.attempts, 2);
+    await closing;
   });
 });

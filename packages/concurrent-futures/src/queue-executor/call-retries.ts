@@ -17,6 +17,8 @@ export class CallRetries {
   readonly #retry: (call: Call) => void;
   readonly #waiting = new Map<Call, NodeJS.Timeout>();
   #hurried = false;
+  /** shutdown({ cancelFutures }) or terminateWorkers(): no more attempts at all. */
+  #cancelling = false;
 
   constructor(lifecycle: ExecutorLifecycle, retry: (call: Call) => void) {
     this.#lifecycle = lifecycle;
@@ -35,7 +37,7 @@ export class CallRetries {
   offer(call: Call, error: unknown): boolean {
     const policy = call.retry;
     if (!policy || call.attempts > policy.retries || call.stopped || call.signal?.aborted) return false;
-    if (this.#lifecycle.isBroken || !policy.matches(error)) return false;
+    if (this.#lifecycle.isBroken || this.#cancelling || !policy.matches(error)) return false;
     call.future[kPendingAgain](() => this.#cancelled(call));
     if (this.#hurried) {
       // Held again now, not on a timer: the call never leaves the executor's books, so the
@@ -60,6 +62,7 @@ export class CallRetries {
    */
   shutDown(cancel: boolean): void {
     this.#hurried = true;
+    this.#cancelling ||= cancel;
     for (const [call, timer] of this.#waiting) {
       if (cancel) {
         call.future.cancel(); // and #cancelled() forgets it

@@ -72,13 +72,18 @@ export class JobSender {
     const batch = this.#outbox.filter((call) => table.current(call));
     this.#outbox = [];
     if (batch.length === 0 || !this.#options.canSend()) return; // resent on reconnect
+    // The ids sent: an outcome read before the reply may have given a call a new job (a
+    // retry, at-least-once's resend), which this reply must not mark sent.
+    const ids = batch.map((call) => call.jobId);
     try {
       if (batch.length === 1) {
         const { name, data, opts } = this.#jobOf(batch[0]!);
         await queue.add(name, data, opts);
       } else await queue.addBulk(batch.map((call) => this.#jobOf(call)));
       const now = performance.now();
-      for (const call of batch) call.sentAt ??= now;
+      batch.forEach((call, i) => {
+        if (table.current(call, ids[i])) call.sentAt ??= now;
+      });
       this.#failingSince = undefined;
       this.#options.sent(batch);
     } catch (error) {

@@ -138,7 +138,10 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
       interval: settings.reconcileInterval,
       outcomes: this.#settlement,
       canRun: online,
-      keepGoing: () => !this.#lifecycle.isBroken && !(this.#closed && table.remoteCount === 0),
+      // Shut down with calls still held (a retry, or no live worker yet): the passes read
+      // the window that lets them out.
+      keepGoing: () =>
+        !this.#lifecycle.isBroken && !(this.#closed && table.isIdle() && this.#retries.size === 0),
       beforePass: async () => {
         await this.#checkEpoch();
         if (!this.#lifecycle.isBroken) await this.#readWindow();

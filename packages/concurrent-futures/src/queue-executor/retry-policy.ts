@@ -54,10 +54,13 @@ export class RetryPolicy {
   static of(call: RetryOptions, defaults: RetryOptions = {}): RetryPolicy | undefined {
     const retries = checkInteger("retries", call.retries ?? defaults.retries ?? 0, 0);
     const backoff = call.backoff ?? defaults.backoff;
-    const { delay = DEFAULT_DELAY, max = DEFAULT_MAX } =
-      typeof backoff === "number" ? { delay: backoff } : checkBackoff(backoff);
+    const given = typeof backoff === "number" ? { delay: backoff } : checkBackoff(backoff);
+    const delay = given.delay ?? DEFAULT_DELAY;
     checkMs("backoff delay", delay);
+    // Without a max of its own, a delay above the default max is its own max.
+    const max = given.max ?? Math.max(DEFAULT_MAX, delay);
     checkMs("backoff max", max);
+    if (max < delay) throw new RangeError(`backoff max (${max} ms) must be at least its delay (${delay} ms)`);
     const retryOn = call.retryOn ?? defaults.retryOn;
     const matches = retryOn === undefined ? undefined : matcher(retryOn);
     if (retries === 0) return undefined;
@@ -78,7 +81,7 @@ export class RetryPolicy {
   /** Whether `error` is worth another attempt. A predicate that throws says no, with a warning. */
   matches(error: unknown): boolean {
     try {
-      return this.#matches(error) === true;
+      return Boolean(this.#matches(error)); // a JavaScript predicate may answer truthy
     } catch (thrown) {
       process.emitWarning(`retryOn threw, so the call is not retried: ${inspect(thrown)}`, {
         code: "FUTURES_RETRY_ON_THREW",
@@ -100,7 +103,7 @@ export class RetryPolicy {
 
 function checkBackoff(backoff: unknown): Backoff {
   if (backoff === undefined) return {};
-  if (typeof backoff !== "object" || backoff === null) {
+  if (typeof backoff !== "object" || backoff === null || Array.isArray(backoff)) {
     throw new TypeError(
       `backoff must be a number of milliseconds or { delay, max }, got ${inspect(backoff)}`,
     );
@@ -118,15 +121,16 @@ function checkMs(name: string, value: unknown): void {
 
 function matcher(retryOn: unknown): (error: unknown) => boolean {
   if (typeof retryOn === "function") return retryOn as (error: unknown) => boolean;
-  if (!Array.isArray(retryOn) || !retryOn.every((item) => typeof item === "string" && item !== "")) {
+  const names = Array.isArray(retryOn) && retryOn.every((item) => typeof item === "string" && item !== "");
+  if (!names || retryOn.length === 0) {
     throw new TypeError(
-      `retryOn must be a predicate or a list of error names and codes, got ${inspect(retryOn, { depth: 1 })}`,
+      `retryOn must be a predicate or a non-empty list of error names and codes, got ${inspect(retryOn, { depth: 1 })}`,
     );
   }
-  const names = new Set<string>(retryOn);
+  const named = new Set<string>(retryOn as string[]);
   return (error) => {
     if (typeof error !== "object" || error === null) return false;
     const { name, code } = error as { name?: unknown; code?: unknown };
-    return (typeof name === "string" && names.has(name)) || (typeof code === "string" && names.has(code));
+    return (typeof name === "string" && named.has(name)) || (typeof code === "string" && named.has(code));
   };
 }

@@ -59,6 +59,8 @@ export async function runOnExecutor(
   const cancelPending = (): void =>
     void (endWorkers ? executor.terminateWorkers() : executor.shutdown({ cancelFutures: true, wait: false }));
   signal?.addEventListener("abort", cancelPending, { once: true });
+  // Aborted while the pool started: the listener came too late for it.
+  if (signal?.aborted && endWorkers) cancelPending();
   const broken: { index: number; cc: string }[] = [];
   let poolBreak: PoolBreak | undefined;
   try {
