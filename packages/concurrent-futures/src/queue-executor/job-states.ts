@@ -2,6 +2,7 @@
 // arrived (BullMQ's events are best-effort, and a trimmed event stream drops them for good),
 // and taking back the jobs of workers that died: BullMQ's stalled-job check runs only inside
 // live workers, so without this a dead worker's jobs wait for the next worker to start.
+import { redisScript } from "./job-script.ts";
 import type { RedisClient } from "./redis-target.ts";
 
 /** What Redis holds for a job: still unfinished, finished either way, gone, or abandoned. */
@@ -68,7 +69,8 @@ return out
 `;
 
 type Reply = [string | null, string | null, string | null, string | null, number];
-const NAME = "futuresJobStates";
+// Its keys are given with each call (see readJobStates), the count first.
+const jobStates = redisScript<Reply[]>("futuresJobStates", SCRIPT);
 
 /**
  * The states of jobs by id under the queue's key prefix (such as "bull:NAME:"), in one round
@@ -88,9 +90,7 @@ export async function readJobStates(
   // they make Redis answer TRYAGAIN (or ASK) instead, and the next pass reads them again.
   const keys = [`${prefix}meta`, `${prefix}active`, `${prefix}wait`, `${prefix}stalled`];
   for (const id of jobIds) keys.push(`${prefix}${id}`, `${prefix}${id}:lock`);
-  if (!(NAME in redis)) redis.defineCommand(NAME, { lua: SCRIPT });
-  const commands = redis as unknown as Record<string, (...args: (string | number)[]) => Promise<Reply[]>>;
-  const replies = await commands[NAME]!(keys.length, ...keys, prefix, STALLED, livenessPrefix, ...args);
+  const replies = await jobStates(redis, keys.length, ...keys, prefix, STALLED, livenessPrefix, ...args);
   return replies.map((reply): JobState => {
     const [timestamp, finishedOn, returnvalue, failedReason, judged] = reply;
     if (timestamp == null) return { state: "missing" };

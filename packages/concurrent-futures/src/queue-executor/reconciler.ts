@@ -2,10 +2,10 @@
 // data (the epoch), the live workers' concurrency (the window), outcomes whose completion
 // events never arrived (BullMQ's events are best-effort, and a trimmed stream drops them),
 // and jobs of workers that died, which no live worker may be left to find.
-import { WarningThrottle } from "./warning-throttle.ts";
 import type { Call, CallTable } from "./call-table.ts";
 import { readJobStates, STALLED, streamTrimmedPast } from "./job-states.ts";
 import type { QueueConnection } from "./queue-connection.ts";
+import { WarningThrottle } from "./warning-throttle.ts";
 import { livenessPrefix } from "./worker-registry.ts";
 
 /** After a pass found lost events, look again this soon. */

@@ -7,6 +7,7 @@
 // started after the rollback never saw the newer count, and cannot tell.
 import { Generation } from "./redis-epoch.ts";
 import { isRefusal, refusalText } from "./redis-errors.ts";
+import { redisScript } from "./job-script.ts";
 import type { RedisClient } from "./redis-target.ts";
 
 const VERIFY_TRIES = 40;
@@ -16,8 +17,8 @@ const VERIFY_PAUSE_MS = 250;
 // busy worker several times the CPU of one call. (`or false`: a nil would end the reply's list.)
 const CHECK =
   "return { redis.call('INCR', KEYS[1]), redis.call('GET', KEYS[2]) or false, redis.call('TIME') }";
-const CHECK_NAME = "futuresGenerationCheck";
 type CheckReply = [count: number, epoch: string | null, time: [seconds: string, micros: string]];
+const check = redisScript<CheckReply>("futuresGenerationCheck", CHECK, 2);
 
 export class RollbackGuard {
   readonly #redis: RedisClient;
@@ -90,7 +91,7 @@ export class RollbackGuard {
     for (let attempt = 1; ; attempt++) {
       let reply: CheckReply;
       try {
-        reply = await this.#check();
+        reply = await check(this.#redis, this.#generation.key, this.#epochKey);
       } catch (error) {
         // A refusal (ACL, a read-only replica) cannot pass: say it at once.
         if (isRefusal(error) || attempt >= VERIFY_TRIES) {
@@ -115,13 +116,6 @@ export class RollbackGuard {
       this.#checkedAt = now;
       return;
     }
-  }
-
-  #check(): Promise<CheckReply> {
-    const redis = this.#redis;
-    if (!(CHECK_NAME in redis)) redis.defineCommand(CHECK_NAME, { numberOfKeys: 2, lua: CHECK });
-    const commands = redis as unknown as Record<string, (...keys: string[]) => Promise<CheckReply>>;
-    return commands[CHECK_NAME]!(this.#generation.key, this.#epochKey);
   }
 
   /** When Redis started, if that was after our last good check; else `now` (a failover). */
