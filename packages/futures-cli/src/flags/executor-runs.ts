@@ -59,8 +59,6 @@ export async function runOnExecutor(
   const cancelPending = (): void =>
     void (endWorkers ? executor.terminateWorkers() : executor.shutdown({ cancelFutures: true, wait: false }));
   signal?.addEventListener("abort", cancelPending, { once: true });
-  // Aborted while the pool started: the listener came too late for it.
-  if (signal?.aborted && endWorkers) cancelPending();
   const broken: { index: number; cc: string }[] = [];
   let poolBreak: PoolBreak | undefined;
   try {
@@ -74,6 +72,9 @@ export async function runOnExecutor(
       toDo.set(future, index);
       return future;
     });
+    // Aborted while the pool started, before the listener: cancelled now that every call is
+    // in (a pool shut down first would refuse the submits).
+    if (signal?.aborted) cancelPending();
     for await (const future of asCompleted(futures)) {
       const index = toDo.get(future)!;
       const cc = codes[index]!;
