@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { isTask, taskRef, type AnyFunction, type TaskRef } from "../task.ts";
+import { acceptedRange, compatibleVersions } from "./task-versions.ts";
 
 export interface TaskAddress {
   /** Package name, as in package.json. */
@@ -106,9 +107,9 @@ export class TaskDirectory {
         `this worker does not know the task ${describeAddress(address)}: the worker must import the module that exports it (QueueWorker's imports)`,
       );
     }
-    if (entry.version !== address.v) {
+    if (!compatibleVersions(entry.version, address.v)) {
       throw new TypeError(
-        `the task ${describeAddress(address)} was sent by ${address.p}@${address.v}, but this worker has ${address.p}@${entry.version}`,
+        `the task ${describeAddress(address)} was sent by ${address.p}@${address.v}, but this worker has ${address.p}@${entry.version}, which runs tasks of ${address.p}@${acceptedRange(entry.version)} only`,
       );
     }
     return entry.fn;
