@@ -29,6 +29,7 @@ const CODES: Record<string, string> = {
   WorkerLostError: "ERR_FUTURES_WORKER_LOST",
   QueueUnavailableError: "ERR_FUTURES_QUEUE_UNAVAILABLE",
   UntrustedJobError: "ERR_FUTURES_UNTRUSTED_JOB",
+  CallNotFoundError: "ERR_FUTURES_CALL_NOT_FOUND",
 };
 
 type ErrorClass = new (message?: string, options?: ErrorOptions) => Error;

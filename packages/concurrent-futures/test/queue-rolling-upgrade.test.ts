@@ -10,7 +10,7 @@ import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
 import { QueueExecutor, QueueWorker } from "../src/queue-executor/index.ts";
 import { compatibleVersions } from "../src/queue-executor/task-versions.ts";
-import type { AnyFunction } from "../src/task.ts";
+import type { Task } from "../src/task.ts";
 import { startRedis, type RedisServer } from "@futures/test-support/redis-server";
 
 const QUEUE = "rolling";
@@ -41,11 +41,11 @@ export const whoami = task(import.meta.url, "whoami", async (folder) => {
   return path.join(folder, "tasks.mjs");
 }
 
-async function whoamiOf(version: string): Promise<(folder: string) => string> {
-  const module = (await import(pathToFileURL(path.join(root, version, "tasks.mjs")).href)) as {
-    whoami: AnyFunction;
-  };
-  return module.whoami as (folder: string) => string;
+type Whoami = Task<(folder: string) => Promise<string>>;
+
+async function whoamiOf(version: string): Promise<Whoami> {
+  const url = pathToFileURL(path.join(root, version, "tasks.mjs")).href;
+  return ((await import(url)) as { whoami: Whoami }).whoami;
 }
 
 async function until(condition: () => boolean, what: string): Promise<void> {

@@ -6,12 +6,15 @@
 import { randomBytes } from "node:crypto";
 import type { Future } from "../future.ts";
 import { HeldCalls } from "./held-calls.ts";
-import { countAttempt } from "./queue-future.ts";
+import { countAttempt, nameCall } from "./queue-future.ts";
 import type { RetryPolicy } from "./retry-policy.ts";
 import type { TaskAddress } from "./task-address.ts";
 
 /** A call of the executor, from submit to its outcome. */
 export interface Call {
+  /** The call's id: its first job's id, kept across retries and resends (QueueFuture#id). */
+  id: string;
+  /** The id of its job of now. */
   jobId: string;
   future: Future<any>;
   address: TaskAddress;
@@ -66,7 +69,9 @@ export class CallTable {
     retry: RetryPolicy | undefined = undefined,
   ): Call {
     const jobId = `${this.#idPrefix}${++this.#seq}`;
+    nameCall(future, jobId);
     const call: Call = {
+      id: jobId,
       jobId,
       future,
       address,
@@ -105,9 +110,20 @@ export class CallTable {
     return admitted;
   }
 
+  /**
+   * Follow a call another executor sent (attach): outstanding in Redis under `jobId`, read by
+   * the next pass of the reconciler. Its future must be running already.
+   */
+  adopt(call: Omit<Call, "attempts" | "sentAt" | "stopped">): Call {
+    const adopted: Call = { ...call, attempts: 1, sentAt: 0, stopped: false };
+    countAttempt(adopted.future);
+    this.#remote.set(adopted.jobId, adopted);
+    return adopted;
+  }
+
   /** Hold a call again to retry it: a new job, sent when the window has room. */
   holdAgain(call: Call): void {
-    call.jobId = `${this.#idPrefix}${++this.#seq}`;
+    call.jobId = `${call.id}-try${call.attempts + 1}`;
     call.sentAt = undefined;
     call.resent = false; // at-least-once's one resend is per job
     this.#held.push(call);

@@ -40,4 +40,19 @@ export class UntrustedJobError extends FuturesError {
   }
 }
 
-rebuildErrorsAs(BrokenQueueExecutor, WorkerLostError, QueueUnavailableError, UntrustedJobError);
+/** attach() found no call of that id in Redis: read already, expired, or never sent. */
+export class CallNotFoundError extends FuturesError {
+  override name = "CallNotFoundError";
+  override readonly code = "ERR_FUTURES_CALL_NOT_FOUND";
+  static {
+    brandFuturesError(this, "CallNotFoundError");
+  }
+}
+
+rebuildErrorsAs(
+  BrokenQueueExecutor,
+  WorkerLostError,
+  QueueUnavailableError,
+  UntrustedJobError,
+  CallNotFoundError,
+);

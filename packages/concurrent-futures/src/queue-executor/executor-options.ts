@@ -42,6 +42,11 @@ export interface QueueExecutorOptions extends RetryOptions {
   onEvent?: ((event: QueueExecutorEvent) => void) | undefined;
   /** Every call's BullMQ priority unless submitWith gives one (default none; see QueueSubmitOptions). */
   priority?: number | undefined;
+  /**
+   * Milliseconds a result nobody read stays in Redis after its job finished, for attach()
+   * (default 86,400,000: a day). A result read is removed at once.
+   */
+  resultRetention?: number | undefined;
 }
 
 /** Calls have waited with no live worker on the queue for noWorkerWarning ms (again each minute). */
@@ -75,6 +80,7 @@ export interface QueueSettings {
   onEvent: ((event: QueueExecutorEvent) => void) | undefined;
   /** Priority and retries of a call that says nothing of them. */
   calls: CallDefaults;
+  resultRetention: number;
 }
 
 function checkOptionalFunction<F>(name: string, value: F | undefined): F | undefined {
@@ -101,6 +107,7 @@ export function queueSettings(options: QueueExecutorOptions): QueueSettings {
     key,
     noWorkerWarning = 10_000,
     onEvent,
+    resultRetention = 24 * 3600 * 1000,
   } = options;
   if (typeof queue !== "string" || queue === "" || queue.includes(":")) {
     throw new TypeError(`queue must be a non-empty name without ':', got ${String(queue)}`);
@@ -123,6 +130,7 @@ export function queueSettings(options: QueueExecutorOptions): QueueSettings {
     noWorkerWarning: checkPeriod("noWorkerWarning", noWorkerWarning)!,
     onEvent: checkOptionalFunction("onEvent", onEvent),
     calls: callDefaults(options),
+    resultRetention: checkPeriod("resultRetention", resultRetention)!,
   };
 }
 

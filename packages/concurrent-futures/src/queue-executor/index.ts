@@ -11,7 +11,13 @@ export {
   type QueueWorkerOptions,
 } from "./queue-worker.ts";
 export { resolveTaskModule } from "./task-modules.ts";
-export { BrokenQueueExecutor, QueueUnavailableError, UntrustedJobError, WorkerLostError } from "./errors.ts";
+export {
+  BrokenQueueExecutor,
+  CallNotFoundError,
+  QueueUnavailableError,
+  UntrustedJobError,
+  WorkerLostError,
+} from "./errors.ts";
 export type { QueueKey } from "./job-signature.ts";
 export {
   DEFAULT_CONNECTION,

@@ -7,7 +7,7 @@ import type { Future } from "../future.ts";
 import type { LocalExecutor } from "./local-executor.ts";
 import { UntrustedJobError } from "./errors.ts";
 import type { JobSigner } from "./job-signature.ts";
-import { decode, encodeOutcome, type JobData } from "./payload.ts";
+import { checkJobData, decode, encodeOutcome, type JobData } from "./payload.ts";
 import type { TaskDirectory } from "./task-address.ts";
 
 /** A job this worker holds, and how to end it. */
@@ -160,20 +160,6 @@ export class JobRuns {
         return this.#answer(active, false, abortError(active.abortReason));
       return this.#answer(active, false, error);
     }
-  }
-}
-
-/** Refuse job data of the wrong shape (forged, or from another version) before using any of it. */
-function checkJobData(data: JobData): void {
-  const t = (data as Partial<JobData> | null)?.t;
-  const fields = t && typeof t === "object" ? [t.p, t.v, t.m, t.e] : [];
-  if (
-    fields.length !== 4 ||
-    !fields.every((field) => typeof field === "string" && field.length <= 1024) ||
-    typeof data.a !== "string" ||
-    (data.c !== 0 && data.c !== 1)
-  ) {
-    throw new TypeError("the job's data is not a futures job: refused");
   }
 }
 

@@ -6,15 +6,13 @@ import type { Queue } from "bullmq";
 import type { RedisClient } from "./redis-target.ts";
 import type { Call, CallTable } from "./call-table.ts";
 import type { JobSigner } from "./job-signature.ts";
+import { recordCallJobs } from "./call-jobs.ts";
 import { isOutOfMemory, isPassing, replyPrefix } from "./redis-errors.ts";
 import { withdrawWaiting } from "./withdraw-script.ts";
 import type { JobData } from "./payload.ts";
 
 /** Milliseconds between repeats of a send that failed for a passing reason. */
 const RESEND_MS = 250;
-
-/** BullMQ removes finished jobs older than this (seconds) when later jobs finish. */
-const ORPHANS = { age: 24 * 3600 };
 
 export interface JobSenderOptions {
   queue: Queue;
@@ -31,6 +29,8 @@ export interface JobSenderOptions {
   isDown(): boolean;
   /** Now in Redis's clock (ms): jobs are stamped with it, as workers compare it with Redis's. */
   redisNow(): number;
+  /** Milliseconds an unread result stays: BullMQ removes older finished jobs when later ones finish. */
+  resultRetention: number;
   /** Milliseconds sends may keep failing for a passing reason before their calls fail (undefined: no end). */
   resendFor: number | undefined;
   /** These calls are in Redis now. */
@@ -45,9 +45,12 @@ export class JobSender {
   #scheduled = false;
   /** When sends began to fail for a passing reason, until one gets through. */
   #failingSince: number | undefined;
+  /** BullMQ's removal of finished jobs by age (seconds). */
+  readonly #unread: { age: number };
 
   constructor(options: JobSenderOptions) {
     this.#options = options;
+    this.#unread = { age: Math.ceil(options.resultRetention / 1000) };
   }
 
   /** Send these calls with the next batch. */
@@ -75,6 +78,10 @@ export class JobSender {
     // The ids sent: an outcome read before the reply may have given a call a new job (a
     // retry, at-least-once's resend), which this reply must not mark sent.
     const ids = batch.map((call) => call.jobId);
+    const moved = batch.filter((call) => call.jobId !== call.id);
+    // Kept twice as long as an unread result, whose time starts only once the job finished.
+    if (moved.length > 0)
+      recordCallJobs(this.#options.redis, queue.toKey(""), moved, 2 * this.#options.resultRetention);
     try {
       if (batch.length === 1) {
         const { name, data, opts } = this.#jobOf(batch[0]!);
@@ -147,13 +154,13 @@ export class JobSender {
     return {
       name: call.address.e,
       data,
-      // Results stay until the producer has read them, so a lost event can be reconciled;
-      // those of a producer that died go after a day.
+      // Results stay until the producer has read them, so a lost event can be reconciled and
+      // another producer can attach to them; unread ones go after resultRetention.
       opts: {
         jobId: call.jobId,
         timestamp: this.#options.redisNow(),
-        removeOnComplete: ORPHANS,
-        removeOnFail: ORPHANS,
+        removeOnComplete: this.#unread,
+        removeOnFail: this.#unread,
         attempts: 1,
         ...(call.priority > 0 && { priority: call.priority }),
       },

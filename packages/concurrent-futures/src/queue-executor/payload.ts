@@ -16,6 +16,20 @@ export interface JobData {
   s?: string;
 }
 
+/** Refuse job data of the wrong shape (forged, or from another version) before using any of it. */
+export function checkJobData(data: JobData): void {
+  const t = (data as Partial<JobData> | null)?.t;
+  const fields = t && typeof t === "object" ? [t.p, t.v, t.m, t.e] : [];
+  if (
+    fields.length !== 4 ||
+    !fields.every((field) => typeof field === "string" && field.length <= 1024) ||
+    typeof data.a !== "string" ||
+    (data.c !== 0 && data.c !== 1)
+  ) {
+    throw new TypeError("the job's data is not a futures job: refused");
+  }
+}
+
 /** Default limit of one job's arguments or one result, before base64. */
 export const DEFAULT_MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
 

@@ -7,12 +7,14 @@
 //   CompletionEvents / Reconciler   outcomes by event, or read from Redis when events are lost
 //   StoppedCalls   calls given up on: jobs withdrawn, or their workers asked to end them
 //   CallRetries    failed calls waiting out a backoff before they are held again
+//   CallAttachment calls another executor submitted, found by id and followed here
 //   RedisLink, RedisEpoch           the connection's state; Redis coming back empty
 //   ExecutorLifecycle               open, shut down or broken, as every executor
 import { ExecutorLifecycle } from "../executor-lifecycle.ts";
 import { ChunkFuture, Executor, type Result, type ShutdownOptions } from "../executor.ts";
 import { kCancelUnstarted } from "../future.ts";
 import type { AnyFunction, WrapTheFunctionWithTask } from "../task.ts";
+import { CallAttachment } from "./call-attachment.ts";
 import { CallIntake } from "./call-intake.ts";
 import type { QueueSubmitOptions } from "./call-options.ts";
 import { CallRetries } from "./call-retries.ts";
@@ -45,7 +47,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
 
   readonly #table = new CallTable();
   readonly #lifecycle = new ExecutorLifecycle({
-    isIdle: () => this.#table.isIdle() && this.#retries.size === 0,
+    isIdle: () => this.#table.isIdle() && this.#retries.size === 0 && this.#attachment.pending === 0,
     brokenError: (message, cause) =>
       new BrokenQueueExecutor(message, cause === undefined ? undefined : { cause }),
   });
@@ -55,6 +57,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
   readonly #stopped: StoppedCalls;
   readonly #retries: CallRetries;
   readonly #intake: CallIntake;
+  readonly #attachment: CallAttachment;
   readonly #reconciler: Reconciler;
   readonly #removal: ResultRemoval;
   readonly #workerWatch: WorkerWatch;
@@ -119,6 +122,20 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
       maxPayloadBytes: settings.maxPayloadBytes,
       held: () => this.#pump(),
     });
+    this.#attachment = new CallAttachment({
+      lifecycle: this.#lifecycle,
+      link,
+      table,
+      jobPrefix,
+      signer: settings.key && new JobSigner(settings.key),
+      maxPayloadBytes: settings.maxPayloadBytes,
+      defaults: settings.calls,
+      ready: () => this.waitUntilReady(),
+      adopted: () => {
+        this.#reconciler.schedule(0);
+        this.#lifecycle.notifyIdle();
+      },
+    });
     this.#sender = new JobSender({
       queue,
       redis: link.redis,
@@ -128,6 +145,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
       canSend: online,
       isDown: () => !link.reachable,
       resendFor: settings.connectionTimeout,
+      resultRetention: settings.resultRetention,
       redisNow: () => Date.now() + this.#conn.events.clockOffset,
       sent: (batch) => this.#stopped.sent(batch),
       failed: (call, error) => this.#settlement.settle(call, false, error),
@@ -184,6 +202,17 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
     ...args: Parameters<F>
   ): QueueFuture<Result<F>> {
     return this.#intake.enqueue(new QueueFuture<Result<F>>(), fn, args, false, options);
+  }
+
+  /**
+   * Futures for calls submitted earlier, by this executor or another one on the same queue
+   * (one in a process that has ended), from their ids (QueueFuture#id): each is running, and
+   * settles as a submitted call does. A call whose job is not in Redis (its result was read
+   * already or expired after resultRetention, or it was never sent) fails with
+   * CallNotFoundError. An id given twice, or of a call this executor follows, gives the same future.
+   */
+  attach(ids: Iterable<string>): QueueFuture<any>[] {
+    return this.#attachment.attach(ids);
   }
 
   protected override submitChunk<A, R>(fn: (item: A) => R, chunk: A[]): ChunkFuture<Awaited<R>> {

@@ -30,6 +30,7 @@ export const ROOT_EXPORTS = [
 
 export const QUEUE_EXPORTS = [
   "BrokenQueueExecutor",
+  "CallNotFoundError",
   "DEFAULT_CONNECTION",
   "QueueExecutor",
   "QueueUnavailableError",
