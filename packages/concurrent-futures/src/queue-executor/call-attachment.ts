@@ -157,6 +157,8 @@ export class CallAttachment {
         signal: undefined,
         priority: 0,
         retry: defaults.retry,
+        // As its job's id says: a retry from here must not reuse the id of an attempt made.
+        attempts: Number(/-try(\d+)/.exec(job.jobId)?.[1] ?? 1),
         resent: job.jobId.endsWith("-again"),
       });
     } catch (error) {

@@ -114,9 +114,9 @@ export class CallTable {
    * Follow a call another executor sent (attach): outstanding in Redis under `jobId`, read by
    * the next pass of the reconciler. Its future must be running already.
    */
-  adopt(call: Omit<Call, "attempts" | "sentAt" | "stopped">): Call {
-    const adopted: Call = { ...call, attempts: 1, sentAt: 0, stopped: false };
-    countAttempt(adopted.future);
+  adopt(call: Omit<Call, "sentAt" | "stopped">): Call {
+    const adopted: Call = { ...call, sentAt: 0, stopped: false };
+    for (let n = 0; n < call.attempts; n++) countAttempt(adopted.future);
     this.#remote.set(adopted.jobId, adopted);
     return adopted;
   }
