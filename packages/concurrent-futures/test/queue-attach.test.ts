@@ -136,8 +136,8 @@ describe("QueueExecutor#attach", () => {
     const [future] = queue.attach(ids);
     assert.equal(future!.id, ids[0]);
     writeFileSync(path.join(folder, "release"), "");
-    assert.equal(future!.attempts, 2, "its job's id says it is the second attempt");
     assert.equal(await future, 2, "the second attempt's result");
+    assert.equal(future!.attempts, 2, "its job's id says it is the second attempt");
   });
 
   it("gives a call this executor follows its own future, and one future for an id given twice", async () => {
