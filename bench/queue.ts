@@ -6,6 +6,8 @@
 // (twice the workers' concurrency, refilled on each completion), which tells the cost of the
 // window from the cost of the rest; the CPU each process spent says where the time went. The
 // map and the round trip run again with jobs signed with a key, to tell what signing costs.
+// Last, retries: JOBS submits of a task that fails one run in ten, with retries: 3, against
+// the same submits of the no-op task, in jobs/s and attempts made.
 // Run: npx tsx bench/queue.ts [jobs]   (needs redis-server on the PATH)
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -14,7 +16,7 @@ import { Queue, QueueEvents } from "bullmq";
 import { QueueExecutor } from "concurrent-futures/queue";
 import { median, textTable } from "futures-cli/bench";
 import { startRedis } from "@futures/test-support/redis-server";
-import { noop } from "./workers/tasks.ts";
+import { flaky, noop } from "./workers/tasks.ts";
 
 const JOBS = Number(process.argv[2] ?? 20_000);
 const ROUNDS = 3;
@@ -135,9 +137,17 @@ async function rawRoundTrip(): Promise<number> {
 }
 
 const executor = new QueueExecutor({ queue: "fx", connection: redis.url });
+const retryingExecutor = new QueueExecutor({
+  queue: "fx",
+  connection: redis.url,
+  retries: 3,
+  backoff: 0,
+  retryOn: ["FlakyError"],
+});
 const signedExecutor = new QueueExecutor({ queue: "fxk", connection: redis.url, key: KEY });
 await executor.waitUntilReady();
 await signedExecutor.waitUntilReady();
+await retryingExecutor.waitUntilReady();
 
 async function futuresMap(n: number, chunksize = 1, on = executor): Promise<number> {
   const started = performance.now();
@@ -222,6 +232,21 @@ for (let round = 0; round < ROUNDS; round++) {
     contender.cpu.push(after.map((value, i) => value - before[i]!) as CpuShare);
   }
 }
+/** JOBS submits of `fn` at once: milliseconds, jobs sent (attempts) and calls that failed in the end. */
+async function submits(fn: typeof flaky, on: QueueExecutor) {
+  const started = performance.now();
+  const futures = Array.from({ length: JOBS }, () => on.submit(fn));
+  const failed = (await Promise.allSettled(futures)).filter((outcome) => outcome.status === "rejected");
+  const ms = performance.now() - started;
+  return { ms, attempts: futures.reduce((sum, future) => sum + future.attempts, 0), failed: failed.length };
+}
+const retryRows = [
+  { label: "QueueExecutor.submit, the no-op task", fn: noop, on: executor },
+  { label: "QueueExecutor.submit, 10% of runs fail, retries: 3", fn: flaky, on: retryingExecutor },
+].map((row) => ({ ...row, runs: [] as Awaited<ReturnType<typeof submits>>[] }));
+for (let round = 0; round < ROUNDS; round++)
+  for (const row of retryRows) row.runs.push(await submits(row.fn, row.on));
+
 const rawTrips: number[] = [];
 const futuresTrips: number[] = [];
 const signedTrips: number[] = [];
@@ -268,8 +293,27 @@ for (const line of textTable(
 ))
   console.log(line);
 
+console.log("");
+console.log(`${JOBS} submits at once, median of ${ROUNDS} interleaved rounds (retries with backoff 0)`);
+const retryRates = retryRows.map((row) => rate(median(row.runs.map((run) => run.ms))));
+for (const line of textTable(
+  ["", "calls/s", "÷ no-op", "jobs sent per call", "calls failed"],
+  retryRows.map((row, i) => {
+    const run = row.runs.find((r) => r.ms === median(row.runs.map((each) => each.ms))) ?? row.runs[0]!;
+    return [
+      row.label,
+      String(retryRates[i]),
+      (retryRates[i]! / retryRates[0]!).toFixed(2),
+      (run.attempts / JOBS).toFixed(3),
+      String(run.failed),
+    ];
+  }),
+))
+  console.log(line);
+
 await executor.shutdown();
 await signedExecutor.shutdown();
+await retryingExecutor.shutdown();
 await rawEvents.close();
 await rawQueue.close();
 for (const child of children) child.kill("SIGKILL");
