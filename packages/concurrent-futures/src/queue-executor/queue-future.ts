@@ -12,7 +12,8 @@ export class QueueFuture<T = unknown> extends Future<T> {
 
   /**
    * The call's id in Redis, the same across its retries: keep it to attach to the call from
-   * another executor, in this process or another (QueueExecutor#attach).
+   * another executor, in this process or another (QueueExecutor#attach). Empty for a call that
+   * never reached the executor's table: cancelled by an aborted signal, or its arguments refused.
    */
   get id(): string {
     return this.#id;
