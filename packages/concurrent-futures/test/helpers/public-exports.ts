@@ -31,6 +31,7 @@ export const ROOT_EXPORTS = [
 export const QUEUE_EXPORTS = [
   "BrokenQueueExecutor",
   "DEFAULT_CONNECTION",
+  "LocalPool",
   "QueueExecutor",
   "QueueUnavailableError",
   "QueueWorker",
