@@ -10,6 +10,7 @@ export {
   type QueueWorkerEvent,
   type QueueWorkerOptions,
 } from "./queue-worker.ts";
+export { LocalPool, type LocalPoolOptions } from "./local-pool.ts";
 export { resolveTaskModule } from "./task-modules.ts";
 export {
   BrokenQueueExecutor,

@@ -20,6 +20,22 @@ export function defaultConcurrency(kind: LocalExecutorKind): number {
   return kind === "async" ? 64 : os.availableParallelism();
 }
 
+/** A pool's kind and size, checked; the size defaults by kind. */
+export function checkedPoolSettings(
+  executor: LocalExecutorKind | undefined,
+  concurrency: number | undefined,
+): { kind: LocalExecutorKind; concurrency: number } {
+  const kind = executor ?? "processes";
+  if (!LOCAL_EXECUTOR_KINDS.includes(kind)) {
+    throw new TypeError(`executor must be processes, threads or async, got ${kind}`);
+  }
+  const size = concurrency ?? defaultConcurrency(kind);
+  if (!Number.isInteger(size) || size < 1) {
+    throw new RangeError(`concurrency must be an integer >= 1, got ${size}`);
+  }
+  return { kind, concurrency: size };
+}
+
 function makeExecutor(kind: LocalExecutorKind, concurrency: number): Executor {
   if (kind === "threads") return new ThreadPoolExecutor({ maxWorkers: concurrency });
   if (kind === "async") return new AsyncExecutor({ maxWorkers: concurrency });

@@ -11,12 +11,8 @@ import { describeThrown } from "../remote-error.ts";
 import { DEFAULT_PREFIX, futuresKeys, type Connection } from "./connection.ts";
 import { JobRuns } from "./job-runs.ts";
 import { JobSigner, checkKey, type QueueKey } from "./job-signature.ts";
-import {
-  LOCAL_EXECUTOR_KINDS,
-  LocalExecutor,
-  defaultConcurrency,
-  type LocalExecutorKind,
-} from "./local-executor.ts";
+import { LocalExecutor, checkedPoolSettings, type LocalExecutorKind } from "./local-executor.ts";
+import type { LocalPool } from "./local-pool.ts";
 import { DEFAULT_MAX_PAYLOAD_BYTES } from "./payload.ts";
 import { isConnectionLoss, isJobGone } from "./redis-errors.ts";
 import { RedisLink } from "./redis-link.ts";
@@ -38,6 +34,11 @@ export interface QueueWorkerOptions {
   executor?: LocalExecutorKind | undefined;
   /** Tasks run at once (default: one per CPU for processes and threads, 64 for async). */
   concurrency?: number | undefined;
+  /**
+   * A pool shared with the workers of other queues in this process (local-pool.ts), instead of
+   * a pool of this worker's own; `executor` and `concurrency` are then the pool's.
+   */
+  pool?: LocalPool | undefined;
   /**
    * Milliseconds a job's lock lasts without renewal (default 30,000): a Redis that stalls for
    * less fails no running job. A dead worker is found sooner, by its lapsed liveness.
@@ -86,16 +87,17 @@ export class QueueWorker {
   /** What was last reported: lost, or up. */
   #connected = true;
   #closing = false;
+  /** This worker's leaving of a shared pool, once begun. */
+  #leaving: Promise<void> | undefined;
 
   constructor(options: QueueWorkerOptions) {
-    const kind = options.executor ?? "processes";
-    if (!LOCAL_EXECUTOR_KINDS.includes(kind)) {
-      throw new TypeError(`executor must be processes, threads or async, got ${kind}`);
+    const { pool } = options;
+    if (pool && (options.executor !== undefined || options.concurrency !== undefined)) {
+      throw new TypeError("with a shared pool, executor and concurrency are the pool's: give them to it");
     }
-    const concurrency = options.concurrency ?? defaultConcurrency(kind);
-    if (!Number.isInteger(concurrency) || concurrency < 1) {
-      throw new RangeError(`concurrency must be an integer >= 1, got ${concurrency}`);
-    }
+    const { kind, concurrency } = pool
+      ? { kind: pool.executorKind, concurrency: pool.concurrency }
+      : checkedPoolSettings(options.executor, options.concurrency);
     if (options.imports.length === 0)
       throw new TypeError("a worker needs at least one module of tasks to import");
     this.queueName = options.queue;
@@ -113,7 +115,7 @@ export class QueueWorker {
   async start(): Promise<void> {
     const tasks = await loadTasks(this.#options.imports);
     const warn = (message: string): void => this.#options.onEvent?.({ type: "warning", message });
-    this.#local = new LocalExecutor(this.executorKind, this.concurrency, warn);
+    this.#local = this.#options.pool?.join() ?? new LocalExecutor(this.executorKind, this.concurrency, warn);
     this.#runs = new JobRuns({
       tasks,
       local: this.#local,
@@ -204,7 +206,8 @@ export class QueueWorker {
    */
   async close({ handBack = false }: { handBack?: boolean } = {}): Promise<void> {
     this.#closing = true;
-    this.#local?.stopRenewing();
+    // A shared pool goes on serving the other workers.
+    if (!this.#options.pool) this.#local?.stopRenewing();
     clearInterval(this.#heartbeat);
     if (handBack) this.#runs?.handBackAll(STOPPED);
     const link = this.#link;
@@ -214,11 +217,20 @@ export class QueueWorker {
     if (link?.reachable) await this.#whileReachable(this.#worker?.close());
     if (link && !link.reachable) {
       await settledWithin(this.#worker?.close(true) ?? Promise.resolve(), 2000);
-      await this.#local?.terminate();
-    } else await this.#local?.shutdown();
+      await this.#releaseLocal(true);
+    } else await this.#releaseLocal(false);
     if (link?.reachable) await settledWithin(withdrawWorker(link.redis, this.#keys.workers, this.#id), 2000);
     this.#subscriber?.disconnect();
     link?.disconnect();
+  }
+
+  /** Done with the local pool: end the calls still running, or let them finish. */
+  async #releaseLocal(endRunning: boolean): Promise<void> {
+    const { pool } = this.#options;
+    if (!pool) return endRunning ? this.#local?.terminate() : this.#local?.shutdown();
+    // Once: a second close (Ctrl-C twice) must not leave the shared pool twice.
+    this.#leaving ??= this.#local ? pool.leave({ endRunning }) : Promise.resolve();
+    await this.#leaving;
   }
 
   /**

@@ -32,6 +32,7 @@ export const QUEUE_EXPORTS = [
   "BrokenQueueExecutor",
   "CallNotFoundError",
   "DEFAULT_CONNECTION",
+  "LocalPool",
   "QueueExecutor",
   "QueueUnavailableError",
   "QueueWorker",

@@ -13,11 +13,14 @@ export function registerWorkerCommand(program: Command): void {
     .command("worker")
     .summary("run the jobs of a QueueExecutor's queue (BullMQ on Redis) on this machine")
     .description(
-      "take jobs from a BullMQ queue in Redis and run each job's task on a local executor. " +
+      "take jobs from BullMQ queues in Redis and run each job's task on a local executor. " +
         "Start one or more on every machine that should work; producers use QueueExecutor or `-x queue`. " +
         "Ctrl-C once finishes the running jobs and exits; twice hands back the jobs not started.",
     )
-    .requiredOption("--queue <NAME>", "the queue to take jobs from")
+    .requiredOption(
+      "--queue <NAME...>",
+      "the queues to take jobs from; several: --queue a b, --queue a,b or --queue a --queue b",
+    )
     .requiredOption(
       "--import <MODULE...>",
       "modules whose exported tasks this worker runs (paths or packages)",
@@ -28,7 +31,10 @@ export function registerWorkerCommand(program: Command): void {
       "--key-file <FILE>",
       `secret (16 bytes or more) shared with the producers: only jobs signed with it run (default: $${KEY_VARIABLE})`,
     )
-    .option("--concurrency <N>", "tasks run at once (default: one per CPU; 64 with --executor async)")
+    .option(
+      "--concurrency <N>",
+      "tasks run at once, all queues together (default: one per CPU; 64 with --executor async)",
+    )
     // Checked by runWorker, with a message of its own.
     .addOption(
       withShownChoices(

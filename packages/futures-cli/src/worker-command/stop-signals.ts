@@ -1,5 +1,6 @@
 // Ctrl-C (and SIGTERM, SIGHUP) on `futures worker`: once finishes the running jobs, twice
-// hands back the jobs not started and ends the running tasks, a third time exits at once.
+// hands back the jobs not started and ends the running tasks, a third time exits at once; on
+// every queue the worker serves.
 import type { QueueWorker } from "concurrent-futures/queue";
 import { INTERRUPT_STATUS, INTERRUPTS, type Interrupt } from "../common/interrupts.ts";
 import type { WorkerProgress } from "./progress.ts";
@@ -11,20 +12,27 @@ import type { WorkerProgress } from "./progress.ts";
  */
 const ASYNC_GRACE_MS = 2_000;
 
-export function stopOnSignals(worker: QueueWorker, progress: WorkerProgress): void {
+/** `workers`: one per queue, sharing one local pool. */
+export function stopOnSignals(workers: readonly QueueWorker[], progress: WorkerProgress): void {
   let stops = 0;
+  const closeAll = (handBack: boolean): Promise<void> =>
+    Promise.all(workers.map((worker) => worker.close({ handBack }))).then(() => undefined);
   const stop = (signal: Interrupt): void => {
     stops++;
     const code = INTERRUPT_STATUS[signal];
     let stopped: Promise<void>;
     if (stops === 1) {
-      progress.say(
-        `${signal}: finishing ${worker.activeJobs} running jobs, taking no new ones (Ctrl-C again to hand them back)`,
+      const running = workers.reduce((sum, worker) => sum + worker.activeJobs, 0);
+      const byQueue = progress.byQueue(
+        (queue) => workers.find((worker) => worker.queueName === queue)?.activeJobs ?? 0,
       );
-      stopped = worker.close();
+      progress.say(
+        `${signal}: finishing ${running} running jobs${byQueue}, taking no new ones (Ctrl-C again to hand them back)`,
+      );
+      stopped = closeAll(false);
     } else if (stops === 2) {
-      const closed = worker.close({ handBack: true });
-      if (worker.executorKind === "async") {
+      const closed = closeAll(true);
+      if (workers[0]!.executorKind === "async") {
         progress.say(
           `${signal} again: handing back jobs not started; running async tasks cannot be stopped, so the worker exits in ${ASYNC_GRACE_MS / 1000} s; their jobs fail as a dead worker's do (WorkerLostError)`,
         );
