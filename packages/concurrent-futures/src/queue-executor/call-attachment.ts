@@ -9,9 +9,11 @@ import type { CallDefaults } from "./call-options.ts";
 import type { Call, CallTable } from "./call-table.ts";
 import { isCallId, readCallJobs, type CallJob } from "./call-jobs.ts";
 import { CallNotFoundError, QueueUnavailableError, UntrustedJobError } from "./errors.ts";
-import type { JobSigner } from "./job-signature.ts";
+import type { QueueSettings } from "./executor-options.ts";
+import { JobSigner } from "./job-signature.ts";
 import { checkJobData, type JobData } from "./payload.ts";
 import { nameCall, QueueFuture } from "./queue-future.ts";
+import type { QueueConnection } from "./queue-connection.ts";
 import type { RedisLink } from "./redis-link.ts";
 
 /** Calls read from Redis per round trip. */
@@ -19,14 +21,7 @@ const BATCH = 1000;
 
 export interface CallAttachmentOptions {
   lifecycle: ExecutorLifecycle;
-  link: RedisLink;
   table: CallTable;
-  /** The queue's key prefix for jobs, such as "bull:NAME:". */
-  jobPrefix: string;
-  signer: JobSigner | undefined;
-  maxPayloadBytes: number;
-  /** Retries of an attached call: the executor's defaults (the submitter's options are not in Redis). */
-  defaults: CallDefaults;
   /** Resolves once the executor can read Redis; rejects if it broke first. */
   ready(): Promise<void>;
   /** Calls were adopted, or attachments ended: read their states soon, and see if idle. */
@@ -35,11 +30,23 @@ export interface CallAttachmentOptions {
 
 export class CallAttachment {
   readonly #options: CallAttachmentOptions;
+  readonly #link: RedisLink;
+  /** The queue's key prefix for jobs, such as "bull:NAME:". */
+  readonly #jobPrefix: string;
+  readonly #signer: JobSigner | undefined;
+  readonly #maxPayloadBytes: number;
+  /** Retries of an attached call: the executor's defaults (the submitter's options are not in Redis). */
+  readonly #defaults: CallDefaults;
   /** Attached futures not yet followed in the call table: the executor is not idle. */
   #pending = 0;
 
-  constructor(options: CallAttachmentOptions) {
+  constructor(settings: QueueSettings, conn: QueueConnection, options: CallAttachmentOptions) {
     this.#options = options;
+    this.#link = conn.link;
+    this.#jobPrefix = conn.jobPrefix;
+    this.#signer = settings.key && new JobSigner(settings.key);
+    this.#maxPayloadBytes = settings.maxPayloadBytes;
+    this.#defaults = settings.calls;
   }
 
   get pending(): number {
@@ -48,7 +55,8 @@ export class CallAttachment {
 
   /** A running future per id, in order (one future for an id given twice, or followed here already). */
   attach(ids: Iterable<string>): QueueFuture<any>[] {
-    const { lifecycle, link, table } = this.#options;
+    const { lifecycle, table } = this.#options;
+    const link = this.#link;
     if (typeof ids !== "object" || ids === null || !(Symbol.iterator in ids)) {
       throw new TypeError(`attach needs an iterable of call ids (QueueFuture#id), got ${shown(ids)}`);
     }
@@ -83,9 +91,9 @@ export class CallAttachment {
   }
 
   async #follow(calls: [string, QueueFuture<any>][]): Promise<void> {
-    const { link, jobPrefix, maxPayloadBytes, lifecycle } = this.#options;
+    const lifecycle = this.#options.lifecycle;
     // The data of a job: base64 arguments (4 characters per 3 bytes), the task's address, a signature.
-    const maxChars = Math.ceil((maxPayloadBytes * 4) / 3) + 8192;
+    const maxChars = Math.ceil((this.#maxPayloadBytes * 4) / 3) + 8192;
     try {
       await this.#options.ready();
     } catch (error) {
@@ -98,8 +106,8 @@ export class CallAttachment {
       let failure: unknown;
       try {
         jobs = await readCallJobs(
-          link.redis,
-          jobPrefix,
+          this.#link.redis,
+          this.#jobPrefix,
           batch.map(([id]) => id),
           maxChars,
         );
@@ -118,7 +126,8 @@ export class CallAttachment {
   }
 
   #adopt(id: string, future: QueueFuture<any>, job: CallJob): void {
-    const { table, signer, defaults } = this.#options;
+    const table = this.#options.table;
+    const signer = this.#signer;
     try {
       if (job.data === undefined) {
         if (job.size > 0) {
@@ -156,7 +165,7 @@ export class CallAttachment {
         chunk: false,
         signal: undefined,
         priority: 0,
-        retry: defaults.retry,
+        retry: this.#defaults.retry,
         // As its job's id says: a retry from here must not reuse the id of an attempt made.
         attempts: Number(/-try(\d+)/.exec(job.jobId)?.[1] ?? 1),
         resent: job.jobId.endsWith("-again"),

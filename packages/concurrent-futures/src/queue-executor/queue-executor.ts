@@ -93,10 +93,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
       conn: this.#conn,
       table,
       canRun: online,
-      withdrawn: (call) => {
-        table.remove(call);
-        call.future[kCancelUnstarted]();
-      },
+      withdrawn: (call) => (table.remove(call), call.future[kCancelUnstarted]()),
       afterWithdrawal: () => this.#pump(),
     });
     this.#settlement = new Settlement({
@@ -105,10 +102,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
       maxPayloadBytes: settings.maxPayloadBytes,
       removal: this.#removal,
       stopped: this.#stopped,
-      send: (call) => {
-        this.#sender.push([call]);
-        this.#pump();
-      },
+      send: (call) => (this.#sender.push([call]), this.#pump()),
       retry: (call, error) => this.#retries.offer(call, error),
       settled: () => this.#pump(),
     });
@@ -122,19 +116,11 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
       maxPayloadBytes: settings.maxPayloadBytes,
       held: () => this.#pump(),
     });
-    this.#attachment = new CallAttachment({
+    this.#attachment = new CallAttachment(settings, this.#conn, {
       lifecycle: this.#lifecycle,
-      link,
       table,
-      jobPrefix,
-      signer: settings.key && new JobSigner(settings.key),
-      maxPayloadBytes: settings.maxPayloadBytes,
-      defaults: settings.calls,
       ready: () => this.waitUntilReady(),
-      adopted: () => {
-        this.#reconciler.schedule(0);
-        this.#lifecycle.notifyIdle();
-      },
+      adopted: () => (this.#reconciler.schedule(0), this.#lifecycle.notifyIdle()),
     });
     this.#sender = new JobSender({
       queue,
@@ -205,11 +191,8 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
   }
 
   /**
-   * Futures for calls submitted earlier, by this executor or another one on the same queue
-   * (one in a process that has ended), from their ids (QueueFuture#id): each is running, and
-   * settles as a submitted call does. A call whose job is not in Redis (its result was read
-   * already or expired after resultRetention, or it was never sent) fails with
-   * CallNotFoundError. An id given twice, or of a call this executor follows, gives the same future.
+   * Running futures for calls that this or another executor of the queue (in a process since
+   * ended) submitted, by their ids (QueueFuture#id); CallNotFoundError for one not in Redis.
    */
   attach(ids: Iterable<string>): QueueFuture<any>[] {
     return this.#attachment.attach(ids);
