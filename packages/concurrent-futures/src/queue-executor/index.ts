@@ -11,6 +11,14 @@ export {
   type QueueWorkerOptions,
 } from "./queue-worker.ts";
 export { resolveTaskModule } from "./task-modules.ts";
+export {
+  queueStatus,
+  type JobCounts,
+  type QueueStatus,
+  type QueueStatusOptions,
+  type RedisMemory,
+  type WorkerStatus,
+} from "./queue-status.ts";
 export { BrokenQueueExecutor, QueueUnavailableError, UntrustedJobError, WorkerLostError } from "./errors.ts";
 export type { QueueKey } from "./job-signature.ts";
 export {

@@ -38,6 +38,7 @@ export const QUEUE_EXPORTS = [
   "WorkerLostError",
   "connectionOptions",
   "describeConnection",
+  "queueStatus",
   "redisOptions",
   "resolveTaskModule",
   "withCertificateAuthority",
