@@ -64,9 +64,10 @@ describe("queueStatus", { timeout: 90_000 }, () => {
       await thrower.close();
 
       started.push(...(await Promise.all([1, 2, 3].map(() => startWorker(redis.url, name, "async", 1)))));
-      executor = new QueueExecutor({ queue: name, connection: redis.url });
-      assert.deepEqual(await Promise.all([1, 2, 3, 4].map((n) => executor.submit(add, n, n))), [2, 4, 6, 8]);
-      void executor.submit(hang).then(
+      const producer = new QueueExecutor({ queue: name, connection: redis.url });
+      executor = producer;
+      assert.deepEqual(await Promise.all([1, 2, 3, 4].map((n) => producer.submit(add, n, n))), [2, 4, 6, 8]);
+      void producer.submit(hang).then(
         () => {},
         () => {},
       );

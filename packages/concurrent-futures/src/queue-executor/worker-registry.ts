@@ -132,6 +132,19 @@ export async function seenWorkers(
   return { workers, total };
 }
 
+/** A heartbeat's fields, in the order they are shown, and what each must be. */
+const BEAT_FIELDS: readonly [keyof WorkerBeat, "string" | "number"][] = [
+  ["host", "string"],
+  ["pid", "number"],
+  ["executor", "string"],
+  ["concurrency", "number"],
+  ["running", "number"],
+  ["finishedLastMinute", "number"],
+  ["lockDuration", "number"],
+  ["startedAt", "number"],
+  ["at", "number"],
+];
+
 /** A heartbeat read back, checked field by field: Redis may hold anything. */
 function readBeat(text: unknown): WorkerBeat | undefined {
   let value: unknown;
@@ -142,13 +155,11 @@ function readBeat(text: unknown): WorkerBeat | undefined {
   }
   if (typeof value !== "object" || value === null) return undefined;
   const beat = value as Record<string, unknown>;
-  const numbers = ["pid", "concurrency", "running", "finishedLastMinute", "lockDuration", "startedAt", "at"];
-  const strings = ["host", "executor"];
-  if (!numbers.every((name) => Number.isFinite(beat[name]))) return undefined;
-  if (!strings.every((name) => typeof beat[name] === "string")) return undefined;
-  return Object.fromEntries(
-    [...numbers, ...strings].map((name) => [name, beat[name]]),
-  ) as unknown as WorkerBeat;
+  const valid = BEAT_FIELDS.every(([name, type]) =>
+    type === "number" ? Number.isFinite(beat[name]) : typeof beat[name] === "string",
+  );
+  if (!valid) return undefined;
+  return Object.fromEntries(BEAT_FIELDS.map(([name]) => [name, beat[name]])) as unknown as WorkerBeat;
 }
 
 /** The total concurrency of live workers; forgets workers whose liveness key expired. */
