@@ -134,7 +134,7 @@ describe("queueStatus", { timeout: 90_000 }, () => {
     }
   });
 
-  it("finds no live worker, a nearly full Redis, and an unreachable one", async () => {
+  it("finds no live worker and a nearly full Redis; tells a refusal and an unreachable Redis", async () => {
     const empty = await queueStatus({ queue: "nobody", connection: redis.url });
     assert.deepEqual(empty.workers, []);
     assert.deepEqual(empty.findings, [
@@ -147,15 +147,30 @@ describe("queueStatus", { timeout: 90_000 }, () => {
       await admin.config("SET", "maxmemory", String(Math.ceil(used / 0.93)));
       await admin.config("SET", "maxmemory-policy", "allkeys-lru");
       const full = await queueStatus({ queue: "nobody", connection: redis.url });
+      await admin.config("SET", "maxmemory", "0");
+      await admin.config("SET", "maxmemory-policy", "noeviction");
       assert.equal(full.findings.length, 3, full.findings.join("\n"));
       assert.match(
         full.findings[1]!,
         /^Redis at 127\.0\.0\.1:\d+ uses (9\d|1\d\d)% of its maxmemory \(.* MiB of .* MiB\): when full it refuses new jobs$/,
       );
       assert.match(full.findings[2]!, /drops keys when full \(maxmemory-policy allkeys-lru\)/);
+
+      // A user with the queue's permissions but not INFO's: memory unknown, the rest read.
+      await admin.call(
+        "ACL",
+        ...["SETUSER", "queue-only", "reset", "on", ">pw", "~*", "&*", "+@read", "+@write", "+@scripting"],
+        ...["+@connection", "+@pubsub", "+@transaction"],
+      );
+      const user = (password: string) => `redis://queue-only:${password}@127.0.0.1:${redis.port}`;
+      const limited = await queueStatus({ queue: "nobody", connection: user("pw") });
+      assert.equal(limited.memory, null);
+      assert.equal(limited.findings.length, 1);
+      await assert.rejects(
+        queueStatus({ queue: "nobody", connection: user("wrong") }),
+        (error) => error instanceof QueueUnavailableError && /refused us: WRONGPASS/.test(error.message),
+      );
     } finally {
-      await admin.config("SET", "maxmemory", "0");
-      await admin.config("SET", "maxmemory-policy", "noeviction");
       admin.disconnect();
     }
 

@@ -62,7 +62,12 @@ export async function queueStatus(options: QueueStatusOptions): Promise<QueueSta
   const refused = new Promise<never>((_, reject) => (refuse = reject));
   const link = new RedisLink(
     target,
-    { maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(50 * times, 500) },
+    // No ready check: it runs INFO, which an ACL may forbid, and ioredis then prints a warning.
+    {
+      maxRetriesPerRequest: null,
+      enableReadyCheck: false,
+      retryStrategy: (times) => Math.min(50 * times, 500),
+    },
     { up: () => (reached = true), refused: (message) => refuse(new QueueUnavailableError(message)) },
   );
   // No version check: it would read INFO (which an ACL may refuse) and print BullMQ's own

@@ -1,10 +1,10 @@
 // How full the Redis that holds a queue is: INFO memory, asked through a script that names one
 // of the queue's keys, so that in a Redis Cluster the answer is the node holding the queue's
-// slot rather than any node. Undefined when the user may not run INFO (ACL): the rest of a
-// status does not need it.
+// slot rather than any node. Undefined when Redis will not tell (an ACL without INFO): the
+// rest of a status does not need it.
+import { ReplyError } from "ioredis";
 import { redisScript } from "./job-script.ts";
 import type { RedisClient } from "./redis-target.ts";
-import { isRefusal } from "./redis-errors.ts";
 
 export interface RedisMemory {
   /** Bytes Redis uses (used_memory). */
@@ -23,7 +23,9 @@ export async function redisMemory(redis: RedisClient, key: string): Promise<Redi
   try {
     info = await memoryInfo(redis, key);
   } catch (error) {
-    if (isRefusal(error)) return undefined;
+    // Any reply: a script refused INFO says "ERR The user executing the script can't run
+    // this command", not NOPERM. A lost connection is not an answer, and goes on.
+    if (error instanceof ReplyError) return undefined;
     throw error;
   }
   const field = (name: string): string | undefined =>

@@ -38,8 +38,8 @@ export function statusFindings(facts: StatusFacts): string[] {
   if (workers.length === 0) {
     const waiting = counts.waiting + counts.prioritized + counts.delayed;
     findings.push(
-      `no live worker on queue '${queue}' (${waiting} jobs wait): start a QueueWorker for it, ` +
-        `or check the queue's name and prefix`,
+      `no live worker on queue '${queue}' (${jobs(waiting)} ${waiting === 1 ? "waits" : "wait"}): ` +
+        `start a QueueWorker for it, or check the queue's name and prefix`,
     );
   }
   for (const worker of silentWorkers) findings.push(silence(worker));
@@ -67,8 +67,12 @@ function silence(worker: WorkerStatus): string {
   const silent = `${who} silent for ${seconds(worker.sinceBeat)} (dead or frozen)`;
   if (worker.running === 0) return `${silent}; it held no job`;
   if (worker.sinceBeat >= worker.lockDuration)
-    return `${silent}, past its ${seconds(worker.lockDuration)} lock: the ${worker.running} jobs it held are stalled`;
-  return `${silent}: the ${worker.running} jobs it held lose their locks in ${seconds(worker.lockDuration - worker.sinceBeat)}`;
+    return `${silent}, past its ${seconds(worker.lockDuration)} lock: the ${jobs(worker.running)} it held ${worker.running === 1 ? "is" : "are"} stalled`;
+  return `${silent}: the ${jobs(worker.running)} it held ${worker.running === 1 ? "loses its lock" : "lose their locks"} in ${seconds(worker.lockDuration - worker.sinceBeat)}`;
+}
+
+function jobs(count: number): string {
+  return count === 1 ? "1 job" : `${count} jobs`;
 }
 
 function seconds(ms: number): string {
