@@ -9,13 +9,13 @@
 //   1  cpu/ flags/ server/ executors/                the kernels and jobs, the downloader,
 //                                                    the flag server, the executor catalogue
 //   2  cpu-commands/ flags-command/ serve-command/   the subcommands, the bench and the demos
-//      worker-command/ bench/ demos/
+//      worker-command/ status-command/ bench/ demos/
 //   3  cli/                                          the entry
 const CLI = "^packages/futures-cli/src/";
 const FLOORS = [
   ["common"],
   ["cpu", "flags", "server", "executors"],
-  ["cpu-commands", "flags-command", "serve-command", "worker-command", "bench", "demos"],
+  ["cpu-commands", "flags-command", "serve-command", "worker-command", "status-command", "bench", "demos"],
   ["cli"],
 ];
 

@@ -34,6 +34,7 @@ const SLOW = [
   "futures-cli/test/flags-command/cli.test.ts",
   "concurrent-futures/test/queue-executor.test.ts",
   "futures-cli/test/worker-command/*.test.ts",
+  "futures-cli/test/status-command/status.test.ts",
   "concurrent-futures/test/queue-*.test.ts",
   "futures-cli/test/serve-command/serve-command.test.ts",
   "futures-cli/test/flags/retry.test.ts",
@@ -64,6 +65,8 @@ const WAITING = [
   "concurrent-futures/test/queue-sentinel.test.ts",
   "concurrent-futures/test/orphaned-child.test.ts",
   "concurrent-futures/test/queue-tls.test.ts",
+  "concurrent-futures/test/queue-status.test.ts",
+  "futures-cli/test/status-command/status.test.ts",
 ];
 
 const { values: options, positionals: files } = parseArgs({

@@ -111,8 +111,12 @@ export function futuresKeys(prefix: string, queue: string) {
     epoch: `${base}:epoch`,
     /** A count every producer and worker advances at its checks: going back means a rollback. */
     generation: `${base}:generation`,
-    /** Hash of live workers: worker id -> "concurrency expiresAt". */
+    /** Hash of live workers: worker id -> concurrency; `<workers>:<id>` says it is alive. */
     workers: `${base}:workers`,
+    /** Sorted set: worker id -> when it last beat (ms), for `queueStatus`; kept an hour. */
+    seen: `${base}:seen`,
+    /** `<lastBeat>:<id>` holds a worker's last heartbeat (host, pid, jobs), kept an hour. */
+    lastBeat: `${base}:last-beat`,
     /** Pub/sub channel: job ids whose running task the producer wants aborted. */
     abort: `${base}:abort`,
   };

@@ -13,6 +13,14 @@ export {
 export { LocalPool, type LocalPoolOptions } from "./local-pool.ts";
 export { resolveTaskModule } from "./task-modules.ts";
 export {
+  queueStatus,
+  type JobCounts,
+  type QueueStatus,
+  type QueueStatusOptions,
+  type RedisMemory,
+  type WorkerStatus,
+} from "./queue-status.ts";
+export {
   BrokenQueueExecutor,
   CallNotFoundError,
   QueueUnavailableError,

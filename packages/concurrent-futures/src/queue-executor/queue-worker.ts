@@ -5,7 +5,8 @@
 // (maxStalledCount 0): at-least-once is the producer's choice, and it sends the job again.
 // The parts: task-modules.ts (what it may run), job-runs.ts (each job's run and abort),
 // local-executor.ts (the pool, renewed when a task breaks it), redis-link.ts (the connection),
-// worker-registry.ts (the heartbeat that announces it to producers).
+// worker-registry.ts (the heartbeat that announces it to producers and to queueStatus).
+import { hostname } from "node:os";
 import { Worker } from "bullmq";
 import { describeThrown } from "../remote-error.ts";
 import { DEFAULT_PREFIX, futuresKeys, type Connection } from "./connection.ts";
@@ -15,13 +16,14 @@ import { LocalExecutor, checkedPoolSettings, type LocalExecutorKind } from "./lo
 import type { LocalPool } from "./local-pool.ts";
 import { DEFAULT_MAX_PAYLOAD_BYTES } from "./payload.ts";
 import { isConnectionLoss, isJobGone } from "./redis-errors.ts";
+import { RecentFinishes } from "./recent-finishes.ts";
 import { RedisLink } from "./redis-link.ts";
 import { RollbackGuard } from "./rollback-guard.ts";
 import { RedisTarget, type RedisClient } from "./redis-target.ts";
 import { settledWithin } from "./settled-within.ts";
 import { loadTasks } from "./task-modules.ts";
 import { WarningThrottle } from "./warning-throttle.ts";
-import { HEARTBEAT_MS, announceWorker, withdrawWorker } from "./worker-registry.ts";
+import { HEARTBEAT_MS, announceWorker, withdrawWorker, type WorkerBeat } from "./worker-registry.ts";
 
 export type { LocalExecutorKind };
 
@@ -64,6 +66,7 @@ export type QueueWorkerEvent =
   | { type: "warning"; message: string };
 
 const STOPPED = "the worker was stopped while running this task";
+const DEFAULT_LOCK_MS = 30_000;
 
 export class QueueWorker {
   readonly queueName: string;
@@ -77,6 +80,9 @@ export class QueueWorker {
   /** BullMQ's id of this worker, which its job locks carry; announced as alive. */
   #id = "";
   readonly #warnings = new WarningThrottle();
+  /** Jobs answered in the last minute, which each heartbeat reports. */
+  readonly #finishes = new RecentFinishes();
+  #startedAt = 0;
   #local: LocalExecutor | undefined;
   #runs: JobRuns | undefined;
   #worker: Worker | undefined;
@@ -113,6 +119,7 @@ export class QueueWorker {
 
   /** Import the task modules, start the local executor and take jobs. */
   async start(): Promise<void> {
+    this.#startedAt = Date.now();
     const tasks = await loadTasks(this.#options.imports);
     const warn = (message: string): void => this.#options.onEvent?.({ type: "warning", message });
     this.#local = this.#options.pool?.join() ?? new LocalExecutor(this.executorKind, this.concurrency, warn);
@@ -122,10 +129,12 @@ export class QueueWorker {
       maxPayloadBytes: this.#options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
       signer: this.#signer,
       refusal: (addedAt) => this.#guard?.refusal(addedAt) ?? Promise.resolve(undefined),
-      answered: (jobId, ok, error) =>
+      answered: (jobId, ok, error) => {
+        this.#finishes.record();
         this.#options.onEvent?.(
           ok ? { type: "job", jobId, ok } : { type: "job", jobId, ok, error: describeThrown(error) },
-        ),
+        );
+      },
       warning: warn,
     });
     // A refusal (credentials, permissions, an untrusted certificate) ends a start that would
@@ -179,7 +188,7 @@ export class QueueWorker {
       connection: target.blocking(link.redis),
       prefix: this.#prefix,
       concurrency: this.concurrency,
-      lockDuration: this.#options.lockDuration ?? 30_000,
+      lockDuration: this.#options.lockDuration ?? DEFAULT_LOCK_MS,
       stalledInterval: this.#options.stalledInterval ?? 30_000,
       maxStalledCount: 0,
       autorun: false,
@@ -219,7 +228,7 @@ export class QueueWorker {
       await settledWithin(this.#worker?.close(true) ?? Promise.resolve(), 2000);
       await this.#releaseLocal(true);
     } else await this.#releaseLocal(false);
-    if (link?.reachable) await settledWithin(withdrawWorker(link.redis, this.#keys.workers, this.#id), 2000);
+    if (link?.reachable) await settledWithin(withdrawWorker(link.redis, this.#keys, this.#id), 2000);
     this.#subscriber?.disconnect();
     link?.disconnect();
   }
@@ -282,7 +291,22 @@ export class QueueWorker {
   async #announce(): Promise<void> {
     const redis = this.#link?.redis;
     if (!redis || !this.#id || this.#runs?.handingBack) return;
-    const generation = await announceWorker(redis, this.#keys, this.#id, this.concurrency).catch(() => NaN);
+    const generation = await announceWorker(redis, this.#keys, this.#id, this.#beat()).catch(() => NaN);
     this.#guard?.observe(generation);
+  }
+
+  /** What this heartbeat tells of the worker (see worker-registry.ts). */
+  #beat(): WorkerBeat {
+    return {
+      host: hostname(),
+      pid: process.pid,
+      executor: this.executorKind,
+      concurrency: this.concurrency,
+      running: this.activeJobs,
+      finishedLastMinute: this.#finishes.lastMinute(),
+      lockDuration: this.#options.lockDuration ?? DEFAULT_LOCK_MS,
+      startedAt: this.#startedAt,
+      at: Date.now(),
+    };
   }
 }

@@ -40,6 +40,7 @@ export const QUEUE_EXPORTS = [
   "WorkerLostError",
   "connectionOptions",
   "describeConnection",
+  "queueStatus",
   "redisOptions",
   "resolveTaskModule",
   "withCertificateAuthority",

@@ -65,7 +65,8 @@ async function registerCommands(program: Commander.Command, name: string | undef
   if (name !== "flags") (await import("../serve-command/command.ts")).registerServerCommands(program);
   if (name === "flags" || name === "serve") return;
   (await import("../worker-command/command.ts")).registerWorkerCommand(program);
-  if (name === "worker") return;
+  (await import("../status-command/command.ts")).registerStatusCommand(program);
+  if (name === "worker" || name === "status") return;
   (await import("../cpu-commands/command.ts")).registerCpuCommands(program);
   (await import("../demos/command.ts")).registerDemoCommands(program);
   (await import("../bench/command.ts")).registerBenchCommand(program);

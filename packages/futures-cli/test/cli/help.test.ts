@@ -10,7 +10,7 @@ import { PACKAGE_DIR } from "../helpers/cli.ts";
 
 const BIN = join(PACKAGE_DIR, "bin", "futures.js");
 /** The README documents the synopsis of these, each in a Usage block. */
-const IN_README = ["flags", "serve", "worker", "arcfour", "sha", "primes", "bench"];
+const IN_README = ["flags", "serve", "worker", "status", "arcfour", "sha", "primes", "bench"];
 
 /** `futures ...command --help` of the built command, by the command's words ("" for the top). */
 const helps = new Map<string, string>();
@@ -92,6 +92,7 @@ describe("futures --help of every command", () => {
       "primes",
       "serve",
       "sha",
+      "status",
       "worker",
     ]);
   });
