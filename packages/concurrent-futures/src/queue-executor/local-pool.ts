@@ -54,3 +54,16 @@ export class LocalPool {
     await (end ? local.terminate() : local.shutdown());
   }
 }
+
+/** A worker's executor kind and concurrency: its shared pool's, else its own options', checked. */
+export function workerPoolSettings(
+  pool: LocalPool | undefined,
+  executor: LocalExecutorKind | undefined,
+  concurrency: number | undefined,
+): { kind: LocalExecutorKind; concurrency: number } {
+  if (!pool) return checkedPoolSettings(executor, concurrency);
+  if (executor !== undefined || concurrency !== undefined) {
+    throw new TypeError("with a shared pool, executor and concurrency are the pool's: give them to it");
+  }
+  return { kind: pool.executorKind, concurrency: pool.concurrency };
+}

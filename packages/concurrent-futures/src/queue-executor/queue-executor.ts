@@ -40,6 +40,8 @@ import { WorkerWatch } from "./worker-watch.ts";
 
 export type { QueueExecutorEvent, QueueExecutorOptions };
 
+const TERMINATED = "the executor was terminated; its running jobs were asked to stop";
+
 export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
   readonly queueName: string;
   readonly #settings: QueueSettings;
@@ -142,8 +144,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
       interval: settings.reconcileInterval,
       outcomes: this.#settlement,
       canRun: online,
-      // Shut down with calls still held (a retry, or no live worker yet): the passes read
-      // the window that lets them out.
+      // Shut down with calls held (a retry, no live worker yet): passes read the window.
       keepGoing: () =>
         !this.#lifecycle.isBroken && !(this.#closed && table.isIdle() && this.#retries.size === 0),
       beforePass: async () => {
@@ -190,10 +191,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
     return this.#intake.enqueue(new QueueFuture<Result<F>>(), fn, args, false, options);
   }
 
-  /**
-   * Running futures for calls that this or another executor of the queue (in a process since
-   * ended) submitted, by their ids (QueueFuture#id); CallNotFoundError for one not in Redis.
-   */
+  /** Futures for calls this or another executor (even one since ended) sent, by QueueFuture#id. */
   attach(ids: Iterable<string>): QueueFuture<any>[] {
     return this.#attachment.attach(ids);
   }
@@ -204,9 +202,8 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
 
   async shutdown({ wait = true, cancelFutures = false }: ShutdownOptions = {}): Promise<void> {
     this.#lifecycle.shutDown();
-    // Only what is held here (and calls waiting out a backoff, which are otherwise sent at
-    // once): a future whose job is in Redis reported running, and Python's cancelFutures lets
-    // running work finish.
+    // Only what is held here or waits out a backoff (else sent at once): a call in Redis is
+    // running, and Python's cancelFutures lets running work finish.
     this.#retries.shutDown(cancelFutures);
     if (cancelFutures) for (const call of this.#table.drainHeld()) call.future.cancel();
     this.#closed ??= this.#lifecycle.whenIdle().then(() => this.#close());
@@ -226,8 +223,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
       this.#stopped.stop(this.#table.remote());
       await settledWithin(this.#stopped.withdraw(), 1000);
     }
-    const reason = "the executor was terminated; its running jobs were asked to stop";
-    this.#failOutstanding(() => new BrokenQueueExecutor(reason));
+    this.#failOutstanding(() => new BrokenQueueExecutor(TERMINATED));
     await this.#closed;
   }
 

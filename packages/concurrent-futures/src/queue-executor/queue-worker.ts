@@ -12,15 +12,15 @@ import { describeThrown } from "../remote-error.ts";
 import { DEFAULT_PREFIX, futuresKeys, type Connection } from "./connection.ts";
 import { JobRuns } from "./job-runs.ts";
 import { JobSigner, checkKey, type QueueKey } from "./job-signature.ts";
-import { LocalExecutor, checkedPoolSettings, type LocalExecutorKind } from "./local-executor.ts";
-import type { LocalPool } from "./local-pool.ts";
+import { LocalExecutor, type LocalExecutorKind } from "./local-executor.ts";
+import { workerPoolSettings, type LocalPool } from "./local-pool.ts";
 import { DEFAULT_MAX_PAYLOAD_BYTES } from "./payload.ts";
 import { isConnectionLoss, isJobGone } from "./redis-errors.ts";
 import { RecentFinishes } from "./recent-finishes.ts";
 import { RedisLink } from "./redis-link.ts";
 import { RollbackGuard } from "./rollback-guard.ts";
 import { RedisTarget, type RedisClient } from "./redis-target.ts";
-import { settledWithin } from "./settled-within.ts";
+import { settledWithin, untilClosed } from "./settled-within.ts";
 import { loadTasks } from "./task-modules.ts";
 import { WarningThrottle } from "./warning-throttle.ts";
 import { HEARTBEAT_MS, announceWorker, withdrawWorker, type WorkerBeat } from "./worker-registry.ts";
@@ -97,13 +97,7 @@ export class QueueWorker {
   #leaving: Promise<void> | undefined;
 
   constructor(options: QueueWorkerOptions) {
-    const { pool } = options;
-    if (pool && (options.executor !== undefined || options.concurrency !== undefined)) {
-      throw new TypeError("with a shared pool, executor and concurrency are the pool's: give them to it");
-    }
-    const { kind, concurrency } = pool
-      ? { kind: pool.executorKind, concurrency: pool.concurrency }
-      : checkedPoolSettings(options.executor, options.concurrency);
+    const { kind, concurrency } = workerPoolSettings(options.pool, options.executor, options.concurrency);
     if (options.imports.length === 0)
       throw new TypeError("a worker needs at least one module of tasks to import");
     this.queueName = options.queue;
@@ -223,7 +217,7 @@ export class QueueWorker {
     // With Redis unreachable, BullMQ's close and our own commands would wait for a reconnection
     // that may never come: then the worker stops as a crash would (its producers find the jobs
     // stalled), ending its running tasks instead of waiting for results it cannot deliver.
-    if (link?.reachable) await this.#whileReachable(this.#worker?.close());
+    if (link?.reachable) await untilClosed(link.redis, this.#worker?.close());
     if (link && !link.reachable) {
       await settledWithin(this.#worker?.close(true) ?? Promise.resolve(), 2000);
       await this.#releaseLocal(true);
@@ -272,20 +266,6 @@ export class QueueWorker {
       this.#connected = true;
       this.#options.onEvent?.({ type: "reconnected", redis: this.#link!.where });
     }
-  }
-
-  /** Wait for `promise`, or until our connection to Redis drops. */
-  #whileReachable(promise: Promise<unknown> | undefined): Promise<void> {
-    const redis = this.#link?.redis;
-    if (!promise || !redis) return Promise.resolve(promise).then(() => undefined);
-    return new Promise((resolve) => {
-      const done = (): void => {
-        redis.off("close", done);
-        resolve();
-      };
-      redis.once("close", done);
-      promise.then(done, done);
-    });
   }
 
   async #announce(): Promise<void> {
