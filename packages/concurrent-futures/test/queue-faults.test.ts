@@ -2,10 +2,11 @@
 // killed mid-job, a capped event stream that drops completions, cancel racing with the
 // window, Redis killed and restarted empty, and Redis gone for good.
 import assert from "node:assert/strict";
-import { spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 import { Redis } from "ioredis";
 import { wait, type Future } from "../src/index.ts";
@@ -19,6 +20,8 @@ import {
 import { exitProcess, identity, sleep, traceRun } from "./fixtures/tasks.ts";
 import { startWorker } from "./helpers/queue-worker.ts";
 import { startRedis, type RedisServer } from "@futures/test-support/redis-server";
+
+const emptyRedisExit = fileURLToPath(new URL("./fixtures/empty-redis-exit.ts", import.meta.url));
 
 let redis: RedisServer;
 let folder: string;
@@ -254,6 +257,50 @@ describe("QueueExecutor faults", () => {
       assert.equal(await fresh.submit(identity, "after").result({ timeout: 20_000 }), "after");
     },
   );
+
+  for (const shutdown of [true, false]) {
+    it(
+      `a program whose executor broke on a Redis that came back empty ends on its own, ${shutdown ? "after" : "without"} shutdown()`,
+      { timeout: 60_000 },
+      async () => {
+        const queue = `restart-exit-${shutdown}`;
+        const args = [emptyRedisExit, redis.url, queue, ...(shutdown ? [] : ["no-shutdown"])];
+        const child = spawn(process.execPath, [...process.execArgv, ...args], {
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+        started.push(child);
+        let output = "";
+        let errors = "";
+        child.stdout!.setEncoding("utf8").on("data", (text: string) => (output += text));
+        child.stderr!.setEncoding("utf8").on("data", (text: string) => (errors += text));
+        const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+        const client = new Redis(redis.url);
+        try {
+          const wait = `bull:${queue}:wait`;
+          for (let deadline = Date.now() + 20_000; (await client.llen(wait)) < 2;) {
+            if (Date.now() > deadline) throw new Error(`its jobs never reached Redis:\n${output}${errors}`);
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+        } finally {
+          client.disconnect();
+        }
+        await redis.restart();
+        await until(() => output.includes("BrokenQueueExecutor"), "it broke", 20_000);
+        // A bound for a hang, not a timing: BullMQ's event reader used to keep the program
+        // alive for about 11 s after the break, on a read Redis never answered.
+        let hang: NodeJS.Timeout | undefined;
+        const alive = await Promise.race([
+          exited.then(() => false),
+          new Promise<boolean>((resolve) => (hang = setTimeout(resolve, 8_000, true))),
+        ]);
+        clearTimeout(hang);
+        assert.equal(alive, false, `still alive 8 s after it broke:\n${output}${errors}`);
+        assert.equal(child.exitCode, 0, errors);
+        assert.match(output, /^BrokenQueueExecutor: Redis at .* came back empty: 2 jobs in it were lost$/m);
+        assert.equal(output.includes("shut down"), shutdown);
+      },
+    );
+  }
 
   it(
     "Redis gone: a submit fails fast, outstanding futures break after connectionTimeout",

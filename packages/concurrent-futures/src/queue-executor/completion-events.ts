@@ -1,8 +1,8 @@
 // The queue's completion events from the moment of subscribing, read with BullMQ's
 // QueueEvents on a connection of its own (its reads block). Remembers the last event read,
 // so that reconciliation can tell whether Redis trimmed events nobody saw.
-import { QueueEvents } from "bullmq";
-import type { RedisClient, RedisTarget } from "./redis-target.ts";
+import { QueueEvents, type IRedisClient } from "bullmq";
+import { DISCONNECT_TIMEOUT, type RedisClient, type RedisTarget } from "./redis-target.ts";
 import { settledWithin } from "./settled-within.ts";
 
 export interface CompletionHandlers {
@@ -13,6 +13,8 @@ export interface CompletionHandlers {
 export class CompletionEvents {
   readonly #handlers: CompletionHandlers;
   #events: QueueEvents | undefined;
+  /** The reader's own connection, once it was ready. */
+  #client: IRedisClient | undefined;
   #lastReadId = "0-0";
   #clockOffset = 0;
   #closed = false;
@@ -33,7 +35,7 @@ export class CompletionEvents {
     this.#clockOffset = redisNow - Date.now();
     this.#lastReadId = `${redisNow - 1}-0`;
     const events = new QueueEvents(queue, {
-      connection: target.blocking(redis),
+      connection: target.blocking(redis, { disconnectTimeout: DISCONNECT_TIMEOUT }),
       prefix,
       lastEventId: this.#lastReadId,
     });
@@ -48,6 +50,7 @@ export class CompletionEvents {
       this.#handlers.failed(jobId, failedReason);
     });
     await events.waitUntilReady();
+    this.#client = await events.getBackend().client;
   }
 
   /** Milliseconds Redis's clock is ahead of this process's (as read when subscribing). */
@@ -67,6 +70,31 @@ export class CompletionEvents {
     // BullMQ's close marks the reader closing, then drops the connection, which interrupts a
     // blocking read. A disconnect() of our own before it made the reader take the drop for an
     // outage and wait 5 s to retry, on a timer that kept the process alive.
-    await settledWithin(this.#events.close(), 2000);
+    const closing = this.#events.close();
+    closing.catch(() => {});
+    // Not ready: no read on the wire to interrupt, but maybe one kept to be sent again.
+    const client = this.#client;
+    if (client && !client.isCluster && client.status !== "ready") {
+      endWhileReconnecting(client);
+      return; // BullMQ's close may wait for an "end" that never comes
+    }
+    await settledWithin(closing, 2000);
   }
+}
+
+/**
+ * End a connection that waits to reconnect. ioredis ends it without a "close" or an "end"
+ * (redis/ioredis#1247), so the read that the outage interrupted, kept to be sent again, never
+ * settles, and BullMQ's watchdog on that read, a timer of blockingTimeout + 1 s, keeps the
+ * process alive until it fires: about 11 s after a break on a Redis that came back empty.
+ * Its commands are rejected as ioredis rejects them on a close, which ends the read at once.
+ */
+function endWhileReconnecting(client: IRedisClient): void {
+  client.disconnect(); // no reconnection, whether BullMQ's close got this far or not
+  (client as unknown as StrandedCommands).flushQueue(new Error("Connection is closed."));
+}
+
+/** How ioredis's close handler rejects what a client holds (a method it keeps private). */
+interface StrandedCommands {
+  flushQueue(error: Error): void;
 }

@@ -7,6 +7,7 @@ import { futuresKeys } from "./connection.ts";
 import type { QueueSettings } from "./executor-options.ts";
 import { RedisEpoch } from "./redis-epoch.ts";
 import { RedisLink } from "./redis-link.ts";
+import { DISCONNECT_TIMEOUT } from "./redis-target.ts";
 import { isRefusal, refusalMessage } from "./redis-errors.ts";
 import { settledWithin } from "./settled-within.ts";
 import { liveConcurrency } from "./worker-registry.ts";
@@ -47,6 +48,7 @@ export class QueueConnection {
         enableOfflineQueue: false,
         lazyConnect: false,
         retryStrategy: (times) => Math.min(50 * times, 1000),
+        disconnectTimeout: DISCONNECT_TIMEOUT,
       },
       {
         up: () => {

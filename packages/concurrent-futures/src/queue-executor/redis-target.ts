@@ -18,6 +18,13 @@ import {
  */
 const CLUSTER_RETRY = { delay: 200, times: 100 };
 
+/**
+ * How long a disconnect() waits for the socket to close before destroying it (ioredis: 2 s).
+ * ioredis runs that timer even for a socket that closed already (disconnecting while waiting
+ * to reconnect), and it keeps the process alive: closing needs no grace longer than this.
+ */
+export const DISCONNECT_TIMEOUT = 200;
+
 /** A connection to one server or to a cluster: the commands futures uses are the same. */
 export type RedisClient = Redis | Cluster;
 
@@ -54,12 +61,12 @@ export class RedisTarget {
 
   /**
    * BullMQ's connection for a reader that blocks (a Worker, QueueEvents): options for one
-   * server; for a cluster the client itself, which BullMQ duplicates.
+   * server, with `extra` over them; for a cluster the client itself, which BullMQ duplicates.
    */
-  blocking(client: RedisClient): ConnectionOptions {
+  blocking(client: RedisClient, extra: RedisOptions = {}): ConnectionOptions {
     const options = this.options;
     if (isCluster(options)) return client as ConnectionOptions;
-    return { ...options, maxRetriesPerRequest: null } as ConnectionOptions;
+    return { ...options, ...extra, maxRetriesPerRequest: null } as ConnectionOptions;
   }
 
   /**
