@@ -202,10 +202,12 @@ const plural = (n, word) => `${n} ${word}`;
 function report({ file, code, signal, stopped, seconds, exited, output, events }) {
   const count = { passed: 0, failed: 0, skipped: 0 };
   const details = [];
+  const notes = [];
   const open = new Map();
   let lastEnd = exited;
   for (const event of events) {
     if (event.event === "begin") open.set(event.key, event.name);
+    else if (event.event === "note") notes.push(event.message);
     else if (event.event === "end") {
       open.delete(event.key);
       lastEnd = event.at;
@@ -226,8 +228,13 @@ function report({ file, code, signal, stopped, seconds, exited, output, events }
   let ending;
   if (stopped)
     ending = `stopped after ${fileTimeout / 1000} s; still running: ${[...open.values()].join(", ") || "no test"}`;
-  else if (code !== 0 && count.failed === 0)
-    ending = `the file ended with ${signal ?? `exit code ${code}`} and no failed test`;
+  else if (code !== 0 && count.failed === 0) {
+    // node:test's closing counts ("tests 4", "pass 4"...) are not worth showing.
+    const said = notes.filter(
+      (note) => !/^(tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) /.test(note),
+    );
+    ending = `the file ended with ${signal ?? `exit code ${code}`} and no failed test${said.length > 0 ? `; node:test said:\n${indent(said.join("\n"), "    ")}` : ""}`;
+  }
   if (ending) {
     count.failed++;
     details.push(`  ✖ ${ending}`);

@@ -27,6 +27,10 @@ export default async function* reporter(source) {
       yield line({ event: "begin", key: key(data), name: data.name });
     } else if (type === "test:complete") {
       yield line({ event: "end", key: key(data), at: Date.now() });
+    } else if (type === "test:diagnostic") {
+      // node:test's own notes, among them what failed outside any test (an error after the
+      // tests ended, a hook's): shown when the file fails with no failed test.
+      yield line({ event: "note", message: String(data.message) });
     } else if (type === "test:start") {
       started[data.nesting] = data.name;
       started.length = data.nesting + 1;
