@@ -65,7 +65,8 @@ export function checkChoice<T extends string>(name: string, value: unknown, allo
   return value as T;
 }
 
-function shown(value: unknown): string {
+/** A value in a message: its type and a short inspection. */
+export function shown(value: unknown): string {
   if (value === null) return "null";
   const text = inspect(value, { depth: 0, breakLength: Infinity });
   return `${typeof value} ${text.length > 40 ? `${text.slice(0, 37)}...` : text}`;

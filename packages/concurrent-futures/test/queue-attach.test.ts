@@ -18,7 +18,7 @@ import {
   UntrustedJobError,
   type QueueExecutorOptions,
 } from "../src/queue-executor/index.ts";
-import { markThenWait, square } from "./fixtures/tasks.ts";
+import { failFirstThenWait, markThenWait, square } from "./fixtures/tasks.ts";
 import { startWorker } from "./helpers/queue-worker.ts";
 import { startRedis, type RedisServer } from "@futures/test-support/redis-server";
 
@@ -172,7 +172,7 @@ describe("QueueExecutor#attach", () => {
     await queue.waitUntilReady();
     assert.throws(
       () => queue.attach(["../../etc/passwd"]),
-      /not the id of a QueueExecutor call: '\.\.\/\.\.\/etc\/passwd'/,
+      /not the id of a QueueExecutor call: string '\.\.\/\.\.\/etc\/passwd'/,
     );
     assert.throws(() => queue.attach("fx-000000000000-1" as unknown as string[]), /an iterable of call ids/);
     assert.throws(() => queue.attach([42 as unknown as string]), TypeError);
@@ -188,8 +188,10 @@ describe("QueueExecutor#attach", () => {
       "data",
       JSON.stringify({ t: { p: "x", v: "1.0.0", m: "t", e: "f" }, a: "[]", c: 1 }),
     );
-    // A record that sends the call to a job not of its own is not followed.
+    // A record that sends the call to a job not of its own is not followed, nor one longer
+    // than any job id (read as no record, never whole).
     await client.set(`bull:${QUEUE}:${id(5)}:now`, "bull-other-job");
+    await client.set(`bull:${QUEUE}:${id(7)}:now`, `${id(7)}-try2${"x".repeat(1 << 20)}`);
     await client.set(`bull:${QUEUE}:${id(6)}`, "a string where a job hash should be");
     const errors = await Promise.all(
       queue.attach([1, 2, 3, 4, 5, 6, 7].map(id)).map((future) => future.exception()),
@@ -217,6 +219,44 @@ describe("QueueExecutor#attach", () => {
     // Without a key it is followed, and this hash, which BullMQ never wrote, is not a job.
     const [followed] = queue.attach([id(8)]);
     assert.ok((await followed!.exception()) instanceof BrokenQueueExecutor);
+  });
+
+  it("follows a call between two attempts: the same future here, 'between attempts' elsewhere", async () => {
+    children.push(await startWorker(redis.url, QUEUE, "async", 2));
+    await using queue = executor();
+    const future = queue.submitWith(
+      { retries: 1, backoff: 60_000, retryOn: ["FlakyError"] },
+      failFirstThenWait,
+      folder,
+    );
+    await until(
+      () => future.attempts === 1 && !future.running(),
+      "the first attempt failed: a backoff of a minute",
+    );
+    assert.equal(queue.attach([future.id])[0], future);
+    await using other = executor();
+    const error = await other.attach([future.id])[0]!.exception();
+    assert.ok(error instanceof CallNotFoundError, String(error));
+    assert.match(
+      error.message,
+      new RegExp(`call ${future.id} is between attempts: its job ${future.id}-try2 is not in Redis`),
+    );
+    future.cancel();
+  });
+
+  it("fails the futures it is still reading when terminateWorkers() ends the executor", async () => {
+    children.push(await startWorker(redis.url, QUEUE, "async", 2));
+    await using producer = executor();
+    const release = path.join(folder, "release");
+    const running = producer.submit(markThenWait, path.join(folder, "mark"), release);
+    await until(() => existsSync(path.join(folder, "mark")), "the call runs");
+    const queue = executor();
+    await queue.waitUntilReady();
+    const [attached] = queue.attach([running.id]);
+    await queue.terminateWorkers();
+    assert.ok((await attached!.exception()) instanceof BrokenQueueExecutor);
+    writeFileSync(release, "");
+    await running;
   });
 
   it("refuses to attach once shut down", async () => {

@@ -3,10 +3,10 @@
 // checks a job (shape, signature, size) and then followed like a call of this executor: its
 // outcome by event or by the reconciler, its result removed once read, its lost worker handled
 // as the executor's delivery says.
-import { inspect } from "node:util";
 import type { ExecutorLifecycle } from "../executor-lifecycle.ts";
+import { shown } from "../validate.ts";
 import type { CallDefaults } from "./call-options.ts";
-import type { Call, CallTable } from "./call-table.ts";
+import type { CallTable } from "./call-table.ts";
 import { isCallId, readCallJobs, type CallJob } from "./call-jobs.ts";
 import { CallNotFoundError, QueueUnavailableError, UntrustedJobError } from "./errors.ts";
 import type { QueueSettings } from "./executor-options.ts";
@@ -39,6 +39,8 @@ export class CallAttachment {
   readonly #defaults: CallDefaults;
   /** Attached futures not yet followed in the call table: the executor is not idle. */
   #pending = 0;
+  /** terminateWorkers() or a break: what the futures not followed yet fail with. */
+  #stopped: (() => Error) | undefined;
 
   constructor(settings: QueueSettings, conn: QueueConnection, options: CallAttachmentOptions) {
     this.#options = options;
@@ -51,6 +53,11 @@ export class CallAttachment {
 
   get pending(): number {
     return this.#pending;
+  }
+
+  /** The executor stopped following calls: those still being read fail with `error()`. */
+  stop(error: () => Error): void {
+    this.#stopped = error;
   }
 
   /** A running future per id, in order (one future for an id given twice, or followed here already). */
@@ -66,14 +73,12 @@ export class CallAttachment {
     }
     lifecycle.refuse();
     if (!link.reachable) throw new QueueUnavailableError(`Redis at ${link.where} is unreachable`);
-    const own = new Map<string, Call>();
-    for (const call of table.remote()) if (call.future instanceof QueueFuture) own.set(call.id, call);
     const futures = new Map<string, QueueFuture<any>>();
     const unknown: [string, QueueFuture<any>][] = [];
     for (const id of list) {
       if (futures.has(id)) continue;
-      const mine = own.get(id)?.future as QueueFuture<any> | undefined;
-      if (mine) {
+      const mine = table.byId(id)?.future;
+      if (mine instanceof QueueFuture) {
         futures.set(id, mine);
         continue;
       }
@@ -117,7 +122,8 @@ export class CallAttachment {
         });
       }
       batch.forEach(([id, future], i) => {
-        if (lifecycle.isBroken) future.setException(lifecycle.brokenError());
+        if (this.#stopped) future.setException(this.#stopped());
+        else if (lifecycle.isBroken) future.setException(lifecycle.brokenError());
         else if (!jobs) future.setException(failure);
         else this.#adopt(id, future, jobs[i]!);
       });
@@ -136,7 +142,9 @@ export class CallAttachment {
           );
         }
         throw new CallNotFoundError(
-          `no call ${id} in Redis: its result was read already, or was not read within resultRetention and was removed, or its producer ended before sending it`,
+          job.jobId === id
+            ? `no call ${id} in Redis: its result was read already, or was not read within resultRetention and was removed, or its producer ended before sending it`
+            : `call ${id} is between attempts: its job ${job.jobId} is not in Redis (its producer waits out a backoff, or ended first, or its result was read or expired); attach again later`,
         );
       }
       const data = JSON.parse(job.data) as JobData;
@@ -181,8 +189,4 @@ export class CallAttachment {
     this.#pending -= count;
     this.#options.adopted();
   }
-}
-
-function shown(value: unknown): string {
-  return inspect(value, { maxStringLength: 80, breakLength: Infinity, depth: 0 });
 }

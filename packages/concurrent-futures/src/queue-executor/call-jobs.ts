@@ -37,7 +37,8 @@ export function recordCallJobs(
 
 // For each call id: the job of now (its record's, else the id itself) and that job's data,
 // unless it is larger than ARGV[2] characters (then only its size, so that a forged giant
-// costs no memory here). A key of another type than expected reads as missing.
+// costs no memory here). A key of another type than expected, or a record longer than any job
+// id, reads as missing.
 const SCRIPT = `
 local prefix = ARGV[1]
 local max = tonumber(ARGV[2])
@@ -46,7 +47,9 @@ for i = 3, #ARGV do
   local id = ARGV[i]
   local job = id
   local record = prefix .. id .. ':now'
-  if redis.call('TYPE', record).ok == 'string' then job = redis.call('GET', record) end
+  if redis.call('TYPE', record).ok == 'string' and redis.call('STRLEN', record) <= 128 then
+    job = redis.call('GET', record)
+  end
   local key = prefix .. job
   local size = 0
   if redis.call('TYPE', key).ok == 'hash' then size = redis.call('HSTRLEN', key, 'data') end

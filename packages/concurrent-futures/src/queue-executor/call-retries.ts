@@ -13,15 +13,18 @@ import type { Call } from "./call-table.ts";
 export class CallRetries {
   /** Broken: nothing is retried. Idle: told when a cancelled call stops waiting. */
   readonly #lifecycle: ExecutorLifecycle;
-  /** The backoff ended: hold the call again (under a new job id) and send it when there is room. */
+  /** The call will be retried: name its next job (before it is held again, even at once). */
+  readonly #renamed: (call: Call) => void;
+  /** The backoff ended: hold the call again and send it when there is room. */
   readonly #retry: (call: Call) => void;
   readonly #waiting = new Map<Call, NodeJS.Timeout>();
   #hurried = false;
   /** shutdown({ cancelFutures }) or terminateWorkers(): no more attempts at all. */
   #cancelling = false;
 
-  constructor(lifecycle: ExecutorLifecycle, retry: (call: Call) => void) {
+  constructor(lifecycle: ExecutorLifecycle, renamed: (call: Call) => void, retry: (call: Call) => void) {
     this.#lifecycle = lifecycle;
+    this.#renamed = renamed;
     this.#retry = retry;
   }
 
@@ -39,6 +42,7 @@ export class CallRetries {
     if (!policy || call.attempts > policy.retries || call.stopped || call.signal?.aborted) return false;
     if (this.#lifecycle.isBroken || this.#cancelling || !policy.matches(error)) return false;
     call.future[kPendingAgain](() => this.#cancelled(call));
+    this.#renamed(call);
     if (this.#hurried) {
       // Held again now, not on a timer: the call never leaves the executor's books, so the
       // reconciler (which stops once a shut-down executor has nothing in Redis) goes on.

@@ -43,6 +43,8 @@ export class CallTable {
   #seq = 0;
   readonly #held = new HeldCalls<Call>();
   readonly #remote = new Map<string, Call>();
+  /** Every call until its future is done, by call id: held, in Redis, or between attempts. */
+  readonly #byId = new Map<string, Call>();
 
   /** Calls held here, not yet in Redis. */
   get heldCount(): number {
@@ -86,7 +88,18 @@ export class CallTable {
       stopped: false,
     };
     this.#held.push(call);
+    this.#index(call);
     return call;
+  }
+
+  /** The call of this id that is not done yet, wherever it is. */
+  byId(id: string): Call | undefined {
+    return this.#byId.get(id);
+  }
+
+  #index(call: Call): void {
+    this.#byId.set(call.id, call);
+    call.future.addDoneCallback(() => this.#byId.delete(call.id));
   }
 
   /**
@@ -118,14 +131,22 @@ export class CallTable {
     const adopted: Call = { ...call, sentAt: 0, stopped: false };
     for (let n = 0; n < call.attempts; n++) countAttempt(adopted.future);
     this.#remote.set(adopted.jobId, adopted);
+    this.#index(adopted);
     return adopted;
   }
 
-  /** Hold a call again to retry it: a new job, sent when the window has room. */
-  holdAgain(call: Call): void {
+  /**
+   * A call that left Redis will be retried: name its next job now (the call's id, "-try" and
+   * the attempt's number), so that it can be recorded before the failed job is removed.
+   */
+  nameRetry(call: Call): void {
     call.jobId = `${call.id}-try${call.attempts + 1}`;
     call.sentAt = undefined;
     call.resent = false; // at-least-once's one resend is per job
+  }
+
+  /** Hold a call again, after its backoff: its new job is sent when the window has room. */
+  holdAgain(call: Call): void {
     this.#held.push(call);
   }
 

@@ -91,7 +91,9 @@ export class CompletionEvents {
  */
 function endWhileReconnecting(client: IRedisClient): void {
   client.disconnect(); // no reconnection, whether BullMQ's close got this far or not
-  (client as unknown as StrandedCommands).flushQueue(new Error("Connection is closed."));
+  // Private in ioredis: if a version renames it, the close still ends, bounded by its caller.
+  const stranded = client as unknown as Partial<StrandedCommands>;
+  if (typeof stranded.flushQueue === "function") stranded.flushQueue(new Error("Connection is closed."));
 }
 
 /** How ioredis's close handler rejects what a client holds (a method it keeps private). */

@@ -62,6 +62,15 @@ export class JobSender {
     queueMicrotask(() => void this.#flush());
   }
 
+  /**
+   * A call that failed will be retried: name its next job, and record that name for attach()
+   * now, before the failed job is removed, and while its backoff lasts.
+   */
+  nameRetry(call: Call): void {
+    this.#options.table.nameRetry(call);
+    this.#record([call]);
+  }
+
   /** Forget what waits to be sent (the executor broke). */
   clear(): void {
     this.#outbox = [];
@@ -78,10 +87,9 @@ export class JobSender {
     // The ids sent: an outcome read before the reply may have given a call a new job (a
     // retry, at-least-once's resend), which this reply must not mark sent.
     const ids = batch.map((call) => call.jobId);
-    const moved = batch.filter((call) => call.jobId !== call.id);
-    // Kept twice as long as an unread result, whose time starts only once the job finished.
-    if (moved.length > 0)
-      recordCallJobs(this.#options.redis, queue.toKey(""), moved, 2 * this.#options.resultRetention);
+    // A resend's new job is recorded as it goes (a retry's was when it was named).
+    const resent = batch.filter((call) => call.resent);
+    if (resent.length > 0) this.#record(resent);
     try {
       if (batch.length === 1) {
         const { name, data, opts } = this.#jobOf(batch[0]!);
@@ -144,6 +152,13 @@ export class JobSender {
       if (states?.[i] === "taken") call.sentAt ??= performance.now();
       else this.#options.failed(call, reason);
     });
+  }
+
+  /** Record the job of now of calls sent under a new id (call-jobs.ts). */
+  #record(calls: readonly Call[]): void {
+    // Kept twice as long as an unread result, whose time starts only once the job finished.
+    const { redis, queue, resultRetention } = this.#options;
+    recordCallJobs(redis, queue.toKey(""), calls, 2 * resultRetention);
   }
 
   /** The job of a call, signed when there is a key (under its id of now: a resent call's is new). */

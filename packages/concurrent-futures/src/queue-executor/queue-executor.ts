@@ -8,8 +8,7 @@
 //   StoppedCalls   calls given up on: jobs withdrawn, or their workers asked to end them
 //   CallRetries    failed calls waiting out a backoff before they are held again
 //   CallAttachment calls another executor submitted, found by id and followed here
-//   RedisLink, RedisEpoch           the connection's state; Redis coming back empty
-//   ExecutorLifecycle               open, shut down or broken, as every executor
+//   RedisLink, RedisEpoch, ExecutorLifecycle   the connection; Redis back empty; open or not
 import { ExecutorLifecycle } from "../executor-lifecycle.ts";
 import { ChunkFuture, Executor, type Result, type ShutdownOptions } from "../executor.ts";
 import { kCancelUnstarted } from "../future.ts";
@@ -74,7 +73,6 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
     this.queueName = settings.queue;
     this.#window = settings.fixedWindow ?? 0;
     const table = this.#table;
-
     this.#conn = new QueueConnection(
       settings,
       {
@@ -108,7 +106,11 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
       retry: (call, error) => this.#retries.offer(call, error),
       settled: () => this.#pump(),
     });
-    this.#retries = new CallRetries(this.#lifecycle, (call) => (table.holdAgain(call), this.#pump()));
+    this.#retries = new CallRetries(
+      this.#lifecycle,
+      (call) => this.#sender.nameRetry(call),
+      (call) => (table.holdAgain(call), this.#pump()),
+    );
     this.#intake = new CallIntake({
       lifecycle: this.#lifecycle,
       link,
@@ -156,8 +158,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
         this.#pump();
       },
     });
-    this.#ready = this.#start();
-    this.#ready.catch(() => {});
+    (this.#ready = this.#start()).catch(() => {}); // seen through waitUntilReady()
   }
 
   /** Jobs this executor keeps in Redis at once (twice the live workers' concurrency unless fixed). */
@@ -281,14 +282,14 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
   /** Fail every future held or in Redis with a new `error()` each, and close. */
   #failOutstanding(error: () => Error): void {
     this.#reconciler.stop();
+    this.#attachment.stop(error);
     for (const call of this.#table.drainHeld()) if (!call.future.done()) call.future.setException(error());
     for (const call of this.#table.clearRemote()) call.future.setException(error());
     this.#retries.failAll(error);
     this.#stopped.clear();
     this.#sender.clear();
     this.#lifecycle.notifyIdle();
-    // An executor in this state has no more use for Redis: without this, a program that never
-    // calls shutdown() would stay alive for ever on the connections' reconnect timers.
+    // No more use for Redis: else a program that never shuts down lives on reconnect timers.
     this.#closed ??= this.#close();
   }
 
