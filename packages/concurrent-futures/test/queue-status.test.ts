@@ -13,6 +13,8 @@ import {
   queueStatus,
   type QueueStatus,
 } from "../src/queue-executor/index.ts";
+import { futuresKeys } from "../src/queue-executor/connection.ts";
+import { announceWorker, withdrawWorker, type WorkerBeat } from "../src/queue-executor/worker-registry.ts";
 import { add, hang } from "./fixtures/tasks.ts";
 import { startWorker } from "./helpers/queue-worker.ts";
 import { freePort } from "@futures/test-support/free-port";
@@ -42,6 +44,14 @@ async function statusWhen(queue: string, done: (status: QueueStatus) => boolean,
 
 function finished(workers: QueueStatus["workers"]): number {
   return workers.reduce((sum, worker) => sum + worker.finishedLastMinute, 0);
+}
+
+/** A heartbeat as a worker on `host` sends it at `at`. */
+function beat(at: number, host = "box"): WorkerBeat {
+  return {
+    ...{ host, pid: 7, executor: "async", concurrency: 1, running: 0, finishedLastMinute: 0 },
+    ...{ lockDuration: 30_000, startedAt: at, at },
+  };
 }
 
 describe("queueStatus", { timeout: 90_000 }, () => {
@@ -166,6 +176,19 @@ describe("queueStatus", { timeout: 90_000 }, () => {
       const limited = await queueStatus({ queue: "nobody", connection: user("pw") });
       assert.equal(limited.memory, null);
       assert.equal(limited.findings.length, 1);
+      // Nor TIME: a heartbeat still announces the worker, by the worker's clock.
+      const worker = new Redis(user("pw"));
+      try {
+        const at = Date.now();
+        await announceWorker(worker, futuresKeys("bull", "acl"), "w", { ...beat(at), at });
+        const seen = await queueStatus({ queue: "acl", connection: user("pw") });
+        assert.deepEqual(
+          seen.workers.map(({ id }) => id),
+          ["w"],
+        );
+      } finally {
+        worker.disconnect();
+      }
       await assert.rejects(
         queueStatus({ queue: "nobody", connection: user("wrong") }),
         (error) => error instanceof QueueUnavailableError && /refused us: WRONGPASS/.test(error.message),
@@ -173,6 +196,13 @@ describe("queueStatus", { timeout: 90_000 }, () => {
     } finally {
       admin.disconnect();
     }
+
+    // A timeout setTimeout cannot wait is refused, not an instant failure.
+    await assert.rejects(
+      queueStatus({ queue: "q", connection: redis.url, timeout: 3_000_000_000 }),
+      RangeError,
+    );
+    await assert.rejects(queueStatus({ queue: "q", timeout: "5" as unknown as number }), TypeError);
 
     const port = await freePort();
     await assert.rejects(
@@ -186,5 +216,59 @@ describe("queueStatus", { timeout: 90_000 }, () => {
         return true;
       },
     );
+  });
+
+  it("reads a forged registry within bounds, by Redis's clock, printable, with workers of an earlier release", async () => {
+    const admin = new Redis(redis.port);
+    const keys = futuresKeys("bull", "forged");
+    try {
+      const [seconds] = await admin.time();
+      const redisNow = Number(seconds) * 1000;
+      // A worker whose clock is two hours ahead neither scores itself ahead nor prunes the others.
+      await announceWorker(admin, keys, "real", beat(Date.now(), "box\x1b[2K\x1b]0;all good\x07\u202e"));
+      await announceWorker(admin, keys, "ahead", beat(Date.now() + 7_200_000));
+      assert.notEqual(await admin.zscore(keys.seen, "real"), null);
+      assert.ok(Number(await admin.zscore(keys.seen, "ahead")) < redisNow + 60_000);
+      await withdrawWorker(admin, keys, "ahead");
+      // Forged: complete workers scored in the future, and a 4 MB member scored now.
+      for (const id of ["f1", "f2", "f3"]) {
+        await announceWorker(admin, keys, id, beat(Date.now()));
+        await admin.zadd(keys.seen, redisNow + 3_600_000, id);
+      }
+      await admin.zadd(keys.seen, redisNow, "x".repeat(4 * 2 ** 20));
+      // A worker of the previous release: the hash and the liveness key only; and a dead one.
+      await admin.hset(keys.workers, "old", "4", "gone", "2");
+      await admin.set(`${keys.workers}:old`, "1", "PX", 60_000);
+
+      const sent = async () => Number(/total_net_output_bytes:(\d+)/.exec(await admin.info("stats"))![1]);
+      const before = await sent();
+      const status = await queueStatus({ queue: "forged", connection: redis.url, maxWorkers: 2 });
+      assert.ok((await sent()) - before < 2 ** 20, "the long member stayed in Redis");
+      assert.deepEqual(
+        status.workers.map(({ id, host }) => ({ id, host })),
+        [{ id: "real", host: "box\\x1b[2K\\x1b]0;all good\\x07\\u202e" }],
+      );
+      assert.deepEqual(status.olderWorkers, [{ id: "old", concurrency: 4 }]);
+      assert.equal(status.unlistedWorkers, 0);
+      assert.deepEqual(status.findings, [
+        "4 entries of key 'bull:forged:futures:seen' are not a worker's heartbeat " +
+          "(3 scored after Redis's time, 1 with ids over 128 characters): something else wrote them",
+      ]);
+
+      // Keys of another type: reported, and the rest is read.
+      await admin.set(keys.seen, "not a sorted set");
+      const typed = await queueStatus({ queue: "forged", connection: redis.url });
+      assert.deepEqual(
+        typed.workers.map(({ id }) => id),
+        [],
+      );
+      assert.deepEqual(typed.olderWorkers.map(({ id }) => id).sort(), ["f1", "f2", "f3", "old", "real"]);
+      assert.deepEqual(typed.findings, [
+        "key 'bull:forged:futures:seen' holds a string, not what futures keeps there: " +
+          "something else wrote it, and the workers are listed without it",
+      ]);
+    } finally {
+      admin.disconnect();
+    }
   });
 });

@@ -3,9 +3,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { RecentFinishes } from "../src/queue-executor/recent-finishes.ts";
+import { printable } from "../src/queue-executor/printable.ts";
 import { statusFindings, type WorkerStatus } from "../src/queue-executor/status-findings.ts";
 
 const counts = { waiting: 2, active: 0, delayed: 1, prioritized: 3, failed: 0, completed: 0 };
+const registry = { wrongTypes: [], seenKey: "bull:q:futures:seen", futureEntries: 0, longIds: 0 };
 
 function worker(running: number, sinceBeat: number): WorkerStatus {
   return {
@@ -30,6 +32,8 @@ describe("statusFindings", () => {
       redis: "127.0.0.1:6379",
       workers: [],
       silentWorkers: [worker(0, 7_000), worker(2, 8_000), worker(1, 45_000)],
+      olderWorkers: [],
+      registry,
       counts,
       memory: { used: 10, max: 0, policy: "allkeys-lru" },
     });
@@ -42,7 +46,10 @@ describe("statusFindings", () => {
   });
 
   it("finds nothing in a healthy queue; a nearly full Redis from 90% of maxmemory", () => {
-    const facts = { queue: "q", redis: "r:1", workers: [worker(1, 500)], silentWorkers: [], counts };
+    const facts = {
+      ...{ queue: "q", redis: "r:1", workers: [worker(1, 500)], silentWorkers: [], olderWorkers: [] },
+      ...{ registry, counts },
+    };
     const at = (used: number) =>
       statusFindings({ ...facts, memory: { used, max: 2 ** 20, policy: "noeviction" } });
     assert.deepEqual(at(0.89 * 2 ** 20), []);
@@ -50,6 +57,38 @@ describe("statusFindings", () => {
     assert.deepEqual(at(0.9 * 2 ** 20), [
       "Redis at r:1 uses 90% of its maxmemory (0.9 MiB of 1.0 MiB): when full it refuses new jobs",
     ]);
+  });
+
+  it("counts a live worker of an earlier release as live; says what in the registry is forged", () => {
+    const findings = statusFindings({
+      ...{ queue: "q", redis: "r:1", workers: [], silentWorkers: [], counts, memory: null },
+      olderWorkers: [{ id: "old", concurrency: 4 }],
+      registry: {
+        wrongTypes: [{ key: "bull:q:futures:workers", type: "string" }],
+        seenKey: "bull:q:futures:seen",
+        futureEntries: 2,
+        longIds: 1,
+      },
+    });
+    assert.deepEqual(findings, [
+      "key 'bull:q:futures:workers' holds a string, not what futures keeps there: something else wrote it, " +
+        "and the workers are listed without it",
+      "3 entries of key 'bull:q:futures:seen' are not a worker's heartbeat " +
+        "(2 scored after Redis's time, 1 with ids over 128 characters): something else wrote them",
+    ]);
+  });
+});
+
+describe("printable", () => {
+  it("escapes controls (C0, C1, bidi, separators) and caps the length between code points", () => {
+    assert.equal(
+      printable("box\x1b]0;pwned\x07\x9b2K\u202eok\u2028", 100),
+      "box\\x1b]0;pwned\\x07\\x9b2K\\u202eok\\u2028",
+    );
+    assert.equal(printable("host-\u00e9t\u00e9 \u{1f600}", 100), "host-\u00e9t\u00e9 \u{1f600}");
+    assert.equal(printable("abcdefgh", 6), "abc...");
+    assert.equal(printable("ab\u{1f600}defgh", 6), "ab...");
+    assert.equal(printable("\x00".repeat(1000), 20).length, 20);
   });
 });
 

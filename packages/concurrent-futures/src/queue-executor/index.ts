@@ -15,6 +15,7 @@ export { resolveTaskModule } from "./task-modules.ts";
 export {
   queueStatus,
   type JobCounts,
+  type OlderWorker,
   type QueueStatus,
   type QueueStatusOptions,
   type RedisMemory,

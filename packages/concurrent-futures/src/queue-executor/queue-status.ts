@@ -10,10 +10,12 @@ import { redisMemory, type RedisMemory } from "./redis-memory.ts";
 import { RedisLink } from "./redis-link.ts";
 import { RedisTarget } from "./redis-target.ts";
 import { settledWithin } from "./settled-within.ts";
-import { statusFindings, type JobCounts, type WorkerStatus } from "./status-findings.ts";
-import { seenWorkers, type SeenWorker } from "./worker-registry.ts";
+import { statusFindings, type JobCounts, type OlderWorker, type WorkerStatus } from "./status-findings.ts";
+import { statusWorkers } from "./status-workers.ts";
+import { checkInteger, checkPeriod } from "../validate.ts";
+import { lastBeatPrefix, livenessPrefix } from "./worker-registry.ts";
 
-export type { JobCounts, RedisMemory, WorkerStatus };
+export type { JobCounts, OlderWorker, RedisMemory, WorkerStatus };
 
 export interface QueueStatusOptions {
   queue: string;
@@ -33,6 +35,11 @@ export interface QueueStatus {
   workers: WorkerStatus[];
   /** Workers whose heartbeat stopped in the last hour without their saying goodbye. */
   silentWorkers: WorkerStatus[];
+  /**
+   * Live workers of an earlier release (no heartbeat details: only their concurrency), during
+   * a rolling upgrade. They serve the queue as the others do.
+   */
+  olderWorkers: OlderWorker[];
   /** Workers heard from in the last hour but not listed: past maxWorkers, or unreadable. */
   unlistedWorkers: number;
   counts: JobCounts;
@@ -52,9 +59,9 @@ export async function queueStatus(options: QueueStatusOptions): Promise<QueueSta
   const { queue: name, timeout = DEFAULT_TIMEOUT_MS, maxWorkers = DEFAULT_MAX_WORKERS } = options;
   if (typeof name !== "string" || name === "" || name.includes(":"))
     throw new TypeError(`queue must be a name without ':', got '${String(name)}'`);
-  if (!(timeout > 0)) throw new RangeError(`timeout must be > 0 ms, got ${timeout}`);
-  if (!Number.isInteger(maxWorkers) || maxWorkers < 1)
-    throw new RangeError(`maxWorkers must be an integer >= 1, got ${maxWorkers}`);
+  // setTimeout fires at once past 2^31 - 1 ms: that would be an instant failure.
+  checkPeriod("timeout", timeout);
+  checkInteger("maxWorkers", maxWorkers, 1);
   const target = new RedisTarget(options.connection);
   const prefix = target.keyPrefix(options.prefix ?? DEFAULT_PREFIX);
   let reached = false;
@@ -105,19 +112,16 @@ async function read(
   await link.checkDatabase();
   const [counts, seen, memory] = await Promise.all([
     queue.getJobCounts("waiting", "active", "delayed", "prioritized", "failed", "completed"),
-    seenWorkers(link.redis, keys, maxWorkers),
+    statusWorkers(link.redis, registryKeys(keys), maxWorkers),
     redisMemory(link.redis, keys.seen),
   ]);
-  const listed = seen.workers.flatMap(shown);
-  const workers = listed.filter(({ alive }) => alive).map(({ status }) => status);
-  const silentWorkers = listed.filter(({ alive }) => !alive).map(({ status }) => status);
-  const finished = workers.reduce((sum, worker) => sum + worker.finishedLastMinute, 0);
+  const { registry, ...workers } = seen;
+  // Workers of earlier releases tell no finished jobs: the rate counts those that do.
+  const finished = workers.workers.reduce((sum, worker) => sum + worker.finishedLastMinute, 0);
   const facts = {
     queue: queue.name,
     redis: link.where,
-    workers: workers.sort(byHost),
-    silentWorkers: silentWorkers.sort(byHost),
-    unlistedWorkers: seen.total - listed.length,
+    ...workers,
     counts: {
       waiting: counts.waiting ?? 0,
       active: counts.active ?? 0,
@@ -129,14 +133,14 @@ async function read(
     jobsPerSecond: Math.round((finished / 60) * 100) / 100,
     memory: memory ?? null,
   };
-  return { ...facts, findings: statusFindings(facts) };
+  return { ...facts, findings: statusFindings({ ...facts, registry }) };
 }
 
-/** A worker with a readable heartbeat, as listed; none otherwise. */
-function shown({ id, alive, beat, sinceBeat }: SeenWorker): { alive: boolean; status: WorkerStatus }[] {
-  return beat ? [{ alive, status: { id, ...beat, sinceBeat } }] : [];
-}
-
-function byHost(a: WorkerStatus, b: WorkerStatus): number {
-  return a.host.localeCompare(b.host) || a.pid - b.pid;
+function registryKeys(keys: ReturnType<typeof futuresKeys>) {
+  return {
+    seen: keys.seen,
+    workers: keys.workers,
+    livenessPrefix: livenessPrefix(keys.workers),
+    lastBeatPrefix: lastBeatPrefix(keys),
+  };
 }

@@ -4,18 +4,18 @@
 // ("<worker id>:<n>"), so that a producer can tell a running job's worker is gone.
 //
 // Each heartbeat also leaves the worker's details (host, pid, jobs running and finished) in a
-// key of their own that outlives the liveness key by an hour, and its time in a sorted set:
-// `queueStatus` (queue-status.ts) lists the live workers and, from the same keys, the silent
-// ones, with how long Redis has not heard from them. The liveness key stays "1": producers'
+// key of their own that outlives the liveness key by an hour, and its time (by Redis's clock) in
+// a sorted set: `queueStatus` (queue-status.ts, read by registry-script.ts) lists the live
+// workers and, from the same keys, the silent ones, with how long Redis has not heard from them. The liveness key stays "1": producers'
 // scripts only ask whether it exists, and the details matter most once it is gone.
+import { redisScript } from "./job-script.ts";
+import { luaRedisNow } from "./redis-clock.ts";
 import type { RedisClient } from "./redis-target.ts";
 
 const LIVENESS_MS = 6_000;
 export const HEARTBEAT_MS = 2_000;
 /** How long a silent worker's last heartbeat is kept, and so reported. */
 export const LAST_BEAT_KEPT_MS = 3_600_000;
-/** A heartbeat is a few hundred bytes: longer is not ours, and is not read whole. */
-const MAX_BEAT_BYTES = 4_096;
 
 /** The keys of the registry (see futuresKeys in connection.ts). */
 export interface RegistryKeys {
@@ -51,13 +51,34 @@ function livenessKey(workersKey: string, workerId: string): string {
   return `${livenessPrefix(workersKey)}${workerId}`;
 }
 
-function lastBeatKey(keys: RegistryKeys, workerId: string): string {
-  return `${keys.lastBeat}:${workerId}`;
+/** Workers' last heartbeats are in keys of this prefix and the worker's id. */
+export function lastBeatPrefix(keys: RegistryKeys): string {
+  return `${keys.lastBeat}:`;
 }
+
+function lastBeatKey(keys: RegistryKeys, workerId: string): string {
+  return `${lastBeatPrefix(keys)}${workerId}`;
+}
+
+// One script, so that the heartbeat stays one round trip and the `seen` bookkeeping runs on
+// Redis's clock (redis-clock.ts): a worker whose clock is an hour ahead would otherwise score
+// itself in the future and prune every other worker. A key of the wrong type (forged) fails
+// its own command only, as in a MULTI: the worker stays announced to producers.
+const ANNOUNCE = `${luaRedisNow(6)}
+redis.pcall('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.pcall('SET', KEYS[2], '1', 'PX', ARGV[4])
+redis.pcall('SET', KEYS[3], ARGV[3], 'PX', ARGV[5])
+redis.pcall('ZADD', KEYS[4], now, ARGV[1])
+-- Workers silent for over an hour are forgotten (their last-beat keys expired already).
+redis.pcall('ZREMRANGEBYSCORE', KEYS[4], '-inf', '(' .. (now - tonumber(ARGV[5])))
+return redis.call('INCR', KEYS[5])
+`;
+
+const announce = redisScript<number>("futuresAnnounceWorker", ANNOUNCE, 5);
 
 /**
  * Announce (or refresh) a worker, and advance the queue's generation (redis-epoch.ts): gives
- * the generation's new value. One transaction: the details cost no extra round trip.
+ * the generation's new value. One script: the details cost no extra round trip.
  */
 export async function announceWorker(
   redis: RedisClient,
@@ -65,17 +86,22 @@ export async function announceWorker(
   workerId: string,
   beat: WorkerBeat,
 ): Promise<number> {
-  const replies = await redis
-    .multi()
-    .hset(keys.workers, workerId, String(beat.concurrency))
-    .set(livenessKey(keys.workers, workerId), "1", "PX", LIVENESS_MS)
-    .set(lastBeatKey(keys, workerId), JSON.stringify(beat), "PX", LAST_BEAT_KEPT_MS)
-    .zadd(keys.seen, beat.at, workerId)
-    // Workers silent for over an hour are forgotten (their last-beat keys expired already).
-    .zremrangebyscore(keys.seen, "-inf", `(${beat.at - LAST_BEAT_KEPT_MS}`)
-    .incr(keys.generation)
-    .exec();
-  return Number(replies?.[5]?.[1]);
+  const keyNames = [
+    keys.workers,
+    livenessKey(keys.workers, workerId),
+    lastBeatKey(keys, workerId),
+    keys.seen,
+    keys.generation,
+  ];
+  const args = [
+    workerId,
+    String(beat.concurrency),
+    JSON.stringify(beat),
+    LIVENESS_MS,
+    LAST_BEAT_KEPT_MS,
+    beat.at,
+  ];
+  return Number(await announce(redis, ...keyNames, ...args));
 }
 
 /** A worker that stops on purpose leaves no trace: it is not silent, it is gone. */
@@ -91,75 +117,6 @@ export async function withdrawWorker(
     .del(lastBeatKey(keys, workerId))
     .zrem(keys.seen, workerId)
     .exec();
-}
-
-/** A worker as the registry last heard of it. */
-export interface SeenWorker {
-  id: string;
-  /** Its liveness key is there: it beat within the last few seconds. */
-  alive: boolean;
-  /** Its last heartbeat; undefined when unreadable (not written by a worker of ours). */
-  beat: WorkerBeat | undefined;
-  /** Milliseconds since its last heartbeat, by Redis's clock (the key's age). */
-  sinceBeat: number;
-}
-
-/**
- * The `limit` workers heard from most recently (the live ones first: they beat every 2 s),
- * and how many the registry knows in all.
- */
-export async function seenWorkers(
-  redis: RedisClient,
-  keys: RegistryKeys,
-  limit: number,
-): Promise<{ workers: SeenWorker[]; total: number }> {
-  const [ids, total] = await Promise.all([redis.zrevrange(keys.seen, 0, limit - 1), redis.zcard(keys.seen)]);
-  if (ids.length === 0) return { workers: [], total };
-  const pipeline = redis.pipeline();
-  for (const id of ids) {
-    pipeline.exists(livenessKey(keys.workers, id));
-    pipeline.getrange(lastBeatKey(keys, id), 0, MAX_BEAT_BYTES - 1);
-    pipeline.pttl(lastBeatKey(keys, id));
-  }
-  const replies = (await pipeline.exec()) ?? [];
-  const workers: SeenWorker[] = [];
-  ids.forEach((id, i) => {
-    const [exists, text, ttl] = replies.slice(3 * i, 3 * i + 3).map(([, reply]) => reply);
-    // No last-beat key: expired with the hour, or removed as its worker stopped.
-    if (typeof ttl !== "number" || ttl < 0) return;
-    workers.push({ id, alive: exists === 1, beat: readBeat(text), sinceBeat: LAST_BEAT_KEPT_MS - ttl });
-  });
-  return { workers, total };
-}
-
-/** A heartbeat's fields, in the order they are shown, and what each must be. */
-const BEAT_FIELDS: readonly [keyof WorkerBeat, "string" | "number"][] = [
-  ["host", "string"],
-  ["pid", "number"],
-  ["executor", "string"],
-  ["concurrency", "number"],
-  ["running", "number"],
-  ["finishedLastMinute", "number"],
-  ["lockDuration", "number"],
-  ["startedAt", "number"],
-  ["at", "number"],
-];
-
-/** A heartbeat read back, checked field by field: Redis may hold anything. */
-function readBeat(text: unknown): WorkerBeat | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(String(text));
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== "object" || value === null) return undefined;
-  const beat = value as Record<string, unknown>;
-  const valid = BEAT_FIELDS.every(([name, type]) =>
-    type === "number" ? Number.isFinite(beat[name]) : typeof beat[name] === "string",
-  );
-  if (!valid) return undefined;
-  return Object.fromEntries(BEAT_FIELDS.map(([name]) => [name, beat[name]])) as unknown as WorkerBeat;
 }
 
 /** The total concurrency of live workers; forgets workers whose liveness key expired. */

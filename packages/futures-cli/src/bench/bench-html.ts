@@ -6,6 +6,7 @@ import type { BenchOptions } from "./bench-measure.ts";
 import type { BenchRow } from "./bench-summary.ts";
 import type { DownloadRow } from "./download-bench.ts";
 import { downloadsFigure, speedupFigures, startupFigure, timeFigures } from "./bench-charts.ts";
+import { byteSize } from "../common/byte-size.ts";
 import { escapeHtml } from "../common/html-escape.ts";
 import { downloadTable } from "./download-bench.ts";
 import { noisyCases, startupTable, suiteTable } from "./bench-summary.ts";
@@ -21,8 +22,6 @@ export function benchHtml(
   const speedups = speedupFigures(rows, kinds);
   const startup = startupFigure(rows, kinds);
   const noisy = noisyCases(rows);
-  const mib = (bytes: number) =>
-    bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : `${(bytes / 2 ** 10).toFixed(1)} KiB`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -52,8 +51,8 @@ export function benchHtml(
 <h1>CPU-bound work on futures executors</h1>
 <p class="meta">${escapeHtml(date.toISOString())} &middot; ${escapeHtml(os.cpus()[0]?.model ?? "unknown CPU")} &middot;
 ${os.availableParallelism()} cores &middot; Node.js ${escapeHtml(process.version)}</p>
-<p>The book's table 17-1 for this machine. RC4: ${options.jobs} jobs, middle size ${mib(options.arcfourSize)}, each
-encrypted and decrypted with 20 key-schedule loops. SHA-256: ${options.jobs} jobs of ${mib(options.shaSize)}.
+<p>The book's table 17-1 for this machine. RC4: ${options.jobs} jobs, middle size ${byteSize(options.arcfourSize)}, each
+encrypted and decrypted with 20 key-schedule loops. SHA-256: ${options.jobs} jobs of ${byteSize(options.shaSize)}.
 Median of ${options.runs} run${options.runs === 1 ? "" : "s"}; each run is timed on a pool whose workers are already
 running, and the start-up of that pool is reported on its own. <em>async</em> runs every job on the event loop,
 like Python threads under the GIL: more of its workers cannot go faster, so a speedup shown for it is the noise of

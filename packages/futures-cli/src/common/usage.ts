@@ -21,3 +21,17 @@ export function parseSeconds(text: string, what: string): number {
   }
   return value;
 }
+
+/** Node's timers hold at most 2^31 - 1 ms; a longer one would fire at once. */
+export const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
+/** Seconds in (0, 2147483] as milliseconds, or a UsageError that states the range. */
+export function parseTimerSeconds(text: string, what: string): number {
+  const seconds = Number(text);
+  if (text.trim() === "" || !(seconds > 0 && seconds <= MAX_TIMER_SECONDS)) {
+    throw new UsageError(
+      `${what} must be a number of seconds more than 0 and at most ${MAX_TIMER_SECONDS}, got '${text}'`,
+    );
+  }
+  return seconds * 1000;
+}

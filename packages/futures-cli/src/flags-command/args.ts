@@ -1,7 +1,7 @@
 // The command line of `futures flags`, checked and turned into settings; any bad value is a
 // UsageError (one line, exit status 2). The flags library's own checks throw RangeError or
 // TypeError, as library functions do; only here do they become usage errors.
-import { UsageError, parseInteger } from "../common/usage.ts";
+import { UsageError, parseInteger, parseTimerSeconds } from "../common/usage.ts";
 import { selectCodes } from "../flags/country-codes.ts";
 import { DEFAULT_DEST, DEFAULT_MAX_FILESIZE, DEFAULT_TIMEOUT_MS, MAX_RETRIES } from "../flags/defaults.ts";
 import {
@@ -84,7 +84,10 @@ function settingsFrom(
       : parseExecutorName(options.executor, EXECUTOR_NAMES, "--executor");
   const retries =
     options.retries === undefined ? 0 : parseInteger(options.retries, "--retries N", 0, MAX_RETRIES);
-  const timeoutMs = options.timeout === undefined ? DEFAULT_TIMEOUT_MS : parseTimeout(options.timeout);
+  const timeoutMs =
+    options.timeout === undefined
+      ? DEFAULT_TIMEOUT_MS
+      : parseTimerSeconds(options.timeout, "--timeout SECONDS");
   const maxFileSize =
     options.maxFilesize === undefined ? DEFAULT_MAX_FILESIZE : parseFileSize(options.maxFilesize);
   const dest = options.dest ?? DEFAULT_DEST;
@@ -112,8 +115,6 @@ function settingsFrom(
   };
 }
 
-const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
-
 /** A whole number >= 1; one too large for a number is the largest there is. */
 function parseAtLeastOne(text: string, what: string): number {
   if (/^\s*\+?\d+\s*$/.test(text) && !Number.isSafeInteger(Number(text)) && Number(text) >= 1) {
@@ -137,16 +138,4 @@ function parseFileSize(text: string): number {
     );
   }
   return bytes;
-}
-
-/** Seconds in (0, 2147483], stated as such whatever is wrong with the value. */
-function parseTimeout(text: string): number {
-  const seconds = Number(text);
-  // Node's timers hold at most 2^31 - 1 ms; a longer one would fire at once.
-  if (text.trim() === "" || !(seconds > 0 && seconds <= MAX_TIMEOUT_SECONDS)) {
-    throw new UsageError(
-      `--timeout SECONDS must be a number of seconds more than 0 and at most ${MAX_TIMEOUT_SECONDS}, got '${text}'`,
-    );
-  }
-  return seconds * 1000;
 }

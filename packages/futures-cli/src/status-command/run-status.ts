@@ -2,7 +2,7 @@
 // tells scripts what they need: 0 healthy, 1 something needs attention, 3 Redis could not be
 // read (unreachable, refusing us, too slow); 2 is a usage error, as everywhere.
 import { queueStatus } from "concurrent-futures/queue";
-import { UsageError, parseSeconds } from "../common/usage.ts";
+import { parseTimerSeconds } from "../common/usage.ts";
 import { checkConnection, checkQueueName } from "../executors/queue-checks.ts";
 import { statusReport } from "./status-report.ts";
 
@@ -20,12 +20,12 @@ export const EXIT_UNREADABLE = 3;
 
 export async function runStatus(flags: StatusFlags): Promise<void> {
   checkQueueName(flags.queue);
-  const seconds = parseSeconds(flags.timeout, "--timeout");
-  if (seconds === 0) throw new UsageError(`--timeout must be more than 0 seconds, got '${flags.timeout}'`);
+  // Checked here: the library's RangeError would not be a usage error.
+  const timeout = parseTimerSeconds(flags.timeout, "--timeout");
   const { connection } = await checkConnection(flags.connection, flags.tlsCa);
   let status;
   try {
-    status = await queueStatus({ queue: flags.queue, connection, timeout: seconds * 1000 });
+    status = await queueStatus({ queue: flags.queue, connection, timeout });
   } catch (error) {
     // The library's messages name Redis as host:port, never with a password.
     console.error(`futures status: cannot read queue '${flags.queue}': ${(error as Error).message}`);

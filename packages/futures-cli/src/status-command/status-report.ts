@@ -1,6 +1,8 @@
 // A queue's status for people: where, a table of workers (live first, then silent), the job
-// counts, throughput and memory in a line each, then the findings, one line each.
-import type { QueueStatus, WorkerStatus } from "concurrent-futures/queue";
+// counts, throughput and memory in a line each, then the findings, one line each. What comes
+// from Redis (hosts, ids, executors) the library has made printable already.
+import type { OlderWorker, QueueStatus, WorkerStatus } from "concurrent-futures/queue";
+import { byteSize } from "../common/byte-size.ts";
 import { textTable } from "../common/text-table.ts";
 
 export function statusReport(status: QueueStatus): string[] {
@@ -8,6 +10,7 @@ export function statusReport(status: QueueStatus): string[] {
   const lines = [`queue '${status.queue}' on Redis ${status.redis}`, ""];
   const workers = [
     ...status.workers.map((worker) => row(worker, "live")),
+    ...status.olderWorkers.map(olderRow),
     ...status.silentWorkers.map((worker) => row(worker, "silent")),
   ];
   if (workers.length > 0) {
@@ -46,13 +49,14 @@ function row(worker: WorkerStatus, state: string): string[] {
   ];
 }
 
-function memoryLine(memory: NonNullable<QueueStatus["memory"]>): string {
-  const used = mebibytes(memory.used);
-  if (memory.max === 0) return `${used} used, no maxmemory`;
-  const share = Math.round((memory.used / memory.max) * 100);
-  return `${used} of ${mebibytes(memory.max)} maxmemory (${share}%), policy ${memory.policy}`;
+/** A live worker of an earlier release: it tells its concurrency and nothing else. */
+function olderRow(worker: OlderWorker): string[] {
+  return ["(no details: older worker)", "-", "live", "-", String(worker.concurrency ?? "?"), "-", "-", "-"];
 }
 
-function mebibytes(bytes: number): string {
-  return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+function memoryLine(memory: NonNullable<QueueStatus["memory"]>): string {
+  const used = byteSize(memory.used);
+  if (memory.max === 0) return `${used} used, no maxmemory`;
+  const share = Math.round((memory.used / memory.max) * 100);
+  return `${used} of ${byteSize(memory.max)} maxmemory (${share}%), policy ${memory.policy}`;
 }

@@ -6,6 +6,7 @@ import { hostname } from "node:os";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import { Queue } from "bullmq";
+import { Redis } from "ioredis";
 import { queueStatus, type QueueStatus } from "concurrent-futures/queue";
 import { startRedis, type RedisServer } from "@futures/test-support/redis-server";
 import { runCli, spawnCli, stderrUntil } from "../helpers/cli.ts";
@@ -129,8 +130,38 @@ describe("futures status", { timeout: 90_000 }, () => {
     );
   });
 
+  it("shows a forged heartbeat escaped, and a worker of the previous release as live", async () => {
+    const admin = new Redis(redis.port);
+    try {
+      const [seconds] = await admin.time();
+      const base = "bull:forged:futures";
+      const host = "box\x1b[1A\x1b[2K\rnothing needs attention\x1b]0;title\x07\x9b2J";
+      const beat = { host, pid: 1, executor: "async\x1b[31m", concurrency: 1, running: 0 };
+      const rest = { finishedLastMinute: 0, lockDuration: 30_000, startedAt: 0, at: 0 };
+      await admin.set(`${base}:last-beat:w1`, JSON.stringify({ ...beat, ...rest }), "PX", 3_600_000);
+      await admin.zadd(`${base}:seen`, Number(seconds) * 1000, "w1");
+      await admin.set(`${base}:workers:w1`, "1", "PX", 60_000);
+      // The previous release writes the concurrency hash and the liveness key only.
+      await admin.hset("bull:older:futures:workers", "old", "3");
+      await admin.set("bull:older:futures:workers:old", "1", "PX", 60_000);
+    } finally {
+      admin.disconnect();
+    }
+    const [forged, older] = await Promise.all([status("forged"), status("older")]);
+    assert.equal(forged.code, 0, forged.stderr);
+    // Nothing but line ends reaches the terminal from what Redis held.
+    assert.doesNotMatch(forged.stdout, /[^\P{Cc}\n]/u);
+    assert.match(
+      forged.stdout,
+      /\nbox\\x1b\[1A\\x1b\[2K\\x0dnothing needs attention\\x1b\]0;title\\x07\\x9b2J +1 +live /,
+    );
+    assert.equal(older.code, 0, older.stderr);
+    assert.match(older.stdout, /\n\(no details: older worker\) +- +live +- +3 +- +- +-\n/);
+    assert.match(older.stdout, /\nnothing needs attention\n$/);
+  });
+
   it("says when no worker serves a queue, and one line when Redis cannot be read", async () => {
-    const [empty, unreachable, badQueue, badTimeout] = await Promise.all([
+    const [empty, unreachable, badQueue, badTimeout, longTimeout] = await Promise.all([
       status("empty"),
       freePort().then((port) =>
         runCli([
@@ -145,6 +176,8 @@ describe("futures status", { timeout: 90_000 }, () => {
       ),
       status("a:b"),
       status("q", "--timeout", "0"),
+      // Past what setTimeout can wait: a usage error, not an instant failure.
+      status("q", "--timeout", "3000000"),
     ]);
     assert.equal(empty.code, 1, empty.stderr);
     assert.match(empty.stdout, /\nno worker heard from in the last hour\n/);
@@ -163,7 +196,13 @@ describe("futures status", { timeout: 90_000 }, () => {
     assert.equal(badTimeout.code, 2);
     assert.match(
       badTimeout.stderr,
-      /^futures status: error: --timeout must be more than 0 seconds, got '0'\n/,
+      /^futures status: error: --timeout must be a number of seconds more than 0 and at most 2147483, got '0'\n/,
     );
+    assert.equal(longTimeout.code, 2);
+    assert.match(
+      longTimeout.stderr,
+      /^futures status: error: --timeout must be .* at most 2147483, got '3000000'\n/,
+    );
+    assert.doesNotMatch(longTimeout.stderr, /TimeoutOverflowWarning|\n {4}at /);
   });
 });
