@@ -3,16 +3,15 @@
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
 import { hostname } from "node:os";
-import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { queueStatus, type QueueStatus } from "concurrent-futures/queue";
 import { startRedis, type RedisServer } from "@futures/test-support/redis-server";
-import { runCli, spawnCli, stderrUntil } from "../helpers/cli.ts";
+import { runCli, stderrUntil } from "../helpers/cli.ts";
+import { spawnWorkerCli } from "../helpers/worker-cli.ts";
 import { freePort } from "../helpers/net.ts";
 
-const TASKS = fileURLToPath(new URL("../fixtures/tasks.ts", import.meta.url));
 let redis: RedisServer;
 /** Workers of this file still running: killed by pid at the end, should a test fail midway. */
 const started = new Set<ChildProcess>();
@@ -27,21 +26,7 @@ after(async () => {
 });
 
 async function startWorker(queue: string): Promise<ChildProcess> {
-  const worker = spawnCli([
-    "worker",
-    "--queue",
-    queue,
-    "--import",
-    TASKS,
-    "--connection",
-    redis.url,
-    "--executor",
-    "async",
-    "--concurrency",
-    "1",
-  ]);
-  started.add(worker);
-  worker.once("exit", () => started.delete(worker));
+  const worker = spawnWorkerCli(started, redis.url, [queue], "--executor", "async", "--concurrency", "1");
   await stderrUntil(worker, /Ctrl-C to stop/);
   return worker;
 }

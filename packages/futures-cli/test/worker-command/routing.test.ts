@@ -3,15 +3,14 @@
 // redis-server, real worker processes, QueueExecutors as producers.
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import { Redis } from "ioredis";
 import { QueueExecutor } from "concurrent-futures/queue";
 import { startRedis, type RedisServer } from "@futures/test-support/redis-server";
-import { runCli, spawnCli, stderrUntil } from "../helpers/cli.ts";
+import { runCli, stderrUntil } from "../helpers/cli.ts";
+import { TASKS, spawnWorkerCli } from "../helpers/worker-cli.ts";
 import { whereAmI } from "../fixtures/tasks.ts";
 
-const TASKS = fileURLToPath(new URL("../fixtures/tasks.ts", import.meta.url));
 let redis: RedisServer;
 let client: Redis;
 
@@ -31,17 +30,7 @@ after(async () => {
 
 /** `futures worker` on the test's Redis with the fixture tasks; resolves once it has started. */
 async function startWorker(queues: string[], ...options: string[]): Promise<ChildProcess> {
-  const worker = spawnCli([
-    "worker",
-    ...queues.flatMap((queue) => ["--queue", queue]),
-    "--import",
-    TASKS,
-    "--connection",
-    redis.url,
-    ...options,
-  ]);
-  started.add(worker);
-  worker.once("exit", () => started.delete(worker));
+  const worker = spawnWorkerCli(started, redis.url, queues, ...options);
   await stderrUntil(worker, /Ctrl-C to stop/);
   return worker;
 }

@@ -6,15 +6,14 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import { QueueExecutor } from "concurrent-futures/queue";
 import { startRedis, type RedisServer } from "@futures/test-support/redis-server";
 import { PACKAGE_DIR, runCli, spawnCli, stderrUntil } from "../helpers/cli.ts";
+import { TASKS, spawnWorkerCli } from "../helpers/worker-cli.ts";
 import { freePort } from "../helpers/net.ts";
 import { fail, hang, strayRejection, whereAmI } from "../fixtures/tasks.ts";
 
-const TASKS = fileURLToPath(new URL("../fixtures/tasks.ts", import.meta.url));
 let redis: RedisServer;
 
 before(async () => {
@@ -31,18 +30,7 @@ const started = new Set<ChildProcess>();
 
 /** `futures worker` on the test's Redis, taking `queue`'s jobs with the fixture tasks. */
 function spawnWorker(queue: string, ...options: string[]): ChildProcess {
-  const worker = spawnCli([
-    "worker",
-    "--queue",
-    queue,
-    "--import",
-    TASKS,
-    "--connection",
-    redis.url,
-    ...options,
-  ]);
-  started.add(worker);
-  worker.once("exit", () => started.delete(worker));
+  const worker = spawnWorkerCli(started, redis.url, [queue], ...options);
   return worker;
 }
 
