@@ -3,7 +3,9 @@
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
 import { after, before, describe, it } from "node:test";
+import { Redis } from "ioredis";
 import { QueueExecutor, type QueueExecutorEvent } from "../src/queue-executor/index.ts";
+import { defaultWindow } from "../src/queue-executor/executor-options.ts";
 import { add } from "./fixtures/tasks.ts";
 import { startWorker } from "./helpers/queue-worker.ts";
 import { startRedis, type RedisServer } from "@futures/test-support/redis-server";
@@ -82,6 +84,25 @@ describe("a queue without a live worker", { timeout: 60_000 }, () => {
       await executor.terminateWorkers();
     } finally {
       process.off("warning", onWarning);
+    }
+  });
+
+  it("sizes its window by live workers only, whatever else the registry holds", async () => {
+    const client = new Redis(redis.url);
+    try {
+      const workers = "bull:forged:futures:workers";
+      const live = (id: string) => client.set(`${workers}:${id}`, "1", "PX", 60_000);
+      // One real-looking live worker of 3, and what anyone who can write to Redis could add.
+      await client.hset(workers, "w-real", "3", "w-huge", "1e12", "w-nan", "lots", "w-dead", "5");
+      await client.hset(workers, "w-half", "2.5", "x".repeat(200), "7");
+      await Promise.all(["w-real", "w-huge", "w-nan", "w-half", "x".repeat(200)].map(live));
+      await using executor = new QueueExecutor({ queue: "forged", connection: redis.url });
+      await executor.waitUntilReady();
+      assert.equal(executor.window, defaultWindow(3));
+      // The dead worker and the id no worker has are forgotten.
+      assert.deepEqual((await client.hkeys(workers)).sort(), ["w-half", "w-huge", "w-nan", "w-real"]);
+    } finally {
+      client.disconnect();
     }
   });
 });

@@ -6,8 +6,9 @@
 // Each heartbeat also leaves the worker's details (host, pid, jobs running and finished) in a
 // key of their own that outlives the liveness key by an hour, and its time (by Redis's clock) in
 // a sorted set: `queueStatus` (queue-status.ts, read by registry-script.ts) lists the live
-// workers and, from the same keys, the silent ones, with how long Redis has not heard from them. The liveness key stays "1": producers'
-// scripts only ask whether it exists, and the details matter most once it is gone.
+// workers and, from the same keys, the silent ones, with how long Redis has not heard from
+// them. The liveness key stays "1": producers' scripts only ask whether it exists, and the
+// details matter most once it is gone.
 import { redisScript } from "./job-script.ts";
 import { luaRedisNow } from "./redis-clock.ts";
 import type { RedisClient } from "./redis-target.ts";
@@ -119,22 +120,42 @@ export async function withdrawWorker(
     .exec();
 }
 
+// The live workers' total concurrency, in Redis: the hash is anyone's to write, so it is read a
+// page at a time and never sent whole, at most MAX_FIELDS fields; a field of a worker whose
+// liveness key is gone (or of an id longer than any worker's) is removed, and a concurrency
+// that is not a whole number from 1 to MAX_CONCURRENCY counts as none.
+const LIVE_CONCURRENCY = `
+local workers = KEYS[1]
+if redis.call('TYPE', workers).ok ~= 'hash' then return 0 end
+local prefix, maxFields, maxConcurrency = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local total, examined, cursor = 0, 0, '0'
+repeat
+  local page = redis.call('HSCAN', workers, cursor, 'COUNT', 100)
+  cursor = page[1]
+  for i = 1, #page[2], 2 do
+    local id, n = page[2][i], tonumber(page[2][i + 1])
+    examined = examined + 1
+    if #id <= 128 and redis.call('EXISTS', prefix .. id) == 1 then
+      if n and n >= 1 and n <= maxConcurrency and n == math.floor(n) then total = total + n end
+    else
+      redis.call('HDEL', workers, id)
+    end
+  end
+until cursor == '0' or examined >= maxFields
+return math.min(total, maxConcurrency)
+`;
+const MAX_FIELDS = 10_000;
+const MAX_CONCURRENCY = 1_000_000;
+const liveConcurrencyScript = redisScript<number>("futuresLiveConcurrency", LIVE_CONCURRENCY, 1);
+
 /** The total concurrency of live workers; forgets workers whose liveness key expired. */
 export async function liveConcurrency(redis: RedisClient, workersKey: string): Promise<number> {
-  const workers = await redis.hgetall(workersKey);
-  const ids = Object.keys(workers);
-  if (ids.length === 0) return 0;
-  const alive = await redis.exists(...ids.map((id) => livenessKey(workersKey, id)));
-  if (alive === ids.length) return ids.reduce((sum, id) => sum + Number(workers[id]), 0);
-  const pipeline = redis.pipeline();
-  for (const id of ids) pipeline.exists(livenessKey(workersKey, id));
-  const replies = (await pipeline.exec()) ?? [];
-  let total = 0;
-  const dead: string[] = [];
-  replies.forEach(([, exists], i) => {
-    if (exists === 1) total += Number(workers[ids[i]!]);
-    else dead.push(ids[i]!);
-  });
-  if (dead.length > 0) await redis.hdel(workersKey, ...dead);
-  return total;
+  const total = await liveConcurrencyScript(
+    redis,
+    workersKey,
+    livenessPrefix(workersKey),
+    MAX_FIELDS,
+    MAX_CONCURRENCY,
+  );
+  return Number(total);
 }
