@@ -31,6 +31,11 @@ export class Fifo<T> {
     return item;
   }
 
+  /** The items, oldest first, left in the queue. */
+  *[Symbol.iterator](): IterableIterator<T> {
+    for (let i = this.#head; i < this.#items.length; i++) yield this.#items[i] as T;
+  }
+
   /** Remove and return every item, oldest first. */
   drain(): T[] {
     const items = this.#items.slice(this.#head) as T[];

@@ -55,4 +55,15 @@ describe("Fifo", () => {
     assert.equal(taken.deref(), undefined);
     assert.equal(queue.length, 1);
   });
+
+  it("iterates its items oldest first without taking them", () => {
+    const queue = new Fifo<number>();
+    for (let i = 0; i < 2000; i++) queue.push(i);
+    for (let i = 0; i < 1500; i++) queue.shift(); // past the point where it compacts
+    assert.deepEqual(
+      [...queue],
+      Array.from({ length: 500 }, (_, i) => 1500 + i),
+    );
+    assert.equal(queue.length, 500);
+  });
 });

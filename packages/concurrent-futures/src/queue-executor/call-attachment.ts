@@ -6,7 +6,7 @@
 import type { ExecutorLifecycle } from "../executor-lifecycle.ts";
 import { shown } from "../validate.ts";
 import type { CallDefaults } from "./call-options.ts";
-import type { CallTable } from "./call-table.ts";
+import type { Call, CallTable } from "./call-table.ts";
 import { isCallId, readCallJobs, type CallJob } from "./call-jobs.ts";
 import { CallNotFoundError, QueueUnavailableError, UntrustedJobError } from "./errors.ts";
 import type { QueueSettings } from "./executor-options.ts";
@@ -22,6 +22,8 @@ const BATCH = 1000;
 export interface CallAttachmentOptions {
   lifecycle: ExecutorLifecycle;
   table: CallTable;
+  /** The call of this id that the executor follows, if any, wherever it is. */
+  own(id: string): Call | undefined;
   /** Resolves once the executor can read Redis; rejects if it broke first. */
   ready(): Promise<void>;
   /** Calls were adopted, or attachments ended: read their states soon, and see if idle. */
@@ -62,7 +64,7 @@ export class CallAttachment {
 
   /** A running future per id, in order (one future for an id given twice, or followed here already). */
   attach(ids: Iterable<string>): QueueFuture<any>[] {
-    const { lifecycle, table } = this.#options;
+    const { lifecycle } = this.#options;
     const link = this.#link;
     if (typeof ids !== "object" || ids === null || !(Symbol.iterator in ids)) {
       throw new TypeError(`attach needs an iterable of call ids (QueueFuture#id), got ${shown(ids)}`);
@@ -77,7 +79,7 @@ export class CallAttachment {
     const unknown: [string, QueueFuture<any>][] = [];
     for (const id of list) {
       if (futures.has(id)) continue;
-      const mine = table.byId(id)?.future;
+      const mine = this.#options.own(id)?.future;
       if (mine instanceof QueueFuture) {
         futures.set(id, mine);
         continue;

@@ -28,6 +28,12 @@ export class CallRetries {
     this.#retry = retry;
   }
 
+  /** The call of this id, if it waits out a backoff (a scan: for attach(), which is rare). */
+  find(id: string): Call | undefined {
+    for (const call of this.#waiting.keys()) if (call.id === id) return call;
+    return undefined;
+  }
+
   /** Calls waiting out a backoff. */
   get size(): number {
     return this.#waiting.size;

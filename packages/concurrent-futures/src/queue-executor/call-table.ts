@@ -43,8 +43,6 @@ export class CallTable {
   #seq = 0;
   readonly #held = new HeldCalls<Call>();
   readonly #remote = new Map<string, Call>();
-  /** Every call until its future is done, by call id: held, in Redis, or between attempts. */
-  readonly #byId = new Map<string, Call>();
 
   /** Calls held here, not yet in Redis. */
   get heldCount(): number {
@@ -88,18 +86,14 @@ export class CallTable {
       stopped: false,
     };
     this.#held.push(call);
-    this.#index(call);
     return call;
   }
 
-  /** The call of this id that is not done yet, wherever it is. */
-  byId(id: string): Call | undefined {
-    return this.#byId.get(id);
-  }
-
-  #index(call: Call): void {
-    this.#byId.set(call.id, call);
-    call.future.addDoneCallback(() => this.#byId.delete(call.id));
+  /** The call of this id, held or in Redis (a scan: for attach(), which is rare). */
+  find(id: string): Call | undefined {
+    for (const call of this.#remote.values()) if (call.id === id) return call;
+    for (const call of this.#held) if (call.id === id) return call;
+    return undefined;
   }
 
   /**
@@ -131,7 +125,6 @@ export class CallTable {
     const adopted: Call = { ...call, sentAt: 0, stopped: false };
     for (let n = 0; n < call.attempts; n++) countAttempt(adopted.future);
     this.#remote.set(adopted.jobId, adopted);
-    this.#index(adopted);
     return adopted;
   }
 

@@ -50,6 +50,11 @@ export class HeldCalls<C extends Ordered> {
     return call;
   }
 
+  /** The held calls, left held, in the order they would be sent. */
+  *[Symbol.iterator](): IterableIterator<C> {
+    for (const rank of this.#ranks) yield* this.#byRank.get(rank)!;
+  }
+
   /** Take every held call out, in the order they would have been sent. */
   drain(): C[] {
     const calls = this.#ranks.flatMap((rank) => this.#byRank.get(rank)!.drain());

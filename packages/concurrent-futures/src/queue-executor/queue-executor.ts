@@ -6,8 +6,7 @@
 //   JobSender      held calls admitted to the window go out as jobs, one addBulk per tick
 //   CompletionEvents / Reconciler   outcomes by event, or read from Redis when events are lost
 //   StoppedCalls   calls given up on: jobs withdrawn, or their workers asked to end them
-//   CallRetries    failed calls waiting out a backoff before they are held again
-//   CallAttachment calls another executor submitted, found by id and followed here
+//   CallRetries, CallAttachment   calls between attempts; calls another executor sent, by id
 //   RedisLink, RedisEpoch, ExecutorLifecycle   the connection; Redis back empty; open or not
 import { ExecutorLifecycle } from "../executor-lifecycle.ts";
 import { ChunkFuture, Executor, type Result, type ShutdownOptions } from "../executor.ts";
@@ -123,6 +122,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
     this.#attachment = new CallAttachment(settings, this.#conn, {
       lifecycle: this.#lifecycle,
       table,
+      own: (id) => table.find(id) ?? this.#retries.find(id),
       ready: () => this.waitUntilReady(),
       adopted: () => (this.#reconciler.schedule(0), this.#lifecycle.notifyIdle()),
     });
