@@ -80,9 +80,10 @@ function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
 }
 
-function spawnWorker(queue: string, ...options: string[]): ChildProcess {
+/** `futures worker` of the downloader's tasks; `fromSource` for jobs the test sends itself (see cliArgs). */
+function spawnWorker(queue: string, options: string[] = [], fromSource = false): ChildProcess {
   const args = ["worker", "--queue", queue, "--import", "flags", "--connection", redis.url];
-  return own(spawnCli([...args, "--concurrency", "2", ...options]));
+  return own(spawnCli([...args, "--concurrency", "2", ...options], undefined, {}, fromSource));
 }
 
 describe("queue keys and usage errors", { timeout: 120_000 }, () => {
@@ -135,7 +136,7 @@ describe("queue keys and usage errors", { timeout: 120_000 }, () => {
   });
 
   it("a worker with a key runs the jobs signed with it and refuses the others, and lives", async () => {
-    const worker = spawnWorker("signed", "--key-file", keyFile);
+    const worker = spawnWorker("signed", ["--key-file", keyFile]);
     const exit = exited(worker);
     const startLine = await stderrUntil(worker, /\(Ctrl-C to stop\)\n/);
     assert.match(
@@ -220,7 +221,7 @@ describe("forged jobs for the downloader's task", { timeout: 120_000 }, () => {
   after(() => new Promise((resolve) => server.close(resolve)));
 
   it("fail one job each, write nothing outside the destination, and leave the worker running", async () => {
-    const worker = spawnWorker("forged");
+    const worker = spawnWorker("forged", [], true);
     const exit = exited(worker);
     const startLine = await stderrUntil(
       worker,
