@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { BrokenExecutor, BrokenProcessPool, BrokenThreadPool } from "concurrent-futures";
 import { closeExecutor, createExecutor } from "../../src/executors/create.ts";
-import { hang, whereAmI } from "../fixtures/tasks.ts";
+import { hang, whereAmI } from "../fixtures/tasks.mjs";
 
 describe("closeExecutor after a failed job", () => {
   for (const [kind, Broken] of [

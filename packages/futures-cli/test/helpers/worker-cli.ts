@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { spawnCli } from "./cli.ts";
 
 /** The fixture tasks every queue test imports. */
-export const TASKS = fileURLToPath(new URL("../fixtures/tasks.ts", import.meta.url));
+export const TASKS = fileURLToPath(new URL("../fixtures/tasks.mjs", import.meta.url));
 
 /** Start `futures worker` for `queues` on `redisUrl`, with `options` after the common ones. */
 export function spawnWorkerCli(

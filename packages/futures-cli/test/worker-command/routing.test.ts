@@ -9,7 +9,7 @@ import { QueueExecutor } from "concurrent-futures/queue";
 import { startRedis, type RedisServer } from "@futures/test-support/redis-server";
 import { runCli, stderrUntil } from "../helpers/cli.ts";
 import { TASKS, spawnWorkerCli } from "../helpers/worker-cli.ts";
-import { whereAmI } from "../fixtures/tasks.ts";
+import { whereAmI } from "../fixtures/tasks.mjs";
 
 let redis: RedisServer;
 let client: Redis;

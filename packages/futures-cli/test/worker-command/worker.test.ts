@@ -12,7 +12,7 @@ import { startRedis, type RedisServer } from "@futures/test-support/redis-server
 import { PACKAGE_DIR, runCli, spawnCli, stderrUntil } from "../helpers/cli.ts";
 import { TASKS, spawnWorkerCli } from "../helpers/worker-cli.ts";
 import { freePort } from "../helpers/net.ts";
-import { fail, hang, strayRejection, whereAmI } from "../fixtures/tasks.ts";
+import { fail, hang, strayRejection, whereAmI } from "../fixtures/tasks.mjs";
 
 let redis: RedisServer;
 
