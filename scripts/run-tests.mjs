@@ -58,6 +58,7 @@ const SLOW = [
 // without a third file that computes.
 const WAITING = [
   "futures-cli/test/worker-command/worker.test.ts",
+  "futures-cli/test/worker-command/trust.test.ts", // 32 s alone for 17 s of CPU
   "concurrent-futures/test/queue-faults.test.ts",
   "concurrent-futures/test/queue-stall.test.ts",
   "concurrent-futures/test/queue-rollback.test.ts",
