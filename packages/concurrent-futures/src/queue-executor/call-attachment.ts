@@ -7,7 +7,7 @@ import type { ExecutorLifecycle } from "../executor-lifecycle.ts";
 import { shown } from "../validate.ts";
 import type { CallDefaults } from "./call-options.ts";
 import type { Call, CallTable } from "./call-table.ts";
-import { isCallId, readCallJobs, type CallJob } from "./call-jobs.ts";
+import { isCallId, jobOfCall, readCallJobs, type CallJob } from "./call-jobs.ts";
 import { CallNotFoundError, QueueUnavailableError, UntrustedJobError } from "./errors.ts";
 import type { QueueSettings } from "./executor-options.ts";
 import { JobSigner } from "./job-signature.ts";
@@ -166,6 +166,7 @@ export class CallAttachment {
         );
         return;
       }
+      const { attempt, resent } = jobOfCall(job.jobId);
       table.adopt({
         id,
         jobId: job.jobId,
@@ -177,8 +178,8 @@ export class CallAttachment {
         priority: 0,
         retry: this.#defaults.retry,
         // As its job's id says: a retry from here must not reuse the id of an attempt made.
-        attempts: Number(/-try(\d+)/.exec(job.jobId)?.[1] ?? 1),
-        resent: job.jobId.endsWith("-again"),
+        attempts: attempt,
+        resent,
       });
     } catch (error) {
       future.setException(

@@ -1,6 +1,7 @@
-// Where a call's job is, for attach(): a call keeps its id (its first job's id) while a retry
+// Call ids and their jobs' ids, and where a call's job is, for attach(): a call keeps its id (its first job's id) while a retry
 // or at-least-once's resend sends it as a new job. Only then is a record written, beside the
 // job's keys, naming the job of now; a call sent once has none, and costs nothing more.
+import { randomBytes } from "node:crypto";
 import { redisScript } from "./job-script.ts";
 import type { RedisClient } from "./redis-target.ts";
 
@@ -13,6 +14,26 @@ const JOB_ID = /^fx-[0-9a-f]{12}-[1-9]\d{0,15}(?:-try[1-9]\d{0,5})?(?:-again)?$/
 
 export function isCallId(id: unknown): id is string {
   return typeof id === "string" && CALL_ID.test(id);
+}
+
+/** The first part of the ids of one executor's calls, to which it adds 1, 2, 3... */
+export function callIdPrefix(): string {
+  return `fx-${randomBytes(6).toString("hex")}-`;
+}
+
+/** The job of a call's attempt number `attempt` (2 or more): a retry. */
+export function retryJobId(callId: string, attempt: number): string {
+  return `${callId}-try${attempt}`;
+}
+
+/** The job that sends a job again after its worker was lost (at-least-once). */
+export function resendJobId(jobId: string): string {
+  return `${jobId}-again`;
+}
+
+/** Which attempt of its call a job is, and whether it is a resend, as its id says. */
+export function jobOfCall(jobId: string): { attempt: number; resent: boolean } {
+  return { attempt: Number(/-try(\d+)/.exec(jobId)?.[1] ?? 1), resent: jobId.endsWith("-again") };
 }
 
 function recordKey(jobPrefix: string, callId: string): string {

@@ -3,7 +3,7 @@
 // its job id until it settles. A call can be sent again under a new id, so "is this still
 // that call's job?" (current()) guards every outcome that arrives by id. A call retried after a
 // failure is held again, under a new job id.
-import { randomBytes } from "node:crypto";
+import { callIdPrefix, retryJobId } from "./call-jobs.ts";
 import type { Future } from "../future.ts";
 import { HeldCalls } from "./held-calls.ts";
 import { countAttempt, nameCall } from "./queue-future.ts";
@@ -39,7 +39,7 @@ export interface Call {
 
 export class CallTable {
   /** Job ids are unique per executor: fx-<random>-<sequence>. */
-  readonly #idPrefix = `fx-${randomBytes(6).toString("hex")}-`;
+  readonly #idPrefix = callIdPrefix();
   #seq = 0;
   readonly #held = new HeldCalls<Call>();
   readonly #remote = new Map<string, Call>();
@@ -133,7 +133,7 @@ export class CallTable {
    * the attempt's number), so that it can be recorded before the failed job is removed.
    */
   nameRetry(call: Call): void {
-    call.jobId = `${call.id}-try${call.attempts + 1}`;
+    call.jobId = retryJobId(call.id, call.attempts + 1);
     call.sentAt = undefined;
     call.resent = false; // at-least-once's one resend is per job
   }

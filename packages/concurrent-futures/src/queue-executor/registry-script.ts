@@ -12,6 +12,7 @@
 // queue in a Redis Cluster keeps all its keys in one slot (a {hash tag} in the prefix).
 import { redisScript } from "./job-script.ts";
 import { luaRedisNow } from "./redis-clock.ts";
+import { MAX_WORKER_ID_LENGTH } from "./worker-registry.ts";
 import type { RedisClient } from "./redis-target.ts";
 
 const SCRIPT = `
@@ -80,8 +81,6 @@ const readRegistry = redisScript<RegistryReply>("futuresReadRegistry", SCRIPT, 2
 
 type RegistryReply = [string, number, number, number, (string | number)[], string, string[], number];
 
-/** Longest worker id listed: BullMQ's are 36 characters; longer ones are not a worker's. */
-export const MAX_ID_LENGTH = 128;
 /** A heartbeat is a few hundred bytes: longer is not ours, and is not read whole. */
 const MAX_BEAT_BYTES = 4_096;
 /** Entries looked at in `seen` or the workers hash, at most, beyond those listed. */
@@ -118,7 +117,7 @@ export async function readRegistryOnce(
     keys.seen,
     keys.workers,
     limit,
-    MAX_ID_LENGTH,
+    MAX_WORKER_ID_LENGTH,
     SLACK_MS,
     keys.livenessPrefix,
     keys.lastBeatPrefix,

@@ -2,6 +2,7 @@
 // only while the call is still outstanding under that job id; a result decoded with its
 // bounds; a lost worker's job failed with WorkerLostError, or sent once more (at-least-once);
 // a failure offered for a retry first (call-retries.ts), which may take the call over.
+import { resendJobId } from "./call-jobs.ts";
 import type { Call, CallTable } from "./call-table.ts";
 import { BrokenQueueExecutor, WorkerLostError } from "./errors.ts";
 import { STALLED } from "./job-states.ts";
@@ -65,7 +66,7 @@ export class Settlement implements ReconcileOutcomes {
     const lost = reason === STALLED;
     if (lost && this.#options.delivery === "at-least-once" && !call.resent && !call.stopped) {
       // Sent again under a new id: the old job may still finish, and must not settle this one.
-      this.#options.removal.add(this.#options.table.renew(call, `${call.jobId}-again`));
+      this.#options.removal.add(this.#options.table.renew(call, resendJobId(call.jobId)));
       call.resent = true;
       this.#options.send(call);
       return;

@@ -3,10 +3,10 @@
 // workers of earlier releases (no heartbeat details) beside them, and what in the registry's
 // keys is not a worker's, for the findings.
 import { printable } from "./printable.ts";
-import { MAX_ID_LENGTH, readRegistryOnce, type RegistryKeyNames } from "./registry-script.ts";
+import { readRegistryOnce, type RegistryKeyNames } from "./registry-script.ts";
 import type { RedisClient } from "./redis-target.ts";
 import type { OlderWorker, RegistryOddities, WorkerStatus } from "./status-findings.ts";
-import { LAST_BEAT_KEPT_MS, type WorkerBeat } from "./worker-registry.ts";
+import { LAST_BEAT_KEPT_MS, MAX_WORKER_ID_LENGTH, type WorkerBeat } from "./worker-registry.ts";
 
 export interface StatusWorkers {
   workers: WorkerStatus[];
@@ -31,10 +31,10 @@ export async function statusWorkers(
     if (!beat) continue;
     // A last-beat key set for longer than an hour is forged: its age would be negative.
     const sinceBeat = Math.max(0, LAST_BEAT_KEPT_MS - ttl);
-    (alive ? workers : silentWorkers).push({ id: printable(id, MAX_ID_LENGTH), ...beat, sinceBeat });
+    (alive ? workers : silentWorkers).push({ id: printable(id, MAX_WORKER_ID_LENGTH), ...beat, sinceBeat });
   }
   const olderWorkers = read.older.map(({ id, concurrency }) => ({
-    id: printable(id, MAX_ID_LENGTH),
+    id: printable(id, MAX_WORKER_ID_LENGTH),
     concurrency: /^[1-9]\d{0,5}$/.test(concurrency) ? Number(concurrency) : null,
   }));
   const { seen } = read;

@@ -13,6 +13,8 @@ import { redisScript } from "./job-script.ts";
 import { luaRedisNow } from "./redis-clock.ts";
 import type { RedisClient } from "./redis-target.ts";
 
+/** Longest worker id: BullMQ's are 36 characters; a longer one in the registry is not a worker's. */
+export const MAX_WORKER_ID_LENGTH = 128;
 const LIVENESS_MS = 6_000;
 export const HEARTBEAT_MS = 2_000;
 /** How long a silent worker's last heartbeat is kept, and so reported. */
@@ -128,6 +130,7 @@ const LIVE_CONCURRENCY = `
 local workers = KEYS[1]
 if redis.call('TYPE', workers).ok ~= 'hash' then return 0 end
 local prefix, maxFields, maxConcurrency = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local maxId = tonumber(ARGV[4])
 local total, examined, cursor = 0, 0, '0'
 repeat
   local page = redis.call('HSCAN', workers, cursor, 'COUNT', 100)
@@ -135,7 +138,7 @@ repeat
   for i = 1, #page[2], 2 do
     local id, n = page[2][i], tonumber(page[2][i + 1])
     examined = examined + 1
-    if #id <= 128 and redis.call('EXISTS', prefix .. id) == 1 then
+    if #id <= maxId and redis.call('EXISTS', prefix .. id) == 1 then
       if n and n >= 1 and n <= maxConcurrency and n == math.floor(n) then total = total + n end
     else
       redis.call('HDEL', workers, id)
@@ -156,6 +159,7 @@ export async function liveConcurrency(redis: RedisClient, workersKey: string): P
     livenessPrefix(workersKey),
     MAX_FIELDS,
     MAX_CONCURRENCY,
+    MAX_WORKER_ID_LENGTH,
   );
   return Number(total);
 }
