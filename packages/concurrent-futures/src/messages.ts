@@ -43,7 +43,7 @@ export type ToWorker = InitMessage | DefineMessage | RunMessage | CancelMessage 
 
 /** An outcome: id, 1 with the value, 0 with an error record, or SKIPPED (cancelled, never started). */
 export type Outcome =
-  | [id: number, ok: 1, value: unknown]
+  | [id: number, ok: 1, value?: unknown]
   | [id: number, ok: 0, error: ErrorRecord]
   | [id: number, ok: typeof SKIPPED];
 

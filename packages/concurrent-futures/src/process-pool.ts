@@ -1,8 +1,12 @@
-// ProcessPoolExecutor: tasks run in child processes, arguments and results by V8 serialization.
+// ProcessPoolExecutor: tasks run in child processes; arguments and results cross as JSON when
+// that carries them exactly, else by V8 serialization (process-channel.ts).
+import type { Socket } from "node:net";
 import os from "node:os";
 import { BrokenProcessPool } from "./errors.ts";
+import type { FromWorker } from "./messages.ts";
 import { WorkerPool } from "./pool.ts";
 import type { WorkerChannel, WorkerEvents } from "./worker-slot.ts";
+import { HAS_PIPE, ProcessChannel } from "./process-channel.ts";
 import type { Task } from "./task.ts";
 import { processEntry, workerEntryUrl } from "./worker-entry.ts";
 import { workerExecArgv } from "./worker-exec-argv.ts";
@@ -69,24 +73,33 @@ export class ProcessPoolExecutor extends WorkerPool {
     const child = fork(this.#entry, [], {
       serialization: "advanced",
       execArgv: this.#execArgv,
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
+      // fd 4: the pipe of process-channel.ts.
+      stdio: ["ignore", "inherit", "inherit", "ipc", ...(HAS_PIPE ? ["pipe" as const] : [])],
+    });
+    const pipe = child.stdio[4] as Socket | null;
+    const channel = new ProcessChannel({
+      ipc: (numbered) => void child.send(numbered),
+      pipe: pipe ?? undefined,
+      deliver: (message) => events.message(message as FromWorker),
     });
     let spawnError: unknown;
-    child.on("message", events.message);
+    child.on("message", (numbered) => channel.fromIpc(numbered));
     child.on("error", (error) => (spawnError = error));
     child.on("exit", (code, signal) => {
       const reason = signal ? `killed by ${signal}` : spawnError ? String(spawnError) : `exit code ${code}`;
       events.exit(reason, spawnError);
     });
     return {
-      send: (message) => void child.send(message),
+      send: (message) => channel.send(message),
       ref: () => {
         child.ref();
+        pipe?.ref();
         // Bun's channel has neither ref() nor unref(): the child's own ref() covers it there.
         child.channel?.ref?.();
       },
       unref: () => {
         child.unref();
+        pipe?.unref();
         child.channel?.unref?.();
       },
       terminate: (signal = "SIGTERM") => void child.kill(signal),

@@ -5,20 +5,31 @@ import { parentPort } from "node:worker_threads";
 import { importingTaskModule, markPoolWorker, setRunningTask } from "./import-guard.ts";
 import { SKIPPED, type Call, type FromWorker, type Outcome, type ToWorker } from "./messages.ts";
 import { OverlappingCalls } from "./overlapping-calls.ts";
+import { HAS_PIPE, PIPE_FD, ProcessChannel } from "./process-channel.ts";
 import { watchParent } from "./parent-watchdog.ts";
 import { describeThrown, toErrorRecord } from "./remote-error.ts";
 import { resolveTask, type AnyFunction, type TaskRef } from "./task.ts";
 
 type Send = (message: FromWorker) => void;
 
+/** The lanes to the process pool, in a child process. */
+const channel =
+  !parentPort && process.send
+    ? new ProcessChannel({
+        // With a callback, a write to a dead parent (EPIPE) is reported there instead of as
+        // an unhandled "error" event; the "disconnect" handler below then ends the process.
+        ipc: (numbered) => void (process.connected && process.send!(numbered, ignoreSendError)),
+        pipe: HAS_PIPE
+          ? new (process.getBuiltinModule("node:net").Socket)({ fd: PIPE_FD, readable: true, writable: true })
+          : undefined,
+        deliver: (message) => onMessage(message as ToWorker),
+      })
+    : undefined;
+
 /** Throws when the message cannot be serialized; a parent that is gone is not an error. */
 const send: Send = parentPort
   ? (message) => parentPort!.postMessage(message)
-  : (message) => {
-      // With a callback, a write to a dead parent (EPIPE) is reported there instead of as
-      // an unhandled "error" event; the "disconnect" handler below then ends the process.
-      if (process.connected) process.send!(message, ignoreSendError);
-    };
+  : (message) => channel!.send(message);
 
 function ignoreSendError(): void {}
 
@@ -68,7 +79,10 @@ function onMessage(message: ToWorker): void {
       for (const id of message.ids) if (id > lastStarted) cancelled.add(id);
       break;
     case "exit":
-      void chain.then(() => overlapping?.drained()).then(() => process.exit(0));
+      void chain
+        .then(() => overlapping?.drained())
+        .then(() => channel?.flushed())
+        .then(() => process.exit(0));
       break;
   }
 }
@@ -209,7 +223,8 @@ async function runCall(id: number, key: number, args: unknown[], chunk: boolean)
         value = await value;
       }
     }
-    return [id, 1, value];
+    // Nothing returned: [id, 1] reads back as [id, 1, undefined], and stays plain data.
+    return value === undefined ? [id, 1] : [id, 1, value];
   } catch (error) {
     return [id, 0, toErrorRecord(error)];
   } finally {
@@ -246,7 +261,7 @@ if (parentPort) {
   parentPort.on("message", onMessage);
 } else if (process.send) {
   watchParent();
-  process.on("message", (message) => onMessage(message as ToWorker));
+  process.on("message", (numbered) => channel!.fromIpc(numbered));
   // The pool is gone (exited, crashed or killed): nothing left to work for.
   process.on("disconnect", () => process.exit(0));
   // Ctrl-C in a terminal reaches the whole process group. The parent decides what an

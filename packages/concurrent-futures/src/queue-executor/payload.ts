@@ -4,6 +4,7 @@
 // typed arrays and errors survive, which JSON cannot do), base64 so that BullMQ can store it in
 // its JSON data. A JSON payload always starts with "[", which base64 never does.
 import { deserialize, serialize } from "node:v8";
+import { plainData } from "../plain-data.ts";
 import { fromErrorRecord, toErrorRecord, type ErrorRecord } from "../remote-error.ts";
 import type { TaskAddress } from "./task-address.ts";
 
@@ -124,48 +125,4 @@ export function readOutcome(text: string, maxBytes: number): { ok: boolean; valu
   }
   const [ok, value] = outcome as Outcome;
   return ok === 1 ? { ok: true, value } : { ok: false, value: fromErrorRecord(value) };
-}
-
-/** isPlainData(), false where a getter throws: V8 serialization then says what went wrong. */
-function plainData(value: unknown): boolean {
-  try {
-    return isPlainData(value);
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Whether JSON carries `value` exactly, as V8 serialization would: strings, booleans, null,
- * finite numbers other than -0, and dense arrays and plain objects of those. Anything else
- * (undefined, -0, NaN, class instances, arrays with holes or extra keys, "__proto__" keys)
- * takes the V8 path.
- */
-function isPlainData(value: unknown, depth = 8): boolean {
-  switch (typeof value) {
-    case "string":
-    case "boolean":
-      return true;
-    case "number":
-      return Number.isFinite(value) && !Object.is(value, -0);
-    case "object":
-      break;
-    default:
-      return false;
-  }
-  if (value === null) return true;
-  if (depth === 0) return false;
-  if (Array.isArray(value)) {
-    if (Object.getPrototypeOf(value) !== Array.prototype) return false;
-    for (let i = 0; i < value.length; i++) {
-      if (!(i in value) || !isPlainData(value[i], depth - 1)) return false;
-    }
-    return Object.keys(value).length === value.length;
-  }
-  if (Object.getPrototypeOf(value) !== Object.prototype) return false;
-  for (const key in value) {
-    if (!Object.hasOwn(value, key) || key === "__proto__") return false;
-    if (!isPlainData((value as Record<string, unknown>)[key], depth - 1)) return false;
-  }
-  return true;
 }
