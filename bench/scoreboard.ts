@@ -2,12 +2,13 @@
 //   npm run bench            (builds the packages, then runs this)
 //   npx tsx bench/scoreboard.ts [--runs 3] [--only downloads,rc4,cpu,server,pools]
 // Each row reuses the measurement of its own benchmark (bench/flags.ts, cpu.ts, server.ts,
-// executors.ts); ours and the peer are alternated run by run, so the load of a shared machine
-// falls on both. A peer that is not installed is skipped, and the scoreboard says so.
+// executors.ts and the modules they share); ours and its peers are alternated run by run, so
+// the load of a shared machine falls on all of them. A peer that is not installed is skipped, and the scoreboard says so.
 // Numbers, never pass/fail: the "goal" column is the target, the "ratio" column the result.
 import os from "node:os";
-import { commandScaling, rc4Throughputs, type Throughput } from "./cpu.ts";
+import { commandScaling } from "./cpu.ts";
 import { measureRates, processes, threads, type Rate } from "./executors.ts";
+import { rc4Throughputs, type Throughput } from "./rc4-throughput.ts";
 import { downloadRows } from "./scoreboard-downloads.ts";
 import { elapsedSeconds, notes, rows, say } from "./scoreboard-rows.ts";
 import { measureServers } from "./server.ts";
