@@ -1,7 +1,8 @@
 // Overhead of submit + await for 100k no-op tasks, our executors against their peers in
-// one run: AsyncExecutor vs p-limit and p-queue; ThreadPoolExecutor vs piscina and tinypool
-// (2 worker threads); ProcessPoolExecutor vs tinypool's child_process runtime and
-// workerpool's process mode (2 child processes). Run: npx tsx bench/executors.ts [tasks]
+// one run, alternated run by run: AsyncExecutor vs p-limit and p-queue; ThreadPoolExecutor
+// vs piscina, tinypool and workerpool (2 worker threads); ProcessPoolExecutor vs tinypool's
+// child_process runtime and workerpool's process mode (2 child processes).
+// Run: npx tsx bench/executors.ts [tasks]
 import { fileURLToPath, pathToFileURL } from "node:url";
 import pLimit from "p-limit";
 import PQueue from "p-queue";
@@ -86,6 +87,22 @@ export const threads: Contender[] = [
       };
     },
   },
+  {
+    name: "workerpool (threads)",
+    async setup() {
+      const pool = workerpool.pool(workerpoolFile, {
+        workerType: "thread",
+        minWorkers: WORKERS,
+        maxWorkers: WORKERS,
+      });
+      return {
+        run: (n) => Promise.all(Array.from({ length: n }, () => pool.exec("noop", []))),
+        close: async () => {
+          await pool.terminate();
+        },
+      };
+    },
+  },
 ];
 
 export const processes: Contender[] = [
@@ -136,22 +153,34 @@ export interface Rate {
   tasksPerSecond: number;
 }
 
-/** Each contender in turn: started, warmed, then `tasks` no-ops submitted and awaited RUNS times. */
+/**
+ * Every contender started and warmed, then `tasks` no-ops submitted and awaited by each in
+ * turn, RUNS rounds: alternated run by run, so the load of a shared machine falls on all
+ * alike. The pools stay started between their runs (idle, their workers wait on a message).
+ */
 export async function measureRates(contenders: readonly Contender[], tasks: number): Promise<Rate[]> {
-  const rates: Rate[] = [];
-  for (const contender of contenders) {
-    const { run, close } = await contender.setup();
-    await run(Math.min(tasks, 2000)); // warm up: workers started, code optimised
-    const samples: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      const started = performance.now();
-      await run(tasks);
-      samples.push(tasks / ((performance.now() - started) / 1000));
+  const pools: Awaited<ReturnType<Contender["setup"]>>[] = [];
+  const samples: number[][] = contenders.map(() => []);
+  try {
+    for (const contender of contenders) {
+      const pool = await contender.setup();
+      pools.push(pool);
+      await pool.run(Math.min(tasks, 2000)); // warm up: workers started, code optimised
     }
-    await close();
-    rates.push({ name: contender.name, tasksPerSecond: median(samples) });
+    for (let round = 0; round < RUNS; round++) {
+      for (const [index, pool] of pools.entries()) {
+        const started = performance.now();
+        await pool.run(tasks);
+        samples[index]!.push(tasks / ((performance.now() - started) / 1000));
+      }
+    }
+  } finally {
+    await Promise.all(pools.map((pool) => pool.close()));
   }
-  return rates;
+  return contenders.map((contender, index) => ({
+    name: contender.name,
+    tasksPerSecond: median(samples[index]!),
+  }));
 }
 
 async function measure(group: string, contenders: Contender[], tasks: number): Promise<void> {

@@ -1,7 +1,8 @@
 // Benchmark of `futures flags`, whole command included (spawn to exit), against its peers
-// measured in the same run, interleaved: `node -e 0` (Node's own start-up), `curl -Z`
-// (curl's parallel mode) over the same 676 URLs and, where /usr/bin/python3 has httpx, the
-// book's asyncio + httpx downloader (flags2_asyncio.py).
+// measured in the same run, interleaved (bench/flag-peers.ts): `node -e 0` (Node's own
+// start-up), the book's own flags2_asyncio.py and flags2_threadpool.py (where /usr/bin/python3
+// has httpx and tqdm), `curl -Z` over the same 676 URLs at the same concurrency, and a plain
+// node:net downloader (bench/peers/raw-net-flags.mjs), the floor.
 //
 //   npx tsx bench/flags.ts [--runs N]
 //
@@ -15,56 +16,21 @@
 // FUTURES_CLI: benchmark another build of the command instead of packages/futures-cli/dist/cli/main.js.
 // FUTURES_CLI_BASELINE: also run this other build of the command (say, main's) beside each
 // futures row, interleaved, and print the ratio between the two ("before/after").
-import { execFileSync, spawn } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { execFileSync } from "node:child_process";
 import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { median, textTable } from "futures-cli/bench";
+import { pathToFileURL } from "node:url";
+import { textTable } from "futures-cli/bench";
+import { bookFlags, bookPeersMissing, curlParallel, rawNetFlags } from "./flag-peers.ts";
+import { CLI, ROOT, futuresFlags, startServers, timeCommand, type Sample } from "./flag-runs.ts";
+import { threadsAgainstAsync } from "./flags-threads-cost.ts";
 import { startNginx } from "./server.ts";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const CLI = process.env.FUTURES_CLI ?? join(ROOT, "packages", "futures-cli", "dist", "cli", "main.js");
 const BASELINE = process.env.FUTURES_CLI_BASELINE;
 const DIST = join(dirname(CLI), "..");
-const PYTHON = "/usr/bin/python3";
 const runsArg = process.argv.indexOf("--runs");
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
 /** Runs slower than this are not repeated: one sample is plenty. */
 const REPEAT_BELOW_MS = 3000;
-
-interface Timed {
-  ms: number;
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-export function timeCommand(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Timed> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(command, args, {
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ ms: performance.now() - started, code, stdout, stderr }));
-  });
-}
-
-export interface Sample {
-  ms: number;
-  /** Peak resident memory of the process in bytes, worker threads included, when measured. */
-  peakRss?: number | undefined;
-  /** What the command itself reported as its elapsed time, when it does. */
-  reportedMs?: number | undefined;
-  ok: boolean;
-  note?: string | undefined;
-}
 
 /**
  * Run every candidate up to RUNS times, round-robin so that each sees the same load; a
@@ -83,218 +49,6 @@ export async function measureAll(candidates: (() => Promise<Sample>)[]): Promise
     list.sort((a, b) => a.ms - b.ms);
     return list[Math.floor((list.length - 1) / 2)]!;
   });
-}
-
-export async function withDest<T>(work: (dest: string) => Promise<T>): Promise<T> {
-  const dest = await mkdtemp(join(tmpdir(), "futures-bench-flags-"));
-  try {
-    return await work(dest);
-  } finally {
-    await rm(dest, { recursive: true, force: true });
-  }
-}
-
-const EVERY = [..."ABCDEFGHIJKLMNOPQRSTUVWXYZ"].flatMap((a) =>
-  [..."ABCDEFGHIJKLMNOPQRSTUVWXYZ"].map((b) => a + b),
-);
-
-/** Does the output say 194 downloaded and 482 not found? */
-function counted(text: string, ok: number, notFound: number): boolean {
-  // The report leaves out a count of zero.
-  const notFoundSaid =
-    notFound === 0 ? !/not found/.test(text) : new RegExp(`\\b${notFound} not found`).test(text);
-  return new RegExp(`\\b${ok} flags downloaded`).test(text) && notFoundSaid;
-}
-
-/** Loaded with --require, it prints the process's peak RSS as it exits (threads included). */
-const PEAK_RSS_HOOK = join(ROOT, "bench", "workers", "peak-rss.cjs");
-
-/**
- * `futures flags ARGS` (with the build `cli`), timed from spawn to exit, into a fresh folder;
- * with `memory`, its peak resident memory too.
- */
-export function futuresFlags(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  expected = { ok: 194, notFound: 482 },
-  cli = CLI,
-  memory = false,
-): Promise<Sample> {
-  return withDest(async (dest) => {
-    const run = await timeCommand(
-      process.execPath,
-      [...(memory ? ["--require", PEAK_RSS_HOOK] : []), cli, "flags", ...args, "--no-progress", "-d", dest],
-      env,
-    );
-    const reported = /Elapsed time: ([\d.]+)s/.exec(run.stdout);
-    const ok = run.code === 0 && counted(run.stdout, expected.ok, expected.notFound);
-    const rss = /^futures-bench peak-rss-kib (\d+)$/m.exec(run.stderr);
-    return {
-      ms: run.ms,
-      peakRss: rss ? Number(rss[1]) * 1024 : undefined,
-      reportedMs: reported ? Number(reported[1]) * 1000 : undefined,
-      ok,
-      note: ok
-        ? undefined
-        : `exit ${run.code}: ${(run.stdout + run.stderr).trim().split("\n").slice(-3).join(" / ")}`,
-    };
-  });
-}
-
-export interface ThreadsAgainstAsync {
-  threads: Sample;
-  async: Sample;
-  /** threads' time / async's time, and the same for peak RSS (undefined when a run failed). */
-  timeRatio: number | undefined;
-  memoryRatio: number | undefined;
-}
-
-/**
- * `futures flags -e -x threads` against `-x async` (their default concurrency each), `runs`
- * times alternated, each with its time and peak RSS; the median time and median RSS of each.
- * Threads in Node are isolates, not the book's cheap threads: this is what they cost.
- */
-export async function threadsAgainstAsync(
-  baseUrl: string,
-  env: NodeJS.ProcessEnv,
-  runs: number,
-): Promise<ThreadsAgainstAsync> {
-  const samples: Record<"threads" | "async", Sample[]> = { threads: [], async: [] };
-  for (let run = 0; run < runs; run++) {
-    for (const executor of ["threads", "async"] as const) {
-      samples[executor].push(
-        await futuresFlags(["-e", "-x", executor, "-s", baseUrl], env, undefined, CLI, true),
-      );
-    }
-  }
-  const summary = (list: Sample[]): Sample => {
-    const failed = list.find((sample) => !sample.ok || sample.peakRss === undefined);
-    if (failed) return { ...failed, ok: false, note: failed.note ?? "no peak RSS line" };
-    return {
-      ms: median(list.map((sample) => sample.ms)),
-      peakRss: median(list.map((sample) => sample.peakRss!)),
-      reportedMs: median(list.map((sample) => sample.reportedMs ?? NaN)),
-      ok: true,
-    };
-  };
-  const threads = summary(samples.threads);
-  const async = summary(samples.async);
-  const both = threads.ok && async.ok;
-  return {
-    threads,
-    async,
-    timeRatio: both ? threads.ms / async.ms : undefined,
-    memoryRatio: both ? threads.peakRss! / async.peakRss! : undefined,
-  };
-}
-
-export function curlParallel(baseUrl: string, parallel: number): Promise<Sample> {
-  return withDest(async (dest) => {
-    const config = EVERY.map((cc) => {
-      const code = cc.toLowerCase();
-      return `url = "${baseUrl}/${code}/${code}.gif"\noutput = "${dest}/${code}.gif"`;
-    }).join("\n");
-    const configFile = join(dest, ".curl-config");
-    await writeFile(configFile, config);
-    // --fail: a 404 saves nothing, as the downloaders do.
-    const run = await timeCommand("curl", [
-      "-s",
-      "--fail",
-      "-Z",
-      "--parallel-max",
-      String(parallel),
-      "-K",
-      configFile,
-    ]);
-    const files = execFileSync("ls", [dest])
-      .toString()
-      .split("\n")
-      .filter((name) => name.endsWith(".gif"));
-    return { ms: run.ms, ok: files.length === 194, note: `${files.length} files` };
-  });
-}
-
-// flags2_asyncio.py in short: a semaphore bounds the requests, httpx.AsyncClient with its
-// default limits (at most 100 connections), asyncio.as_completed, files saved in a thread.
-const PYTHON_ASYNCIO = `
-import asyncio, sys, time
-from collections import Counter
-from pathlib import Path
-import httpx
-
-base_url, concur_req, dest = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
-codes = [a + b for a in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" for b in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"]
-
-async def download_one(client, cc, semaphore):
-    url = f"{base_url}/{cc}/{cc}.gif".lower()
-    async with semaphore:
-        resp = await client.get(url, timeout=6.1, follow_redirects=True)
-    if resp.status_code == 404:
-        return "not found"
-    resp.raise_for_status()
-    await asyncio.to_thread((dest / f"{cc.lower()}.gif").write_bytes, resp.content)
-    return "ok"
-
-async def supervisor():
-    counter = Counter()
-    semaphore = asyncio.Semaphore(concur_req)
-    async with httpx.AsyncClient() as client:
-        for coro in asyncio.as_completed([download_one(client, cc, semaphore) for cc in codes]):
-            try:
-                counter[await coro] += 1
-            except httpx.HTTPError:
-                counter["error"] += 1
-    return counter
-
-t0 = time.perf_counter()
-counter = asyncio.run(supervisor())
-print(f"{counter['ok']} flags downloaded.\\n{counter['not found']} not found.\\n{counter['error']} errors.")
-print(f"Elapsed time: {time.perf_counter() - t0:.2f}s")
-`;
-
-export function pythonAsyncio(baseUrl: string, concurrency: number): Promise<Sample> {
-  return withDest(async (dest) => {
-    const run = await timeCommand(PYTHON, ["-c", PYTHON_ASYNCIO, baseUrl, String(concurrency), dest]);
-    const reported = /Elapsed time: ([\d.]+)s/.exec(run.stdout);
-    const ok = run.code === 0 && counted(run.stdout, 194, 482);
-    return { ms: run.ms, reportedMs: reported ? Number(reported[1]) * 1000 : undefined, ok };
-  });
-}
-
-export function hasPythonHttpx(): boolean {
-  try {
-    execFileSync(PYTHON, ["-c", "import httpx"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export interface Servers {
-  urls: { LOCAL: string; DELAY: string };
-  stop(): void;
-}
-
-/** The flag server in a child node process: LOCAL, and DELAY with a fixed 0.5 s. */
-export async function startServers(): Promise<Servers> {
-  const serverModule = pathToFileURL(join(DIST, "server", "index.js")).href;
-  const script =
-    `const { startFlagServer } = await import(${JSON.stringify(serverModule)});\n` +
-    `const server = await startFlagServer({ only: ["LOCAL", "DELAY"], ports: { LOCAL: 0, DELAY: 0 }, delay: 0.5 });\n` +
-    `console.log(JSON.stringify(server.urls));\n` +
-    `process.stdin.on("end", () => server.close().then(() => process.exit(0))).resume();\n`;
-  const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
-    stdio: ["pipe", "pipe", "inherit"],
-  });
-  const line = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      out += chunk;
-      if (out.includes("\n")) resolve(out.trim());
-    });
-    child.on("exit", (code) => reject(new Error(`the flag server exited with ${code}`)));
-  });
-  return { urls: JSON.parse(line), stop: () => child.stdin.end() };
 }
 
 // ---- report ----------------------------------------------------------------------------
@@ -395,15 +149,14 @@ async function main(): Promise<void> {
     FUTURES_LOCAL_PORT: new URL(servers.urls.LOCAL).port,
     FUTURES_DELAY_PORT: new URL(servers.urls.DELAY).port,
   };
-  const python = hasPythonHttpx();
+  const bookMissing = bookPeersMissing();
   console.log(`futures: ${CLI}${BASELINE ? `; before: ${BASELINE}` : ""}`);
   console.log(`${RUNS} interleaved runs per case (median), slow cases run once`);
   console.log(`server: LOCAL ${servers.urls.LOCAL}, DELAY ${servers.urls.DELAY} (0.5 s), in a child process`);
   const nginxBase = nginx?.url.replace(/\/br\/br\.gif$/, "");
   if (nginx) console.log(`nginx: ${nginx.name}, ${nginxBase}`);
   else console.log("nginx not found: cases 1 and 2 run against LOCAL (apt-get install nginx to include it)");
-  if (!python)
-    console.log(`${PYTHON} has no httpx: the Python peer is left out (apt-get install python3-httpx)`);
+  if (bookMissing) console.log(bookMissing);
 
   const fast = nginxBase ? { label: "nginx", url: nginxBase } : { label: "LOCAL", url: servers.urls.LOCAL };
   try {
@@ -438,17 +191,27 @@ async function main(): Promise<void> {
         ["futures flags -e -x async -m 50", ["-e", "-x", "async", "-m", "50", "-s", fast.url]],
       ],
       [
+        // The book's scripts at their own defaults (5 and 30), as a reader runs them.
         [
-          "python3 asyncio+httpx (flags2_asyncio, 5 requests)",
-          python ? () => pythonAsyncio(fast.url, 5) : undefined,
+          "book's flags2_asyncio.py -e",
+          bookMissing ? undefined : () => bookFlags("flags2_asyncio.py", ["-e"], { LOCAL: fast.url }),
         ],
+        [
+          "book's flags2_threadpool.py -e",
+          bookMissing ? undefined : () => bookFlags("flags2_threadpool.py", ["-e"], { LOCAL: fast.url }),
+        ],
+        ["curl -Z --parallel-max 5", () => curlParallel(fast.url, 5)],
         ["curl -Z --parallel-max 50", () => curlParallel(fast.url, 50)],
+        ["raw node:net, 5 sockets", () => rawNetFlags(fast.url, 5)],
       ],
       env,
     );
     printTable(`Case 2: -e against ${fast.label} (676 codes: 194 flags, 482 not found)`, every.rows, [
-      ["python", every.peers[0]],
-      ["curl", every.peers[1]],
+      ["asyncio.py", every.peers[0]],
+      ["threadpool.py", every.peers[1]],
+      ["curl 5", every.peers[2]],
+      ["curl 50", every.peers[3]],
+      ["raw net", every.peers[4]],
     ]);
 
     // Case 2b: what threads cost against the event loop, time and memory.
@@ -485,15 +248,20 @@ async function main(): Promise<void> {
         ]),
       [
         [
-          "python3 asyncio+httpx (1000 requests, 100 connections)",
-          python ? () => pythonAsyncio(servers.urls.DELAY, 1000) : undefined,
+          "book's flags2_asyncio.py -e -m 1000 -s DELAY",
+          bookMissing
+            ? undefined
+            : () =>
+                bookFlags("flags2_asyncio.py", ["-e", "-m", "1000", "-s", "DELAY"], {
+                  DELAY: servers.urls.DELAY,
+                }),
         ],
         ["curl -Z --parallel-max 300 (curl's maximum)", () => curlParallel(servers.urls.DELAY, 300)],
       ],
       env,
     );
     printTable("Case 3: -e -m 1000 against DELAY, fixed 0.5 s (the bound is 0.5 s)", delayed.rows, [
-      ["python", delayed.peers[0]],
+      ["asyncio.py", delayed.peers[0]],
       ["curl", delayed.peers[1]],
     ]);
 
