@@ -2,6 +2,7 @@
 // that carries them exactly, else by V8 serialization (process-channel.ts).
 import type { Socket } from "node:net";
 import os from "node:os";
+import { startChild } from "./child-process.ts";
 import { BrokenProcessPool } from "./errors.ts";
 import type { FromWorker } from "./messages.ts";
 import { WorkerPool } from "./pool.ts";
@@ -68,14 +69,14 @@ export class ProcessPoolExecutor extends WorkerPool {
   }
 
   protected spawn(events: WorkerEvents): WorkerChannel {
-    // Loaded on the first spawn: a program that never starts a process does not pay for it.
-    const { fork } = process.getBuiltinModule("node:child_process");
-    const child = fork(this.#entry, [], {
-      serialization: "advanced",
-      execArgv: this.#execArgv,
-      // fd 4: the pipe of process-channel.ts.
-      stdio: ["ignore", "inherit", "inherit", "ipc", ...(HAS_PIPE ? ["pipe" as const] : [])],
-    });
+    // fd 4: the pipe of process-channel.ts.
+    const child = startChild(this.#entry, this.#execArgv, [
+      "ignore",
+      "inherit",
+      "inherit",
+      "ipc",
+      ...(HAS_PIPE ? ["pipe" as const] : []),
+    ]);
     const pipe = child.stdio[4] as Socket | null;
     const channel = new ProcessChannel({
       ipc: (numbered) => void child.send(numbered),

@@ -2,6 +2,7 @@
 // run calls in arrival order, one at a time, and send their outcomes back in batches; or,
 // when the pool says so (concurrentCallsPerWorker), several at once (overlapping-calls.ts).
 import { parentPort } from "node:worker_threads";
+import { KERNEL_WATCH_ENV } from "./child-process.ts";
 import { importingTaskModule, markPoolWorker, setRunningTask } from "./import-guard.ts";
 import { SKIPPED, type Call, type FromWorker, type Outcome, type ToWorker } from "./messages.ts";
 import { OverlappingCalls } from "./overlapping-calls.ts";
@@ -260,7 +261,9 @@ if (parentPort || process.send) markPoolWorker();
 if (parentPort) {
   parentPort.on("message", onMessage);
 } else if (process.send) {
-  watchParent();
+  // Started with the kernel's parent-death signal, or else watched by a thread of its own.
+  if (process.env[KERNEL_WATCH_ENV] === "1") delete process.env[KERNEL_WATCH_ENV];
+  else watchParent();
   process.on("message", (numbered) => channel!.fromIpc(numbered));
   // The pool is gone (exited, crashed or killed): nothing left to work for.
   process.on("disconnect", () => process.exit(0));

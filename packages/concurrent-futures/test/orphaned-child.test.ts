@@ -29,7 +29,7 @@ function running(pid: number): boolean {
 }
 
 /** Start the parent program; resolves with it, its worker pids and its stderr so far. */
-async function startParent(mode: "busy" | "flood") {
+async function startParent(mode: "busy" | "flood" | "watchdog") {
   const parent = spawn(process.execPath, [...process.execArgv, parentScript, mode], {
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -72,6 +72,18 @@ describe("ProcessPoolExecutor children after their parent dies", () => {
       t.diagnostic(`busy orphan ended ${ms.toFixed(0)} ms after its parent's SIGKILL`);
       await closed;
       assert.equal(stderr(), "", "the child ended quietly");
+    },
+  );
+
+  it(
+    "where the kernel's parent-death signal is not used, the watchdog thread ends a busy orphan",
+    { timeout: 60_000 },
+    async (t) => {
+      const { parent, pids, closed } = await startParent("watchdog");
+      parent.kill("SIGKILL");
+      const ms = await timeToEnd(pids, 10_000);
+      t.diagnostic(`busy orphan ended ${ms.toFixed(0)} ms after its parent's SIGKILL`);
+      await closed;
     },
   );
 
