@@ -107,6 +107,11 @@ export abstract class Executor<Accepts = unknown> {
 }
 
 function* chunked<A>(items: Iterable<A>, size: number): Generator<A[]> {
+  // An array is sliced: a million items pushed one by one in a generator cost a quarter second.
+  if (Array.isArray(items)) {
+    for (let start = 0; start < items.length; start += size) yield items.slice(start, start + size);
+    return;
+  }
   let chunk: A[] = [];
   for (const item of items) {
     chunk.push(item);

@@ -19,6 +19,9 @@ export class MapResults<R> implements AsyncGenerator<R, void, undefined> {
   #finished = false;
   /** The previous next() call; calls are served one after another, as a generator does. */
   #previous: Promise<void> = Promise.resolve();
+  /** next() calls not served yet. */
+  #waiting = 0;
+  readonly #served = () => void this.#waiting--;
 
   constructor(
     pending: Fifo<Future<unknown>>,
@@ -31,12 +34,14 @@ export class MapResults<R> implements AsyncGenerator<R, void, undefined> {
   }
 
   next(): Promise<IteratorResult<R, void>> {
+    // A result of the chunk in hand, when no earlier call waits: one promise, not four.
+    if (this.#waiting === 0 && this.#chunk && this.#chunkIndex < this.#chunk.length) {
+      return Promise.resolve({ done: false, value: this.#take() });
+    }
+    this.#waiting++;
     const result = this.#previous.then(() => this.#step());
     // Keep only the fact that it settled, never the result it carries.
-    this.#previous = result.then(
-      () => undefined,
-      () => undefined,
-    );
+    this.#previous = result.then(this.#served, this.#served);
     return result;
   }
 
@@ -66,11 +71,7 @@ export class MapResults<R> implements AsyncGenerator<R, void, undefined> {
   async #step(): Promise<IteratorResult<R, void>> {
     for (;;) {
       if (this.#chunk) {
-        if (this.#chunkIndex < this.#chunk.length) {
-          const value = this.#chunk[this.#chunkIndex];
-          this.#chunk[this.#chunkIndex++] = undefined;
-          return { done: false, value: value as R };
-        }
+        if (this.#chunkIndex < this.#chunk.length) return { done: false, value: this.#take() };
         this.#chunk = undefined;
       }
       const future = this.#finished ? undefined : this.#pending.shift();
@@ -92,6 +93,13 @@ export class MapResults<R> implements AsyncGenerator<R, void, undefined> {
       this.#chunk = value as unknown[];
       this.#chunkIndex = 0;
     }
+  }
+
+  /** The next result of the chunk in hand, no longer held here. */
+  #take(): R {
+    const value = this.#chunk![this.#chunkIndex];
+    this.#chunk![this.#chunkIndex++] = undefined;
+    return value as R;
   }
 
   /** Stop for good: cancel what has not started. */
