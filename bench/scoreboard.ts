@@ -10,6 +10,7 @@ import { commandScaling } from "./cpu.ts";
 import { measureRates, processes, threads, type Rate } from "./executors.ts";
 import { rc4Throughputs, type Throughput } from "./rc4-throughput.ts";
 import { downloadRows } from "./scoreboard-downloads.ts";
+import { poolCostRows } from "./scoreboard-pool-costs.ts";
 import { elapsedSeconds, notes, rows, say } from "./scoreboard-rows.ts";
 import { measureServers } from "./server.ts";
 import { textTable } from "futures-cli/bench";
@@ -118,9 +119,8 @@ async function poolRows(): Promise<void> {
       });
     }
   }
-  // ---- the round trip and pool start-up: their rows go here, at the end of the pools -------
-  // (measured by bench/round-trip; another change adds them)
-  // ---- end of the round-trip and start-up rows -----------------------------------------------
+  // One call's round trip, and a process pool's start-up: scoreboard-pool-costs.ts.
+  await poolCostRows(RUNS);
 }
 
 // The downloader rows are in scoreboard-downloads.ts.
