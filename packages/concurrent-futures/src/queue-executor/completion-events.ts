@@ -1,13 +1,83 @@
-// The queue's completion events from the moment of subscribing, read with BullMQ's
-// QueueEvents on a connection of its own (its reads block). Remembers the last event read,
-// so that reconciliation can tell whether Redis trimmed events nobody saw.
-import { QueueEvents, type IRedisClient } from "bullmq";
+// The queue's completion events from the moment of subscribing, read on a connection of its
+// own (its reads block) by BullMQ's QueueEvents, whose read loop is replaced by one that looks
+// only at completions and failures: a job leaves four events in the stream, and decoding each
+// into an object and emitting it twice cost the producer more than settling its call. Remembers
+// the last completion read, so that reconciliation can tell whether Redis trimmed events
+// nobody saw.
+import { QueueEvents, type IRedisClient, type QueueEventsOptions } from "bullmq";
 import { DISCONNECT_TIMEOUT, type RedisClient, type RedisTarget } from "./redis-target.ts";
 import { settledWithin } from "./settled-within.ts";
 
 export interface CompletionHandlers {
   completed(jobId: string, returnvalue: unknown): void;
   failed(jobId: string, reason: string): void;
+}
+
+/** How long one read blocks: QueueEvents' default, which its watchdog on a stuck read follows. */
+const BLOCK_MS = 10_000;
+
+/** BullMQ's QueueEvents (its connection, its watchdog on stuck reads, its close), read our way. */
+class CompletionReader extends QueueEvents {
+  readonly #handlers: CompletionHandlers;
+  readonly #read: (id: string) => void;
+
+  constructor(
+    queue: string,
+    options: QueueEventsOptions,
+    handlers: CompletionHandlers,
+    read: (id: string) => void,
+  ) {
+    super(queue, { ...options, blockingTimeout: BLOCK_MS, autorun: false });
+    this.#handlers = handlers;
+    this.#read = read;
+    void this.#consume(options.lastEventId!).catch((error: unknown) => this.emit("error", error as Error));
+  }
+
+  /** QueueEvents' loop: read from `id` until closed; an error waits a moment (checkConnectionError). */
+  async #consume(from: string): Promise<void> {
+    await this.backend.setName(this.clientName(":qe"));
+    let id = from;
+    while (!this.closing) {
+      const streams = await this.checkConnectionError(() => this.backend.readEvents(id, BLOCK_MS));
+      const entries = streams?.[0]?.[1];
+      if (!entries) continue;
+      for (const [entryId, fields] of entries) {
+        id = entryId;
+        if (fields[0] === "event" && (fields[1] === "completed" || fields[1] === "failed")) {
+          this.#read(entryId);
+          try {
+            this.#outcome(fields[1], fields);
+          } catch (error) {
+            this.emit("error", error as Error); // as QueueEvents' emit did: the loop goes on
+          }
+        }
+      }
+    }
+  }
+
+  /** A completion or failure entry: its fields in pairs, name then value. */
+  #outcome(event: "completed" | "failed", fields: string[]): void {
+    let jobId: string | undefined;
+    let value: string | undefined;
+    const wanted = event === "completed" ? "returnvalue" : "failedReason";
+    for (let i = 2; i + 1 < fields.length; i += 2) {
+      if (fields[i] === "jobId") jobId = fields[i + 1];
+      else if (fields[i] === wanted) value = fields[i + 1];
+    }
+    if (jobId === undefined) return;
+    if (event === "failed") this.#handlers.failed(jobId, value ?? "");
+    else this.#handlers.completed(jobId, parseReturnValue(value));
+  }
+}
+
+/** BullMQ stores a return value as JSON; text that is not JSON is passed on for the outcome's check to refuse. */
+function parseReturnValue(json: string | undefined): unknown {
+  if (json === undefined) return undefined;
+  try {
+    return JSON.parse(json) as unknown;
+  } catch {
+    return json;
+  }
 }
 
 export class CompletionEvents {
@@ -34,21 +104,18 @@ export class CompletionEvents {
     const redisNow = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
     this.#clockOffset = redisNow - Date.now();
     this.#lastReadId = `${redisNow - 1}-0`;
-    const events = new QueueEvents(queue, {
-      connection: target.blocking(redis, { disconnectTimeout: DISCONNECT_TIMEOUT }),
-      prefix,
-      lastEventId: this.#lastReadId,
-    });
+    const events = new CompletionReader(
+      queue,
+      {
+        connection: target.blocking(redis, { disconnectTimeout: DISCONNECT_TIMEOUT }),
+        prefix,
+        lastEventId: this.#lastReadId,
+      },
+      this.#handlers,
+      (id) => (this.#lastReadId = id),
+    );
     this.#events = events;
     events.on("error", () => {});
-    events.on("completed", ({ jobId, returnvalue }, id) => {
-      this.#lastReadId = id;
-      this.#handlers.completed(jobId, returnvalue as unknown);
-    });
-    events.on("failed", ({ jobId, failedReason }, id) => {
-      this.#lastReadId = id;
-      this.#handlers.failed(jobId, failedReason);
-    });
     await events.waitUntilReady();
     this.#client = await events.getBackend().client;
   }
