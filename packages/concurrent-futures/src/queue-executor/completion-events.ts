@@ -1,88 +1,32 @@
 // The queue's completion events from the moment of subscribing, read on a connection of its
-// own (its reads block) by BullMQ's QueueEvents, whose read loop is replaced by one that looks
-// only at completions and failures: a job leaves four events in the stream, and decoding each
-// into an object and emitting it twice cost the producer more than settling its call. Remembers
-// the last completion read, so that reconciliation can tell whether Redis trimmed events
-// nobody saw.
-import { QueueEvents, type IRedisClient, type QueueEventsOptions } from "bullmq";
+// own (its reads block; completion-reader.ts). Remembers the last completion read, so that
+// reconciliation can tell whether Redis trimmed events nobody saw. An executor with nothing in
+// Redis that sent nothing for a while stops reading, and reads again from the moment of its
+// next send (in Redis's clock, before the send goes): with several producers on one queue,
+// each idle one decoded every event of the others' jobs.
+import type { IRedisClient } from "bullmq";
+import { CompletionReader } from "./completion-reader.ts";
 import { DISCONNECT_TIMEOUT, type RedisClient, type RedisTarget } from "./redis-target.ts";
 import { settledWithin } from "./settled-within.ts";
 
 export interface CompletionHandlers {
   completed(jobId: string, returnvalue: unknown): void;
   failed(jobId: string, reason: string): void;
+  /** Nothing of the executor's is in Redis or waits to be sent again (a retry's backoff). */
+  idle(): boolean;
 }
 
-/** How long one read blocks: QueueEvents' default, which its watchdog on a stuck read follows. */
-const BLOCK_MS = 10_000;
-
-/** BullMQ's QueueEvents (its connection, its watchdog on stuck reads, its close), read our way. */
-class CompletionReader extends QueueEvents {
-  readonly #handlers: CompletionHandlers;
-  readonly #read: (id: string) => void;
-
-  constructor(
-    queue: string,
-    options: QueueEventsOptions,
-    handlers: CompletionHandlers,
-    read: (id: string) => void,
-  ) {
-    super(queue, { ...options, blockingTimeout: BLOCK_MS, autorun: false });
-    this.#handlers = handlers;
-    this.#read = read;
-    void this.#consume(options.lastEventId!).catch((error: unknown) => this.emit("error", error as Error));
-  }
-
-  /** QueueEvents' loop: read from `id` until closed; an error waits a moment (checkConnectionError). */
-  async #consume(from: string): Promise<void> {
-    await this.backend.setName(this.clientName(":qe"));
-    let id = from;
-    while (!this.closing) {
-      const streams = await this.checkConnectionError(() => this.backend.readEvents(id, BLOCK_MS));
-      const entries = streams?.[0]?.[1];
-      if (!entries) continue;
-      for (const [entryId, fields] of entries) {
-        id = entryId;
-        if (fields[0] === "event" && (fields[1] === "completed" || fields[1] === "failed")) {
-          this.#read(entryId);
-          try {
-            this.#outcome(fields[1], fields);
-          } catch (error) {
-            this.emit("error", error as Error); // as QueueEvents' emit did: the loop goes on
-          }
-        }
-      }
-    }
-  }
-
-  /** A completion or failure entry: its fields in pairs, name then value. */
-  #outcome(event: "completed" | "failed", fields: string[]): void {
-    let jobId: string | undefined;
-    let value: string | undefined;
-    const wanted = event === "completed" ? "returnvalue" : "failedReason";
-    for (let i = 2; i + 1 < fields.length; i += 2) {
-      if (fields[i] === "jobId") jobId = fields[i + 1];
-      else if (fields[i] === wanted) value = fields[i + 1];
-    }
-    if (jobId === undefined) return;
-    if (event === "failed") this.#handlers.failed(jobId, value ?? "");
-    else this.#handlers.completed(jobId, parseReturnValue(value));
-  }
-}
-
-/** BullMQ stores a return value as JSON; text that is not JSON is passed on for the outcome's check to refuse. */
-function parseReturnValue(json: string | undefined): unknown {
-  if (json === undefined) return undefined;
-  try {
-    return JSON.parse(json) as unknown;
-  } catch {
-    return json;
-  }
-}
+/** Milliseconds an idle executor goes without sending before it stops reading events. */
+const QUIET_MS = 1_000;
 
 export class CompletionEvents {
   readonly #handlers: CompletionHandlers;
-  #events: QueueEvents | undefined;
+  #events: CompletionReader | undefined;
+  /** The connection for Redis's clock when reading starts again. */
+  #redis: RedisClient | undefined;
+  /** performance.now() of the last send (or of subscribing). */
+  #sentAt = performance.now();
+  #waking: Promise<void> | undefined;
   /** The reader's own connection, once it was ready. */
   #client: IRedisClient | undefined;
   #lastReadId = "0-0";
@@ -104,6 +48,9 @@ export class CompletionEvents {
     const redisNow = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
     this.#clockOffset = redisNow - Date.now();
     this.#lastReadId = `${redisNow - 1}-0`;
+    this.#redis = redis;
+    this.#sentAt = performance.now();
+    const handlers = this.#handlers;
     const events = new CompletionReader(
       queue,
       {
@@ -111,13 +58,43 @@ export class CompletionEvents {
         prefix,
         lastEventId: this.#lastReadId,
       },
-      this.#handlers,
-      (id) => (this.#lastReadId = id),
+      {
+        completed: (jobId, returnvalue) => handlers.completed(jobId, returnvalue),
+        failed: (jobId, reason) => handlers.failed(jobId, reason),
+        read: (id) => (this.#lastReadId = id),
+        quiet: () => handlers.idle() && performance.now() - this.#sentAt >= QUIET_MS,
+      },
     );
     this.#events = events;
     events.on("error", () => {});
     await events.waitUntilReady();
     this.#client = await events.getBackend().client;
+  }
+
+  /**
+   * Before a send (or an attach): undefined while reading; when the reader is parked, a
+   * promise that resolves once it reads again from now, so that it sees the send's events.
+   */
+  awake(): Promise<void> | undefined {
+    this.#sentAt = performance.now();
+    const events = this.#events;
+    if (!events?.parked || this.#closed) return undefined;
+    this.#waking ??= this.#redisNow().then((now) => {
+      this.#waking = undefined;
+      this.#lastReadId = `${now - 1}-0`;
+      events.resume(this.#lastReadId);
+    });
+    return this.#waking;
+  }
+
+  /** Redis's clock (ms); from ours a second back if Redis does not answer (reading more is harmless). */
+  async #redisNow(): Promise<number> {
+    try {
+      const [seconds, micros] = await this.#redis!.time();
+      return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+    } catch {
+      return Date.now() + this.#clockOffset - 1000;
+    }
   }
 
   /** Milliseconds Redis's clock is ahead of this process's (as read when subscribing). */
@@ -139,6 +116,7 @@ export class CompletionEvents {
     // outage and wait 5 s to retry, on a timer that kept the process alive.
     const closing = this.#events.close();
     closing.catch(() => {});
+    this.#events.resume(this.#lastReadId); // a parked loop sees the close and ends
     // Not ready: no read on the wire to interrupt, but maybe one kept to be sent again.
     const client = this.#client;
     if (client && !client.isCluster && client.status !== "ready") {
