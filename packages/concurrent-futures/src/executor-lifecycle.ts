@@ -37,6 +37,11 @@ export class ExecutorLifecycle {
     return this.#shutdown;
   }
 
+  /** Nothing outstanding, as the executor counts it. */
+  get isIdle(): boolean {
+    return this.#hooks.isIdle();
+  }
+
   get isBroken(): boolean {
     return this.#broken !== undefined;
   }

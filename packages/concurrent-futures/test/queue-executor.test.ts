@@ -298,6 +298,35 @@ describe("QueueExecutor specifics", () => {
     }
   });
 
+  it("stops reading events while quiet, and reads again from before its next send", async () => {
+    const quiet = executor({ reconcileInterval: 60_000 }); // outcomes by event only
+    const busy = executor();
+    const admin = new Redis(redis.url);
+    // Executors whose event reader waits in a blocking XREAD.
+    const reading = async () =>
+      String(await admin.client("LIST"))
+        .split("\n")
+        .filter((line) => line.includes("cmd=xread") && / flags=\S*b/.test(line)).length;
+    try {
+      assert.equal(await quiet.submit(square, 3), 9);
+      await busy.waitUntilReady();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const both = await reading();
+      await new Promise((resolve) => setTimeout(resolve, 1_200));
+      // Events of another producer's jobs: the quiet reader parks instead of reading on.
+      await Promise.all(Array.from({ length: 20 }, (_, i) => busy.submit(square, i)));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(await reading(), both - 1);
+      const late = new Promise((_, reject) => {
+        setTimeout(() => reject(new Error("no result by event within 5 s")), 5_000).unref();
+      });
+      assert.equal(await Promise.race([quiet.submit(square, 4), late]), 16);
+    } finally {
+      await Promise.all([quiet.shutdown(), busy.shutdown()]);
+      await admin.quit();
+    }
+  });
+
   it("an endless map keeps at most the window in Redis, and read results are removed", async () => {
     const before = await jobCounts();
     const queue = executor({ window: 6 });

@@ -8,6 +8,7 @@ import { shown } from "../validate.ts";
 import type { CallDefaults } from "./call-options.ts";
 import type { Call, CallTable } from "./call-table.ts";
 import { isCallId, jobOfCall, readCallJobs, type CallJob } from "./call-jobs.ts";
+import type { CompletionEvents } from "./completion-events.ts";
 import { CallNotFoundError, QueueUnavailableError, UntrustedJobError } from "./errors.ts";
 import type { QueueSettings } from "./executor-options.ts";
 import { JobSigner } from "./job-signature.ts";
@@ -36,6 +37,8 @@ export class CallAttachment {
   /** The queue's key prefix for jobs, such as "bull:NAME:". */
   readonly #jobPrefix: string;
   readonly #signer: JobSigner | undefined;
+  /** Woken for adopted calls: a quiet executor reads no events (completion-events.ts). */
+  readonly #events: CompletionEvents;
   readonly #maxPayloadBytes: number;
   /** Retries of an attached call: the executor's defaults (the submitter's options are not in Redis). */
   readonly #defaults: CallDefaults;
@@ -48,6 +51,7 @@ export class CallAttachment {
     this.#options = options;
     this.#link = conn.link;
     this.#jobPrefix = conn.jobPrefix;
+    this.#events = conn.events;
     this.#signer = settings.key && new JobSigner(settings.key);
     this.#maxPayloadBytes = settings.maxPayloadBytes;
     this.#defaults = settings.calls;
@@ -190,6 +194,7 @@ export class CallAttachment {
 
   #done(count: number): void {
     this.#pending -= count;
+    void this.#events.awake();
     this.#options.adopted();
   }
 }

@@ -1,18 +1,32 @@
-// The queue's completion events from the moment of subscribing, read with BullMQ's
-// QueueEvents on a connection of its own (its reads block). Remembers the last event read,
-// so that reconciliation can tell whether Redis trimmed events nobody saw.
-import { QueueEvents, type IRedisClient } from "bullmq";
+// The queue's completion events from the moment of subscribing, read on a connection of its
+// own (its reads block; completion-reader.ts). Remembers the last completion read, so that
+// reconciliation can tell whether Redis trimmed events nobody saw. An executor with nothing in
+// Redis that sent nothing for a while stops reading, and reads again from the moment of its
+// next send (in Redis's clock, before the send goes): with several producers on one queue,
+// each idle one decoded every event of the others' jobs.
+import type { IRedisClient } from "bullmq";
+import { CompletionReader } from "./completion-reader.ts";
 import { DISCONNECT_TIMEOUT, type RedisClient, type RedisTarget } from "./redis-target.ts";
 import { settledWithin } from "./settled-within.ts";
 
 export interface CompletionHandlers {
   completed(jobId: string, returnvalue: unknown): void;
   failed(jobId: string, reason: string): void;
+  /** Nothing of the executor's is in Redis or waits to be sent again (a retry's backoff). */
+  idle(): boolean;
 }
+
+/** Milliseconds an idle executor goes without sending before it stops reading events. */
+const QUIET_MS = 1_000;
 
 export class CompletionEvents {
   readonly #handlers: CompletionHandlers;
-  #events: QueueEvents | undefined;
+  #events: CompletionReader | undefined;
+  /** The connection for Redis's clock when reading starts again. */
+  #redis: RedisClient | undefined;
+  /** performance.now() of the last send (or of subscribing). */
+  #sentAt = performance.now();
+  #waking: Promise<void> | undefined;
   /** The reader's own connection, once it was ready. */
   #client: IRedisClient | undefined;
   #lastReadId = "0-0";
@@ -34,23 +48,53 @@ export class CompletionEvents {
     const redisNow = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
     this.#clockOffset = redisNow - Date.now();
     this.#lastReadId = `${redisNow - 1}-0`;
-    const events = new QueueEvents(queue, {
-      connection: target.blocking(redis, { disconnectTimeout: DISCONNECT_TIMEOUT }),
-      prefix,
-      lastEventId: this.#lastReadId,
-    });
+    this.#redis = redis;
+    this.#sentAt = performance.now();
+    const handlers = this.#handlers;
+    const events = new CompletionReader(
+      queue,
+      {
+        connection: target.blocking(redis, { disconnectTimeout: DISCONNECT_TIMEOUT }),
+        prefix,
+        lastEventId: this.#lastReadId,
+      },
+      {
+        completed: (jobId, returnvalue) => handlers.completed(jobId, returnvalue),
+        failed: (jobId, reason) => handlers.failed(jobId, reason),
+        read: (id) => (this.#lastReadId = id),
+        quiet: () => handlers.idle() && performance.now() - this.#sentAt >= QUIET_MS,
+      },
+    );
     this.#events = events;
     events.on("error", () => {});
-    events.on("completed", ({ jobId, returnvalue }, id) => {
-      this.#lastReadId = id;
-      this.#handlers.completed(jobId, returnvalue as unknown);
-    });
-    events.on("failed", ({ jobId, failedReason }, id) => {
-      this.#lastReadId = id;
-      this.#handlers.failed(jobId, failedReason);
-    });
     await events.waitUntilReady();
     this.#client = await events.getBackend().client;
+  }
+
+  /**
+   * Before a send (or an attach): undefined while reading; when the reader is parked, a
+   * promise that resolves once it reads again from now, so that it sees the send's events.
+   */
+  awake(): Promise<void> | undefined {
+    this.#sentAt = performance.now();
+    const events = this.#events;
+    if (!events?.parked || this.#closed) return undefined;
+    this.#waking ??= this.#redisNow().then((now) => {
+      this.#waking = undefined;
+      this.#lastReadId = `${now - 1}-0`;
+      events.resume(this.#lastReadId);
+    });
+    return this.#waking;
+  }
+
+  /** Redis's clock (ms); from ours a second back if Redis does not answer (reading more is harmless). */
+  async #redisNow(): Promise<number> {
+    try {
+      const [seconds, micros] = await this.#redis!.time();
+      return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+    } catch {
+      return Date.now() + this.#clockOffset - 1000;
+    }
   }
 
   /** Milliseconds Redis's clock is ahead of this process's (as read when subscribing). */
@@ -72,6 +116,7 @@ export class CompletionEvents {
     // outage and wait 5 s to retry, on a timer that kept the process alive.
     const closing = this.#events.close();
     closing.catch(() => {});
+    this.#events.resume(this.#lastReadId); // a parked loop sees the close and ends
     // Not ready: no read on the wire to interrupt, but maybe one kept to be sent again.
     const client = this.#client;
     if (client && !client.isCluster && client.status !== "ready") {

@@ -21,7 +21,7 @@ export interface JobSenderOptions {
   table: CallTable;
   /** With a key: every job is signed with it. */
   signer: JobSigner | undefined;
-  /** Until the executor is connected and listening, a promise that sends wait for; then undefined. */
+  /** A promise that sends wait for until the executor is connected and listening (again, after a quiet spell); else undefined. */
   ready(): Promise<void> | undefined;
   /** False while Redis is down or the executor broken: a reconnection sends again. */
   canSend(): boolean;

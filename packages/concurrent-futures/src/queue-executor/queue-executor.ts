@@ -1,6 +1,5 @@
 // QueueExecutor: the Executor contract over BullMQ on Redis, for workers on other machines.
 // README.md in this folder draws a call's path. This file coordinates the parts:
-//
 //   CallTable      where each call is: held here, or outstanding in Redis under a job id
 //   CallIntake     a submit checked, encoded and held; its signal listened to
 //   JobSender      held calls admitted to the window go out as jobs, one addBulk per tick
@@ -82,6 +81,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
       {
         completed: (jobId, returnvalue) => this.#settlement.completedJob(jobId, returnvalue),
         failed: (jobId, reason) => this.#settlement.failedJob(jobId, reason),
+        idle: () => this.#lifecycle.isIdle,
       },
     );
     const { link, queue, jobPrefix } = this.#conn;
@@ -131,7 +131,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
       redis: link.redis,
       table,
       signer: settings.key && new JobSigner(settings.key),
-      ready: () => (this.#started ? undefined : this.#ready.catch(() => {})),
+      ready: () => (this.#started ? this.#conn.events.awake() : this.#ready.catch(() => {})),
       canSend: online,
       isDown: () => !link.reachable,
       resendFor: settings.connectionTimeout,
