@@ -58,6 +58,22 @@ export const inProcess: Contender[] = [
   },
 ];
 
+/** workerpool with 2 workers of `workerType`, running the no-op of workerpool-noop.cjs. */
+function workerpoolContender(workerType: "thread" | "process"): Contender {
+  return {
+    name: `workerpool (${workerType === "thread" ? "threads" : "process"})`,
+    async setup() {
+      const pool = workerpool.pool(workerpoolFile, { workerType, minWorkers: WORKERS, maxWorkers: WORKERS });
+      return {
+        run: (n) => Promise.all(Array.from({ length: n }, () => pool.exec("noop", []))),
+        close: async () => {
+          await pool.terminate();
+        },
+      };
+    },
+  };
+}
+
 export const threads: Contender[] = [
   {
     name: "futures ThreadPoolExecutor",
@@ -87,22 +103,7 @@ export const threads: Contender[] = [
       };
     },
   },
-  {
-    name: "workerpool (threads)",
-    async setup() {
-      const pool = workerpool.pool(workerpoolFile, {
-        workerType: "thread",
-        minWorkers: WORKERS,
-        maxWorkers: WORKERS,
-      });
-      return {
-        run: (n) => Promise.all(Array.from({ length: n }, () => pool.exec("noop", []))),
-        close: async () => {
-          await pool.terminate();
-        },
-      };
-    },
-  },
+  workerpoolContender("thread"),
 ];
 
 export const processes: Contender[] = [
@@ -129,22 +130,7 @@ export const processes: Contender[] = [
       };
     },
   },
-  {
-    name: "workerpool (process)",
-    async setup() {
-      const pool = workerpool.pool(workerpoolFile, {
-        workerType: "process",
-        minWorkers: WORKERS,
-        maxWorkers: WORKERS,
-      });
-      return {
-        run: (n) => Promise.all(Array.from({ length: n }, () => pool.exec("noop", []))),
-        close: async () => {
-          await pool.terminate();
-        },
-      };
-    },
-  },
+  workerpoolContender("process"),
 ];
 
 export interface Rate {
