@@ -39,7 +39,13 @@ export interface ExitMessage {
   t: "exit";
 }
 
-export type ToWorker = InitMessage | DefineMessage | RunMessage | CancelMessage | ExitMessage;
+/** Sent first to a thread, before "init": the counter its pool adds one to after each message. */
+export interface WakeMessage {
+  t: "wake";
+  counter: Int32Array;
+}
+
+export type ToWorker = WakeMessage | InitMessage | DefineMessage | RunMessage | CancelMessage | ExitMessage;
 
 /** An outcome: id, 1 with the value, 0 with an error record, or SKIPPED (cancelled, never started). */
 export type Outcome =

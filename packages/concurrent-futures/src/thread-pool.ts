@@ -2,6 +2,7 @@
 import os from "node:os";
 import type { ResourceLimits } from "node:worker_threads";
 import { BrokenThreadPool } from "./errors.ts";
+import { wakeWorker } from "./idle-wait.ts";
 import { WorkerPool } from "./pool.ts";
 import type { WorkerChannel, WorkerEvents } from "./worker-slot.ts";
 import type { Task } from "./task.ts";
@@ -31,6 +32,9 @@ export interface ThreadPoolExecutorOptions {
    */
   workerUrl?: URL | string | undefined;
 }
+
+/** Bun's and Deno's threads read their messages on their event loop only. */
+const countsMessages = !(process.versions.bun ?? process.versions.deno);
 
 export class ThreadPoolExecutor extends WorkerPool {
   protected readonly workerKind = "thread";
@@ -75,6 +79,9 @@ export class ThreadPoolExecutor extends WorkerPool {
       this.#execArgv = kept;
       worker = start();
     }
+    // Node's threads wait for their next call blocked on a counter for a while (idle-wait.ts).
+    const counter = countsMessages ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
+    if (counter) worker.postMessage({ t: "wake", counter });
     let error: unknown;
     worker.on("message", events.message);
     worker.on("error", (e) => (error = e));
@@ -83,7 +90,11 @@ export class ThreadPoolExecutor extends WorkerPool {
       events.exit(reason, error);
     });
     return {
-      send: (message, transfer) => worker.postMessage(message, transfer),
+      send: (message, transfer) => {
+        if (transfer?.length) worker.postMessage(message, transfer);
+        else worker.postMessage(message);
+        if (counter) wakeWorker(counter);
+      },
       ref: () => worker.ref(),
       unref: () => worker.unref(),
       terminate: () => void worker.terminate(),

@@ -6,6 +6,7 @@ import { KERNEL_WATCH_ENV } from "./child-process.ts";
 import { importingTaskModule, markPoolWorker, setRunningTask } from "./import-guard.ts";
 import { SKIPPED, type Call, type FromWorker, type Outcome, type ToWorker } from "./messages.ts";
 import { OverlappingCalls } from "./overlapping-calls.ts";
+import { IdleWait } from "./idle-wait.ts";
 import { HAS_PIPE, PIPE_FD, ProcessChannel } from "./process-channel.ts";
 import { watchParent } from "./parent-watchdog.ts";
 import { describeThrown, toErrorRecord } from "./remote-error.ts";
@@ -23,7 +24,7 @@ const channel =
         pipe: HAS_PIPE
           ? new (process.getBuiltinModule("node:net").Socket)({ fd: PIPE_FD, readable: true, writable: true })
           : undefined,
-        deliver: (message) => onMessage(message as ToWorker),
+        deliver: fromEventLoop,
       })
     : undefined;
 
@@ -49,10 +50,19 @@ let lastStarted = 0;
 let lastTurn = 0;
 /** Set by "init" when the worker runs several calls at once; undefined: one at a time. */
 let overlapping: OverlappingCalls | undefined;
+/** Set by "wake" in a thread whose pool counts its messages (idle-wait.ts). */
+let idleWait: IdleWait | undefined;
+
+function fromEventLoop(message: unknown): void {
+  lastTurn = performance.now();
+  onMessage(message as ToWorker);
+}
 
 function onMessage(message: ToWorker): void {
-  lastTurn = performance.now();
   switch (message.t) {
+    case "wake":
+      idleWait = new IdleWait(message.counter, parentPort!, onMessage as (message: unknown) => void);
+      break;
     case "init":
       if (message.callsAtOnce > 1) overlapping = overlappingCalls(message.callsAtOnce);
       chain = chain.then(() => initialize(message.initializer, message.initargs)).catch(fatal);
@@ -69,12 +79,16 @@ function onMessage(message: ToWorker): void {
       );
       break;
     }
-    case "run":
+    case "run": {
       // Overlapping calls start from the chain too: after the initializer and the imports before them.
-      chain = chain
+      const step = chain
         .then(() => (overlapping ? overlapping.add(message.calls) : runCalls(message.calls)))
         .catch(fatal);
+      chain = step;
+      // Nothing more to do once this step ends, unless a message came meanwhile: wait for one.
+      if (idleWait && !overlapping) void step.then(() => chain === step && idleWait!.wait());
       break;
+    }
     case "cancel":
       // Not chained: it must take effect before the calls it names start.
       for (const id of message.ids) if (id > lastStarted) cancelled.add(id);
@@ -259,7 +273,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 
 if (parentPort || process.send) markPoolWorker();
 if (parentPort) {
-  parentPort.on("message", onMessage);
+  parentPort.on("message", fromEventLoop);
 } else if (process.send) {
   // Started with the kernel's parent-death signal, or else watched by a thread of its own.
   if (process.env[KERNEL_WATCH_ENV] === "1") delete process.env[KERNEL_WATCH_ENV];
