@@ -31,18 +31,17 @@ export class IdleWait {
     if (process.stdout.writableLength > 0 || process.stderr.writableLength > 0) return false;
     const deadline = performance.now() + IDLE_WAIT_MS;
     for (;;) {
-      // The pool posts, then counts: a message may be read before its count is seen.
-      let entry = receiveMessageOnPort(this.#port);
-      if (entry) {
-        do this.#deliver(entry.message);
-        while ((entry = receiveMessageOnPort(this.#port)));
-        return true;
-      }
       const left = deadline - performance.now();
       if (left <= 0) return false;
-      if (Atomics.wait(this.#counter, 0, this.#seen, left) !== "timed-out") {
-        this.#seen = Atomics.load(this.#counter, 0);
-      }
+      // Returns at once if a message was counted since the last look.
+      if (Atomics.wait(this.#counter, 0, this.#seen, left) === "timed-out") return false;
+      this.#seen = Atomics.load(this.#counter, 0);
+      // The pool posts, then counts: a message counted now may have been read already.
+      let entry = receiveMessageOnPort(this.#port);
+      if (!entry) continue;
+      do this.#deliver(entry.message);
+      while ((entry = receiveMessageOnPort(this.#port)));
+      return true;
     }
   }
 }

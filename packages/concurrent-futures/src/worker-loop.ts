@@ -3,7 +3,7 @@
 // when the pool says so (concurrentCallsPerWorker), several at once (overlapping-calls.ts).
 import { parentPort } from "node:worker_threads";
 import { KERNEL_WATCH_ENV } from "./child-process.ts";
-import { importingTaskModule, markPoolWorker, setRunningTask } from "./import-guard.ts";
+import { importingTaskModule, markPoolWorker } from "./import-guard.ts";
 import { SKIPPED, type Call, type FromWorker, type Outcome, type ToWorker } from "./messages.ts";
 import { OverlappingCalls } from "./overlapping-calls.ts";
 import { IdleWait } from "./idle-wait.ts";
@@ -11,6 +11,7 @@ import { HAS_PIPE, PIPE_FD, ProcessChannel } from "./process-channel.ts";
 import { watchParent } from "./parent-watchdog.ts";
 import { describeThrown, toErrorRecord } from "./remote-error.ts";
 import { resolveTask, type AnyFunction, type TaskRef } from "./task.ts";
+import { defineTask, enterTask, leaveTask, runCall } from "./worker-calls.ts";
 
 type Send = (message: FromWorker) => void;
 
@@ -20,7 +21,7 @@ const channel =
     ? new ProcessChannel({
         // With a callback, a write to a dead parent (EPIPE) is reported there instead of as
         // an unhandled "error" event; the "disconnect" handler below then ends the process.
-        ipc: (numbered) => void (process.connected && process.send!(numbered, ignoreSendError)),
+        ipc: (numbered) => void (process.connected && process.send!(numbered, ignore)),
         pipe: HAS_PIPE
           ? new (process.getBuiltinModule("node:net").Socket)({ fd: PIPE_FD, readable: true, writable: true })
           : undefined,
@@ -33,14 +34,13 @@ const send: Send = parentPort
   ? (message) => parentPort!.postMessage(message)
   : (message) => channel!.send(message);
 
-function ignoreSendError(): void {}
+function ignore(): void {}
 
 /** Import the module of a task, refusing pools its top level starts (import-guard.ts). */
 function loadTask(ref: TaskRef): Promise<AnyFunction> {
   return importingTaskModule(ref.moduleUrl, () => resolveTask(ref));
 }
 
-const tasks = new Map<number, Promise<AnyFunction>>();
 let chain: Promise<void> = Promise.resolve();
 /** Ids of calls received and cancelled by the pool before they started. */
 const cancelled = new Set<number>();
@@ -71,12 +71,9 @@ function onMessage(message: ToWorker): void {
       // Imported between calls, never while a task runs: see import-guard.ts.
       const loading = chain.then(() => loadTask(message.ref));
       // Awaited by the call that needs it; until then a failure must not count as unhandled.
-      loading.catch(() => {});
-      tasks.set(message.key, loading);
-      chain = loading.then(
-        () => {},
-        () => {},
-      );
+      loading.catch(ignore);
+      defineTask(message.key, loading);
+      chain = loading.then(ignore, ignore);
       break;
     }
     case "run": {
@@ -111,17 +108,6 @@ function fatal(error: unknown): never {
   process.exit(70);
 }
 
-/** Calls (or the initializer) running now: a worker may submit while one runs (import-guard.ts). */
-let tasksRunning = 0;
-
-function enterTask(): void {
-  if (tasksRunning++ === 0) setRunningTask(true);
-}
-
-function leaveTask(): void {
-  if (--tasksRunning === 0) setRunningTask(false);
-}
-
 async function initialize(ref: TaskRef | undefined, args: unknown[]): Promise<void> {
   let entered = false;
   try {
@@ -145,7 +131,7 @@ async function initialize(ref: TaskRef | undefined, args: unknown[]): Promise<vo
 /** Several calls at once: each started in arrival order unless cancelled, outcomes sent in turns. */
 function overlappingCalls(limit: number): OverlappingCalls {
   return new OverlappingCalls(limit, {
-    run: ([id, key, args, chunk]) => runCall(id, key, args, chunk),
+    run: async ([id, key, args, chunk]) => runCall(id, key, args, chunk, flushWhileAwaiting),
     starting: (id) => {
       lastStarted = id;
       return cancelled.size > 0 && cancelled.delete(id);
@@ -170,10 +156,13 @@ async function runCalls(calls: Call[]): Promise<void> {
   since = performance.now();
   for (const [id, key, args, chunk] of calls) {
     lastStarted = id;
+    let outcome =
+      cancelled.size > 0 && cancelled.delete(id)
+        ? [id, SKIPPED]
+        : runCall(id, key, args, chunk, flushWhileAwaiting);
     // Not outcomes.push(await ...): the timer may flush and replace the array meanwhile.
-    const outcome: Outcome =
-      cancelled.size > 0 && cancelled.delete(id) ? [id, SKIPPED] : await runCall(id, key, args, chunk);
-    outcomes.push(outcome);
+    if (outcome instanceof Promise) outcome = await outcome;
+    outcomes.push(outcome as Outcome);
     if (performance.now() - since > FLUSH_AFTER_MS) {
       flushOutcomes();
       await nextTurn();
@@ -215,38 +204,6 @@ function nextTurn(): Promise<void> {
   );
 }
 
-async function runCall(id: number, key: number, args: unknown[], chunk: boolean): Promise<Outcome> {
-  let entered = false;
-  try {
-    const fn = await tasks.get(key)!;
-    enterTask();
-    entered = true;
-    let value: unknown;
-    if (chunk) {
-      // One call at a time, as for single calls: an async item finishes before the next starts.
-      const results: unknown[] = [];
-      for (const item of args) {
-        const result = fn(item);
-        if (isThenable(result)) flushWhileAwaiting();
-        results.push(isThenable(result) ? await result : result);
-      }
-      value = results;
-    } else {
-      value = fn(...args);
-      if (isThenable(value)) {
-        flushWhileAwaiting();
-        value = await value;
-      }
-    }
-    // Nothing returned: [id, 1] reads back as [id, 1, undefined], and stays plain data.
-    return value === undefined ? [id, 1] : [id, 1, value];
-  } catch (error) {
-    return [id, 0, toErrorRecord(error)];
-  } finally {
-    if (entered) leaveTask();
-  }
-}
-
 /** Send outcomes; if one cannot be serialized, send the others and an error for that one only. */
 function flush(outcomes: Outcome[], busy: number): void {
   try {
@@ -265,10 +222,6 @@ function flush(outcomes: Outcome[], busy: number): void {
       send({ t: "done", outcomes: [[outcome[0], 0, toErrorRecord(reason)]], busy: share });
     }
   }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as { then?: unknown } | null)?.then === "function";
 }
 
 if (parentPort || process.send) markPoolWorker();
