@@ -1,4 +1,5 @@
 // The messages between a pool and its workers, the same for threads and processes.
+import type { MessagePort } from "node:worker_threads";
 import type { ErrorRecord } from "./remote-error.ts";
 import type { TaskRef } from "./task.ts";
 
@@ -39,10 +40,14 @@ export interface ExitMessage {
   t: "exit";
 }
 
-/** Sent first to a thread, before "init": the counter its pool adds one to after each message. */
+/**
+ * Sent first to a Node thread, before "init": the port every later message comes and goes by,
+ * and the counter its pool adds one to after each message it sends.
+ */
 export interface WakeMessage {
   t: "wake";
   counter: Int32Array;
+  port: MessagePort;
 }
 
 export type ToWorker = WakeMessage | InitMessage | DefineMessage | RunMessage | CancelMessage | ExitMessage;

@@ -1,9 +1,10 @@
 // ThreadPoolExecutor: tasks run in worker_threads, arguments and results by structured clone.
 import os from "node:os";
-import type { ResourceLimits } from "node:worker_threads";
+import type { MessagePort, ResourceLimits } from "node:worker_threads";
 import { BrokenThreadPool } from "./errors.ts";
 import { wakeWorker } from "./idle-wait.ts";
 import { WorkerPool } from "./pool.ts";
+import type { FromWorker } from "./messages.ts";
 import type { WorkerChannel, WorkerEvents } from "./worker-slot.ts";
 import type { Task } from "./task.ts";
 import { workerExecArgv, withoutRejectedThreadFlags } from "./worker-exec-argv.ts";
@@ -66,7 +67,7 @@ export class ThreadPoolExecutor extends WorkerPool {
   protected spawn(events: WorkerEvents): WorkerChannel {
     const { entry, eval: isCode } = threadEntry(this.#entry);
     // Loaded on the first spawn: a program that never starts a thread does not pay for it.
-    const { Worker } = process.getBuiltinModule("node:worker_threads");
+    const { Worker, MessageChannel, receiveMessageOnPort } = process.getBuiltinModule("node:worker_threads");
     const start = () =>
       new Worker(entry, { eval: isCode, resourceLimits: this.#resourceLimits, execArgv: this.#execArgv });
     let worker: InstanceType<typeof Worker>;
@@ -79,20 +80,37 @@ export class ThreadPoolExecutor extends WorkerPool {
       this.#execArgv = kept;
       worker = start();
     }
-    // Node's threads wait for their next call blocked on a counter for a while (idle-wait.ts).
-    const counter = countsMessages ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
-    if (counter) worker.postMessage({ t: "wake", counter });
+    // On Node, the pool and its thread talk on a port of their own (a message there skips the
+    // Worker's own relay of each "message" event), and the thread waits for its next call
+    // blocked on a counter for a while (idle-wait.ts).
+    let counter: Int32Array | undefined;
+    let port: MessagePort | undefined;
+    if (countsMessages) {
+      counter = new Int32Array(new SharedArrayBuffer(4));
+      const { port1, port2 } = new MessageChannel();
+      worker.postMessage({ t: "wake", counter, port: port2 }, [port2]);
+      port1.on("message", events.message);
+      // The worker's own ref() keeps the program alive while it has work.
+      port1.unref();
+      port = port1;
+    }
     let error: unknown;
     worker.on("message", events.message);
     worker.on("error", (e) => (error = e));
     worker.on("exit", (code) => {
+      // What the thread sent before it ended, as the Worker's own messages come before "exit".
+      if (port) {
+        for (let entry; (entry = receiveMessageOnPort(port));) events.message(entry.message as FromWorker);
+        port.close();
+      }
       const reason = error instanceof Error ? `${error.name}: ${error.message}` : `exit code ${code}`;
       events.exit(reason, error);
     });
+    const target = port ?? worker;
     return {
       send: (message, transfer) => {
-        if (transfer?.length) worker.postMessage(message, transfer);
-        else worker.postMessage(message);
+        if (transfer?.length) target.postMessage(message, transfer);
+        else target.postMessage(message);
         if (counter) wakeWorker(counter);
       },
       ref: () => worker.ref(),

@@ -1,7 +1,7 @@
 // The loop that runs inside a worker thread or a child process: run the initializer, then
 // run calls in arrival order, one at a time, and send their outcomes back in batches; or,
 // when the pool says so (concurrentCallsPerWorker), several at once (overlapping-calls.ts).
-import { parentPort } from "node:worker_threads";
+import { parentPort, type MessagePort } from "node:worker_threads";
 import { KERNEL_WATCH_ENV } from "./child-process.ts";
 import { importingTaskModule, markPoolWorker } from "./import-guard.ts";
 import { SKIPPED, type Call, type FromWorker, type Outcome, type ToWorker } from "./messages.ts";
@@ -31,7 +31,7 @@ const channel =
 
 /** Throws when the message cannot be serialized; a parent that is gone is not an error. */
 const send: Send = parentPort
-  ? (message) => parentPort!.postMessage(message)
+  ? (message) => (port ?? parentPort!).postMessage(message)
   : (message) => channel!.send(message);
 
 function ignore(): void {}
@@ -50,8 +50,9 @@ let lastStarted = 0;
 let lastTurn = 0;
 /** Set by "init" when the worker runs several calls at once; undefined: one at a time. */
 let overlapping: OverlappingCalls | undefined;
-/** Set by "wake" in a thread whose pool counts its messages (idle-wait.ts). */
+/** Set by "wake" in a thread whose pool counts its messages (idle-wait.ts), with its own port. */
 let idleWait: IdleWait | undefined;
+let port: MessagePort | undefined;
 
 function fromEventLoop(message: unknown): void {
   lastTurn = performance.now();
@@ -61,7 +62,9 @@ function fromEventLoop(message: unknown): void {
 function onMessage(message: ToWorker): void {
   switch (message.t) {
     case "wake":
-      idleWait = new IdleWait(message.counter, parentPort!, onMessage as (message: unknown) => void);
+      port = message.port;
+      port.on("message", fromEventLoop);
+      idleWait = new IdleWait(message.counter, port, onMessage as (message: unknown) => void);
       break;
     case "init":
       if (message.callsAtOnce > 1) overlapping = overlappingCalls(message.callsAtOnce);
