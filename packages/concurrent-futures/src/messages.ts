@@ -48,6 +48,10 @@ export interface WakeMessage {
   t: "wake";
   counter: Int32Array;
   port: MessagePort;
+  /** Shared by the pool's threads: how many of them hold calls, as the pool counts them. */
+  busy: Int32Array;
+  /** Whether an idle thread first looks for its next call before sleeping (idle-wait.ts). */
+  spins: boolean;
 }
 
 export type ToWorker = WakeMessage | InitMessage | DefineMessage | RunMessage | CancelMessage | ExitMessage;

@@ -4,7 +4,7 @@ import type { MessagePort, ResourceLimits } from "node:worker_threads";
 import { BrokenThreadPool } from "./errors.ts";
 import { wakeWorker } from "./idle-wait.ts";
 import { WorkerPool } from "./pool.ts";
-import type { FromWorker } from "./messages.ts";
+import type { FromWorker, WakeMessage } from "./messages.ts";
 import type { WorkerChannel, WorkerEvents } from "./worker-slot.ts";
 import type { Task } from "./task.ts";
 import { workerExecArgv, withoutRejectedThreadFlags } from "./worker-exec-argv.ts";
@@ -36,11 +36,15 @@ export interface ThreadPoolExecutorOptions {
 
 /** Bun's and Deno's threads read their messages on their event loop only. */
 const countsMessages = !(process.versions.bun ?? process.versions.deno);
+/** On one core, a thread looking for its next call would only delay the pool's own thread. */
+const spins = os.availableParallelism() > 1;
 
 export class ThreadPoolExecutor extends WorkerPool {
   protected readonly workerKind = "thread";
   readonly #resourceLimits: ResourceLimits | undefined;
   readonly #entry: URL;
+  /** How many of the threads hold calls, for idle-wait.ts. */
+  readonly #busy = new Int32Array(new SharedArrayBuffer(4));
   /** Undefined: the threads inherit this thread's options, as Node does by default. */
   #execArgv: string[] | undefined;
 
@@ -88,7 +92,8 @@ export class ThreadPoolExecutor extends WorkerPool {
     if (countsMessages) {
       counter = new Int32Array(new SharedArrayBuffer(4));
       const { port1, port2 } = new MessageChannel();
-      worker.postMessage({ t: "wake", counter, port: port2 }, [port2]);
+      const wake: WakeMessage = { t: "wake", counter, port: port2, busy: this.#busy, spins };
+      worker.postMessage(wake, [port2]);
       port1.on("message", events.message);
       // The worker's own ref() keeps the program alive while it has work.
       port1.unref();
@@ -97,6 +102,11 @@ export class ThreadPoolExecutor extends WorkerPool {
     let error: unknown;
     worker.on("message", events.message);
     worker.on("error", (e) => (error = e));
+    let holding = false;
+    const held = (now: boolean) => {
+      if (holding !== now) Atomics.add(this.#busy, 0, now ? 1 : -1);
+      holding = now;
+    };
     worker.on("exit", (code) => {
       // What the thread sent before it ended, as the Worker's own messages come before "exit".
       if (port) {
@@ -104,6 +114,7 @@ export class ThreadPoolExecutor extends WorkerPool {
         port.close();
       }
       const reason = error instanceof Error ? `${error.name}: ${error.message}` : `exit code ${code}`;
+      held(false);
       events.exit(reason, error);
     });
     const target = port ?? worker;
@@ -113,8 +124,15 @@ export class ThreadPoolExecutor extends WorkerPool {
         else target.postMessage(message);
         if (counter) wakeWorker(counter);
       },
-      ref: () => worker.ref(),
-      unref: () => worker.unref(),
+      // The pool refs a thread while it holds calls (or is ending), and unrefs it once idle.
+      ref: () => {
+        worker.ref();
+        held(true);
+      },
+      unref: () => {
+        worker.unref();
+        held(false);
+      },
       terminate: () => void worker.terminate(),
     };
   }

@@ -64,7 +64,7 @@ function onMessage(message: ToWorker): void {
     case "wake":
       port = message.port;
       port.on("message", fromEventLoop);
-      idleWait = new IdleWait(message.counter, port, onMessage as (message: unknown) => void);
+      idleWait = new IdleWait(message, port, onMessage as (message: unknown) => void);
       break;
     case "init":
       if (message.callsAtOnce > 1) overlapping = overlappingCalls(message.callsAtOnce);
