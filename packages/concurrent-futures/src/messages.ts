@@ -1,4 +1,5 @@
 // The messages between a pool and its workers, the same for threads and processes.
+import type { MessagePort } from "node:worker_threads";
 import type { ErrorRecord } from "./remote-error.ts";
 import type { TaskRef } from "./task.ts";
 
@@ -39,7 +40,21 @@ export interface ExitMessage {
   t: "exit";
 }
 
-export type ToWorker = InitMessage | DefineMessage | RunMessage | CancelMessage | ExitMessage;
+/**
+ * Sent first to a Node thread, before "init": the port every later message comes and goes by,
+ * and the counter its pool adds one to after each message it sends.
+ */
+export interface WakeMessage {
+  t: "wake";
+  counter: Int32Array;
+  port: MessagePort;
+  /** Shared by the pool's threads: how many of them hold calls, as the pool counts them. */
+  busy: Int32Array;
+  /** Whether an idle thread first looks for its next call before sleeping (idle-wait.ts). */
+  spins: boolean;
+}
+
+export type ToWorker = WakeMessage | InitMessage | DefineMessage | RunMessage | CancelMessage | ExitMessage;
 
 /** An outcome: id, 1 with the value, 0 with an error record, or SKIPPED (cancelled, never started). */
 export type Outcome =

@@ -1,8 +1,10 @@
 // ThreadPoolExecutor: tasks run in worker_threads, arguments and results by structured clone.
 import os from "node:os";
-import type { ResourceLimits } from "node:worker_threads";
+import type { MessagePort, ResourceLimits } from "node:worker_threads";
 import { BrokenThreadPool } from "./errors.ts";
+import { wakeWorker } from "./idle-wait.ts";
 import { WorkerPool } from "./pool.ts";
+import type { FromWorker, WakeMessage } from "./messages.ts";
 import type { WorkerChannel, WorkerEvents } from "./worker-slot.ts";
 import type { Task } from "./task.ts";
 import { workerExecArgv, withoutRejectedThreadFlags } from "./worker-exec-argv.ts";
@@ -32,10 +34,17 @@ export interface ThreadPoolExecutorOptions {
   workerUrl?: URL | string | undefined;
 }
 
+/** Bun's and Deno's threads read their messages on their event loop only. */
+const countsMessages = !(process.versions.bun ?? process.versions.deno);
+/** On one core, a thread looking for its next call would only delay the pool's own thread. */
+const spins = os.availableParallelism() > 1;
+
 export class ThreadPoolExecutor extends WorkerPool {
   protected readonly workerKind = "thread";
   readonly #resourceLimits: ResourceLimits | undefined;
   readonly #entry: URL;
+  /** How many of the threads hold calls, for idle-wait.ts. */
+  readonly #busy = new Int32Array(new SharedArrayBuffer(4));
   /** Undefined: the threads inherit this thread's options, as Node does by default. */
   #execArgv: string[] | undefined;
 
@@ -62,7 +71,7 @@ export class ThreadPoolExecutor extends WorkerPool {
   protected spawn(events: WorkerEvents): WorkerChannel {
     const { entry, eval: isCode } = threadEntry(this.#entry);
     // Loaded on the first spawn: a program that never starts a thread does not pay for it.
-    const { Worker } = process.getBuiltinModule("node:worker_threads");
+    const { Worker, MessageChannel, receiveMessageOnPort } = process.getBuiltinModule("node:worker_threads");
     const start = () =>
       new Worker(entry, { eval: isCode, resourceLimits: this.#resourceLimits, execArgv: this.#execArgv });
     let worker: InstanceType<typeof Worker>;
@@ -75,17 +84,55 @@ export class ThreadPoolExecutor extends WorkerPool {
       this.#execArgv = kept;
       worker = start();
     }
+    // On Node, the pool and its thread talk on a port of their own (a message there skips the
+    // Worker's own relay of each "message" event), and the thread waits for its next call
+    // blocked on a counter for a while (idle-wait.ts).
+    let counter: Int32Array | undefined;
+    let port: MessagePort | undefined;
+    if (countsMessages) {
+      counter = new Int32Array(new SharedArrayBuffer(4));
+      const { port1, port2 } = new MessageChannel();
+      const wake: WakeMessage = { t: "wake", counter, port: port2, busy: this.#busy, spins };
+      worker.postMessage(wake, [port2]);
+      port1.on("message", events.message);
+      // The worker's own ref() keeps the program alive while it has work.
+      port1.unref();
+      port = port1;
+    }
     let error: unknown;
     worker.on("message", events.message);
     worker.on("error", (e) => (error = e));
+    let holding = false;
+    const held = (now: boolean) => {
+      if (holding !== now) Atomics.add(this.#busy, 0, now ? 1 : -1);
+      holding = now;
+    };
     worker.on("exit", (code) => {
+      // What the thread sent before it ended, as the Worker's own messages come before "exit".
+      if (port) {
+        for (let entry; (entry = receiveMessageOnPort(port));) events.message(entry.message as FromWorker);
+        port.close();
+      }
       const reason = error instanceof Error ? `${error.name}: ${error.message}` : `exit code ${code}`;
+      held(false);
       events.exit(reason, error);
     });
+    const target = port ?? worker;
     return {
-      send: (message, transfer) => worker.postMessage(message, transfer),
-      ref: () => worker.ref(),
-      unref: () => worker.unref(),
+      send: (message, transfer) => {
+        if (transfer?.length) target.postMessage(message, transfer);
+        else target.postMessage(message);
+        if (counter) wakeWorker(counter);
+      },
+      // The pool refs a thread while it holds calls (or is ending), and unrefs it once idle.
+      ref: () => {
+        worker.ref();
+        held(true);
+      },
+      unref: () => {
+        worker.unref();
+        held(false);
+      },
       terminate: () => void worker.terminate(),
     };
   }

@@ -1,15 +1,17 @@
 // The loop that runs inside a worker thread or a child process: run the initializer, then
 // run calls in arrival order, one at a time, and send their outcomes back in batches; or,
 // when the pool says so (concurrentCallsPerWorker), several at once (overlapping-calls.ts).
-import { parentPort } from "node:worker_threads";
+import { parentPort, type MessagePort } from "node:worker_threads";
 import { KERNEL_WATCH_ENV } from "./child-process.ts";
-import { importingTaskModule, markPoolWorker, setRunningTask } from "./import-guard.ts";
+import { importingTaskModule, markPoolWorker } from "./import-guard.ts";
 import { SKIPPED, type Call, type FromWorker, type Outcome, type ToWorker } from "./messages.ts";
 import { OverlappingCalls } from "./overlapping-calls.ts";
+import { IdleWait } from "./idle-wait.ts";
 import { HAS_PIPE, PIPE_FD, ProcessChannel } from "./process-channel.ts";
 import { watchParent } from "./parent-watchdog.ts";
 import { describeThrown, toErrorRecord } from "./remote-error.ts";
 import { resolveTask, type AnyFunction, type TaskRef } from "./task.ts";
+import { defineTask, enterTask, leaveTask, runCall } from "./worker-calls.ts";
 
 type Send = (message: FromWorker) => void;
 
@@ -19,27 +21,26 @@ const channel =
     ? new ProcessChannel({
         // With a callback, a write to a dead parent (EPIPE) is reported there instead of as
         // an unhandled "error" event; the "disconnect" handler below then ends the process.
-        ipc: (numbered) => void (process.connected && process.send!(numbered, ignoreSendError)),
+        ipc: (numbered) => void (process.connected && process.send!(numbered, ignore)),
         pipe: HAS_PIPE
           ? new (process.getBuiltinModule("node:net").Socket)({ fd: PIPE_FD, readable: true, writable: true })
           : undefined,
-        deliver: (message) => onMessage(message as ToWorker),
+        deliver: fromEventLoop,
       })
     : undefined;
 
 /** Throws when the message cannot be serialized; a parent that is gone is not an error. */
 const send: Send = parentPort
-  ? (message) => parentPort!.postMessage(message)
+  ? (message) => (port ?? parentPort!).postMessage(message)
   : (message) => channel!.send(message);
 
-function ignoreSendError(): void {}
+function ignore(): void {}
 
 /** Import the module of a task, refusing pools its top level starts (import-guard.ts). */
 function loadTask(ref: TaskRef): Promise<AnyFunction> {
   return importingTaskModule(ref.moduleUrl, () => resolveTask(ref));
 }
 
-const tasks = new Map<number, Promise<AnyFunction>>();
 let chain: Promise<void> = Promise.resolve();
 /** Ids of calls received and cancelled by the pool before they started. */
 const cancelled = new Set<number>();
@@ -49,10 +50,22 @@ let lastStarted = 0;
 let lastTurn = 0;
 /** Set by "init" when the worker runs several calls at once; undefined: one at a time. */
 let overlapping: OverlappingCalls | undefined;
+/** Set by "wake" in a thread whose pool counts its messages (idle-wait.ts), with its own port. */
+let idleWait: IdleWait | undefined;
+let port: MessagePort | undefined;
+
+function fromEventLoop(message: unknown): void {
+  lastTurn = performance.now();
+  onMessage(message as ToWorker);
+}
 
 function onMessage(message: ToWorker): void {
-  lastTurn = performance.now();
   switch (message.t) {
+    case "wake":
+      port = message.port;
+      port.on("message", fromEventLoop);
+      idleWait = new IdleWait(message, port, onMessage as (message: unknown) => void);
+      break;
     case "init":
       if (message.callsAtOnce > 1) overlapping = overlappingCalls(message.callsAtOnce);
       chain = chain.then(() => initialize(message.initializer, message.initargs)).catch(fatal);
@@ -61,20 +74,21 @@ function onMessage(message: ToWorker): void {
       // Imported between calls, never while a task runs: see import-guard.ts.
       const loading = chain.then(() => loadTask(message.ref));
       // Awaited by the call that needs it; until then a failure must not count as unhandled.
-      loading.catch(() => {});
-      tasks.set(message.key, loading);
-      chain = loading.then(
-        () => {},
-        () => {},
-      );
+      loading.catch(ignore);
+      defineTask(message.key, loading);
+      chain = loading.then(ignore, ignore);
       break;
     }
-    case "run":
+    case "run": {
       // Overlapping calls start from the chain too: after the initializer and the imports before them.
-      chain = chain
+      const step = chain
         .then(() => (overlapping ? overlapping.add(message.calls) : runCalls(message.calls)))
         .catch(fatal);
+      chain = step;
+      // Nothing more to do once this step ends, unless a message came meanwhile: wait for one.
+      if (idleWait && !overlapping) void step.then(() => chain === step && idleWait!.wait());
       break;
+    }
     case "cancel":
       // Not chained: it must take effect before the calls it names start.
       for (const id of message.ids) if (id > lastStarted) cancelled.add(id);
@@ -95,17 +109,6 @@ function onMessage(message: ToWorker): void {
 function fatal(error: unknown): never {
   process.stderr.write(`concurrent-futures worker loop: ${describeThrown(error)}\n`);
   process.exit(70);
-}
-
-/** Calls (or the initializer) running now: a worker may submit while one runs (import-guard.ts). */
-let tasksRunning = 0;
-
-function enterTask(): void {
-  if (tasksRunning++ === 0) setRunningTask(true);
-}
-
-function leaveTask(): void {
-  if (--tasksRunning === 0) setRunningTask(false);
 }
 
 async function initialize(ref: TaskRef | undefined, args: unknown[]): Promise<void> {
@@ -131,7 +134,7 @@ async function initialize(ref: TaskRef | undefined, args: unknown[]): Promise<vo
 /** Several calls at once: each started in arrival order unless cancelled, outcomes sent in turns. */
 function overlappingCalls(limit: number): OverlappingCalls {
   return new OverlappingCalls(limit, {
-    run: ([id, key, args, chunk]) => runCall(id, key, args, chunk),
+    run: async ([id, key, args, chunk]) => runCall(id, key, args, chunk, flushWhileAwaiting),
     starting: (id) => {
       lastStarted = id;
       return cancelled.size > 0 && cancelled.delete(id);
@@ -156,10 +159,13 @@ async function runCalls(calls: Call[]): Promise<void> {
   since = performance.now();
   for (const [id, key, args, chunk] of calls) {
     lastStarted = id;
+    let outcome =
+      cancelled.size > 0 && cancelled.delete(id)
+        ? [id, SKIPPED]
+        : runCall(id, key, args, chunk, flushWhileAwaiting);
     // Not outcomes.push(await ...): the timer may flush and replace the array meanwhile.
-    const outcome: Outcome =
-      cancelled.size > 0 && cancelled.delete(id) ? [id, SKIPPED] : await runCall(id, key, args, chunk);
-    outcomes.push(outcome);
+    if (outcome instanceof Promise) outcome = await outcome;
+    outcomes.push(outcome as Outcome);
     if (performance.now() - since > FLUSH_AFTER_MS) {
       flushOutcomes();
       await nextTurn();
@@ -201,38 +207,6 @@ function nextTurn(): Promise<void> {
   );
 }
 
-async function runCall(id: number, key: number, args: unknown[], chunk: boolean): Promise<Outcome> {
-  let entered = false;
-  try {
-    const fn = await tasks.get(key)!;
-    enterTask();
-    entered = true;
-    let value: unknown;
-    if (chunk) {
-      // One call at a time, as for single calls: an async item finishes before the next starts.
-      const results: unknown[] = [];
-      for (const item of args) {
-        const result = fn(item);
-        if (isThenable(result)) flushWhileAwaiting();
-        results.push(isThenable(result) ? await result : result);
-      }
-      value = results;
-    } else {
-      value = fn(...args);
-      if (isThenable(value)) {
-        flushWhileAwaiting();
-        value = await value;
-      }
-    }
-    // Nothing returned: [id, 1] reads back as [id, 1, undefined], and stays plain data.
-    return value === undefined ? [id, 1] : [id, 1, value];
-  } catch (error) {
-    return [id, 0, toErrorRecord(error)];
-  } finally {
-    if (entered) leaveTask();
-  }
-}
-
 /** Send outcomes; if one cannot be serialized, send the others and an error for that one only. */
 function flush(outcomes: Outcome[], busy: number): void {
   try {
@@ -253,13 +227,9 @@ function flush(outcomes: Outcome[], busy: number): void {
   }
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as { then?: unknown } | null)?.then === "function";
-}
-
 if (parentPort || process.send) markPoolWorker();
 if (parentPort) {
-  parentPort.on("message", onMessage);
+  parentPort.on("message", fromEventLoop);
 } else if (process.send) {
   // Started with the kernel's parent-death signal, or else watched by a thread of its own.
   if (process.env[KERNEL_WATCH_ENV] === "1") delete process.env[KERNEL_WATCH_ENV];

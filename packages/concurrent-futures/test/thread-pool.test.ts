@@ -7,9 +7,12 @@ import {
   allocateForever,
   byteLength,
   exitProcess,
+  leaveTimer,
+  noop,
   recall,
   remember,
   throwInInit,
+  timerFired,
   whereAmI,
 } from "./fixtures/tasks.ts";
 
@@ -49,6 +52,21 @@ describe("ThreadPoolExecutor specifics", () => {
     const future = pool.submitWith({ transfer: [bytes.buffer] }, byteLength, bytes);
     assert.equal(bytes.byteLength, 0, "the buffer now belongs to the worker");
     assert.equal(await future, 1024);
+  });
+
+  it("runs a timer a task left behind once its thread is idle", async () => {
+    await using pool = new ThreadPoolExecutor({ maxWorkers: 1 });
+    await pool.submit(leaveTimer, "idle", 5);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    assert.equal(await pool.submit(timerFired, "idle"), true);
+  });
+
+  it("runs a timer a task left behind while calls keep coming one after another", async () => {
+    await using pool = new ThreadPoolExecutor({ maxWorkers: 1 });
+    await pool.submit(leaveTimer, "busy", 1);
+    const end = performance.now() + 60;
+    while (performance.now() < end) await pool.submit(noop);
+    assert.equal(await pool.submit(timerFired, "busy"), true);
   });
 
   it("breaks when a thread runs out of memory", { timeout: 60_000 }, async () => {
