@@ -7,7 +7,7 @@
 // cost this one in CPU). While it waits the thread runs nothing else: a timer or callback a
 // task left behind runs at most IDLE_WAIT_MS late, and the worker loop still gives its event
 // loop a turn every few milliseconds while calls keep coming.
-import { receiveMessageOnPort, type MessagePort } from "node:worker_threads";
+import type { MessagePort } from "node:worker_threads";
 import type { WakeMessage } from "./messages.ts";
 
 /** How long an idle thread waits blocked before it goes back to its event loop. */
@@ -25,6 +25,8 @@ export class IdleWait {
   /** How many of the pool's threads hold calls, as the pool counts them. */
   readonly #busy: Int32Array;
   readonly #spins: boolean;
+  /** Loaded here, in the thread: the pool's side (wakeWorker) must not load node:worker_threads. */
+  readonly #receive = process.getBuiltinModule("node:worker_threads").receiveMessageOnPort;
 
   constructor({ counter, busy, spins }: WakeMessage, port: MessagePort, deliver: (message: unknown) => void) {
     this.#counter = counter;
@@ -56,10 +58,10 @@ export class IdleWait {
       if (Atomics.wait(this.#counter, 0, this.#seen, left) === "timed-out") return false;
       this.#seen = Atomics.load(this.#counter, 0);
       // The pool posts, then counts: a message counted now may have been read already.
-      let entry = receiveMessageOnPort(this.#port);
+      let entry = this.#receive(this.#port);
       if (!entry) continue;
       do this.#deliver(entry.message);
-      while ((entry = receiveMessageOnPort(this.#port)));
+      while ((entry = this.#receive(this.#port)));
       return true;
     }
   }

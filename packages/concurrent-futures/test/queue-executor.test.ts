@@ -307,16 +307,28 @@ describe("QueueExecutor specifics", () => {
       String(await admin.client("LIST"))
         .split("\n")
         .filter((line) => line.includes("cmd=xread") && / flags=\S*b/.test(line)).length;
+    // The same count three looks in a row, 20 ms apart: a reader between two reads is not
+    // blocked, so one look alone may miss it.
+    const settled = async () => {
+      let last = -1;
+      for (let looks = 0, same = 0; same < 3 && looks < 100; looks++) {
+        const now = await reading();
+        same = now === last ? same + 1 : 1;
+        last = now;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      return last;
+    };
     try {
       assert.equal(await quiet.submit(square, 3), 9);
       await busy.waitUntilReady();
       await new Promise((resolve) => setTimeout(resolve, 100));
-      const both = await reading();
+      const both = await settled();
       await new Promise((resolve) => setTimeout(resolve, 1_200));
       // Events of another producer's jobs: the quiet reader parks instead of reading on.
       await Promise.all(Array.from({ length: 20 }, (_, i) => busy.submit(square, i)));
       await new Promise((resolve) => setTimeout(resolve, 100));
-      assert.equal(await reading(), both - 1);
+      assert.equal(await settled(), both - 1);
       const late = new Promise((_, reject) => {
         setTimeout(() => reject(new Error("no result by event within 5 s")), 5_000).unref();
       });
