@@ -66,8 +66,7 @@ function callTask(
   }
   if (!isThenable(value)) {
     leaveTask();
-    // Nothing returned: [id, 1] reads back as [id, 1, undefined], and stays plain data.
-    return value === undefined ? [id, 1] : [id, 1, value];
+    return returned(id, value);
   }
   awaiting();
   return awaitTask(id, value);
@@ -75,8 +74,7 @@ function callTask(
 
 async function awaitTask(id: number, pending: PromiseLike<unknown>): Promise<Outcome> {
   try {
-    const value = await pending;
-    return value === undefined ? [id, 1] : [id, 1, value];
+    return returned(id, await pending);
   } catch (error) {
     return [id, 0, toErrorRecord(error)];
   } finally {
@@ -105,6 +103,14 @@ async function callChunk(
   } finally {
     leaveTask();
   }
+}
+
+/**
+ * The outcome of a call that returned `value`. Nothing returned: [id, 1] reads back as
+ * [id, 1, undefined], and stays plain data (process-channel.ts).
+ */
+function returned(id: number, value: unknown): Outcome {
+  return value === undefined ? [id, 1] : [id, 1, value];
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
