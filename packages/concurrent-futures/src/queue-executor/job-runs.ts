@@ -4,6 +4,7 @@
 import { WaitingError, type Job } from "bullmq";
 import { signalTaker } from "../abortable.ts";
 import type { Future } from "../future.ts";
+import type { AnyFunction } from "../task.ts";
 import type { LocalExecutor } from "./local-executor.ts";
 import { UntrustedJobError } from "./errors.ts";
 import type { JobSigner } from "./job-signature.ts";
@@ -114,25 +115,24 @@ export class JobRuns {
 
   async #run(active: ActiveJob): Promise<string> {
     const { data } = active.job;
-    const { local, signer } = this.#options;
+    const { local } = this.#options;
     const executor = local.current;
-    let fn;
-    let args: unknown[];
+    // The rollback check is a Redis round trip: the job is checked and decoded meanwhile.
+    const refusal = this.#options.refusal(active.job.timestamp);
+    let call: { fn: AnyFunction; args: unknown[] } | { invalid: unknown };
     try {
-      const refusal = await this.#options.refusal(active.job.timestamp);
-      if (refusal) throw new Error(refusal);
-      checkJobData(data);
-      if (signer && !signer.verify(active.job.id!, data)) {
-        throw new UntrustedJobError(
-          `job ${active.job.id} is not signed with this worker's key: refused without running or decoding it`,
-        );
-      }
-      fn = this.#options.tasks.resolve(data.t);
-      args = decode(data.a, "the job's arguments", this.#options.maxPayloadBytes) as unknown[];
-      if (!Array.isArray(args)) throw new TypeError("the job's arguments are not a list");
+      call = this.#callOf(active.job);
+    } catch (invalid) {
+      call = { invalid };
+    }
+    try {
+      const refused = await refusal;
+      if (refused) throw new Error(refused);
     } catch (error) {
       return this.#answer(active, false, error);
     }
+    if ("invalid" in call) return this.#answer(active, false, call.invalid);
+    const { fn, args } = call;
     if (data.c === 1) {
       // A chunk from map(): its items in one call to the local executor, results in order.
       try {
@@ -160,6 +160,20 @@ export class JobRuns {
         return this.#answer(active, false, abortError(active.abortReason));
       return this.#answer(active, false, error);
     }
+  }
+  /** The task and arguments a job asks for, checked (signature first) before anything is decoded. */
+  #callOf(job: Job<JobData>): { fn: AnyFunction; args: unknown[] } {
+    const { data } = job;
+    checkJobData(data);
+    if (this.#options.signer && !this.#options.signer.verify(job.id!, data)) {
+      throw new UntrustedJobError(
+        `job ${job.id} is not signed with this worker's key: refused without running or decoding it`,
+      );
+    }
+    const fn = this.#options.tasks.resolve(data.t);
+    const args = decode(data.a, "the job's arguments", this.#options.maxPayloadBytes);
+    if (!Array.isArray(args)) throw new TypeError("the job's arguments are not a list");
+    return { fn, args };
   }
 }
 
