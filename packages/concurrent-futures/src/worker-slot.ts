@@ -18,8 +18,10 @@ import {
   type Outcome,
   type ToWorker,
 } from "./messages.ts";
+import { workerStats, type CallStats, type WorkerStats } from "./call-stats.ts";
 import { describeThrown, fromErrorRecord } from "./remote-error.ts";
 import type { TaskRegistry } from "./task-registry.ts";
+import type { WorkerInfo } from "./trace-events.ts";
 import { settle, type WorkItem } from "./work-item.ts";
 
 /** How the pool talks to one worker, whatever it is. */
@@ -30,6 +32,8 @@ export interface WorkerChannel {
   unref(): void;
   /** Stop now (a thread is terminated, a process gets SIGTERM, or the given signal). */
   terminate(signal?: NodeJS.Signals): void;
+  /** Who it is, for stats and trace events: its kind and threadId or pid (index is the slot's). */
+  readonly info: Omit<WorkerInfo, "index">;
 }
 
 export interface WorkerEvents {
@@ -60,6 +64,12 @@ export class WorkerSlot {
   #leaving = false;
   /** Resolves when the worker is gone, however it ended. */
   readonly exited: Promise<void>;
+  /** Which worker it is, for stats and trace events. */
+  readonly info: WorkerInfo;
+  readonly #startedAt = performance.now();
+  #exitedAt = NaN;
+  /** Milliseconds it spent on calls, as it reported them. */
+  #busyMs = 0;
 
   /** Start a worker through `spawn`; it does nothing until initialize(). */
   constructor(
@@ -67,6 +77,7 @@ export class WorkerSlot {
     events: SlotEvents,
     tasksLeft: number,
     callsAtOnce = 1,
+    index = 0,
   ) {
     this.#tasksLeft = tasksLeft;
     this.#callsAtOnce = callsAtOnce;
@@ -75,12 +86,20 @@ export class WorkerSlot {
     this.#channel = spawn({
       message: (message) => events.message(this, message),
       exit: (reason, error) => {
+        this.#exitedAt = performance.now();
         exited();
         events.exit(this, reason, error);
       },
     });
     // Idle workers must not keep the program alive; #hold refs a worker while it has work.
     this.#channel.unref();
+    this.info = Object.freeze({ ...this.#channel.info, index });
+  }
+
+  /** Its busy time against the time it has lived (to its exit, if gone). */
+  stats(now: number): WorkerStats {
+    const end = Number.isNaN(this.#exitedAt) ? now : this.#exitedAt;
+    return workerStats(this.info, this.#busyMs, end - this.#startedAt, this.#callsAtOnce);
   }
 
   initialize(message: InitMessage): void {
@@ -198,11 +217,15 @@ export class WorkerSlot {
   }
 
   /**
-   * Settle the futures of the calls the worker answered, and record their times; true when
-   * that left the worker idle and not leaving.
+   * Settle the futures of the calls the worker answered, and record their times (the task's
+   * mean, and each call's in `stats`); true when that left the worker idle and not leaving.
    */
-  receive(outcomes: Outcome[], busyMs: number, tasks: TaskRegistry): boolean {
+  receive(outcomes: Outcome[], busyMs: number, tasks: TaskRegistry, stats: CallStats<WorkItem>): boolean {
     const perCall = busyMs / Math.max(1, outcomes.length);
+    this.#busyMs += busyMs;
+    // Calls answered together share the busy time; one at a time, each started after the one before.
+    const now = performance.now();
+    let started = this.#callsAtOnce === 1 ? now - busyMs : now - perCall;
     for (const [id, ok, value] of outcomes) {
       const item = this.#inflight.get(id);
       if (!item) continue;
@@ -210,8 +233,13 @@ export class WorkerSlot {
       // A call cancelled after it started (the worker had not heard yet): its outcome is dropped.
       if (ok === SKIPPED) continue;
       tasks.measured(item.key, perCall);
-      if (ok) settle(item, () => item.future.setResult(value));
-      else settle(item, () => item.future.setException(fromErrorRecord(value)));
+      const startedAt = started;
+      if (this.#callsAtOnce === 1) started += perCall;
+      settle(item, () => {
+        stats.times(startedAt, perCall, startedAt - item.submittedAt);
+        if (ok) item.future.setResult(value);
+        else item.future.setException(fromErrorRecord(value));
+      });
     }
     if (this.#inflight.size > 0) {
       if (this.#callsAtOnce > 1) this.#markStarted();
