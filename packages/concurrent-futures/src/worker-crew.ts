@@ -63,7 +63,7 @@ export class WorkerCrew {
 
   /** Each live worker's busy and alive times. */
   stats(now: number): WorkerStats[] {
-    return [...this.#workers].map((worker) => worker.stats(now));
+    return [...this.#workers].map((worker) => worker.times.stats(now));
   }
 
   /** Whether any worker holds a call. */

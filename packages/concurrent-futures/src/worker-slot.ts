@@ -18,11 +18,11 @@ import {
   type Outcome,
   type ToWorker,
 } from "./messages.ts";
-import { workerStats, type CallStats, type WorkerStats } from "./call-stats.ts";
+import type { CallStats } from "./call-stats.ts";
 import { describeThrown, fromErrorRecord } from "./remote-error.ts";
 import type { TaskRegistry } from "./task-registry.ts";
-import type { WorkerInfo } from "./trace-events.ts";
 import { settle, type WorkItem } from "./work-item.ts";
+import { WorkerTimes } from "./worker-times.ts";
 
 /** How the pool talks to one worker, whatever it is. */
 export interface WorkerChannel {
@@ -33,7 +33,7 @@ export interface WorkerChannel {
   /** Stop now (a thread is terminated, a process gets SIGTERM, or the given signal). */
   terminate(signal?: NodeJS.Signals): void;
   /** Who it is, for stats and trace events: its kind and threadId or pid (index is the slot's). */
-  readonly info: Omit<WorkerInfo, "index">;
+  readonly info: Omit<WorkerTimes["info"], "index">;
 }
 
 export interface WorkerEvents {
@@ -64,12 +64,8 @@ export class WorkerSlot {
   #leaving = false;
   /** Resolves when the worker is gone, however it ended. */
   readonly exited: Promise<void>;
-  /** Which worker it is, for stats and trace events. */
-  readonly info: WorkerInfo;
-  readonly #startedAt = performance.now();
-  #exitedAt = NaN;
-  /** Milliseconds it spent on calls, as it reported them. */
-  #busyMs = 0;
+  /** Which worker it is, and its busy time, for stats and trace events. */
+  readonly times: WorkerTimes;
 
   /** Start a worker through `spawn`; it does nothing until initialize(). */
   constructor(
@@ -86,20 +82,14 @@ export class WorkerSlot {
     this.#channel = spawn({
       message: (message) => events.message(this, message),
       exit: (reason, error) => {
-        this.#exitedAt = performance.now();
+        this.times.exited();
         exited();
         events.exit(this, reason, error);
       },
     });
     // Idle workers must not keep the program alive; #hold refs a worker while it has work.
     this.#channel.unref();
-    this.info = Object.freeze({ ...this.#channel.info, index });
-  }
-
-  /** Its busy time against the time it has lived (to its exit, if gone). */
-  stats(now: number): WorkerStats {
-    const end = Number.isNaN(this.#exitedAt) ? now : this.#exitedAt;
-    return workerStats(this.info, this.#busyMs, end - this.#startedAt, this.#callsAtOnce);
+    this.times = new WorkerTimes({ ...this.#channel.info, index }, callsAtOnce);
   }
 
   initialize(message: InitMessage): void {
@@ -222,10 +212,9 @@ export class WorkerSlot {
    */
   receive(outcomes: Outcome[], busyMs: number, tasks: TaskRegistry, stats: CallStats<WorkItem>): boolean {
     const perCall = busyMs / Math.max(1, outcomes.length);
-    this.#busyMs += busyMs;
+    this.times.busy(busyMs);
     // Calls answered together share the busy time; one at a time, each started after the one before.
-    const now = performance.now();
-    let started = this.#callsAtOnce === 1 ? now - busyMs : now - perCall;
+    let started = performance.now() - (this.#callsAtOnce === 1 ? busyMs : perCall);
     for (const [id, ok, value] of outcomes) {
       const item = this.#inflight.get(id);
       if (!item) continue;
