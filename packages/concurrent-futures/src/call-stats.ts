@@ -146,15 +146,19 @@ export class CallStats<C extends CallRecord> implements FutureObserver<C> {
       this.#publishStart(call, start, true);
     const channel = failed ? failureChannel : endChannel;
     if (!channel.hasSubscribers) return;
-    const event = this.#event(call, Number.isNaN(run) ? performance.now() : start + run);
-    channel.publish(failed ? { ...event, error, runMs: run } : { ...event, runMs: run });
+    const { executor } = this;
+    const time = Number.isNaN(run) ? performance.now() : start + run;
+    const task = this.#describe.taskName(call);
+    // One literal of one shape per kind, not a spread copy of another object.
+    if (failed) channel.publish({ executor, call: call.id, task, time, error, runMs: run });
+    else channel.publish({ executor, call: call.id, task, time, runMs: run });
   }
 
   cancelled(call: C, wasRunning: boolean): void {
     if (wasRunning) this.#running--;
     this.#cancelled++;
     if (cancelChannel.hasSubscribers)
-      cancelChannel.publish({ ...this.#event(call, performance.now()), wasRunning });
+      cancelChannel.publish({ ...this.#event(call, performance.now()), wasRunning }); // rare
   }
 
   pendingAgain(call: C): void {
@@ -182,7 +186,15 @@ export class CallStats<C extends CallRecord> implements FutureObserver<C> {
 
   #publishStart(call: C, time: number, inferred: boolean): void {
     const worker = this.#describe.worker(call);
-    startChannel.publish({ ...this.#event(call, time), worker, inferred });
+    const { executor } = this;
+    startChannel.publish({
+      executor,
+      call: call.id,
+      task: this.#describe.taskName(call),
+      time,
+      worker,
+      inferred,
+    });
   }
 
   #event(call: C, time: number): CallEvent {

@@ -21,7 +21,7 @@ import {
 import type { CallStats } from "./call-stats.ts";
 import { describeThrown, fromErrorRecord } from "./remote-error.ts";
 import type { TaskRegistry } from "./task-registry.ts";
-import { settle, type WorkItem } from "./work-item.ts";
+import type { WorkItem } from "./work-item.ts";
 import { WorkerTimes } from "./worker-times.ts";
 
 /** How the pool talks to one worker, whatever it is. */
@@ -224,11 +224,11 @@ export class WorkerSlot {
       tasks.measured(item.key, perCall);
       const startedAt = started;
       if (this.#callsAtOnce === 1) started += perCall;
-      settle(item, () => {
-        stats.times(startedAt, perCall, startedAt - item.submittedAt);
-        if (ok) item.future.setResult(value);
-        else item.future.setException(fromErrorRecord(value));
-      });
+      // Done already: an abort or a break came first. (No closure for settle() here, per call.)
+      if (item.future.done()) continue;
+      stats.times(startedAt, perCall, startedAt - item.submittedAt);
+      if (ok) item.future.setResult(value);
+      else item.future.setException(fromErrorRecord(value));
     }
     if (this.#inflight.size > 0) {
       if (this.#callsAtOnce > 1) this.#markStarted();
