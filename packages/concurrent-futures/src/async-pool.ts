@@ -3,14 +3,17 @@
 // Any function, sync or async, runs in this thread; at most `maxWorkers` at once, started
 // in submission order. A function wrapped in abortable() receives an AbortSignal last, which
 // aborts on shutdown({ cancelFutures: true }), on terminateWorkers(), or when the signal
-// passed to submitWith() aborts.
+// passed to submitWith() aborts. Its stats count each of the maxWorkers slots as a worker.
 import { AbortListeners } from "./abort-listeners.ts";
+import { AsyncSlots } from "./async-slots.ts";
+import { CallStats, type CallRecord, type ExecutorStats } from "./call-stats.ts";
 import { BrokenExecutor, ShutdownError } from "./errors.ts";
 import { ExecutorLifecycle } from "./executor-lifecycle.ts";
 import { Executor, type Result, type ShutdownOptions, type SubmitOptions } from "./executor.ts";
 import { signalTaker } from "./abortable.ts";
 import { Fifo } from "./fifo.ts";
 import { Future } from "./future.ts";
+import { TimeFifo } from "./time-fifo.ts";
 import type { AnyFunction } from "./task.ts";
 import { checkInteger, checkSignal } from "./validate.ts";
 
@@ -19,16 +22,20 @@ export interface AsyncExecutorOptions {
   maxWorkers?: number | undefined;
 }
 
-interface WorkItem {
+interface WorkItem extends CallRecord {
   future: Future<any>;
   fn: AnyFunction;
   args: unknown[];
   userSignal: AbortSignal | undefined;
+  /** Its slot (async-slots.ts) once started. */
+  slot: number;
 }
 
 export class AsyncExecutor extends Executor {
   readonly maxWorkers: number;
   readonly #queue = new Fifo<WorkItem>();
+  /** When each queued call was submitted, in the queue's order. */
+  readonly #submittedAt = new TimeFifo();
   /** Functions started and not finished, unless terminateWorkers() gave up on them. */
   readonly #running = new Set<WorkItem>();
   readonly #lifecycle = new ExecutorLifecycle({
@@ -38,6 +45,12 @@ export class AsyncExecutor extends Executor {
   #abort = new AbortController();
   // Aborting work that has not started is cancelling it.
   readonly #abortListeners = new AbortListeners<WorkItem>((item) => void item.future.cancel());
+  readonly #stats = new CallStats<WorkItem>("AsyncExecutor", {
+    taskName: (item) => item.fn.name || "anonymous",
+    worker: (item) => ({ kind: "async", index: item.slot }),
+  });
+  readonly #slots = new AsyncSlots();
+  #nextId = 1;
 
   constructor({ maxWorkers = 100 }: AsyncExecutorOptions = {}) {
     super();
@@ -53,23 +66,34 @@ export class AsyncExecutor extends Executor {
     if (typeof fn !== "function") throw new TypeError("submit() needs a function");
     checkSignal(signal);
     const future = new Future<Result<F>>();
+    const now = performance.now();
+    const item: WorkItem = {
+      id: this.#nextId++,
+      future,
+      fn,
+      args,
+      userSignal: signal,
+      slot: -1,
+    };
+    this.#stats.submit(future, item);
     if (signal?.aborted) {
       future.cancel();
       return future;
     }
-    const item: WorkItem = { future, fn, args, userSignal: signal };
     if (signal) {
       this.#abortListeners.add(signal, item);
       future.addDoneCallback(() => this.#abortListeners.delete(signal, item));
     }
     this.#queue.push(item);
-    this.#pump();
+    this.#submittedAt.push(now);
+    this.#pump(now);
     return future;
   }
 
   async shutdown({ wait = true, cancelFutures = false }: ShutdownOptions = {}): Promise<void> {
     this.#lifecycle.shutDown();
     if (cancelFutures) {
+      this.#submittedAt.clear();
       for (const item of this.#queue.drain()) item.future.cancel();
       this.#abort.abort(new ShutdownError("executor shut down with cancelFutures"));
     }
@@ -84,23 +108,39 @@ export class AsyncExecutor extends Executor {
    */
   async terminateWorkers(): Promise<void> {
     this.#lifecycle.shutDown();
+    this.#submittedAt.clear();
     for (const item of this.#queue.drain()) item.future.cancel();
     const reason = "the executor's workers were terminated";
     this.#abort.abort(new BrokenExecutor(reason));
-    for (const { future } of this.#running)
-      if (!future.done()) future.setException(new BrokenExecutor(reason));
+    const now = performance.now();
+    for (const item of this.#running) {
+      const runMs = this.#slots.give(item.slot, now);
+      if (item.future.done()) continue;
+      this.#stats.times(now - runMs, runMs, NaN);
+      item.future.setException(new BrokenExecutor(reason));
+    }
     this.#running.clear();
-    this.#pump();
+    this.#pump(now);
+  }
+
+  /** Counts and times of the calls so far; each slot of maxWorkers counts as a worker. */
+  stats(): ExecutorStats {
+    return this.#stats.snapshot(this.#slots.stats(performance.now()));
   }
 
   override toString(): string {
     return `AsyncExecutor<maxWorkers=${this.maxWorkers} running=${this.#running.size} queued=${this.#queue.length}>`;
   }
 
-  #pump(): void {
+  /** Start what fits; `now` is the time of the event that calls it (a submit, an end). */
+  #pump(now: number): void {
     while (this.#running.size < this.maxWorkers && this.#queue.length > 0) {
       const item = this.#queue.shift()!;
-      if (!item.future.setRunningOrNotifyCancel()) continue;
+      const submittedAt = this.#submittedAt.shift();
+      if (item.future.cancelled()) continue;
+      this.#stats.waited(now - submittedAt);
+      item.slot = this.#slots.take(now);
+      item.future.setRunningOrNotifyCancel();
       this.#running.add(item);
       // Start on a microtask: submit() returns a running future before any of its code runs.
       queueMicrotask(() => this.#run(item));
@@ -139,8 +179,11 @@ export class AsyncExecutor extends Executor {
   #finish(item: WorkItem, ok: boolean, outcome: unknown): void {
     // Gone from the set after terminateWorkers(): its future has failed already.
     if (!this.#running.delete(item)) return;
+    const now = performance.now();
+    const runMs = this.#slots.give(item.slot, now);
+    this.#stats.times(now - runMs, runMs, NaN);
     if (ok) item.future.setResult(outcome);
     else item.future.setException(outcome);
-    this.#pump();
+    this.#pump(now);
   }
 }

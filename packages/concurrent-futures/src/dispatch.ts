@@ -94,6 +94,7 @@ export class Dispatcher {
       if (!overlapping && !fitsInBatch(items.length, this.#tasks.meanMs(item.key))) break;
       this.#queue.shift();
       if (item.future.cancelled()) continue;
+      item.worker = worker.times.info;
       // An idle worker starts the first call at once; the others wait there, still pending
       // (cancellable), until the worker reaches them (worker-slot.ts).
       if (wasIdle && items.length === 0) item.future.setRunningOrNotifyCancel();

@@ -1,5 +1,6 @@
 // The Executor contract shared by every executor: submit, an ordered lazy map, shutdown.
 import type { MessagePort } from "node:worker_threads";
+import type { ExecutorStats } from "./call-stats.ts";
 import { Fifo } from "./fifo.ts";
 import type { Future } from "./future.ts";
 import { ChunkFuture, MapResults } from "./map-results.ts";
@@ -7,6 +8,7 @@ import type { AnyFunction } from "./task.ts";
 import { checkInteger, checkOptionalInteger, checkTimeout } from "./validate.ts";
 
 export { ChunkFuture };
+export type { ExecutorStats };
 
 /**
  * What a worker thread can take over instead of a copy (ArrayBuffer, MessagePort, ...). Named
@@ -68,6 +70,12 @@ export abstract class Executor<Accepts = unknown> {
    * executor cannot stop a function midway, so it aborts the signal of abortable() ones.
    */
   abstract terminateWorkers(): Promise<void>;
+
+  /**
+   * Counts of the calls by state, percentiles of their wait and run times, and each worker's
+   * utilization: a snapshot, always measured (see the README's "Seeing the work").
+   */
+  abstract stats(): ExecutorStats;
 
   /**
    * Apply `fn` to every item and yield the results in input order. Work is submitted now

@@ -8,6 +8,7 @@
 // No promise is created until somebody awaits, so a failed future that nobody looks
 // at can never become an unhandled rejection.
 import { CancelledError, InvalidStateError, TimeoutError } from "./errors.ts";
+import { kObserve, type FutureObserver } from "./future-observer.ts";
 import { checkTimeout } from "./validate.ts";
 
 export type FutureState = "pending" | "running" | "cancelled" | "finished";
@@ -72,6 +73,8 @@ export class Future<T = unknown> implements PromiseLike<T> {
   // One waiter is the common case (one wait() or asCompleted() per future): no Set for it.
   #waiters: Waiter | Set<Waiter> | undefined;
   #onCancel: (() => void) | undefined;
+  #observer: FutureObserver<any> | undefined;
+  #call: unknown;
 
   /** Attempt to cancel. A running or finished future cannot be cancelled. */
   cancel(): boolean {
@@ -81,6 +84,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     const onCancel = this.#onCancel;
     this.#onCancel = undefined;
     onCancel?.();
+    this.#observer?.cancelled(this.#call, false);
     this.#notify();
     return true;
   }
@@ -130,27 +134,31 @@ export class Future<T = unknown> implements PromiseLike<T> {
     if (this.#state === "pending") {
       this.#state = "running";
       this.#onCancel = undefined;
+      this.#observer?.started(this.#call);
       return true;
     }
     throw new InvalidStateError(`future in unexpected state: ${this.#state}`);
   }
 
   setResult(value: T): void {
-    this.#finish();
+    const wasRunning = this.#finish();
     this.#result = value;
+    this.#observer?.finished(this.#call, false, undefined, wasRunning);
     this.#notify();
   }
 
   setException(error: unknown): void {
-    this.#finish();
+    const wasRunning = this.#finish();
     this.#failed = true;
     this.#error = error;
+    this.#observer?.finished(this.#call, true, error, wasRunning);
     this.#notify();
   }
 
   [kCancelUnstarted](): void {
     if (this.#state !== "running") throw new InvalidStateError(`${this} is not running`);
     this.#state = "cancelled";
+    this.#observer?.cancelled(this.#call, true);
     this.#notify();
   }
 
@@ -158,6 +166,13 @@ export class Future<T = unknown> implements PromiseLike<T> {
     if (this.#state !== "running") throw new InvalidStateError(`${this} is not running`);
     this.#state = "pending";
     this.#onCancel = onCancel;
+    this.#observer?.pendingAgain(this.#call);
+  }
+
+  /** Tell `observer` of every later change of state, naming `call`. */
+  [kObserve]<C>(observer: FutureObserver<C>, call: C): void {
+    this.#observer = observer;
+    this.#call = call;
   }
 
   [kOnCancel](fn: (() => void) | undefined): void {
@@ -199,10 +214,13 @@ export class Future<T = unknown> implements PromiseLike<T> {
     return this.toString();
   }
 
-  #finish(): void {
+  /** Whether it was running. */
+  #finish(): boolean {
     if (this.done()) throw new InvalidStateError(`${this} cannot be set again`);
+    const wasRunning = this.#state === "running";
     this.#state = "finished";
     this.#onCancel = undefined;
+    return wasRunning;
   }
 
   #notify(): void {

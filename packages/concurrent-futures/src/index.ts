@@ -43,3 +43,17 @@ export { AsyncExecutor, type AsyncExecutorOptions } from "./async-pool.ts";
 export { ThreadPoolExecutor, type ThreadPoolExecutorOptions } from "./thread-pool.ts";
 export { ProcessPoolExecutor, type ProcessPoolExecutorOptions } from "./process-pool.ts";
 export { RemoteTraceback } from "./remote-error.ts";
+export type { ExecutorStats, WorkerStats } from "./call-stats.ts";
+export type { Percentiles } from "./histogram.ts";
+export {
+  traceChannels,
+  type CallEvent,
+  type CancelEvent,
+  type EndEvent,
+  type ExecutorInfo,
+  type ExecutorKind,
+  type FailureEvent,
+  type StartEvent,
+  type SubmitEvent,
+  type WorkerInfo,
+} from "./trace-events.ts";

@@ -4,6 +4,7 @@
 // on shutdown or terminateWorkers(). Its parts: task-registry.ts, dispatch.ts,
 // worker-crew.ts and worker-slot.ts. src/README.md draws the whole path of a call.
 import { AbortListeners } from "./abort-listeners.ts";
+import { CallStats, type ExecutorStats } from "./call-stats.ts";
 import { CancelledError, type BrokenExecutor } from "./errors.ts";
 import { Dispatcher } from "./dispatch.ts";
 import { ExecutorLifecycle } from "./executor-lifecycle.ts";
@@ -49,6 +50,10 @@ export abstract class WorkerPool extends Executor<WrapTheFunctionWithTask> {
   readonly #dispatcher: Dispatcher;
   #nextId = 1;
   readonly #abortListeners = new AbortListeners<WorkItem>((item) => this.#abort(item));
+  readonly #stats = new CallStats<WorkItem>(this.constructor.name, {
+    taskName: (item) => this.#tasks.refOf(item.key).exportName,
+    worker: (item) => item.worker,
+  });
 
   constructor({
     maxWorkers,
@@ -115,6 +120,14 @@ export abstract class WorkerPool extends Executor<WrapTheFunctionWithTask> {
     if (wait) await closed;
   }
 
+  /**
+   * Counts and times of the calls so far, and each live worker's utilization. Run times are
+   * the workers' own measures; calls answered in one message share its time equally.
+   */
+  stats(): ExecutorStats {
+    return this.#stats.snapshot(this.#crew.stats(performance.now()));
+  }
+
   /** Number of live workers (started and not yet exited). */
   get workerCount(): number {
     return this.#crew.size;
@@ -161,7 +174,10 @@ export abstract class WorkerPool extends Executor<WrapTheFunctionWithTask> {
       chunk,
       transfer: transfer && [...transfer],
       signal,
+      submittedAt: performance.now(),
+      worker: undefined,
     };
+    this.#stats.submit(future, item);
     if (signal) {
       if (signal.aborted) {
         future.cancel();
@@ -181,7 +197,7 @@ export abstract class WorkerPool extends Executor<WrapTheFunctionWithTask> {
       return;
     }
     if (message.t !== "done") return;
-    this.#crew.received(worker, message.outcomes, message.busy, this.#tasks);
+    this.#crew.received(worker, message.outcomes, message.busy, this.#tasks, this.#stats);
     this.#dispatcher.dispatch();
   }
 

@@ -104,6 +104,7 @@ export class ProcessPoolExecutor extends WorkerPool {
         child.channel?.unref?.();
       },
       terminate: (signal = "SIGTERM") => void child.kill(signal),
+      info: { kind: "process", pid: child.pid },
     };
   }
 

@@ -134,6 +134,7 @@ export class ThreadPoolExecutor extends WorkerPool {
         held(false);
       },
       terminate: () => void worker.terminate(),
+      info: { kind: "thread", threadId: worker.threadId },
     };
   }
 

@@ -1,9 +1,11 @@
 // One call on its way through a thread or process pool: queued, then held by one worker
 // until its outcome comes back, or until an abort, a break or terminateWorkers() ends it.
+import type { CallRecord } from "./call-stats.ts";
 import type { TransferItem } from "./executor.ts";
 import type { Future } from "./future.ts";
+import type { WorkerInfo } from "./trace-events.ts";
 
-export interface WorkItem {
+export interface WorkItem extends CallRecord {
   /** Unique in the pool: outcomes come back under it. */
   id: number;
   future: Future<any>;
@@ -15,6 +17,10 @@ export interface WorkItem {
   transfer: TransferItem[] | undefined;
   /** Its abort ends the call: cancelled while queued, its worker ended once running. */
   signal: AbortSignal | undefined;
+  /** performance.now() at submit, for its wait time (call-stats.ts). */
+  submittedAt: number;
+  /** The worker it was sent to, for trace events. */
+  worker: WorkerInfo | undefined;
 }
 
 /** Set a future's outcome unless it is already done (a race with abort or a break). */

@@ -1,6 +1,7 @@
 // A pool's live workers: each started on demand, parked while idle, retired after
 // maxTasksPerChild calls, forgotten once it has exited, and all of them closed, stopped or
 // abandoned together on shutdown, terminateWorkers() or a break.
+import type { CallStats, WorkerStats } from "./call-stats.ts";
 import type { InitMessage, Outcome } from "./messages.ts";
 import type { TaskRegistry } from "./task-registry.ts";
 import type { WorkItem } from "./work-item.ts";
@@ -18,6 +19,8 @@ export class WorkerCrew {
   readonly #options: CrewOptions;
   readonly #workers = new Set<WorkerSlot>();
   readonly #idle: WorkerSlot[] = [];
+  /** How many workers it has started: the next one's index. */
+  #started = 0;
 
   constructor(options: CrewOptions) {
     this.#options = options;
@@ -30,7 +33,7 @@ export class WorkerCrew {
 
   start(): WorkerSlot {
     const { spawn, events, maxTasksPerChild, init } = this.#options;
-    const worker = new WorkerSlot(spawn, events, maxTasksPerChild, init.callsAtOnce);
+    const worker = new WorkerSlot(spawn, events, maxTasksPerChild, init.callsAtOnce, this.#started++);
     this.#workers.add(worker);
     worker.initialize(init);
     return worker;
@@ -58,6 +61,11 @@ export class WorkerCrew {
     return undefined;
   }
 
+  /** Each live worker's busy and alive times. */
+  stats(now: number): WorkerStats[] {
+    return [...this.#workers].map((worker) => worker.times.stats(now));
+  }
+
   /** Whether any worker holds a call. */
   busy(): boolean {
     for (const worker of this.#workers) if (!worker.idle) return true;
@@ -65,8 +73,14 @@ export class WorkerCrew {
   }
 
   /** The worker answered calls: settle them; once idle it is parked, or retired if used up. */
-  received(worker: WorkerSlot, outcomes: Outcome[], busyMs: number, tasks: TaskRegistry): void {
-    if (!worker.receive(outcomes, busyMs, tasks)) return;
+  received(
+    worker: WorkerSlot,
+    outcomes: Outcome[],
+    busyMs: number,
+    tasks: TaskRegistry,
+    stats: CallStats<WorkItem>,
+  ): void {
+    if (!worker.receive(outcomes, busyMs, tasks, stats)) return;
     if (worker.tasksLeft > 0) {
       this.#idle.push(worker);
       return;

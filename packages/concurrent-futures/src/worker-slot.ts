@@ -18,9 +18,11 @@ import {
   type Outcome,
   type ToWorker,
 } from "./messages.ts";
+import type { CallStats } from "./call-stats.ts";
 import { describeThrown, fromErrorRecord } from "./remote-error.ts";
 import type { TaskRegistry } from "./task-registry.ts";
-import { settle, type WorkItem } from "./work-item.ts";
+import type { WorkItem } from "./work-item.ts";
+import { WorkerTimes } from "./worker-times.ts";
 
 /** How the pool talks to one worker, whatever it is. */
 export interface WorkerChannel {
@@ -30,6 +32,8 @@ export interface WorkerChannel {
   unref(): void;
   /** Stop now (a thread is terminated, a process gets SIGTERM, or the given signal). */
   terminate(signal?: NodeJS.Signals): void;
+  /** Who it is, for stats and trace events: its kind and threadId or pid (index is the slot's). */
+  readonly info: Omit<WorkerTimes["info"], "index">;
 }
 
 export interface WorkerEvents {
@@ -60,6 +64,8 @@ export class WorkerSlot {
   #leaving = false;
   /** Resolves when the worker is gone, however it ended. */
   readonly exited: Promise<void>;
+  /** Which worker it is, and its busy time, for stats and trace events. */
+  readonly times: WorkerTimes;
 
   /** Start a worker through `spawn`; it does nothing until initialize(). */
   constructor(
@@ -67,6 +73,7 @@ export class WorkerSlot {
     events: SlotEvents,
     tasksLeft: number,
     callsAtOnce = 1,
+    index = 0,
   ) {
     this.#tasksLeft = tasksLeft;
     this.#callsAtOnce = callsAtOnce;
@@ -75,12 +82,14 @@ export class WorkerSlot {
     this.#channel = spawn({
       message: (message) => events.message(this, message),
       exit: (reason, error) => {
+        this.times.exited();
         exited();
         events.exit(this, reason, error);
       },
     });
     // Idle workers must not keep the program alive; #hold refs a worker while it has work.
     this.#channel.unref();
+    this.times = new WorkerTimes({ ...this.#channel.info, index }, callsAtOnce);
   }
 
   initialize(message: InitMessage): void {
@@ -198,11 +207,14 @@ export class WorkerSlot {
   }
 
   /**
-   * Settle the futures of the calls the worker answered, and record their times; true when
-   * that left the worker idle and not leaving.
+   * Settle the futures of the calls the worker answered, and record their times (the task's
+   * mean, and each call's in `stats`); true when that left the worker idle and not leaving.
    */
-  receive(outcomes: Outcome[], busyMs: number, tasks: TaskRegistry): boolean {
+  receive(outcomes: Outcome[], busyMs: number, tasks: TaskRegistry, stats: CallStats<WorkItem>): boolean {
     const perCall = busyMs / Math.max(1, outcomes.length);
+    this.times.busy(busyMs);
+    // Calls answered together share the busy time; one at a time, each started after the one before.
+    let started = performance.now() - (this.#callsAtOnce === 1 ? busyMs : perCall);
     for (const [id, ok, value] of outcomes) {
       const item = this.#inflight.get(id);
       if (!item) continue;
@@ -210,8 +222,13 @@ export class WorkerSlot {
       // A call cancelled after it started (the worker had not heard yet): its outcome is dropped.
       if (ok === SKIPPED) continue;
       tasks.measured(item.key, perCall);
-      if (ok) settle(item, () => item.future.setResult(value));
-      else settle(item, () => item.future.setException(fromErrorRecord(value)));
+      const startedAt = started;
+      if (this.#callsAtOnce === 1) started += perCall;
+      // Done already: an abort or a break came first. (No closure for settle() here, per call.)
+      if (item.future.done()) continue;
+      stats.times(startedAt, perCall, startedAt - item.submittedAt);
+      if (ok) item.future.setResult(value);
+      else item.future.setException(fromErrorRecord(value));
     }
     if (this.#inflight.size > 0) {
       if (this.#callsAtOnce > 1) this.#markStarted();

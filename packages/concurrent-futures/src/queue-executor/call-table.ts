@@ -3,6 +3,7 @@
 // its job id until it settles. A call can be sent again under a new id, so "is this still
 // that call's job?" (current()) guards every outcome that arrives by id. A call retried after a
 // failure is held again, under a new job id.
+import { CallStats, type CallRecord, type FutureTimes } from "../call-stats.ts";
 import { callIdPrefix, retryJobId } from "./call-jobs.ts";
 import type { Future } from "../future.ts";
 import { HeldCalls } from "./held-calls.ts";
@@ -10,8 +11,11 @@ import { countAttempt, nameCall } from "./queue-future.ts";
 import type { RetryPolicy } from "./retry-policy.ts";
 import type { TaskAddress } from "./task-address.ts";
 
-/** A call of the executor, from submit to its outcome. */
-export interface Call {
+/**
+ * A call of the executor, from submit to its outcome. Its times (TimedCall) are the
+ * producer's: held from submit until admitted to Redis's window, then running until its outcome.
+ */
+export interface Call extends CallRecord, FutureTimes {
   /** The call's id: its first job's id, kept across retries and resends (QueueFuture#id). */
   id: string;
   /** The id of its job of now. */
@@ -43,6 +47,12 @@ export class CallTable {
   #seq = 0;
   readonly #held = new HeldCalls<Call>();
   readonly #remote = new Map<string, Call>();
+  /** Counts and times of the calls held here (attached ones are another executor's). */
+  readonly stats = new CallStats<Call>("QueueExecutor", {
+    taskName: (call) => call.address.e,
+    worker: () => undefined,
+    timesOf: (call) => call,
+  });
 
   /** Calls held here, not yet in Redis. */
   get heldCount(): number {
@@ -84,7 +94,10 @@ export class CallTable {
       resent: false,
       sentAt: undefined,
       stopped: false,
+      submittedAt: performance.now(),
+      startedAt: NaN,
     };
+    this.stats.submit(future, call);
     this.#held.push(call);
     return call;
   }
@@ -121,8 +134,14 @@ export class CallTable {
    * Follow a call another executor sent (attach): outstanding in Redis under `jobId`, read by
    * the next pass of the reconciler. Its future must be running already.
    */
-  adopt(call: Omit<Call, "sentAt" | "stopped">): Call {
-    const adopted: Call = { ...call, sentAt: 0, stopped: false };
+  adopt(call: Omit<Call, "sentAt" | "stopped" | "submittedAt" | "startedAt">): Call {
+    const adopted: Call = {
+      ...call,
+      sentAt: 0,
+      stopped: false,
+      submittedAt: NaN,
+      startedAt: NaN,
+    };
     for (let n = 0; n < call.attempts; n++) countAttempt(adopted.future);
     this.#remote.set(adopted.jobId, adopted);
     return adopted;

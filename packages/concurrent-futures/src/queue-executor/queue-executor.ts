@@ -8,7 +8,7 @@
 //   CallRetries, CallAttachment   calls between attempts; calls another executor sent, by id
 //   RedisLink, RedisEpoch, ExecutorLifecycle   the connection; Redis back empty; open or not
 import { ExecutorLifecycle } from "../executor-lifecycle.ts";
-import { ChunkFuture, Executor, type Result, type ShutdownOptions } from "../executor.ts";
+import { ChunkFuture, Executor, type ExecutorStats, type Result, type ShutdownOptions } from "../executor.ts";
 import { kCancelUnstarted } from "../future.ts";
 import type { AnyFunction, WrapTheFunctionWithTask } from "../task.ts";
 import { CallAttachment } from "./call-attachment.ts";
@@ -165,7 +165,6 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
   get window(): number {
     return this.#window;
   }
-
   /** The window, under the name the local pools use: at most this many of its jobs run at once. */
   get maxWorkers(): number {
     return this.#window;
@@ -176,10 +175,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
     return Promise.race([this.#ready, this.#lifecycle.whenBroken()]);
   }
 
-  override submit<F extends AnyFunction>(
-    fn: F & WrapTheFunctionWithTask,
-    ...args: Parameters<F>
-  ): QueueFuture<Result<F>> {
+  override submit<F extends AnyFunction>(fn: F & WrapTheFunctionWithTask, ...args: Parameters<F>) {
     return this.submitWith({}, fn, ...args);
   }
 
@@ -226,6 +222,10 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
     }
     this.#failOutstanding(() => new BrokenQueueExecutor(TERMINATED));
     await this.#closed;
+  }
+
+  stats(): ExecutorStats {
+    return this.#table.stats.snapshot([]);
   }
 
   override toString(): string {

@@ -25,6 +25,7 @@ export const ROOT_EXPORTS = [
   "isTask",
   "setCallbackErrorReporter",
   "task",
+  "traceChannels",
   "wait",
 ];
 

@@ -1,0 +1,84 @@
+// The tracing events of every executor, published on node:diagnostics_channel (the mechanism
+// undici and Node itself use, which OpenTelemetry instrumentations subscribe to): a call's
+// submit, start, end, failure or cancel, each naming the call so that they join. Nothing is
+// built or sent while a channel has no subscriber (call-stats.ts checks hasSubscribers first).
+// The package README documents the names and the shapes below.
+import { channel } from "node:diagnostics_channel";
+
+/** The names of the channels, for diagnostics_channel.subscribe(). */
+export const traceChannels = Object.freeze({
+  submit: "concurrent-futures:submit",
+  start: "concurrent-futures:start",
+  end: "concurrent-futures:end",
+  failure: "concurrent-futures:failure",
+  cancel: "concurrent-futures:cancel",
+} as const);
+
+// Held here for the life of the program: a channel nobody references could be collected.
+export const submitChannel = channel(traceChannels.submit);
+export const startChannel = channel(traceChannels.start);
+export const endChannel = channel(traceChannels.end);
+export const failureChannel = channel(traceChannels.failure);
+export const cancelChannel = channel(traceChannels.cancel);
+
+/** The executor's class name: AsyncExecutor, ThreadPoolExecutor, ProcessPoolExecutor, QueueExecutor (or a subclass's). */
+export type ExecutorKind = string;
+
+/** One executor, the same object in all of its events. */
+export interface ExecutorInfo {
+  /** Unique among the executors of this copy of the library in this thread, from 1. */
+  readonly id: number;
+  readonly kind: ExecutorKind;
+}
+
+/** The worker that took a call. */
+export interface WorkerInfo {
+  readonly kind: "async" | "thread" | "process";
+  /** Which one of its executor's: a thread or process counts from 0 in start order, an async slot from 0. */
+  readonly index: number;
+  /** The worker thread's threadId. */
+  readonly threadId?: number | undefined;
+  /** The child process's pid. */
+  readonly pid?: number | undefined;
+}
+
+/** What every event carries. */
+export interface CallEvent {
+  executor: ExecutorInfo;
+  /** The call's id, unique in its executor: the events of one call share it (a queue's: its first job's id). */
+  call: number | string;
+  /** The task's name: the function's name, a pool task's export name, a queue task's name. */
+  task: string;
+  /** performance.now() in the thread that submitted the call (milliseconds since performance.timeOrigin). */
+  time: number;
+}
+
+export type SubmitEvent = CallEvent;
+
+export interface StartEvent extends CallEvent {
+  /** Undefined for a QueueExecutor, whose producer does not learn which worker took a job. */
+  worker: WorkerInfo | undefined;
+  /**
+   * False when published as the executor marked the call running; true when the executor
+   * learnt of the start only with the outcome (a pool's call answered in the same message as
+   * the call before it), and `time` is its outcome's time less its run time.
+   */
+  inferred: boolean;
+}
+
+export interface EndEvent extends CallEvent {
+  /** Milliseconds from start to end (for pools, as the worker measured it). */
+  runMs: number;
+}
+
+export interface FailureEvent extends CallEvent {
+  /** What the call raised, or the executor's error (broken pool, terminated workers). */
+  error: unknown;
+  /** NaN when the executor does not know (a call failed by a broken pool, say). */
+  runMs: number;
+}
+
+export interface CancelEvent extends CallEvent {
+  /** Always false but for a queue's call withdrawn from Redis before any worker took it. */
+  wasRunning: boolean;
+}
