@@ -6,16 +6,26 @@
 //
 // futures-cli, from the bottom floor up (a folder may import its own floor and those below):
 //   0  common/                                       helpers every part shares
-//   1  cpu/ flags/ server/ executors/                the kernels and jobs, the downloader,
-//                                                    the flag server, the executor catalogue
+//   1  cpu/ flags/ server/ executors/ observe/       the kernels and jobs, the downloader,
+//                                                    the flag server, the executor catalogue,
+//                                                    the trace file and the dashboard
 //   2  cpu-commands/ flags-command/ serve-command/   the subcommands, the bench and the demos
-//      worker-command/ status-command/ bench/ demos/
+//      worker-command/ status-command/ dashboard-command/ bench/ demos/
 //   3  cli/                                          the entry
 const CLI = "^packages/futures-cli/src/";
 const FLOORS = [
   ["common"],
-  ["cpu", "flags", "server", "executors"],
-  ["cpu-commands", "flags-command", "serve-command", "worker-command", "status-command", "bench", "demos"],
+  ["cpu", "flags", "server", "executors", "observe"],
+  [
+    "cpu-commands",
+    "flags-command",
+    "serve-command",
+    "worker-command",
+    "status-command",
+    "dashboard-command",
+    "bench",
+    "demos",
+  ],
   ["cli"],
 ];
 

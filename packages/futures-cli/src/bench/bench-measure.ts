@@ -6,6 +6,8 @@ import { closeExecutor, type SizedExecutor } from "../executors/create.ts";
 import { submitArcfourJobs } from "../cpu-commands/run-arcfour.ts";
 import { submitShaJobs } from "../cpu-commands/run-sha.ts";
 import { startPool } from "../cpu-commands/startup-cost.ts";
+import { CallRecorder } from "../observe/call-recorder.ts";
+import type { CallSpan } from "../observe/call-span.ts";
 
 export interface BenchOptions {
   maxWorkers: number;
@@ -14,6 +16,8 @@ export interface BenchOptions {
   arcfourSize: number;
   shaSize: number;
   executors: CpuExecutorName[];
+  /** Keep the calls of each case's last run (for its trace). */
+  recordCalls?: boolean | undefined;
 }
 
 export const SUITES = ["RC4", "SHA-256"] as const;
@@ -27,6 +31,8 @@ export interface Measurement {
   seconds: Record<SuiteName, number[]>;
   /** Milliseconds per run to start the pool. */
   startupMs: number[];
+  /** The calls of the last run, when asked for. */
+  calls?: CallSpan[];
 }
 
 export async function measureSuites(
@@ -49,6 +55,8 @@ export async function measureSuites(
     for (const measurement of measurements) {
       const { executor, startupMs } = await startPool(measurement.kind, measurement.workers);
       let finished = false;
+      const recorder = options.recordCalls && run === options.runs ? new CallRecorder() : undefined;
+      recorder?.start();
       try {
         measurement.startupMs.push(startupMs);
         for (const suite of SUITES) {
@@ -58,6 +66,8 @@ export async function measureSuites(
         }
         finished = true;
       } finally {
+        recorder?.stop();
+        if (recorder) measurement.calls = recorder.spans;
         await closeExecutor(executor, finished);
       }
     }

@@ -23,6 +23,8 @@ export interface BenchRow {
   /** Median milliseconds to start the pool. */
   startupMs: number;
   startupRange: Range;
+  /** The trace of its last run, relative to the report (when traces were written). */
+  trace?: string | undefined;
 }
 
 export function summarize(measurements: readonly Measurement[]): BenchRow[] {
@@ -94,6 +96,7 @@ export function suiteTable(rows: readonly BenchRow[]): ReportTable {
       }),
     ]),
     left: [0],
+    ...(rows.some((row) => row.trace) && { links: rows.map((row) => row.trace) }),
   };
 }
 

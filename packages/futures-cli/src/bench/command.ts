@@ -12,9 +12,10 @@ import {
 } from "../executors/catalogue.ts";
 import { maxCpuWorkers } from "../executors/worker-count.ts";
 import { MAX_JOB_BYTES } from "../cpu-commands/command.ts";
+import { addObserveOptions, observed, type ObserveFlags } from "../observe/observe-options.ts";
 
 export function registerBenchCommand(program: Command): void {
-  program
+  const command = program
     .command("bench")
     .description(
       "time RC4 and SHA-256 on 1..N workers: the book's table 17-1 for this machine, with an HTML report",
@@ -30,8 +31,9 @@ export function registerBenchCommand(program: Command): void {
       "-x, --executors <LIST>",
       `comma-separated, from ${CPU_EXECUTORS.join(",")}`,
       LOCAL_CPU_EXECUTORS.join(","),
-    )
-    .action(async (flags: Record<string, string> & { downloads: boolean }) => {
+    );
+  addObserveOptions(command).action(
+    async (flags: Record<string, string> & ObserveFlags & { downloads: boolean }) => {
       const options = {
         downloads: flags.downloads,
         maxWorkers: parseInteger(flags.workers!, "--workers", 1, maxCpuWorkers(DEFAULT_CPU_EXECUTOR)),
@@ -41,10 +43,12 @@ export function registerBenchCommand(program: Command): void {
         shaSize: parseInteger(flags.shaSize!, "--sha-size", 1, MAX_JOB_BYTES),
         jobs: parseInteger(flags.jobs!, "--jobs"),
         executors: parseExecutorList(flags.executors!),
+        traceFile: flags.trace,
       };
       const { runBench } = await import("../bench/run-bench.ts");
-      await runBench(options);
-    });
+      await observed("bench", flags, () => runBench(options));
+    },
+  );
 }
 
 function parseExecutorList(text: string): CpuExecutorName[] {

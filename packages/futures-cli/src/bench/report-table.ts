@@ -8,19 +8,24 @@ export interface ReportTable {
   rows: readonly (readonly string[])[];
   /** Columns of text, aligned left; the others hold numbers and align right. */
   left: readonly number[];
+  /** Per row, where its first cell links to on the page (a trace file), if anywhere. */
+  links?: readonly (string | undefined)[];
 }
 
 export function tableText({ headers, rows, left }: ReportTable): string[] {
   return textTable(headers, rows, [...left]);
 }
 
-export function tableHtml({ headers, rows, left }: ReportTable): string {
-  const cells = (tag: string, values: readonly string[]) =>
+export function tableHtml({ headers, rows, left, links }: ReportTable): string {
+  const cells = (tag: string, values: readonly string[], link?: string) =>
     values
       .map((value, column) => {
         const align = left.includes(column) ? ' class="text"' : "";
-        return `<${tag}${align}>${escapeHtml(value)}</${tag}>`;
+        const text = escapeHtml(value);
+        const content = column === 0 && link ? `<a href="${escapeHtml(link)}">${text}</a>` : text;
+        return `<${tag}${align}>${content}</${tag}>`;
       })
       .join("");
-  return `<table>\n<tr>${cells("th", headers)}</tr>\n${rows.map((row) => `<tr>${cells("td", row)}</tr>`).join("\n")}\n</table>`;
+  const body = rows.map((row, i) => `<tr>${cells("td", row, links?.[i])}</tr>`).join("\n");
+  return `<table>\n<tr>${cells("th", headers)}</tr>\n${body}\n</table>`;
 }

@@ -1,10 +1,10 @@
 // `futures bench`: measure, print the tables, write the HTML report.
-import { randomBytes } from "node:crypto";
-import { access, constants, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { checkOutputPath, writeAtomically } from "../common/output-file.ts";
+import { chromeTrace } from "../observe/chrome-trace.ts";
 import { benchHtml } from "./bench-html.ts";
-import { measureSuites, type BenchOptions } from "./bench-measure.ts";
-import { noisyCases, startupTable, suiteTable, summarize } from "./bench-summary.ts";
+import { measureSuites, type BenchOptions, type Measurement } from "./bench-measure.ts";
+import { noisyCases, startupTable, suiteTable, summarize, type BenchRow } from "./bench-summary.ts";
 import { downloadTable, measureDownloads, type DownloadRow } from "./download-bench.ts";
 import { tableText } from "./report-table.ts";
 import type { Print } from "../cpu-commands/suite.ts";
@@ -12,6 +12,8 @@ import type { Print } from "../cpu-commands/suite.ts";
 export interface RunBenchOptions extends BenchOptions {
   /** Where to write the HTML report. */
   html: string;
+  /** With --trace FILE: each row's trace goes beside FILE (rowTraceFile), linked from the report. */
+  traceFile?: string | undefined;
   /** Also time `futures flags -e` on every executor against a LOCAL server (default true). */
   downloads?: boolean | undefined;
   print?: Print | undefined;
@@ -19,15 +21,18 @@ export interface RunBenchOptions extends BenchOptions {
 
 export async function runBench({
   html,
+  traceFile,
   downloads = true,
   print = console.log,
   ...options
 }: RunBenchOptions): Promise<void> {
   // Fail on an unwritable report path now, not after minutes of measuring.
-  const file = path.resolve(html);
-  await checkReportPath(file);
-  const measurements = await measureSuites(options, (line) => print(line));
+  const file = await checkOutputPath(html, "the report", "--html");
+  const measurements = await measureSuites({ ...options, recordCalls: traceFile !== undefined }, (line) =>
+    print(line),
+  );
   const rows = summarize(measurements);
+  if (traceFile !== undefined) await writeRowTraces(measurements, rows, traceFile, file);
   print("");
   print(`Median of ${options.runs} runs, timed on pools whose workers are already running:`);
   for (const line of tableText(suiteTable(rows))) print(line);
@@ -55,32 +60,28 @@ export async function runBench({
       print(`downloads not measured: ${(error as Error).message}`);
     }
   }
-  await writeAtomically(file, benchHtml(rows, options, new Date(), downloadRows));
+  await writeAtomically(file, benchHtml(rows, options, new Date(), downloadRows), "the report");
   print("");
   print(`Report written to ${file}`);
 }
 
-/** One clear sentence when the report cannot be written where asked. */
-async function checkReportPath(file: string): Promise<void> {
-  const folder = path.dirname(file);
-  const fail = (why: string) => {
-    throw new Error(`cannot write the report to ${file}: ${why}`);
-  };
-  const folderStat = await stat(folder).catch(() => undefined);
-  if (!folderStat) fail(`the folder ${folder} does not exist (create it, or choose another --html path)`);
-  if (!folderStat!.isDirectory()) fail(`${folder} is not a folder`);
-  if ((await stat(file).catch(() => undefined))?.isDirectory()) fail("that is a folder, not a file");
-  await access(folder, constants.W_OK).catch(() => fail(`the folder ${folder} is not writable`));
+/** Each row's calls as a trace beside `traceFile`; the row then links to it, relative to the report. */
+async function writeRowTraces(
+  measurements: readonly Measurement[],
+  rows: BenchRow[],
+  traceFile: string,
+  report: string,
+): Promise<void> {
+  for (const [i, measurement] of measurements.entries()) {
+    if (!measurement.calls) continue;
+    const file = rowTraceFile(path.resolve(traceFile), measurement.kind, measurement.workers);
+    await writeAtomically(file, chromeTrace(measurement.calls), "the trace");
+    rows[i]!.trace = path.relative(path.dirname(report), file).split(path.sep).join("/");
+  }
 }
 
-/** Write through a temporary file and rename, so a failure never leaves half a report. */
-async function writeAtomically(file: string, text: string): Promise<void> {
-  const temporary = `${file}.${randomBytes(4).toString("hex")}.tmp`;
-  try {
-    await writeFile(temporary, text);
-    await rename(temporary, file);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw new Error(`cannot write the report to ${file}: ${(error as Error).message}`);
-  }
+/** bench.json -> bench.processes-2.json: the trace of one row, named after it. */
+export function rowTraceFile(traceFile: string, kind: string, workers: number): string {
+  const extension = path.extname(traceFile) || ".json";
+  return `${traceFile.slice(0, traceFile.length - path.extname(traceFile).length)}.${kind}-${workers}${extension}`;
 }

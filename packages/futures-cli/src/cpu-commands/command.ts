@@ -7,8 +7,9 @@ import { CPU_EXECUTORS, DEFAULT_CPU_EXECUTOR, type CpuExecutorName } from "../ex
 import { addQueueOptions, useQueueFlags, type QueueFlags } from "../executors/queue-options.ts";
 import { maxCpuWorkers } from "../executors/worker-count.ts";
 import { MAX_JOB_BYTES } from "../cpu/job-checks.ts";
+import { addObserveOptions, observed, type ObserveFlags } from "../observe/observe-options.ts";
 
-interface SuiteFlags extends QueueFlags {
+interface SuiteFlags extends QueueFlags, ObserveFlags {
   executor: CpuExecutorName;
   size: string;
   jobs: string;
@@ -44,7 +45,7 @@ export function registerCpuCommands(program: Command): void {
       await useQueueFlags(flags, { command: "arcfour", imports: "cpu" });
       const options = { ...suiteOptions(workers, flags), kernel: flags.kernel };
       const { runArcfour } = await import("./run-arcfour.ts");
-      await runArcfour(options);
+      await observed("arcfour", flags, () => runArcfour(options));
     });
 
   poolCommand(program, "sha", "hash random data with SHA-256 in a pool (the book's sha_futures.py)")
@@ -54,19 +55,21 @@ export function registerCpuCommands(program: Command): void {
       await useQueueFlags(flags, { command: "sha", imports: "cpu" });
       const options = suiteOptions(workers, flags);
       const { runSha } = await import("./run-sha.ts");
-      await runSha(options);
+      await observed("sha", flags, () => runSha(options));
     });
 
   poolCommand(
     program,
     "primes",
     "check 20 large numbers for primality in a pool (the 2nd edition's proc_pool.py)",
-  ).action(async (workers: string | undefined, flags: QueueFlags & { executor: CpuExecutorName }) => {
-    await useQueueFlags(flags, { command: "primes", imports: "cpu" });
-    const options = { executor: flags.executor, workers: parseWorkers(workers, flags.executor) };
-    const { runPrimes } = await import("./run-primes.ts");
-    await runPrimes(options);
-  });
+  ).action(
+    async (workers: string | undefined, flags: QueueFlags & ObserveFlags & { executor: CpuExecutorName }) => {
+      await useQueueFlags(flags, { command: "primes", imports: "cpu" });
+      const options = { executor: flags.executor, workers: parseWorkers(workers, flags.executor) };
+      const { runPrimes } = await import("./run-primes.ts");
+      await observed("primes", flags, () => runPrimes(options));
+    },
+  );
 }
 
 /** A command whose jobs run on a pool: WORKERS, -x and where -x queue goes. */
@@ -79,7 +82,7 @@ function poolCommand(program: Command, name: string, description: string): Comma
       "number of workers; no more start than there are jobs (default: the executor's default)",
     )
     .addOption(executorOption());
-  return addQueueOptions(command);
+  return addObserveOptions(addQueueOptions(command));
 }
 
 function executorOption(): Option {

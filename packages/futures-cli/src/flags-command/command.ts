@@ -5,6 +5,7 @@ import { DEFAULT_DEST, DEFAULT_MAX_FILESIZE, DEFAULT_TIMEOUT_MS } from "../flags
 import { DEFAULT_EXECUTOR, EXECUTORS, EXECUTOR_NAMES } from "../executors/catalogue.ts";
 import { addQueueOptions, useQueueFlags } from "../executors/queue-options.ts";
 import { withShownChoices } from "../common/shown-choices.ts";
+import { addObserveOptions, observed, type ObserveFlags } from "../observe/observe-options.ts";
 import type { FlagsCliOptions } from "./args.ts";
 
 export function registerFlagsCommands(program: Command): void {
@@ -64,7 +65,8 @@ export function registerFlagsCommands(program: Command): void {
       "write every flag, even over an identical file (by default an identical file is kept, anything else replaced)",
     )
     .option("--json", "print the whole result as JSON on stdout instead of the reports")
-    .option("--no-progress", "no progress bar, even on a terminal")
+    .option("--no-progress", "no progress bar, even on a terminal");
+  addObserveOptions(command)
     .addHelpText(
       "after",
       [
@@ -80,9 +82,9 @@ export function registerFlagsCommands(program: Command): void {
         "interrupted by SIGINT (Ctrl-C), SIGTERM or SIGHUP.",
       ].join("\n"),
     )
-    .action(async (ccArgs: string[], options: FlagsCliOptions) => {
+    .action(async (ccArgs: string[], options: FlagsCliOptions & ObserveFlags) => {
       await useQueueFlags(options, { command: "flags", imports: "flags" });
       const { runFlags } = await import("./run-flags.ts");
-      process.exitCode = await runFlags(ccArgs, options);
+      process.exitCode = await observed("flags", options, () => runFlags(ccArgs, options));
     });
 }
