@@ -66,7 +66,8 @@ async function registerCommands(program: Commander.Command, name: string | undef
   if (name === "flags" || name === "serve") return;
   (await import("../worker-command/command.ts")).registerWorkerCommand(program);
   (await import("../status-command/command.ts")).registerStatusCommand(program);
-  if (name === "worker" || name === "status") return;
+  (await import("../dashboard-command/command.ts")).registerDashboardCommand(program);
+  if (name === "worker" || name === "status" || name === "dashboard") return;
   (await import("../cpu-commands/command.ts")).registerCpuCommands(program);
   (await import("../demos/command.ts")).registerDemoCommands(program);
   (await import("../bench/command.ts")).registerBenchCommand(program);

@@ -10,7 +10,7 @@ import { PACKAGE_DIR } from "../helpers/cli.ts";
 
 const BIN = join(PACKAGE_DIR, "bin", "futures.js");
 /** The README documents the synopsis of these, each in a Usage block. */
-const IN_README = ["flags", "serve", "worker", "status", "arcfour", "sha", "primes", "bench"];
+const IN_README = ["flags", "serve", "worker", "status", "dashboard", "arcfour", "sha", "primes", "bench"];
 
 /** `futures ...command --help` of the built command, by the command's words ("" for the top). */
 const helps = new Map<string, string>();
@@ -84,6 +84,7 @@ describe("futures --help of every command", () => {
       "",
       "arcfour",
       "bench",
+      "dashboard",
       "demo",
       "demo as-completed",
       "demo map",
