@@ -59,7 +59,7 @@ export class CallBoard implements CallListener {
   }
 
   started(call: RunningCall): void {
-    const lane = this.#lane(`${call.executor} · ${call.worker}`);
+    const lane = this.#lane(call.lane);
     const state = this.#lanes[lane]!;
     if (state.running++ === 0) state.busySince = call.startedAt;
     this.#running.set(call, lane);
@@ -77,7 +77,7 @@ export class CallBoard implements CallListener {
       if (--state.running === 0) state.busyMs += Math.max(0, (span?.endedAt ?? 0) - state.busySince);
     }
     if (!span) return;
-    const lane = this.#lane(`${span.executor} · ${span.worker}`);
+    const lane = runningLane ?? this.#lane(`${span.executor} · ${span.worker}`);
     this.#lanes[lane]!.calls++;
     // A call whose start was learnt only with its end: its run time is all there is.
     if (runningLane === undefined) this.#lanes[lane]!.busyMs += span.endedAt - span.startedAt;

@@ -21,6 +21,8 @@ const { submit: SUBMIT, start: START, end: END, failure: FAILURE, cancel: CANCEL
 export interface RunningCall {
   executor: string;
   worker: string;
+  /** "executor · worker": the dashboard's lane. */
+  lane: string;
   task: string;
   startedAt: number;
 }
@@ -34,12 +36,24 @@ export interface CallListener {
   cancelled(): void;
 }
 
+/** A call submitted and not ended. */
+interface Pending {
+  submittedAt: number;
+  running: RunningCall | undefined;
+}
+
+/** An executor's calls not ended, by call id, and its names as tracks show them. */
+interface Calls {
+  name: string;
+  pending: Map<number | string, Pending>;
+  /** Track names by worker kind and number (an event may carry a new object for the same worker). */
+  workers: Record<WorkerInfo["kind"], Map<number, string>>;
+}
+
 export class CallRecorder {
   readonly spans: CallSpan[] = [];
-  /** The calls started and not ended, by executor and call id. */
-  readonly #running = new Map<string, RunningCall>();
-  /** When each call not yet ended was submitted. */
-  readonly #submitted = new Map<string, number>();
+  /** By executor id: an event costs two map lookups, no string built. */
+  readonly #executors = new Map<number, Calls>();
   readonly #listener: CallListener | undefined;
   /** Keep every span (for a trace file); a dashboard alone keeps none. */
   readonly #keep: boolean;
@@ -52,25 +66,29 @@ export class CallRecorder {
 
   readonly #onSubmit = (message: unknown): void => {
     const event = message as CallEvent;
-    this.#submitted.set(callKey(event), event.time);
+    this.#calls(event.executor).pending.set(event.call, { submittedAt: event.time, running: undefined });
     this.#listener?.submitted();
   };
   readonly #onCancel = (message: unknown): void => {
-    const key = callKey(message as CallEvent);
-    this.#running.delete(key);
-    this.#submitted.delete(key);
+    const event = message as CallEvent;
+    this.#calls(event.executor).pending.delete(event.call);
     this.#listener?.cancelled();
   };
   readonly #onStart = (message: unknown): void => {
     const event = message as StartEvent;
-    const call: RunningCall = {
-      executor: executorName(event.executor),
-      worker: workerName(event.worker),
+    const calls = this.#calls(event.executor);
+    const worker = this.#workerName(calls, event.worker);
+    const running: RunningCall = {
+      executor: calls.name,
+      worker,
+      lane: `${calls.name} · ${worker}`,
       task: event.task,
       startedAt: event.time,
     };
-    this.#running.set(callKey(event), call);
-    this.#listener?.started(call);
+    const pending = calls.pending.get(event.call);
+    if (pending) pending.running = running;
+    else calls.pending.set(event.call, { submittedAt: event.time, running });
+    this.#listener?.started(running);
   };
   readonly #onEnd = (message: unknown): void => this.#ended(message as EndEvent, "ok");
   readonly #onFailure = (message: unknown): void => this.#ended(message as FailureEvent, "failed");
@@ -101,19 +119,18 @@ export class CallRecorder {
   }
 
   #ended(event: EndEvent | FailureEvent, outcome: CallSpan["outcome"]): void {
-    const key = callKey(event);
-    const running = this.#running.get(key);
-    const submittedAt = this.#submitted.get(key);
-    this.#running.delete(key);
-    this.#submitted.delete(key);
+    const calls = this.#calls(event.executor);
+    const pending = calls.pending.get(event.call);
+    calls.pending.delete(event.call);
+    const running = pending?.running;
     if (!Number.isFinite(event.runMs)) return this.#listener?.ended(outcome, undefined, running); // never started
     const startedAt = event.time - event.runMs;
     const span: CallSpan = {
-      executor: executorName(event.executor),
-      worker: running?.worker ?? workerName(undefined),
+      executor: calls.name,
+      worker: running?.worker ?? this.#workerName(calls, undefined),
       task: event.task,
       // A call submitted before recording began waited from then, as far as it shows.
-      submittedAt: Math.min(startedAt, submittedAt ?? startedAt),
+      submittedAt: Math.min(startedAt, pending?.submittedAt ?? startedAt),
       startedAt,
       endedAt: event.time,
       outcome,
@@ -121,19 +138,33 @@ export class CallRecorder {
     if (this.#keep) this.spans.push(span);
     this.#listener?.ended(outcome, span, running);
   }
+
+  #calls(executor: ExecutorInfo): Calls {
+    let calls = this.#executors.get(executor.id);
+    if (!calls) {
+      const workers = { async: new Map(), thread: new Map(), process: new Map() };
+      calls = { name: `${executor.kind} ${executor.id}`, pending: new Map(), workers };
+      this.#executors.set(executor.id, calls);
+    }
+    return calls;
+  }
+
+  /** A worker as its track is named, built once per worker. */
+  #workerName(calls: Calls, worker: WorkerInfo | undefined): string {
+    if (!worker) return QUEUE_WORKERS;
+    const names = calls.workers[worker.kind];
+    const number = worker.kind === "process" ? (worker.pid ?? worker.index) : worker.index;
+    let name = names.get(number);
+    if (name === undefined) {
+      name =
+        worker.kind === "process"
+          ? `process ${number}`
+          : `${worker.kind === "thread" ? "thread" : "async slot"} ${number}`;
+      names.set(number, name);
+    }
+    return name;
+  }
 }
 
-function callKey(event: CallEvent): string {
-  return `${event.executor.id}\0${String(event.call)}`;
-}
-
-function executorName(executor: ExecutorInfo): string {
-  return `${executor.kind} ${executor.id}`;
-}
-
-/** A worker as the trace names its track; a queue's producer does not learn which worker took a job. */
-function workerName(worker: WorkerInfo | undefined): string {
-  if (!worker) return "queue workers";
-  if (worker.kind === "process") return `process ${worker.pid ?? worker.index}`;
-  return worker.kind === "thread" ? `thread ${worker.index}` : `async slot ${worker.index}`;
-}
+/** A queue's producer does not learn which worker took a job: its calls share one track. */
+const QUEUE_WORKERS = "queue workers";

@@ -140,7 +140,13 @@ describe("CallBoard", () => {
     const board = new CallBoard(0);
     const calls = 3 * MAX_BARS;
     for (let i = 0; i < calls; i++) {
-      const call = { executor: "AsyncExecutor 1", worker: "async slot 0", task: "t", startedAt: i };
+      const call = {
+        executor: "AsyncExecutor 1",
+        worker: "async slot 0",
+        lane: "AsyncExecutor 1 · async slot 0",
+        task: "t",
+        startedAt: i,
+      };
       board.submitted();
       board.started(call);
       board.ended("ok", { ...call, submittedAt: i, endedAt: i + 1, outcome: "ok" }, call);
