@@ -1,22 +1,20 @@
 // The `futures dashboard` subcommand: a live page of a queue's workers on every host. BullMQ
 // is loaded when it runs, as for `futures worker` and `futures status`.
 import type { Command } from "commander";
-import { TLS_CA_HELP } from "../executors/queue-options.ts";
+import { addQueueLookOptions } from "../executors/queue-options.ts";
 import { loadQueueModule } from "../executors/queue-module.ts";
 import type { QueueDashboardFlags } from "./run-queue-dashboard.ts";
 
 export function registerDashboardCommand(program: Command): void {
-  program
+  const command = program
     .command("dashboard")
     .summary("serve a live page of a queue's workers on every host")
     .description(
       "serve a page on 127.0.0.1 that shows, live, each worker of a queue on every host (its " +
         "share of slots busy, second by second, from the heartbeats workers write in Redis), the " +
         "job counts, jobs per second and what needs attention. Serves until Ctrl-C or SIGTERM.",
-    )
-    .requiredOption("--queue <NAME>", "the queue to show, as given to futures worker")
-    .option("--connection <URL>", "the Redis to connect to", "redis://127.0.0.1:6379")
-    .option("--tls-ca <FILE>", TLS_CA_HELP)
+    );
+  addQueueLookOptions(command, "show")
     .option("--port <N>", "the port of the page on 127.0.0.1 (0: a free one, printed)", "0")
     .action(async (flags: QueueDashboardFlags) => {
       await loadQueueModule("futures dashboard");

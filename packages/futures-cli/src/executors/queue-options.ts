@@ -18,6 +18,14 @@ export interface QueueFlags {
 /** How --connection's forms and --tls-ca are described, the same for every command. */
 export const TLS_CA_HELP = "the CA certificate (PEM) that a TLS Redis's certificate is checked against";
 
+/** --queue, --connection and --tls-ca of the commands that look at a queue (status, dashboard). */
+export function addQueueLookOptions(command: Command, what: string): Command {
+  return command
+    .requiredOption("--queue <NAME>", `the queue to ${what}, as given to futures worker`)
+    .option("--connection <URL>", "the Redis to connect to", DEFAULT_QUEUE.connection)
+    .option("--tls-ca <FILE>", TLS_CA_HELP);
+}
+
 export function addQueueOptions(command: Command): Command {
   return command
     .option("--connection <URL>", `the Redis of -x queue (default: ${DEFAULT_QUEUE.connection})`)

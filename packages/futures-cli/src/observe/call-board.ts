@@ -100,9 +100,13 @@ export class CallBoard implements CallListener {
     return this.#finished;
   }
 
-  /** Everything, for a page that just connected. */
+  /**
+   * Everything, for a page that just connected: the bars sent so far, since the next tick
+   * sends the page the bars not sent yet (the end of #recent is #fresh).
+   */
   snapshot(now = performance.now()): BoardUpdate {
-    return this.#update(true, this.#recent.slice(-MAX_BARS), now);
+    const sent = this.#recent.slice(0, Math.max(0, this.#recent.length - this.#fresh.length));
+    return this.#update(true, sent.slice(-MAX_BARS), now);
   }
 
   /** What changed since the last tick; starts the next one. */

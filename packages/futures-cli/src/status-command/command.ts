@@ -1,12 +1,12 @@
 // The `futures status` subcommand: one look at a queue of `futures worker`s. BullMQ is loaded
 // when it runs, as for `futures worker`.
 import type { Command } from "commander";
-import { TLS_CA_HELP } from "../executors/queue-options.ts";
+import { addQueueLookOptions } from "../executors/queue-options.ts";
 import { loadQueueModule } from "../executors/queue-module.ts";
 import type { StatusFlags } from "./run-status.ts";
 
 export function registerStatusCommand(program: Command): void {
-  program
+  const command = program
     .command("status")
     .summary("show a queue's workers, jobs and what needs attention")
     .description(
@@ -14,10 +14,8 @@ export function registerStatusCommand(program: Command): void {
         "minute, and one line per finding that needs attention (no live worker, a silent " +
         "worker, Redis near maxmemory). Exit status: 0 healthy, 1 a finding, 2 a usage error, " +
         "3 Redis could not be read.",
-    )
-    .requiredOption("--queue <NAME>", "the queue to look at, as given to futures worker")
-    .option("--connection <URL>", "the Redis to connect to", "redis://127.0.0.1:6379")
-    .option("--tls-ca <FILE>", TLS_CA_HELP)
+    );
+  addQueueLookOptions(command, "look at")
     .option("--timeout <SECONDS>", "how long to try to read Redis", "5")
     .option("--json", "print the status as JSON, for scripts")
     .action(async (flags: StatusFlags) => {

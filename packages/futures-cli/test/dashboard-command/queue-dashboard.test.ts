@@ -7,10 +7,10 @@ import { mkdtemp, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import puppeteer, { type Browser } from "puppeteer-core";
+import type { Browser } from "puppeteer-core";
 import { QueueExecutor } from "concurrent-futures/queue";
 import { startRedis, type RedisServer } from "@futures/test-support/redis-server";
-import { findChromium } from "../helpers/chromium.ts";
+import { findChromium, launchBrowser } from "../helpers/chromium.ts";
 import { finished, spawnCli, stderrUntil } from "../helpers/cli.ts";
 import { spawnWorkerCli } from "../helpers/worker-cli.ts";
 import { whereAmI } from "../fixtures/tasks.mjs";
@@ -26,11 +26,7 @@ before(async () => {
   redis = await startRedis();
   folder = await mkdtemp(join(os.tmpdir(), "futures-queue-dashboard-"));
   if (chromium) {
-    browser = await puppeteer.launch({
-      executablePath: chromium,
-      args: ["--no-sandbox", "--disable-gpu"],
-      userDataDir: join(folder, "profile"),
-    });
+    browser = await launchBrowser(chromium, folder);
   }
 });
 

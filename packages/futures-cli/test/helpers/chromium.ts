@@ -1,11 +1,13 @@
 // Headless Chromium for tests that look at a page as a browser lays it out: where it is
-// installed, and how wide a page's content is when shown in a window of a given width.
+// installed, how wide a page's content is when shown in a window of a given width, and a
+// browser a test drives (a live page, read while it updates).
 import { execFile } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import puppeteer, { type Browser } from "puppeteer-core";
 import { escapeHtml } from "../../src/common/html-escape.ts";
 
 const NAMES = ["chromium", "chromium-browser", "google-chrome"];
@@ -81,4 +83,13 @@ export async function layoutWidths(
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
+}
+
+/** Headless Chromium driven over its DevTools protocol, its profile in `folder`. */
+export function launchBrowser(chromium: string, folder: string): Promise<Browser> {
+  return puppeteer.launch({
+    executablePath: chromium,
+    args: ["--no-sandbox", "--disable-gpu"],
+    userDataDir: path.join(folder, "profile"),
+  });
 }

@@ -7,9 +7,9 @@ import { request } from "node:http";
 import os from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import puppeteer, { type Browser } from "puppeteer-core";
+import type { Browser } from "puppeteer-core";
 import { CallBoard, MAX_BARS } from "../../src/observe/call-board.ts";
-import { findChromium } from "../helpers/chromium.ts";
+import { findChromium, launchBrowser } from "../helpers/chromium.ts";
 import { finished } from "../helpers/cli.ts";
 import { labelEnv, spawnFlags, useFlagServer } from "../flags/helpers.ts";
 
@@ -23,11 +23,7 @@ let folder: string;
 before(async () => {
   folder = await mkdtemp(join(os.tmpdir(), "futures-dashboard-"));
   if (chromium) {
-    browser = await puppeteer.launch({
-      executablePath: chromium,
-      args: ["--no-sandbox", "--disable-gpu"],
-      userDataDir: join(folder, "profile"),
-    });
+    browser = await launchBrowser(chromium, folder);
   }
 });
 after(async () => {
@@ -136,6 +132,21 @@ describe("--dashboard", { skip: chromium ? false : "chromium is not installed" }
 });
 
 describe("CallBoard", () => {
+  it("gives a page that connects between two ticks every bar once: the snapshot, then the next tick", () => {
+    const board = new CallBoard(0);
+    const end = (i: number) => {
+      const call = { executor: "E 1", worker: "w", lane: "E 1 · w", task: "t", startedAt: i };
+      board.submitted();
+      board.started(call);
+      board.ended("ok", { ...call, submittedAt: i, endedAt: i + 1, outcome: "ok" }, call);
+    };
+    for (let i = 0; i < 3; i++) end(i);
+    board.tick(10); // sent to the pages connected then
+    for (let i = 3; i < 5; i++) end(i);
+    const page = [...board.snapshot(20).bars, ...board.tick(30).bars].map(([, start]) => start);
+    assert.deepEqual(page, [0, 1, 2, 3, 4]);
+  });
+
   it("keeps at most MAX_BARS bars for a page that connects late, and counts every call", () => {
     const board = new CallBoard(0);
     const calls = 3 * MAX_BARS;
@@ -151,12 +162,16 @@ describe("CallBoard", () => {
       board.started(call);
       board.ended("ok", { ...call, submittedAt: i, endedAt: i + 1, outcome: "ok" }, call);
     }
-    const snapshot = board.snapshot(calls + 1);
-    assert.equal(snapshot.bars.length, MAX_BARS);
+    assert.equal(board.tick(calls + 1).bars.length, MAX_BARS, "an update carries at most MAX_BARS new bars");
+    assert.equal(board.tick(calls + 2).bars.length, 0);
+    const snapshot = board.snapshot(calls + 3);
+    assert.deepEqual(
+      snapshot.bars.map(([, start]) => start),
+      Array.from({ length: MAX_BARS }, (_, i) => calls - MAX_BARS + i),
+      "the last MAX_BARS bars",
+    );
     assert.deepEqual(snapshot.counts, { submitted: calls, running: 0, done: calls, failed: 0, cancelled: 0 });
     assert.equal(snapshot.lanes.length, 1);
     assert.ok(snapshot.lanes[0]!.utilisation > 0 && snapshot.lanes[0]!.utilisation <= 1);
-    assert.equal(board.tick(calls + 1).bars.length, MAX_BARS, "an update carries at most MAX_BARS new bars");
-    assert.equal(board.tick(calls + 2).bars.length, 0);
   });
 });
