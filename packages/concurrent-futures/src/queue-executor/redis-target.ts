@@ -17,6 +17,12 @@ import {
  * cluster-node-timeout, and a job's result must not be lost to it.
  */
 const CLUSTER_RETRY = { delay: 200, times: 100 };
+/**
+ * A MOVED waits this long before following: while a moved slot's new owner is being told,
+ * two nodes can each name the other, and 100 redirections followed at once are spent in a
+ * few milliseconds (ioredis' "ping pong"); this way they last 2 s.
+ */
+const MOVED_DELAY_MS = 20;
 
 /**
  * How long a disconnect() waits for the socket to close before destroying it (ioredis: 2 s).
@@ -50,6 +56,7 @@ export class RedisTarget {
     return new Cluster([...options.cluster], {
       redisOptions: { ...options.redisOptions, ...perNode },
       maxRedirections: CLUSTER_RETRY.times,
+      retryDelayOnMoved: MOVED_DELAY_MS,
       retryDelayOnFailover: CLUSTER_RETRY.delay,
       retryDelayOnClusterDown: CLUSTER_RETRY.delay,
       retryDelayOnTryAgain: CLUSTER_RETRY.delay,
