@@ -1,7 +1,8 @@
 // What `futures dashboard --queue` shows, from the queue's status read every second (the
 // workers' own heartbeats in Redis, BullMQ's counts): each live worker on every host with
 // its share of slots busy over the last HISTORY looks, the job counts, jobs per second, and
-// what needs attention. Workers that went silent keep their lane, marked so.
+// what needs attention. Workers that went silent keep their lane, marked so, for as long as
+// the lane still shows them busy.
 import type { QueueStatus } from "concurrent-futures/queue";
 
 /** Looks kept per worker: two minutes at one a second. */
@@ -70,7 +71,12 @@ export class QueueBoard {
       lane.running = 0;
       lane.busy.push(null);
     }
-    for (const lane of this.#lanes.values()) if (lane.busy.length > HISTORY) lane.busy.shift();
+    for (const [id, lane] of this.#lanes) {
+      if (lane.busy.length > HISTORY) lane.busy.shift();
+      // Silent for the whole history: gone from the page, so that workers that come and go
+      // (restarts, autoscaling) do not pile up lanes.
+      if (!lane.live && lane.busy.every((share) => share === null)) this.#lanes.delete(id);
+    }
   }
 
   /** A look that failed: the page says why, and keeps the rest. */
