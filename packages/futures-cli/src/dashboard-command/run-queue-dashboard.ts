@@ -38,7 +38,8 @@ export async function runQueueDashboard(flags: QueueDashboardFlags): Promise<voi
     snapshot: () => board.snapshot(),
     tick: () => board.snapshot(),
   };
-  const server = await DashboardServer.start(source, port, LOOK_MS);
+  // Pages get each look as it is made, not on a clock of their own.
+  const server = await DashboardServer.start(source, port, null);
   console.log(`dashboard: ${server.url} shows queue '${flags.queue}'; Ctrl-C stops`);
   let stopped = false;
   const stop = new Promise<void>((resolve) => {
@@ -47,7 +48,9 @@ export async function runQueueDashboard(flags: QueueDashboardFlags): Promise<voi
   // One look at a time, a second apart: a slow Redis slows the page, never piles up reads.
   while (!stopped) {
     await Promise.race([new Promise((resolve) => setTimeout(resolve, LOOK_MS)), stop]);
-    if (!stopped) await look();
+    if (stopped) break;
+    await look();
+    server.publish();
   }
   await server.close();
 }

@@ -93,24 +93,25 @@ export class CallRecorder {
   readonly #onEnd = (message: unknown): void => this.#ended(message as EndEvent, "ok");
   readonly #onFailure = (message: unknown): void => this.#ended(message as FailureEvent, "failed");
 
+  /** The channels read, each with its handler. */
+  readonly #handlers: [string, (message: unknown) => void][] = [
+    [SUBMIT, this.#onSubmit],
+    [START, this.#onStart],
+    [END, this.#onEnd],
+    [FAILURE, this.#onFailure],
+    [CANCEL, this.#onCancel],
+  ];
+
   start(): void {
     if (this.#recording) return;
     this.#recording = true;
-    subscribe(SUBMIT, this.#onSubmit);
-    subscribe(START, this.#onStart);
-    subscribe(END, this.#onEnd);
-    subscribe(FAILURE, this.#onFailure);
-    subscribe(CANCEL, this.#onCancel);
+    for (const [name, handler] of this.#handlers) subscribe(name, handler);
   }
 
   stop(): void {
     if (!this.#recording) return;
     this.#recording = false;
-    unsubscribe(SUBMIT, this.#onSubmit);
-    unsubscribe(START, this.#onStart);
-    unsubscribe(END, this.#onEnd);
-    unsubscribe(FAILURE, this.#onFailure);
-    unsubscribe(CANCEL, this.#onCancel);
+    for (const [name, handler] of this.#handlers) unsubscribe(name, handler);
   }
 
   /** Workers seen, over every executor. */

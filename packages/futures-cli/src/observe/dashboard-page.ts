@@ -5,35 +5,22 @@
 // last picture. The page holds at most MAX_BARS bars and draws the last minute at most.
 import { escapeHtml } from "../common/html-escape.ts";
 import { MAX_BARS } from "./call-board.ts";
+import { pageShell } from "./page-shell.ts";
 
 export function dashboardPage(command: string): string {
   const title = escapeHtml(command);
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} · futures dashboard</title>
-<style>
-  body { font: 14px system-ui, sans-serif; margin: 16px; color: #222; }
-  h1 { font-size: 18px; margin: 0 0 8px; }
+  return pageShell(`${command} · futures dashboard`, {
+    style: `
   #state { font-weight: normal; color: #666; }
-  .counts span { margin-right: 14px; }
-  .counts b { font-variant-numeric: tabular-nums; }
   progress { width: 100%; height: 12px; margin: 8px 0; }
-  #stream { width: 100%; border: 1px solid #ddd; background: #fafafa; }
-  .lane text, .axis text { font: 11px system-ui, sans-serif; fill: #444; }
   .bar.ok { fill: #3a7bd5; }
   .bar.failed { fill: #d5453a; }
   .bar.running { fill: #9bbbe8; }
   #workers { columns: 2 280px; padding: 0; list-style: none; }
   #workers li { margin: 2px 0; }
   .util { display: inline-block; width: 80px; height: 8px; background: #eee; margin: 0 6px; }
-  .util i { display: block; height: 100%; background: #3a7bd5; }
-</style>
-</head>
-<body data-state="connecting">
-<h1>${title} <span id="state">connecting…</span></h1>
+  .util i { display: block; height: 100%; background: #3a7bd5; }`,
+    body: `<h1>${title} <span id="state">connecting…</span></h1>
 <div class="counts">
   <span>submitted <b id="submitted">0</b></span>
   <span>running <b id="running">0</b></span>
@@ -46,12 +33,9 @@ export function dashboardPage(command: string): string {
 <progress id="progress" value="0" max="1"></progress>
 <svg id="stream" role="img" aria-label="calls on each worker over time"></svg>
 <h2>Workers</h2>
-<ul id="workers"></ul>
-<script>
-const MAX_BARS = ${MAX_BARS}, WINDOW_MS = 60000, LANE_H = 18, LABEL_W = 170, WIDTH = 1000;
+<ul id="workers"></ul>`,
+    script: `const MAX_BARS = ${MAX_BARS}, WINDOW_MS = 60000, LANE_H = 18, LABEL_W = 170, WIDTH = 1000;
 let bars = [], lanes = [], running = [], elapsed = 0;
-const $ = (id) => document.getElementById(id);
-const esc = (text) => String(text).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
 
 function draw() {
   const from = Math.max(0, elapsed - WINDOW_MS), span = Math.max(1000, elapsed - from);
@@ -114,9 +98,6 @@ source.onerror = () => {
   document.body.dataset.state = "disconnected";
   $("state").textContent = "· the command has ended";
   source.close();
-};
-</script>
-</body>
-</html>
-`;
+};`,
+  });
 }

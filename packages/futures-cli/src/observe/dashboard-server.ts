@@ -1,5 +1,5 @@
 // The dashboards' server, on 127.0.0.1 only: the page at /, its updates at /events as
-// server-sent events (every tick while the run goes on, then a last one that says it is
+// server-sent events (on a clock, or as the source publishes, then a last one that says it is
 // over). Requests naming another host are refused, so that a web page elsewhere cannot read
 // the dashboard through a DNS name pointed at 127.0.0.1.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -22,20 +22,29 @@ export class DashboardServer {
   readonly #server: Server;
   readonly #source: DashboardSource;
   readonly #pages = new Set<ServerResponse>();
-  readonly #timer: NodeJS.Timeout;
+  readonly #timer: NodeJS.Timeout | undefined;
   #port = 0;
   #noPages: (() => void) | undefined;
 
-  private constructor(source: DashboardSource, tickMs: number) {
+  private constructor(source: DashboardSource, tickMs: number | undefined) {
     this.#source = source;
     this.#server = createServer((request, response) => this.#handle(request, response));
-    this.#timer = setInterval(() => this.#send(this.#source.tick()), tickMs);
-    this.#timer.unref();
+    if (tickMs !== undefined) {
+      this.#timer = setInterval(() => this.publish(), tickMs);
+      this.#timer.unref();
+    }
   }
 
-  /** Listening on 127.0.0.1:port (0: a free port), or an Error of one sentence. */
-  static async start(source: DashboardSource, port: number, tickMs = TICK_MS): Promise<DashboardServer> {
-    const dashboard = new DashboardServer(source, tickMs);
+  /**
+   * Listening on 127.0.0.1:port (0: a free port), or an Error of one sentence. Pages get an
+   * update every `tickMs`; with `null`, at each publish() only.
+   */
+  static async start(
+    source: DashboardSource,
+    port: number,
+    tickMs: number | null = TICK_MS,
+  ): Promise<DashboardServer> {
+    const dashboard = new DashboardServer(source, tickMs ?? undefined);
     await new Promise<void>((resolve, reject) => {
       dashboard.#server.once("error", (error: NodeJS.ErrnoException) => {
         clearInterval(dashboard.#timer);
@@ -57,10 +66,15 @@ export class DashboardServer {
     return this.#pages.size;
   }
 
+  /** Send every page what changed since the last update. */
+  publish(): void {
+    this.#send(this.#source.tick());
+  }
+
   /** The run is over: every page gets the last update, which says so. */
   finish(): void {
     clearInterval(this.#timer);
-    this.#send(this.#source.tick());
+    this.publish();
   }
 
   /** Resolves once no page is connected (a page closes its stream when told the run is over). */

@@ -4,30 +4,17 @@
 // second and what needs attention. Updates arrive as server-sent events once a second.
 import { escapeHtml } from "../common/html-escape.ts";
 import { HISTORY } from "./queue-board.ts";
+import { pageShell } from "./page-shell.ts";
 
 export function queuePage(queue: string): string {
-  const title = `futures dashboard · queue ${escapeHtml(queue)}`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title}</title>
-<style>
-  body { font: 14px system-ui, sans-serif; margin: 16px; color: #222; }
-  h1 { font-size: 18px; margin: 0 0 8px; }
-  .counts span { margin-right: 14px; }
-  .counts b { font-variant-numeric: tabular-nums; }
+  const title = `futures dashboard · queue ${queue}`;
+  return pageShell(title, {
+    style: `
   #error { color: #b3261e; }
   #findings li { color: #8a5300; }
-  #stream { width: 100%; border: 1px solid #ddd; background: #fafafa; }
-  .lane text, .axis text { font: 11px system-ui, sans-serif; fill: #444; }
   .lane.silent text { fill: #b3261e; }
-  .busy { fill: #3a7bd5; }
-</style>
-</head>
-<body data-state="connecting">
-<h1>${title}</h1>
+  .busy { fill: #3a7bd5; }`,
+    body: `<h1>${escapeHtml(title)}</h1>
 <p id="redis"></p>
 <p id="error"></p>
 <div class="counts">
@@ -39,11 +26,8 @@ export function queuePage(queue: string): string {
   <span><b id="rate">0</b> jobs/s (last minute)</span>
 </div>
 <svg id="stream" role="img" aria-label="share of each worker's slots busy, a column per second"></svg>
-<ul id="findings"></ul>
-<script>
-const HISTORY = ${HISTORY}, LANE_H = 22, LABEL_W = 330, WIDTH = 1000;
-const $ = (id) => document.getElementById(id);
-const esc = (text) => String(text).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+<ul id="findings"></ul>`,
+    script: `const HISTORY = ${HISTORY}, LANE_H = 22, LABEL_W = 330, WIDTH = 1000;
 
 function show(update) {
   $("redis").textContent = "Redis " + update.redis;
@@ -79,9 +63,6 @@ source.onerror = () => {
   document.body.dataset.state = "disconnected";
   $("error").textContent = "the dashboard command has stopped";
   source.close();
-};
-</script>
-</body>
-</html>
-`;
+};`,
+  });
 }
