@@ -149,9 +149,10 @@ export class CallStats<C extends CallRecord> implements FutureObserver<C> {
     const { executor } = this;
     const time = Number.isNaN(run) ? performance.now() : start + run;
     const task = this.#describe.taskName(call);
+    const worker = this.#describe.worker(call);
     // One literal of one shape per kind, not a spread copy of another object.
-    if (failed) channel.publish({ executor, call: call.id, task, time, error, runMs: run });
-    else channel.publish({ executor, call: call.id, task, time, runMs: run });
+    if (failed) channel.publish({ executor, call: call.id, task, time, error, runMs: run, worker });
+    else channel.publish({ executor, call: call.id, task, time, runMs: run, worker });
   }
 
   cancelled(call: C, wasRunning: boolean): void {

@@ -33,13 +33,21 @@ export interface ExecutorInfo {
 
 /** The worker that took a call. */
 export interface WorkerInfo {
-  readonly kind: "async" | "thread" | "process";
-  /** Which one of its executor's: a thread or process counts from 0 in start order, an async slot from 0. */
+  /** A pool's thread or process, an AsyncExecutor's slot, or a QueueExecutor's worker (`futures worker`, QueueWorker). */
+  readonly kind: "async" | "thread" | "process" | "queue";
+  /**
+   * Which one of its executor's: a thread or process counts from 0 in start order, an async
+   * slot from 0, a queue worker from 0 in the order the executor first heard from it.
+   */
   readonly index: number;
   /** The worker thread's threadId. */
   readonly threadId?: number | undefined;
-  /** The child process's pid. */
+  /** The child process's pid, or the queue worker's. */
   readonly pid?: number | undefined;
+  /** A queue worker's host (its os.hostname(), as it reports it). */
+  readonly host?: string | undefined;
+  /** A queue worker's id: BullMQ's, the one its job locks and queueStatus() show. */
+  readonly id?: string | undefined;
 }
 
 /** What every event carries. */
@@ -56,7 +64,10 @@ export interface CallEvent {
 export type SubmitEvent = CallEvent;
 
 export interface StartEvent extends CallEvent {
-  /** Undefined for a QueueExecutor, whose producer does not learn which worker took a job. */
+  /**
+   * Undefined for a QueueExecutor: its calls start when sent to Redis, and the producer learns
+   * which worker ran one from its outcome (the end or failure event's `worker`).
+   */
   worker: WorkerInfo | undefined;
   /**
    * False when published as the executor marked the call running; true when the executor
@@ -67,8 +78,10 @@ export interface StartEvent extends CallEvent {
 }
 
 export interface EndEvent extends CallEvent {
-  /** Milliseconds from start to end (for pools, as the worker measured it). */
+  /** Milliseconds from start to end (for pools and queues, as the worker measured it). */
   runMs: number;
+  /** The worker that ran it, as known at its end (for a queue's call, from its outcome; else as at its start). */
+  worker: WorkerInfo | undefined;
 }
 
 export interface FailureEvent extends CallEvent {
@@ -76,6 +89,8 @@ export interface FailureEvent extends CallEvent {
   error: unknown;
   /** NaN when the executor does not know (a call failed by a broken pool, say). */
   runMs: number;
+  /** As in EndEvent; undefined when no worker is known to have run it. */
+  worker: WorkerInfo | undefined;
 }
 
 export interface CancelEvent extends CallEvent {

@@ -178,7 +178,7 @@ describe("library errors raised in a worker", () => {
 
   it("come back from a queue job's outcome as their own class", () => {
     const { ok, value } = readOutcome(
-      encodeOutcome(false, new queue.WorkerLostError("gone"), 1 << 20),
+      encodeOutcome(false, new queue.WorkerLostError("gone"), 1 << 20, { w: "w", h: "h", p: 1, c: 1, r: 0 }),
       1 << 20,
     );
     assert.equal(ok, false);

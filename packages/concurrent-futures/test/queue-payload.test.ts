@@ -5,6 +5,7 @@ import { serialize } from "node:v8";
 import { decode, encode, encodeOutcome, readOutcome } from "../src/queue-executor/payload.ts";
 
 const LIMIT = 1 << 20;
+const REPORT = { w: "3f2a-worker", h: "vm", p: 4242, c: 2, r: 1.5 };
 
 function roundTrip(value: unknown[]): { text: string; back: unknown } {
   const text = encode(value, "the value", LIMIT);
@@ -69,20 +70,56 @@ describe("queue payload", () => {
     assert.equal(encode(["x".repeat(300)], "the arguments of f", 1000)[0], "[");
   });
 
-  it("reads outcomes: undefined, plain values, other values and errors", () => {
-    assert.deepEqual(readOutcome(encodeOutcome(true, undefined, LIMIT), LIMIT), {
+  it("reads outcomes: undefined, plain values, other values and errors, with their report", () => {
+    assert.deepEqual(readOutcome(encodeOutcome(true, undefined, LIMIT, REPORT), LIMIT), {
       ok: true,
       value: undefined,
+      report: REPORT,
     });
-    assert.deepEqual(readOutcome(encodeOutcome(true, { n: 1 }, LIMIT), LIMIT), { ok: true, value: { n: 1 } });
-    assert.deepEqual(readOutcome(encodeOutcome(true, [undefined], LIMIT), LIMIT), {
+    assert.deepEqual(readOutcome(encodeOutcome(true, { n: 1 }, LIMIT, REPORT), LIMIT), {
       ok: true,
-      value: [undefined],
+      value: { n: 1 },
+      report: REPORT,
     });
-    const failed = readOutcome(encodeOutcome(false, new RangeError("bad"), LIMIT), LIMIT);
+    assert.deepEqual(readOutcome(encodeOutcome(true, [undefined], LIMIT, REPORT), LIMIT).value, [undefined]);
+    assert.equal(readOutcome(encodeOutcome(true, null, LIMIT, REPORT), LIMIT).value, null);
+    // Nothing and null both go as JSON: a producer of an earlier release reads them as it can.
+    assert.match(encodeOutcome(true, undefined, LIMIT, REPORT), /^\[1,null,\{/);
+    const failed = readOutcome(encodeOutcome(false, new RangeError("bad"), LIMIT, REPORT), LIMIT);
     assert.equal(failed.ok, false);
     assert.ok(failed.value instanceof RangeError);
     assert.equal((failed.value as Error).message, "bad");
+    assert.deepEqual(failed.report, REPORT);
+  });
+
+  it("reads the outcomes of workers of earlier releases, which carry no report", () => {
+    assert.deepEqual(readOutcome("[1]", LIMIT), { ok: true, value: undefined, report: undefined });
+    assert.deepEqual(readOutcome("[1,7]", LIMIT), { ok: true, value: 7, report: undefined });
+  });
+
+  it("keeps a worker's report only when every field is of its kind and size", () => {
+    const forged = [
+      null,
+      [REPORT],
+      { ...REPORT, w: "" },
+      { ...REPORT, w: "x".repeat(129) },
+      { ...REPORT, h: 7 },
+      { ...REPORT, h: "h".repeat(300) },
+      { ...REPORT, p: -1 },
+      { ...REPORT, p: 1.5 },
+      { ...REPORT, c: 0 },
+      { ...REPORT, c: 1e9 },
+      { ...REPORT, r: -1 },
+      { ...REPORT, r: "5" },
+    ];
+    for (const report of forged) {
+      const { ok, value, report: read } = readOutcome(JSON.stringify([1, 7, report]), LIMIT);
+      assert.deepEqual([ok, value, read], [true, 7, undefined], JSON.stringify(report));
+    }
+    // A host name is shown as text: its controls are escaped, and it is cut short.
+    const { report } = readOutcome(JSON.stringify([1, 7, { ...REPORT, h: "evil\x1b[2Jhost" }]), LIMIT);
+    assert.equal(report?.h, "evil\\x1b[2Jhost");
+    assert.equal(readOutcome(JSON.stringify([1, 7, { ...REPORT, r: Infinity }]), LIMIT).report, undefined);
   });
 
   it("refuses, before decoding, a payload above the limit", () => {

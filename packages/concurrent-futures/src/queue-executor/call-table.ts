@@ -3,12 +3,15 @@
 // its job id until it settles. A call can be sent again under a new id, so "is this still
 // that call's job?" (current()) guards every outcome that arrives by id. A call retried after a
 // failure is held again, under a new job id.
-import { CallStats, type CallRecord, type FutureTimes } from "../call-stats.ts";
+import { CallStats, type CallRecord, type ExecutorStats, type FutureTimes } from "../call-stats.ts";
+import type { WorkerInfo } from "../trace-events.ts";
 import { callIdPrefix, retryJobId } from "./call-jobs.ts";
 import type { Future } from "../future.ts";
 import { HeldCalls } from "./held-calls.ts";
 import { countAttempt, nameCall } from "./queue-future.ts";
+import { QueueWorkerTimes } from "./queue-worker-times.ts";
 import type { RetryPolicy } from "./retry-policy.ts";
+import type { RunReport } from "./run-report.ts";
 import type { TaskAddress } from "./task-address.ts";
 
 /**
@@ -39,6 +42,8 @@ export interface Call extends CallRecord, FutureTimes {
   sentAt: number | undefined;
   /** Its caller gave up on it: its job is withdrawn if no worker took it, else its worker is asked to end it. */
   stopped: boolean;
+  /** The worker that ran its job, once its outcome said (ranOn()). */
+  worker: WorkerInfo | undefined;
 }
 
 export class CallTable {
@@ -50,9 +55,11 @@ export class CallTable {
   /** Counts and times of the calls held here (attached ones are another executor's). */
   readonly stats = new CallStats<Call>("QueueExecutor", {
     taskName: (call) => call.address.e,
-    worker: () => undefined,
+    worker: (call) => call.worker,
     timesOf: (call) => call,
   });
+  /** The workers that ran its calls, as their outcomes report. */
+  readonly #workers = new QueueWorkerTimes();
 
   /** Calls held here, not yet in Redis. */
   get heldCount(): number {
@@ -94,6 +101,7 @@ export class CallTable {
       resent: false,
       sentAt: undefined,
       stopped: false,
+      worker: undefined,
       submittedAt: performance.now(),
       startedAt: NaN,
     };
@@ -134,11 +142,12 @@ export class CallTable {
    * Follow a call another executor sent (attach): outstanding in Redis under `jobId`, read by
    * the next pass of the reconciler. Its future must be running already.
    */
-  adopt(call: Omit<Call, "sentAt" | "stopped" | "submittedAt" | "startedAt">): Call {
+  adopt(call: Omit<Call, "sentAt" | "stopped" | "worker" | "submittedAt" | "startedAt">): Call {
     const adopted: Call = {
       ...call,
       sentAt: 0,
       stopped: false,
+      worker: undefined,
       submittedAt: NaN,
       startedAt: NaN,
     };
@@ -155,6 +164,25 @@ export class CallTable {
     call.jobId = retryJobId(call.id, call.attempts + 1);
     call.sentAt = undefined;
     call.resent = false; // at-least-once's one resend is per job
+    call.worker = undefined;
+  }
+
+  /**
+   * A call's outcome came with its worker's report: it ran there for the last `report.r` ms
+   * (never longer than it has been in Redis), which is now its start, for its stats and events.
+   * An attached call (no submit time here) is another executor's to time.
+   */
+  ranOn(call: Call, report: RunReport): void {
+    if (Number.isNaN(call.submittedAt)) return;
+    const now = performance.now();
+    const runMs = Number.isNaN(call.startedAt) ? report.r : Math.min(report.r, now - call.startedAt);
+    call.startedAt = now - runMs;
+    call.worker = this.#workers.ran(report, call.startedAt, runMs);
+  }
+
+  /** stats() of the executor: its calls' counts and times, and the workers that ran them. */
+  snapshot(): ExecutorStats {
+    return this.stats.snapshot(this.#workers.stats(performance.now()));
   }
 
   /** Hold a call again, after its backoff: its new job is sent when the window has room. */

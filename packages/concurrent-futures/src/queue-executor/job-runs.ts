@@ -9,6 +9,7 @@ import type { LocalExecutor } from "./local-executor.ts";
 import { UntrustedJobError } from "./errors.ts";
 import type { JobSigner } from "./job-signature.ts";
 import { checkJobData, decode, encodeOutcome, type JobData } from "./payload.ts";
+import type { RunnerMark } from "./run-report.ts";
 import type { TaskDirectory } from "./task-address.ts";
 
 /** A job this worker holds, and how to end it. */
@@ -22,6 +23,8 @@ interface ActiveJob {
   abortReason: string | undefined;
   /** Cancelled before it started and moved back to the queue. */
   handedBack: boolean;
+  /** performance.now() when BullMQ handed it over. */
+  takenAt: number;
 }
 
 export interface JobRunsOptions {
@@ -30,6 +33,8 @@ export interface JobRunsOptions {
   maxPayloadBytes: number;
   /** With a key: only jobs signed with it run. */
   signer: JobSigner | undefined;
+  /** Who this worker is, for the report in each outcome (run-report.ts). */
+  runner(): RunnerMark;
   /** Why a job added at that time (ms) must not run (rollback-guard.ts); undefined if it may. */
   refusal(addedAt: number): Promise<string | undefined>;
   /** A job answered: ok when its task gave a result; else why it failed or was ended. */
@@ -59,6 +64,7 @@ export class JobRuns {
       controller: undefined,
       abortReason: undefined,
       handedBack: false,
+      takenAt: performance.now(),
     };
     const jobId = job.id!;
     this.#jobs.set(jobId, active);
@@ -110,7 +116,8 @@ export class JobRuns {
   /** A job's outcome for its producer. */
   #answer(active: ActiveJob, ok: boolean, value: unknown): string {
     this.#options.answered(active.job.id!, ok, ok ? undefined : value);
-    return encodeOutcome(ok, value, this.#options.maxPayloadBytes);
+    const report = { ...this.#options.runner(), r: performance.now() - active.takenAt };
+    return encodeOutcome(ok, value, this.#options.maxPayloadBytes, report);
   }
 
   async #run(active: ActiveJob): Promise<string> {

@@ -6,6 +6,7 @@
 import { deserialize, serialize } from "node:v8";
 import { plainData } from "../plain-data.ts";
 import { fromErrorRecord, toErrorRecord, type ErrorRecord } from "../remote-error.ts";
+import { readRunReport, type RunReport } from "./run-report.ts";
 import type { TaskAddress } from "./task-address.ts";
 
 /** A job's data in Redis: its task, its encoded arguments, whether they are a map() chunk, its signature. */
@@ -34,8 +35,12 @@ export function checkJobData(data: JobData): void {
 /** Default limit of one job's arguments or one result, before base64. */
 export const DEFAULT_MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
 
-/** An outcome as stored in a job's return value: 1 with the value, 0 with an error record. */
-export type Outcome = [ok: 1, value: unknown] | [ok: 0, error: ErrorRecord];
+/**
+ * An outcome as stored in a job's return value: 1 with the value, 0 with an error record, and
+ * who ran it (run-report.ts; absent from workers of earlier releases).
+ */
+export type Outcome =
+  [ok: 1, value: unknown, report?: RunReport] | [ok: 0, error: ErrorRecord, report?: RunReport];
 
 /** Encode an array (arguments or an outcome) for the queue. */
 export function encode(value: unknown[], what: string, maxBytes: number): string {
@@ -106,23 +111,32 @@ function checkArrays(value: unknown, bytes: number, what: string): void {
   }
 }
 
-export function encodeOutcome(ok: boolean, value: unknown, maxBytes: number): string {
-  if (!ok) return encode([0, toErrorRecord(value)] satisfies Outcome, "the task's error", maxBytes);
-  // A task that returns nothing: [1] reads back as [1, undefined].
-  if (value === undefined) return "[1]";
+export function encodeOutcome(ok: boolean, value: unknown, maxBytes: number, report: RunReport): string {
+  if (!ok) return encode([0, toErrorRecord(value), report] satisfies Outcome, "the task's error", maxBytes);
+  // A task that returned nothing: null in JSON, marked so that it reads back as undefined (V8's
+  // encoding would keep it, at seven times the CPU). A producer of an earlier release reads null.
+  if (value === undefined) return encode([1, null, { ...report, u: 1 }], "the task's result", maxBytes);
   try {
-    return encode([1, value] satisfies Outcome, "the task's result", maxBytes);
+    return encode([1, value, report] satisfies Outcome, "the task's result", maxBytes);
   } catch (error) {
-    return encode([0, toErrorRecord(error)] satisfies Outcome, "the task's error", maxBytes);
+    return encode([0, toErrorRecord(error), report] satisfies Outcome, "the task's error", maxBytes);
   }
 }
 
-/** The value of an outcome, or the rebuilt error it carries. */
-export function readOutcome(text: string, maxBytes: number): { ok: boolean; value: unknown } {
+/** What an outcome says: the value or the rebuilt error it carries, and its checked report. */
+export interface ReadOutcome {
+  ok: boolean;
+  value: unknown;
+  report: RunReport | undefined;
+}
+
+export function readOutcome(text: string, maxBytes: number): ReadOutcome {
   const outcome = decode(text, "the job's result", maxBytes);
   if (!Array.isArray(outcome) || (outcome[0] !== 0 && outcome[0] !== 1)) {
     throw new TypeError("the job's result is not an outcome");
   }
-  const [ok, value] = outcome as Outcome;
-  return ok === 1 ? { ok: true, value } : { ok: false, value: fromErrorRecord(value) };
+  const [ok, value, report] = outcome as Outcome;
+  if (ok === 0) return { ok: false, value: fromErrorRecord(value), report: readRunReport(report) };
+  const nothing = value === null && (report as { u?: unknown } | undefined)?.u === 1;
+  return { ok: true, value: nothing ? undefined : value, report: readRunReport(report) };
 }

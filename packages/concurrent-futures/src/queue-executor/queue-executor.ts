@@ -225,7 +225,7 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
   }
 
   stats(): ExecutorStats {
-    return this.#table.stats.snapshot([]);
+    return this.#table.snapshot();
   }
 
   override toString(): string {

@@ -19,6 +19,7 @@ import { isConnectionLoss, isJobGone } from "./redis-errors.ts";
 import { RecentFinishes } from "./recent-finishes.ts";
 import { RedisLink } from "./redis-link.ts";
 import { RollbackGuard } from "./rollback-guard.ts";
+import type { RunnerMark } from "./run-report.ts";
 import { RedisTarget, type RedisClient } from "./redis-target.ts";
 import { settledWithin, untilClosed } from "./settled-within.ts";
 import { loadTasks } from "./task-modules.ts";
@@ -79,6 +80,8 @@ export class QueueWorker {
   readonly #keys: ReturnType<typeof futuresKeys>;
   /** BullMQ's id of this worker, which its job locks carry; announced as alive. */
   #id = "";
+  /** Who this worker is, in each outcome's report (set once its id is known). */
+  #mark: RunnerMark | undefined;
   readonly #warnings = new WarningThrottle();
   /** Jobs answered in the last minute, which each heartbeat reports. */
   readonly #finishes = new RecentFinishes();
@@ -122,6 +125,7 @@ export class QueueWorker {
       local: this.#local,
       maxPayloadBytes: this.#options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
       signer: this.#signer,
+      runner: () => (this.#mark ??= { w: this.#id, h: hostname(), p: process.pid, c: this.concurrency }),
       refusal: (addedAt) => this.#guard?.refusal(addedAt) ?? Promise.resolve(undefined),
       answered: (jobId, ok, error) => {
         this.#finishes.record();

@@ -6,9 +6,10 @@ import { resendJobId } from "./call-jobs.ts";
 import type { Call, CallTable } from "./call-table.ts";
 import { BrokenQueueExecutor, WorkerLostError } from "./errors.ts";
 import { STALLED } from "./job-states.ts";
-import { readOutcome } from "./payload.ts";
+import { readOutcome, type ReadOutcome } from "./payload.ts";
 import type { ReconcileOutcomes } from "./reconciler.ts";
 import type { ResultRemoval } from "./result-removal.ts";
+import type { RunReport } from "./run-report.ts";
 import type { StoppedCalls } from "./stopped-calls.ts";
 import { describeAddress } from "./task-address.ts";
 
@@ -49,16 +50,17 @@ export class Settlement implements ReconcileOutcomes {
     // Its outcome proves the job is in Redis, even when it came before addBulk's reply: mark it
     // sent, so that its result is removed like any other.
     call.sentAt ??= performance.now();
-    let outcome: { ok: boolean; value: unknown };
+    let outcome: ReadOutcome;
     try {
       outcome = readOutcome(String(returnvalue), this.#options.maxPayloadBytes);
     } catch (error) {
       outcome = {
         ok: false,
         value: new TypeError(`the job's result could not be read: ${(error as Error).message}`),
+        report: undefined,
       };
     }
-    this.settle(call, outcome.ok, outcome.value);
+    this.settle(call, outcome.ok, outcome.value, outcome.report);
   }
 
   failed(call: Call, reason: string): void {
@@ -92,9 +94,10 @@ export class Settlement implements ReconcileOutcomes {
     );
   }
 
-  settle(call: Call, ok: boolean, value: unknown): void {
+  settle(call: Call, ok: boolean, value: unknown, report?: RunReport): void {
     const { table, removal, stopped } = this.#options;
     if (!table.current(call)) return;
+    if (report) table.ranOn(call, report);
     table.remove(call);
     stopped.forget(call);
     if (call.sentAt !== undefined) removal.add(call.jobId);

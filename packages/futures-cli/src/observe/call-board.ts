@@ -77,10 +77,11 @@ export class CallBoard implements CallListener {
       if (--state.running === 0) state.busyMs += Math.max(0, (span?.endedAt ?? 0) - state.busySince);
     }
     if (!span) return;
-    const lane = runningLane ?? this.#lane(`${span.executor} · ${span.worker}`);
+    const lane = this.#lane(`${span.executor} · ${span.worker}`);
     this.#lanes[lane]!.calls++;
-    // A call whose start was learnt only with its end: its run time is all there is.
-    if (runningLane === undefined) this.#lanes[lane]!.busyMs += span.endedAt - span.startedAt;
+    // A call whose start was learnt only with its end, or whose worker only with its outcome
+    // (a queue's, running meanwhile on the lane of calls sent): its run time is all there is.
+    if (runningLane !== lane) this.#lanes[lane]!.busyMs += span.endedAt - span.startedAt;
     const bar: Bar = [lane, this.#ms(span.startedAt), this.#ms(span.endedAt), outcome === "ok" ? 1 : 0];
     this.#recent.push(bar);
     this.#fresh.push(bar);

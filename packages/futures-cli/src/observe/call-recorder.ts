@@ -126,9 +126,11 @@ export class CallRecorder {
     const running = pending?.running;
     if (!Number.isFinite(event.runMs)) return this.#listener?.ended(outcome, undefined, running); // never started
     const startedAt = event.time - event.runMs;
+    // A queue's call learns its worker only from its outcome.
+    const worker = event.worker ? this.#workerName(calls, event.worker) : running?.worker;
     const span: CallSpan = {
       executor: calls.name,
-      worker: running?.worker ?? this.#workerName(calls, undefined),
+      worker: worker ?? this.#workerName(calls, undefined),
       task: event.task,
       // A call submitted before recording began waited from then, as far as it shows.
       submittedAt: Math.min(startedAt, pending?.submittedAt ?? startedAt),
@@ -143,7 +145,7 @@ export class CallRecorder {
   #calls(executor: ExecutorInfo): Calls {
     let calls = this.#executors.get(executor.id);
     if (!calls) {
-      const workers = { async: new Map(), thread: new Map(), process: new Map() };
+      const workers = { async: new Map(), thread: new Map(), process: new Map(), queue: new Map() };
       calls = { name: `${executor.kind} ${executor.id}`, pending: new Map(), workers };
       this.#executors.set(executor.id, calls);
     }
@@ -152,20 +154,33 @@ export class CallRecorder {
 
   /** A worker as its track is named, built once per worker. */
   #workerName(calls: Calls, worker: WorkerInfo | undefined): string {
-    if (!worker) return QUEUE_WORKERS;
+    if (!worker) return IN_QUEUE;
     const names = calls.workers[worker.kind];
     const number = worker.kind === "process" ? (worker.pid ?? worker.index) : worker.index;
     let name = names.get(number);
     if (name === undefined) {
-      name =
-        worker.kind === "process"
-          ? `process ${number}`
-          : `${worker.kind === "thread" ? "thread" : "async slot"} ${number}`;
+      name = trackName(worker, number);
       names.set(number, name);
     }
     return name;
   }
 }
 
-/** A queue's producer does not learn which worker took a job: its calls share one track. */
-const QUEUE_WORKERS = "queue workers";
+function trackName(worker: WorkerInfo, number: number): string {
+  switch (worker.kind) {
+    case "process":
+      return `process ${number}`;
+    case "thread":
+      return `thread ${number}`;
+    case "async":
+      return `async slot ${number}`;
+    case "queue":
+      return `${worker.host ?? "worker"} pid ${worker.pid ?? "?"}`;
+  }
+}
+
+/**
+ * A queue's call, from its send until its outcome names the worker that ran it (a worker of an
+ * earlier release names none: its calls stay on this track).
+ */
+const IN_QUEUE = "sent to the queue";

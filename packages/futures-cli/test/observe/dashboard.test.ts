@@ -147,6 +147,40 @@ describe("CallBoard", () => {
     assert.deepEqual(page, [0, 1, 2, 3, 4]);
   });
 
+  it("draws a queue's call on the lane of the worker its outcome names, not where it waited", () => {
+    const board = new CallBoard(0);
+    const sent = {
+      executor: "Q 1",
+      worker: "sent to the queue",
+      lane: "Q 1 · sent to the queue",
+      task: "t",
+      startedAt: 0,
+    };
+    board.submitted();
+    board.started(sent);
+    assert.deepEqual(board.tick(1).running, [[0, 0]]);
+    const span = {
+      ...sent,
+      worker: "vm pid 7",
+      submittedAt: 0,
+      startedAt: 2,
+      endedAt: 5,
+      outcome: "ok" as const,
+    };
+    board.ended("ok", span, sent);
+    const update = board.tick(6);
+    assert.deepEqual(update.bars, [[1, 2, 5, 1]]);
+    assert.deepEqual(update.running, []);
+    assert.deepEqual(
+      update.lanes.map(({ name, calls }) => [name, calls]),
+      [
+        ["Q 1 · sent to the queue", 0],
+        ["Q 1 · vm pid 7", 1],
+      ],
+    );
+    assert.equal(update.counts.running, 0);
+  });
+
   it("keeps at most MAX_BARS bars for a page that connects late, and counts every call", () => {
     const board = new CallBoard(0);
     const calls = 3 * MAX_BARS;
