@@ -50,6 +50,20 @@ describe("AsyncExecutor specifics", () => {
     assert.equal(ran, true);
   });
 
+  it("runs a long queue of quick calls in order, letting other microtasks take turns", async () => {
+    await using executor = new AsyncExecutor({ maxWorkers: 1 });
+    const ran: number[] = [];
+    const futures = Array.from({ length: 3000 }, (_, i) => executor.submit(() => ran.push(i)));
+    // Queued after the executor's first round: it runs before the queue has drained.
+    const seen = await new Promise<number>((resolve) => queueMicrotask(() => resolve(ran.length)));
+    assert.ok(seen > 0 && seen < 3000, `ran ${seen} calls before another microtask`);
+    await Promise.all(futures);
+    assert.deepEqual(
+      ran,
+      Array.from({ length: 3000 }, (_, i) => i),
+    );
+  });
+
   it("hands an AbortSignal to running work on shutdown with cancelFutures", async () => {
     const executor = new AsyncExecutor({ maxWorkers: 1 });
     const job = abortable(
