@@ -10,7 +10,6 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Redis } from "ioredis";
 import { BrokenQueueExecutor, QueueExecutor } from "../src/queue-executor/index.ts";
-import { RollbackGuard } from "../src/queue-executor/rollback-guard.ts";
 import { recordRun } from "./fixtures/tasks.ts";
 import { whenDone } from "./helpers/settled.ts";
 import { startWorker } from "./helpers/queue-worker.ts";
@@ -66,52 +65,5 @@ describe("Redis back from an older snapshot", { timeout: 120_000 }, () => {
       assert.match(outcome.reason.message, /came back from an older snapshot/);
     }
     await executor.shutdown({ wait: false });
-  });
-
-  it("checks right behind each take, on the taking connection, and falls back to its own", async () => {
-    const admin = new Redis(redis.port, "127.0.0.1");
-    const ours = new Redis(redis.port, "127.0.0.1");
-    // Stands in for BullMQ's client: its takes are commands named so, on this connection.
-    const taking = Object.assign(new Redis(redis.port, "127.0.0.1"), {
-      runCommand(this: Redis, _name: string, _args: unknown[]) {
-        return this.ping();
-      },
-    });
-    const keys = { generation: "behind:generation", epoch: "behind:epoch" };
-    const count = async () => Number(await admin.get(keys.generation));
-    try {
-      const guard = new RollbackGuard(ours, keys);
-      await guard.start();
-      guard.checkBehindTakes(taking, false);
-      ours.disconnect(); // from now on, only the checks behind the takes can answer
-      for (let n = 0; n < 3; n++) {
-        void taking.runCommand("moveToActive:6.7.0", []);
-        assert.equal(await guard.refusal(Date.now()), undefined);
-      }
-      assert.equal(await count(), 1 + 3, "one check per take");
-      void taking.runCommand("moveStalledJobsToWait:6.7.0", []);
-      assert.equal(await count(), 4, "no check behind other commands");
-      // The count went back: the next take's check finds it, and jobs added before are refused.
-      const added = Date.now() - 1000;
-      await admin.set(keys.generation, "1");
-      void taking.runCommand("moveToFinished:6.7.0", []);
-      assert.match((await guard.refusal(added)) ?? "", /came back from an older snapshot/);
-
-      // A job that came by no take seen: a check of its own, on the guard's connection.
-      const alive = new Redis(redis.port, "127.0.0.1");
-      try {
-        const fallback = new RollbackGuard(alive, { generation: "own:generation", epoch: "behind:epoch" });
-        await fallback.start();
-        fallback.checkBehindTakes(taking, false);
-        assert.equal(await fallback.refusal(Date.now()), undefined);
-        assert.equal(Number(await admin.get("own:generation")), 2);
-      } finally {
-        alive.disconnect();
-      }
-    } finally {
-      admin.disconnect();
-      ours.disconnect();
-      taking.disconnect();
-    }
   });
 });

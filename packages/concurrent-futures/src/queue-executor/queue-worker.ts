@@ -197,7 +197,6 @@ export class QueueWorker {
     await subscriber.subscribe(this.#keys.abort);
     await this.#announce();
     this.#heartbeat = setInterval(() => void this.#announce(), HEARTBEAT_MS);
-    this.#guard!.checkBehindTakes(await worker.getBackend().client, target.isCluster);
     void worker.run().catch(() => {});
     await worker.waitUntilReady();
   }
