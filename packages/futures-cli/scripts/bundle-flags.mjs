@@ -102,8 +102,30 @@ async function inputsHash(files) {
   return hash.digest("hex");
 }
 
+/**
+ * dist/cli/flags-start.cjs, which runs the bundle (src/cli/flags-start.ts): CommonJS, so that
+ * bin/futures.js can start a download without Node's ES module loader.
+ */
+async function bundleStart() {
+  await build({
+    entryPoints: [`${dist}cli/flags-start.js`],
+    outfile: `${dist}cli/flags-start.cjs`,
+    bundle: true,
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    banner: {
+      js: '"use strict";\nvar __importMetaUrl = require("node:url").pathToFileURL(__filename).href;',
+    },
+    define: { "import.meta.url": "__importMetaUrl" },
+    logLevel: "warning",
+    legalComments: "none",
+  });
+}
+
 /** Make dist/cli/flags-bundle.cjs from dist/, unless it was made from these very inputs. */
 export async function bundleFlags() {
+  await bundleStart();
   const recorded = await readFile(INPUTS, "utf8").then(JSON.parse, () => undefined);
   if (recorded) {
     const bundle = await readFile(OUTFILE).catch(() => undefined);

@@ -89,7 +89,7 @@ function writeCache(cacheFile: string, script: Script): void {
   const temp = `${cacheFile}.${process.pid}.tmp`;
   try {
     const data = script.createCachedData();
-    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    makeFolder(folder);
     const fd = openSync(temp, "wx", 0o600);
     try {
       for (let offset = 0; offset < data.length;) offset += writeSync(fd, data, offset);
@@ -104,6 +104,23 @@ function writeCache(cacheFile: string, script: Script): void {
     } catch {
       // nothing was written
     }
+  }
+}
+
+/**
+ * mkdir -p, one level at a time, as the XDG spec asks (mode 0700). Not Node's recursive mkdir:
+ * under a parent that exists but refuses children (XDG_CACHE_HOME=/proc/x) it retries for
+ * ever, and the command never exits.
+ */
+function makeFolder(folder: string): void {
+  try {
+    mkdirSync(folder, { mode: 0o700 });
+  } catch (error) {
+    const { code } = error as NodeJS.ErrnoException;
+    if (code === "EEXIST") return;
+    if (code !== "ENOENT" || dirname(folder) === folder) throw error;
+    makeFolder(dirname(folder));
+    mkdirSync(folder, { mode: 0o700 });
   }
 }
 

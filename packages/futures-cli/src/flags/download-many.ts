@@ -1,5 +1,5 @@
 // Download many flags on the executor of your choice and account for every code.
-import { stat } from "node:fs/promises";
+import { statSync } from "node:fs";
 import { join } from "node:path";
 import { createExecutor } from "../executors/create.ts";
 import { runOnExecutor, runSequential } from "./executor-runs.ts";
@@ -174,10 +174,15 @@ async function creditSavedFlags(results: FlagResult[], dest: string, before: Set
     // Cancelled, or lost with its worker (no attempt came back).
     const unsettled = result.status === "cancelled" || (result.status === "error" && result.attempts === 0);
     if (!unsettled || before.has(name) || !now.has(name)) continue;
-    const size = await stat(join(dest, name)).then(
-      (file) => file.size,
-      () => undefined,
-    );
+    const size = fileSize(join(dest, name));
     if (size !== undefined) results[index] = { ...result, status: "ok", bytes: size };
+  }
+}
+
+function fileSize(path: string): number | undefined {
+  try {
+    return statSync(path).size;
+  } catch {
+    return undefined;
   }
 }

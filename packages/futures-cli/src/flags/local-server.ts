@@ -35,6 +35,7 @@ export async function ensureLocalServer(
 ): Promise<LocalServer> {
   if (await isListening(host, port)) return { startedHere: false, url: labelUrl, close: async () => {} };
   const { startFlagServer } = await import("../server/index.ts");
-  const server = await startFlagServer({ host, only: [label], ports: { [label]: 0 } });
+  // A run asks for a few of the data set's files: each is read when first asked for.
+  const server = await startFlagServer({ host, only: [label], ports: { [label]: 0 }, readOnDemand: true });
   return { startedHere: true, url: server.urls[label]!, close: () => server.close() };
 }

@@ -1,8 +1,14 @@
-// The flag data set, read once at start into memory: a Map from URL path to a ready response.
-// Requests are answered by Map lookup only, never by joining a request path to the file
-// system, so no request can reach a file outside the data folder.
+// The flag data set: a table from URL path to a ready response, built from one listing of the
+// data folder. Requests are answered by table lookup only, never by joining a request path to
+// the file system: a file is read only under a name the listing gave, so no request can reach
+// a file outside the data folder.
+//
+// Each file is read once, either all at start (`futures serve`: what it serves is read before
+// it says it serves it) or the first time it is asked for (the server inside `futures flags`,
+// which serves 20 files of the 388 in most runs: reading them all took most of its start).
+// Reads are synchronous: a few tens of microseconds each, once per file.
 import { createHash } from "node:crypto";
-import { readdir, readFile, stat } from "node:fs/promises";
+import { closeSync, fstatSync, openSync, readdirSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { fileReplies, type FileReplies } from "./reply.ts";
@@ -17,10 +23,15 @@ export interface FlagEntry {
 
 export interface DataSet {
   dir: string;
-  /** URL path, like /flags/br/br.gif, to its prepared replies. */
-  files: Map<string, FileReplies>;
-  /** The flags found, sorted by code, for the index page. */
-  flags: FlagEntry[];
+  /** URL path, like /flags/br/br.gif, to its prepared replies; undefined for anything else. */
+  files: { get(path: string): FileReplies | undefined };
+  /** The flags found, sorted by code, for the index page (read when first asked for). */
+  readonly flags: FlagEntry[];
+}
+
+export interface DataSetOptions {
+  /** Read every file now rather than when it is first asked for (default true). */
+  preload?: boolean;
 }
 
 /** The data folder is missing or holds no flags. */
@@ -32,51 +43,83 @@ export class DataSetError extends Error {
 export const DEFAULT_DATA_DIR = fileURLToPath(new URL("../../data", import.meta.url));
 
 const CODE_FOLDER = /^[a-z]{2}$/;
+/** The two files of a code folder, by URL path: /flags/{cc}/{cc}.gif and /flags/{cc}/metadata.json. */
+const FILE_PATH = /^\/flags\/([a-z]{2})\/(?:\1\.gif|metadata\.json)$/;
 
-/** Read every flags/{cc}/{cc}.gif and flags/{cc}/metadata.json under `dataDir`. */
-export async function loadDataSet(dataDir: string | URL = DEFAULT_DATA_DIR): Promise<DataSet> {
+/** List flags/{cc}/ under `dataDir`; its {cc}.gif and metadata.json files are served. */
+export async function loadDataSet(
+  dataDir: string | URL = DEFAULT_DATA_DIR,
+  { preload = true }: DataSetOptions = {},
+): Promise<DataSet> {
   const dir = typeof dataDir === "string" ? dataDir : fileURLToPath(dataDir);
   const flagsDir = join(dir, "flags");
   let names: string[];
   try {
-    names = await readdir(flagsDir);
+    names = readdirSync(flagsDir);
   } catch {
     throw new DataSetError(`no flags folder in ${dir} (expected flags/{cc}/{cc}.gif)`);
   }
   const codes = names.filter((name) => CODE_FOLDER.test(name)).sort();
-  const entries = await Promise.all(codes.map((cc) => loadCode(flagsDir, cc)));
-  const files = new Map<string, FileReplies>();
-  const flags: FlagEntry[] = [];
-  for (const entry of entries) {
-    for (const [path, file] of entry.files) files.set(path, file);
-    if (entry.flag) flags.push(entry.flag);
+  const listed = new Set(codes);
+  // Read at most once each: a file that is not there (or not a file) is remembered as such.
+  const read = new Map<string, FileReplies | undefined>();
+  const files = {
+    get(path: string): FileReplies | undefined {
+      if (read.has(path)) return read.get(path);
+      const cc = FILE_PATH.exec(path)?.[1];
+      if (cc === undefined || !listed.has(cc)) return undefined;
+      const file = readReplies(join(flagsDir, cc, path.slice(`/flags/${cc}/`.length)));
+      read.set(path, file);
+      return file;
+    },
+  };
+  const gifPath = (cc: string): string => `/flags/${cc}/${cc}.gif`;
+  let flags: FlagEntry[] | undefined;
+  const data: DataSet = {
+    dir,
+    files,
+    get flags() {
+      flags ??= codes
+        .filter((cc) => files.get(gifPath(cc)))
+        .map((cc) => ({
+          cc: cc.toUpperCase(),
+          country: countryOf(files.get(`/flags/${cc}/metadata.json`)?.get.body) ?? cc.toUpperCase(),
+          path: gifPath(cc),
+        }));
+      return flags;
+    },
+  };
+  if (preload) {
+    for (const cc of codes) {
+      files.get(gifPath(cc));
+      files.get(`/flags/${cc}/metadata.json`);
+    }
   }
-  if (flags.length === 0) throw new DataSetError(`no flags in ${flagsDir} (expected flags/{cc}/{cc}.gif)`);
-  return { dir, files, flags };
+  if (!codes.some((cc) => files.get(gifPath(cc))))
+    throw new DataSetError(`no flags in ${flagsDir} (expected flags/{cc}/{cc}.gif)`);
+  return data;
 }
 
-async function loadCode(flagsDir: string, cc: string) {
-  const files = new Map<string, FileReplies>();
-  const gif = await readIfFile(join(flagsDir, cc, `${cc}.gif`));
-  const json = await readIfFile(join(flagsDir, cc, "metadata.json"));
-  if (gif) files.set(`/flags/${cc}/${cc}.gif`, prepare(gif.body, gif.mtime, "image/gif"));
-  if (json) files.set(`/flags/${cc}/metadata.json`, prepare(json.body, json.mtime, "application/json"));
-  const flag: FlagEntry | undefined = gif
-    ? {
-        cc: cc.toUpperCase(),
-        country: countryOf(json?.body) ?? cc.toUpperCase(),
-        path: `/flags/${cc}/${cc}.gif`,
-      }
-    : undefined;
-  return { files, flag };
-}
-
-async function readIfFile(path: string): Promise<{ body: Buffer; mtime: Date } | undefined> {
+/** The replies for a file, built once so that serving it costs no work; undefined if none. */
+function readReplies(path: string): FileReplies | undefined {
+  let fd: number | undefined;
   try {
-    const info = await stat(path);
-    return info.isFile() ? { body: await readFile(path), mtime: info.mtime } : undefined;
+    fd = openSync(path, "r");
+    const info = fstatSync(fd);
+    if (!info.isFile()) return undefined;
+    const body = Buffer.allocUnsafe(info.size);
+    let length = 0;
+    while (length < body.length) {
+      const count = readSync(fd, body, length, body.length - length, null);
+      if (count === 0) break; // shrank while read
+      length += count;
+    }
+    const contentType = path.endsWith(".gif") ? "image/gif" : "application/json";
+    return prepare(body.subarray(0, length), info.mtime, contentType);
   } catch {
     return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
@@ -90,7 +133,6 @@ function countryOf(json: Buffer | undefined): string | undefined {
   }
 }
 
-/** Build the replies for this file once, so serving it costs no work. */
 function prepare(body: Buffer, modified: Date, contentType: string): FileReplies {
   const etag = `"${createHash("sha1").update(body).digest("base64url").slice(0, 20)}"`;
   return fileReplies(body, contentType, etag, modified);

@@ -50,7 +50,7 @@ export async function startFlagServer(options: FlagServerOptions = {}): Promise<
   const maxConnections = options.maxConnections ?? defaultMaxConnections(labels.length);
   checkMaxConnections(maxConnections, "maxConnections");
 
-  const data = await loadDataSet(options.dataDir);
+  const data = await loadDataSet(options.dataDir, { preload: !options.readOnDemand });
   const counters = new Map<ListenerLabel, StatsCounter>();
   const behaviours: Record<ListenerLabel, Behaviour> = {
     LOCAL: { label: "LOCAL" },
@@ -97,7 +97,9 @@ export async function startFlagServer(options: FlagServerOptions = {}): Promise<
     behaviours: descriptions,
     seed,
     dataDir: data.dir,
-    flagCount: data.flags.length,
+    get flagCount() {
+      return data.flags.length;
+    },
     maxConnections,
     stats: () => snapshotAll(counters),
     close: closeAll,

@@ -66,10 +66,18 @@ export class Listener {
     const files = data.files;
     const flagRequests: Requests = { draw: faultDrawer(behaviour, random), counter };
     const pageRequests: Requests = { draw: faultDrawer(behaviour, pageRandom), counter: new StatsCounter() };
-    const page = indexPage(behaviour, data, seed);
-    const pages = {
-      GET: bodyReply(200, "GET", "text/html; charset=utf-8", page),
-      HEAD: bodyReply(200, "HEAD", "text/html; charset=utf-8", page),
+    // Made when first asked for: it names every flag, which a data set read on demand has
+    // not read yet.
+    let pages: Record<"GET" | "HEAD", Reply> | undefined;
+    const indexReply = (method: "GET" | "HEAD"): Reply => {
+      if (!pages) {
+        const page = indexPage(behaviour, data, seed);
+        pages = {
+          GET: bodyReply(200, "GET", "text/html; charset=utf-8", page),
+          HEAD: bodyReply(200, "HEAD", "text/html; charset=utf-8", page),
+        };
+      }
+      return pages[method];
     };
 
     const answer = (req: IncomingMessage, res: ServerResponse, reply: Reply, requests = flagRequests) => {
@@ -90,7 +98,7 @@ export class Listener {
       const target = parseTarget(url);
       if (target.kind === "index" || target.kind === "stats" || target.kind === "icon") {
         if (method !== "GET" && method !== "HEAD") return send(res, textReply(405, method, ALLOW));
-        if (target.kind === "index") return send(res, pages[method]);
+        if (target.kind === "index") return send(res, indexReply(method));
         if (target.kind === "icon") return send(res, textReply(404, method));
         const stats = snapshotAll(counters);
         const reply = prefersHtml(req.headers.accept)
