@@ -4,6 +4,7 @@ import type { ExecutorStats } from "./call-stats.ts";
 import { Fifo } from "./fifo.ts";
 import type { Future } from "./future.ts";
 import { ChunkFuture, MapResults } from "./map-results.ts";
+import { builtArray } from "./plain-data.ts";
 import type { AnyFunction } from "./task.ts";
 import { checkInteger, checkOptionalInteger, checkTimeout } from "./validate.ts";
 
@@ -117,16 +118,17 @@ export abstract class Executor<Accepts = unknown> {
 function* chunked<A>(items: Iterable<A>, size: number): Generator<A[]> {
   // An array is sliced: a million items pushed one by one in a generator cost a quarter second.
   if (Array.isArray(items)) {
-    for (let start = 0; start < items.length; start += size) yield items.slice(start, start + size);
+    for (let start = 0; start < items.length; start += size)
+      yield builtArray(items.slice(start, start + size));
     return;
   }
   let chunk: A[] = [];
   for (const item of items) {
     chunk.push(item);
     if (chunk.length === size) {
-      yield chunk;
+      yield builtArray(chunk);
       chunk = [];
     }
   }
-  if (chunk.length > 0) yield chunk;
+  if (chunk.length > 0) yield builtArray(chunk);
 }

@@ -8,7 +8,6 @@
 // because it dies with the child and costs no IPC. SIGKILL, because the task may have
 // installed signal handlers that a blocked main thread would never run, and because there
 // is no one left to report to.
-import { Worker } from "node:worker_threads";
 
 const POLL_MS = 200;
 
@@ -29,6 +28,8 @@ setInterval(() => {
 `;
 
 export function watchParent(): void {
+  // node:worker_threads is loaded only here, where a child needs it (see worker-loop.ts).
+  const { Worker } = process.getBuiltinModule("node:worker_threads");
   const watchdog = new Worker(watchdogCode, {
     eval: true,
     // A bare thread: no loader hooks or preloads of the parent's node options.

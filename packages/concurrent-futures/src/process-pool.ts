@@ -1,7 +1,6 @@
 // ProcessPoolExecutor: tasks run in child processes; arguments and results cross as JSON when
 // that carries them exactly, else by V8 serialization (process-channel.ts).
 import type { Socket } from "node:net";
-import os from "node:os";
 import { startChild } from "./child-process.ts";
 import { BrokenProcessPool } from "./errors.ts";
 import type { FromWorker } from "./messages.ts";
@@ -53,7 +52,7 @@ export class ProcessPoolExecutor extends WorkerPool {
     workerUrl,
   }: ProcessPoolExecutorOptions = {}) {
     super({
-      maxWorkers: maxWorkers ?? os.availableParallelism(),
+      maxWorkers: maxWorkers ?? process.getBuiltinModule("node:os").availableParallelism(),
       initializer,
       initargs,
       maxTasksPerChild,

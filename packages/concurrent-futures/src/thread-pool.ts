@@ -1,5 +1,4 @@
 // ThreadPoolExecutor: tasks run in worker_threads, arguments and results by structured clone.
-import os from "node:os";
 import type { MessagePort, ResourceLimits } from "node:worker_threads";
 import { BrokenThreadPool } from "./errors.ts";
 import { wakeWorker } from "./idle-wait.ts";
@@ -36,8 +35,8 @@ export interface ThreadPoolExecutorOptions {
 
 /** Bun's and Deno's threads read their messages on their event loop only. */
 const countsMessages = !(process.versions.bun ?? process.versions.deno);
-/** On one core, a thread looking for its next call would only delay the pool's own thread. */
-const spins = os.availableParallelism() > 1;
+/** node:os, loaded when a pool is made: a child process that imports the library makes none. */
+const cores = () => process.getBuiltinModule("node:os").availableParallelism();
 
 export class ThreadPoolExecutor extends WorkerPool {
   protected readonly workerKind = "thread";
@@ -45,6 +44,8 @@ export class ThreadPoolExecutor extends WorkerPool {
   readonly #entry: URL;
   /** How many of the threads hold calls, for idle-wait.ts. */
   readonly #busy = new Int32Array(new SharedArrayBuffer(4));
+  /** On one core, a thread looking for its next call would only delay the pool's own thread. */
+  readonly #spins = cores() > 1;
   /** Undefined: the threads inherit this thread's options, as Node does by default. */
   #execArgv: string[] | undefined;
 
@@ -57,7 +58,7 @@ export class ThreadPoolExecutor extends WorkerPool {
     workerUrl,
   }: ThreadPoolExecutorOptions = {}) {
     super({
-      maxWorkers: maxWorkers ?? Math.min(32, os.availableParallelism() + 4),
+      maxWorkers: maxWorkers ?? Math.min(32, cores() + 4),
       initializer,
       initargs,
       concurrentCallsPerWorker,
@@ -92,7 +93,7 @@ export class ThreadPoolExecutor extends WorkerPool {
     if (countsMessages) {
       counter = new Int32Array(new SharedArrayBuffer(4));
       const { port1, port2 } = new MessageChannel();
-      const wake: WakeMessage = { t: "wake", counter, port: port2, busy: this.#busy, spins };
+      const wake: WakeMessage = { t: "wake", counter, port: port2, busy: this.#busy, spins: this.#spins };
       worker.postMessage(wake, [port2]);
       port1.on("message", events.message);
       // The worker's own ref() keeps the program alive while it has work.

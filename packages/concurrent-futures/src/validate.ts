@@ -1,6 +1,6 @@
 // Checks of numeric options, with the rule of Node's own validators and of CPython: a value
 // of the wrong type is a TypeError, a number out of range is a RangeError.
-import { inspect } from "node:util";
+import type { InspectOptions } from "node:util";
 
 /** The longest delay setTimeout honours; a longer one would fire at once. */
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
@@ -70,4 +70,9 @@ export function shown(value: unknown): string {
   if (value === null) return "null";
   const text = inspect(value, { depth: 0, breakLength: Infinity });
   return `${typeof value} ${text.length > 40 ? `${text.slice(0, 37)}...` : text}`;
+}
+
+/** util.inspect, loaded when a message needs it: only errors do. */
+function inspect(value: unknown, options?: InspectOptions): string {
+  return process.getBuiltinModule("node:util").inspect(value, options);
 }

@@ -4,6 +4,7 @@
 // worker loop (worker-loop.ts) runs the calls; the import guard is told while one runs.
 import { setRunningTask } from "./import-guard.ts";
 import type { Outcome } from "./messages.ts";
+import { builtArray } from "./plain-data.ts";
 import { toErrorRecord } from "./remote-error.ts";
 import type { AnyFunction } from "./task.ts";
 
@@ -91,7 +92,7 @@ async function callChunk(
 ): Promise<Outcome> {
   enterTask();
   try {
-    const results: unknown[] = [];
+    const results: unknown[] = builtArray([]);
     for (const item of items) {
       const result = fn(item);
       if (isThenable(result)) awaiting();

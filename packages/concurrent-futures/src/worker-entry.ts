@@ -1,8 +1,10 @@
 // Where the worker loop lives: worker-loop.ts next to this module under a TypeScript loader
 // during development, worker-loop.js once compiled, or the worker entry a bundled program
 // names with the pools' workerUrl option (see worker.ts and the README's "Bundles").
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+
+// node:fs and node:url when a pool is made, not in every child that imports the library.
+const existsSync = (path: string) => process.getBuiltinModule("node:fs").existsSync(path);
+const fileURLToPath = (url: URL) => process.getBuiltinModule("node:url").fileURLToPath(url);
 
 // The path, not the URL: a TypeScript loader may add a query (tsx's namespaces in threads).
 const fromSource = new URL(import.meta.url).pathname.endsWith(".ts");

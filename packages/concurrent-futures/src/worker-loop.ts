@@ -1,7 +1,7 @@
 // The loop that runs inside a worker thread or a child process: run the initializer, then
 // run calls in arrival order, one at a time, and send their outcomes back in batches; or,
 // when the pool says so (concurrentCallsPerWorker), several at once (overlapping-calls.ts).
-import { parentPort, type MessagePort } from "node:worker_threads";
+import type { MessagePort } from "node:worker_threads";
 import { KERNEL_WATCH_ENV } from "./child-process.ts";
 import { importingTaskModule, markPoolWorker } from "./import-guard.ts";
 import { SKIPPED, type Call, type FromWorker, type Outcome, type ToWorker } from "./messages.ts";
@@ -14,6 +14,14 @@ import { resolveTask, type AnyFunction, type TaskRef } from "./task.ts";
 import { defineTask, enterTask, leaveTask, runCall } from "./worker-calls.ts";
 
 type Send = (message: FromWorker) => void;
+
+/**
+ * The port to the pool in a worker thread. A child process, which has an IPC channel
+ * (process.send), need not load node:worker_threads at all; except on Deno, whose threads
+ * see their process's process.send too.
+ */
+const parentPort =
+  process.send && !process.versions.deno ? null : process.getBuiltinModule("node:worker_threads").parentPort;
 
 /** The lanes to the process pool, in a child process. */
 const channel =

@@ -162,6 +162,26 @@ describe("the installed library", { timeout: 300_000 }, () => {
     assert.deepEqual(JSON.parse(loaded), []);
   });
 
+  it("starts a pool's child process without node:worker_threads or node:os", () => {
+    // Each builtin imported costs every child its load and an ES module wrapper as it starts.
+    writeFileSync(
+      path.join(project, "loaded.js"),
+      'import { task } from "concurrent-futures";\n' +
+        'export const loaded = task(import.meta.url, "loaded", () =>\n' +
+        "  process.moduleLoadList.filter((m) => /^NativeModule (worker_threads|os)$/.test(m)));\n",
+    );
+    const inChild = run(process.execPath, [
+      "--input-type=module",
+      "-e",
+      'const { ProcessPoolExecutor } = await import("concurrent-futures");\n' +
+        'const { loaded } = await import("./loaded.js");\n' +
+        "const pool = new ProcessPoolExecutor({ maxWorkers: 1 });\n" +
+        "console.log(JSON.stringify(await pool.submit(loaded).result()));\n" +
+        "await pool.shutdown();",
+    ]);
+    assert.deepEqual(JSON.parse(inChild), []);
+  });
+
   it("imports by name and runs a compiled task on every executor", () => {
     writeFileSync(
       path.join(project, "tasks.js"),

@@ -117,4 +117,24 @@ describe("the process channel", () => {
       await assert.doesNotReject(async () => check(await pool.submit(identity, value).result()), what);
     }
   });
+
+  it("carries them whole in a map() chunk too, and a chunk of plain items beside it", async () => {
+    await using pool = new ProcessPoolExecutor({ maxWorkers: 1 });
+    const values = awkwardValues();
+    const results = pool.map(
+      identity,
+      values.map(([, value]) => value),
+      { chunksize: values.length },
+    );
+    let index = 0;
+    for await (const back of results) {
+      const [what, , check] = values[index++]!;
+      assert.doesNotThrow(() => check(back), what);
+    }
+    assert.equal(index, values.length);
+    const plain = Array.from({ length: 2500 }, (_, i) => (i % 2 ? i : `s${i}`));
+    const backs: unknown[] = [];
+    for await (const back of pool.map(identity, plain, { chunksize: 1000 })) backs.push(back);
+    assert.deepEqual(backs, plain);
+  });
 });
