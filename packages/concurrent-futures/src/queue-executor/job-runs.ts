@@ -35,8 +35,8 @@ export interface JobRunsOptions {
   signer: JobSigner | undefined;
   /** Who this worker is, for the report in each outcome (run-report.ts). */
   runner(): RunnerMark;
-  /** Why this job, added at that time (ms), must not run (rollback-guard.ts); undefined if it may. */
-  refusal(jobId: string, addedAt: number): Promise<string | undefined>;
+  /** Why a job added at that time (ms) must not run (rollback-guard.ts); undefined if it may. */
+  refusal(addedAt: number): Promise<string | undefined>;
   /** A job answered: ok when its task gave a result; else why it failed or was ended. */
   answered(jobId: string, ok: boolean, error: unknown): void;
   warning(message: string): void;
@@ -125,7 +125,7 @@ export class JobRuns {
     const { local } = this.#options;
     const executor = local.current;
     // The rollback check is a Redis round trip: the job is checked and decoded meanwhile.
-    const refusal = this.#options.refusal(active.job.id!, active.job.timestamp);
+    const refusal = this.#options.refusal(active.job.timestamp);
     let call: { fn: AnyFunction; args: unknown[] } | { invalid: unknown };
     try {
       call = this.#callOf(active.job);

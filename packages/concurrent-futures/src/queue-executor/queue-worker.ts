@@ -126,7 +126,7 @@ export class QueueWorker {
       maxPayloadBytes: this.#options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
       signer: this.#signer,
       runner: () => (this.#mark ??= { w: this.#id, h: hostname(), p: process.pid, c: this.concurrency }),
-      refusal: (jobId, addedAt) => this.#guard?.refusal(jobId, addedAt) ?? Promise.resolve(undefined),
+      refusal: (addedAt) => this.#guard?.refusal(addedAt) ?? Promise.resolve(undefined),
       answered: (jobId, ok, error) => {
         this.#finishes.record();
         this.#options.onEvent?.(
@@ -197,7 +197,6 @@ export class QueueWorker {
     await subscriber.subscribe(this.#keys.abort);
     await this.#announce();
     this.#heartbeat = setInterval(() => void this.#announce(), HEARTBEAT_MS);
-    this.#guard!.checkWithTakes(await worker.getBackend().client, target.isCluster);
     void worker.run().catch(() => {});
     await worker.waitUntilReady();
   }
