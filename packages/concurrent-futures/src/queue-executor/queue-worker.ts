@@ -275,8 +275,9 @@ export class QueueWorker {
   async #announce(): Promise<void> {
     const redis = this.#link?.redis;
     if (!redis || !this.#id || this.#runs?.handingBack) return;
+    const mark = this.#guard?.beforeHeartbeat();
     const generation = await announceWorker(redis, this.#keys, this.#id, this.#beat()).catch(() => NaN);
-    this.#guard?.observe(generation);
+    if (mark) this.#guard?.observe(generation, mark);
   }
 
   /** What this heartbeat tells of the worker (see worker-registry.ts). */

@@ -20,6 +20,12 @@ const CHECK =
 type CheckReply = [count: number, epoch: string | null, time: [seconds: string, micros: string]];
 const check = redisScript<CheckReply>("futuresGenerationCheck", CHECK, 2);
 
+/** What was known when a heartbeat was sent (RollbackGuard.beforeHeartbeat). */
+export interface HeartbeatMark {
+  highest: number;
+  restarts: number;
+}
+
 export class RollbackGuard {
   readonly #redis: RedisClient;
   readonly #generation: Generation;
@@ -33,6 +39,10 @@ export class RollbackGuard {
   #checkedAt = 0;
   /** In Redis's clock (ms): jobs added before it are not run. */
   #rolledBackAt: number | undefined;
+  /** Times the count started again (Redis back empty, or older). */
+  #restarts = 0;
+  /** A heartbeat proved the count went back: the next check is a rollback's. */
+  #wentBack = false;
 
   constructor(redis: RedisClient, keys: { generation: string; epoch: string }) {
     this.#redis = redis;
@@ -40,12 +50,27 @@ export class RollbackGuard {
     this.#epochKey = keys.epoch;
   }
 
+  /** What a heartbeat must pass, taken as it is sent: the highest count read, in this run of the count. */
+  beforeHeartbeat(): HeartbeatMark {
+    return { highest: this.#generation.highest, restarts: this.#restarts };
+  }
+
   /**
-   * A heartbeat's value of the generation: it raises the highest seen. (A heartbeat's answer
-   * may be read after a later check's, so only the checks tell a rollback.)
+   * A heartbeat's value of the generation. Redis ran it after every count read before it was
+   * sent, so a value not above the highest of them proves that the count went back: the next
+   * check takes it as a rollback, even if the counts of other workers have passed ours by then,
+   * and one is sent now, so that a rollback shows as soon as our connection is back (a
+   * heartbeat goes then). Else it raises the highest seen. Ignored once the count started
+   * again since it was sent (its answer may be read after a later check's).
    */
-  observe(value: number): void {
-    this.#generation.advanced(value);
+  observe(value: number, mark: HeartbeatMark): void {
+    if (!Number.isSafeInteger(value) || mark.restarts !== this.#restarts) return;
+    if (value > mark.highest) {
+      this.#generation.advanced(value);
+      return;
+    }
+    this.#wentBack = true;
+    this.#checkAfterNow().catch(() => {});
   }
 
   /** Read the epoch and the count before the first job, so that a rollback from then on shows. */
@@ -102,20 +127,29 @@ export class RollbackGuard {
       }
       const [value, epoch, [seconds, micros]] = reply;
       const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
-      if (epoch !== this.#epoch || this.#generation.advanced(value)) {
+      const wentBack = this.#wentBack;
+      this.#wentBack = false;
+      if (epoch !== this.#epoch || (!wentBack && this.#generation.advanced(value))) {
         // Forward; or the first check, or Redis came back empty (a new epoch): every job in
         // it is new, and the count starts again.
-        if (epoch !== this.#epoch) this.#generation.restart(value);
+        if (epoch !== this.#epoch) this.#restart(value);
         this.#epoch = epoch;
         this.#checkedAt = now;
         return;
       }
       // Went back. Jobs added since Redis restarted (if it did since the last check) are new.
       this.#rolledBackAt = Math.max(this.#rolledBackAt ?? 0, await this.#restartedAt(now));
-      this.#generation.restart(value);
+      this.#restart(value);
       this.#checkedAt = now;
       return;
     }
+  }
+
+  /** The count starts again from `value`. */
+  #restart(value: number): void {
+    this.#restarts++;
+    this.#wentBack = false;
+    this.#generation.restart(value);
   }
 
   /** When Redis started, if that was after our last good check; else `now` (a failover). */
