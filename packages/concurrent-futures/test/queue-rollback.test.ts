@@ -11,6 +11,7 @@ import { after, before, describe, it } from "node:test";
 import { Redis } from "ioredis";
 import { BrokenQueueExecutor, QueueExecutor } from "../src/queue-executor/index.ts";
 import { RollbackGuard } from "../src/queue-executor/rollback-guard.ts";
+import { announceWorker } from "../src/queue-executor/worker-registry.ts";
 import { recordRun } from "./fixtures/tasks.ts";
 import { whenDone } from "./helpers/settled.ts";
 import { startWorker } from "./helpers/queue-worker.ts";
@@ -70,11 +71,20 @@ describe("Redis back from an older snapshot", { timeout: 120_000 }, () => {
 
   it("takes a heartbeat's count not above those read before it as proof of a rollback", async () => {
     const admin = new Redis(redis.port, "127.0.0.1");
-    const keys = { generation: "beat:generation", epoch: "beat:epoch" };
-    // What a heartbeat does to the count (worker-registry.ts), seen by the guard.
+    const keys = {
+      generation: "beat:generation",
+      epoch: "beat:epoch",
+      workers: "w",
+      seen: "s",
+      lastBeat: "b",
+    };
+    // A worker's heartbeat, as queue-worker.ts sends it and gives its count to the guard.
+    const beat = { host: "h", pid: 1, executor: "async", concurrency: 1, running: 0 };
     const heartbeat = async (guard: RollbackGuard) => {
       const mark = guard.beforeHeartbeat();
-      guard.observe(await admin.incr(keys.generation), mark);
+      const at = { finishedLastMinute: 0, lockDuration: 1, startedAt: 0, at: Date.now() };
+      const count = await announceWorker(admin, keys, "worker-1", { ...beat, ...at }).catch(() => NaN);
+      guard.observe(count, mark);
     };
     try {
       await admin.set(keys.epoch, "e1");
@@ -90,6 +100,17 @@ describe("Redis back from an older snapshot", { timeout: 120_000 }, () => {
       await heartbeat(guard); // 101, not above 103
       await admin.incrby(keys.generation, 1000);
       assert.match((await guard.refusal(before)) ?? "", /came back from an older snapshot/);
+
+      // The same with the heartbeat, the others' counts and the job's check sent at once: Redis
+      // runs them in that order, and the check waits for the heartbeat's answer to be read.
+      const again = new RollbackGuard(admin, keys);
+      await again.start();
+      await admin.set(keys.generation, "100");
+      const beat = heartbeat(again);
+      void admin.incrby(keys.generation, 5000);
+      const refused = again.refusal(before);
+      await beat;
+      assert.match((await refused) ?? "", /came back from an older snapshot/);
 
       // Redis back empty: the heartbeat's low count, read after the check that saw the new
       // epoch, proves nothing, and no job is refused for it.

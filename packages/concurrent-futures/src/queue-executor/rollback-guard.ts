@@ -12,6 +12,8 @@ import type { RedisClient } from "./redis-target.ts";
 
 const VERIFY_TRIES = 40;
 const VERIFY_PAUSE_MS = 250;
+/** Longest wait for the answer of a heartbeat sent before a check, once the check's is read. */
+const BEAT_READ_MS = 1000;
 
 // The count advanced, the epoch and Redis's clock, read in one script: a MULTI of three cost a
 // busy worker several times the CPU of one call. (`or false`: a nil would end the reply's list.)
@@ -43,6 +45,13 @@ export class RollbackGuard {
   #restarts = 0;
   /** A heartbeat proved the count went back: the next check is a rollback's. */
   #wentBack = false;
+  /**
+   * Heartbeats sent and read: a check waits until those sent before it are read, since Redis
+   * ran them first but their answers may be read after its own (more awaits on their way).
+   */
+  #beatsSent = 0;
+  #beatsRead = 0;
+  #beatRead: (() => void) | undefined;
 
   constructor(redis: RedisClient, keys: { generation: string; epoch: string }) {
     this.#redis = redis;
@@ -52,6 +61,7 @@ export class RollbackGuard {
 
   /** What a heartbeat must pass, taken as it is sent: the highest count read, in this run of the count. */
   beforeHeartbeat(): HeartbeatMark {
+    this.#beatsSent++;
     return { highest: this.#generation.highest, restarts: this.#restarts };
   }
 
@@ -64,6 +74,8 @@ export class RollbackGuard {
    * again since it was sent (its answer may be read after a later check's).
    */
   observe(value: number, mark: HeartbeatMark): void {
+    this.#beatsRead++;
+    this.#beatRead?.();
     if (!Number.isSafeInteger(value) || mark.restarts !== this.#restarts) return;
     if (value > mark.highest) {
       this.#generation.advanced(value);
@@ -115,6 +127,7 @@ export class RollbackGuard {
   async #verify(): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       let reply: CheckReply;
+      const beats = this.#beatsSent;
       try {
         reply = await check(this.#redis, this.#generation.key, this.#epochKey);
       } catch (error) {
@@ -127,6 +140,7 @@ export class RollbackGuard {
       }
       const [value, epoch, [seconds, micros]] = reply;
       const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+      await this.#heartbeatsRead(beats);
       const wentBack = this.#wentBack;
       this.#wentBack = false;
       if (epoch !== this.#epoch || (!wentBack && this.#generation.advanced(value))) {
@@ -143,6 +157,21 @@ export class RollbackGuard {
       this.#checkedAt = now;
       return;
     }
+  }
+
+  /** Until `beats` heartbeats are read, or a while if one never is (its answer was lost). */
+  async #heartbeatsRead(beats: number): Promise<void> {
+    const deadline = performance.now() + BEAT_READ_MS;
+    while (this.#beatsRead < beats && performance.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, BEAT_READ_MS);
+        this.#beatRead = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    this.#beatRead = undefined;
   }
 
   /** The count starts again from `value`. */
