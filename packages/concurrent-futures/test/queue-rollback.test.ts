@@ -10,8 +10,6 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Redis } from "ioredis";
 import { BrokenQueueExecutor, QueueExecutor } from "../src/queue-executor/index.ts";
-import { RollbackGuard } from "../src/queue-executor/rollback-guard.ts";
-import { announceWorker } from "../src/queue-executor/worker-registry.ts";
 import { recordRun } from "./fixtures/tasks.ts";
 import { whenDone } from "./helpers/settled.ts";
 import { startWorker } from "./helpers/queue-worker.ts";
@@ -67,65 +65,5 @@ describe("Redis back from an older snapshot", { timeout: 120_000 }, () => {
       assert.match(outcome.reason.message, /came back from an older snapshot/);
     }
     await executor.shutdown({ wait: false });
-  });
-
-  it("takes a heartbeat's count not above those read before it as proof of a rollback", async () => {
-    const admin = new Redis(redis.port, "127.0.0.1");
-    const keys = {
-      generation: "beat:generation",
-      epoch: "beat:epoch",
-      workers: "w",
-      seen: "s",
-      lastBeat: "b",
-    };
-    // A worker's heartbeat, as queue-worker.ts sends it and gives its count to the guard.
-    const beat = { host: "h", pid: 1, executor: "async", concurrency: 1, running: 0 };
-    const heartbeat = async (guard: RollbackGuard) => {
-      const mark = guard.beforeHeartbeat();
-      const at = { finishedLastMinute: 0, lockDuration: 1, startedAt: 0, at: Date.now() };
-      const count = await announceWorker(admin, keys, "worker-1", { ...beat, ...at }).catch(() => NaN);
-      guard.observe(count, mark);
-    };
-    try {
-      await admin.set(keys.epoch, "e1");
-      await admin.set(keys.generation, "100");
-      const guard = new RollbackGuard(admin, keys);
-      await guard.start(); // reads 101
-      await heartbeat(guard); // 102: forward
-      const before = Date.now() - 1000;
-      assert.equal(await guard.refusal(before), undefined);
-      // Redis back from a snapshot at 100; then the other workers' counts pass ours before
-      // this worker's next check: only its heartbeat saw the count go back.
-      await admin.set(keys.generation, "100");
-      await heartbeat(guard); // 101, not above 103
-      await admin.incrby(keys.generation, 1000);
-      assert.match((await guard.refusal(before)) ?? "", /came back from an older snapshot/);
-
-      // The same with the heartbeat, the others' counts and the job's check sent at once: Redis
-      // runs them in that order, and the check waits for the heartbeat's answer to be read.
-      const again = new RollbackGuard(admin, keys);
-      await again.start();
-      await admin.set(keys.generation, "100");
-      const beat = heartbeat(again);
-      void admin.incrby(keys.generation, 5000);
-      const refused = again.refusal(before);
-      await beat;
-      assert.match((await refused) ?? "", /came back from an older snapshot/);
-
-      // Redis back empty: the heartbeat's low count, read after the check that saw the new
-      // epoch, proves nothing, and no job is refused for it.
-      const fresh = new RollbackGuard(admin, { generation: "beat:generation2", epoch: "beat:epoch2" });
-      await admin.set("beat:epoch2", "e1");
-      await admin.set("beat:generation2", "50");
-      await fresh.start();
-      const mark = fresh.beforeHeartbeat();
-      await admin.del("beat:epoch2", "beat:generation2");
-      await admin.set("beat:epoch2", "e2");
-      assert.equal(await fresh.refusal(before), undefined, "a new epoch: the count starts again");
-      fresh.observe(1, mark); // sent before the count started again
-      assert.equal(await fresh.refusal(before), undefined);
-    } finally {
-      admin.disconnect();
-    }
   });
 });

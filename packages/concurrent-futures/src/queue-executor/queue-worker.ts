@@ -275,9 +275,8 @@ export class QueueWorker {
   async #announce(): Promise<void> {
     const redis = this.#link?.redis;
     if (!redis || !this.#id || this.#runs?.handingBack) return;
-    const mark = this.#guard?.beforeHeartbeat();
     const generation = await announceWorker(redis, this.#keys, this.#id, this.#beat()).catch(() => NaN);
-    if (mark) this.#guard?.observe(generation, mark);
+    this.#guard?.observe(generation);
   }
 
   /** What this heartbeat tells of the worker (see worker-registry.ts). */

@@ -58,11 +58,6 @@ export class Generation {
     return forward;
   }
 
-  /** The highest value seen so far. */
-  get highest(): number {
-    return this.#highest;
-  }
-
   /** Redis is a new one (it came back empty): its count starts again from `value`. */
   restart(value: number): void {
     if (Number.isSafeInteger(value)) this.#highest = value;
