@@ -39,11 +39,15 @@ function executor(queue: string, options: Partial<QueueExecutorOptions> = {}): Q
   return new QueueExecutor({ queue, connection: redis.url, reconcileInterval: 300, ...options });
 }
 
-/** How many times each traced task ran, by name, and on which worker processes. */
+/**
+ * How many times each traced task ran, by name, and on which worker processes. A trace's file
+ * exists a moment before its line is written: a task counts once its line is there.
+ */
 function runs(): Map<string, number[]> {
   const traces = new Map<string, number[]>();
   for (const name of readdirSync(folder)) {
-    traces.set(name, readFileSync(path.join(folder, name), "utf8").trim().split("\n").map(Number));
+    const pids = readFileSync(path.join(folder, name), "utf8").split("\n").filter(Boolean).map(Number);
+    if (pids.length > 0) traces.set(name, pids);
   }
   return traces;
 }
