@@ -11,7 +11,6 @@
 import {
   closeSync,
   existsSync,
-  mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
@@ -24,6 +23,7 @@ import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
 import { Script, constants } from "node:vm";
+import { makeFolders } from "./make-folders.ts";
 
 export interface CachedRun {
   /** The file's `module.exports`. */
@@ -89,7 +89,7 @@ function writeCache(cacheFile: string, script: Script): void {
   const temp = `${cacheFile}.${process.pid}.tmp`;
   try {
     const data = script.createCachedData();
-    makeFolder(folder);
+    makeFolders(folder, 0o700); // as the XDG spec asks
     const fd = openSync(temp, "wx", 0o600);
     try {
       for (let offset = 0; offset < data.length;) offset += writeSync(fd, data, offset);
@@ -104,23 +104,6 @@ function writeCache(cacheFile: string, script: Script): void {
     } catch {
       // nothing was written
     }
-  }
-}
-
-/**
- * mkdir -p, one level at a time, as the XDG spec asks (mode 0700). Not Node's recursive mkdir:
- * under a parent that exists but refuses children (XDG_CACHE_HOME=/proc/x) it retries for
- * ever, and the command never exits.
- */
-function makeFolder(folder: string): void {
-  try {
-    mkdirSync(folder, { mode: 0o700 });
-  } catch (error) {
-    const { code } = error as NodeJS.ErrnoException;
-    if (code === "EEXIST") return;
-    if (code !== "ENOENT" || dirname(folder) === folder) throw error;
-    makeFolder(dirname(folder));
-    mkdirSync(folder, { mode: 0o700 });
   }
 }
 

@@ -6,8 +6,9 @@
 // Its file system calls are synchronous: a handful at the start and end of a run, each a few
 // microseconds, where a thread-pool round trip each cost more, and `node:fs/promises` is not
 // loaded (about 3 ms of a 20-flag download's start).
-import { mkdirSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { makeFolders } from "../common/make-folders.ts";
 import { describeCode, newTempTag, OUR_TEMP_FILE, removeQuietly } from "./save-flag.ts";
 
 /** Names of the flags already in `dest`. */
@@ -64,31 +65,6 @@ function isAlive(pid: number): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "EPERM"; // alive, someone else's
-  }
-}
-
-/**
- * mkdir -p, one level at a time. Node's `mkdir(..., { recursive: true })` never returns on a
- * path whose parent exists but refuses children (such as /proc/x): it retries for ever.
- */
-function makeFolders(folder: string): void {
-  try {
-    mkdirSync(folder);
-  } catch (error) {
-    const { code } = error as NodeJS.ErrnoException;
-    if (code === "EEXIST" && statSync(folder).isDirectory()) return;
-    const parent = dirname(folder);
-    if (code !== "ENOENT" || parent === folder || isDirectory(parent)) throw error;
-    makeFolders(parent);
-    mkdirSync(folder);
-  }
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
   }
 }
 
