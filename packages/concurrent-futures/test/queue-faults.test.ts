@@ -184,6 +184,33 @@ describe("QueueExecutor faults", () => {
   );
 
   it(
+    "a window of 20,000 jobs whose events were dropped: the reconciler reads them all back",
+    { timeout: 180_000 },
+    async () => {
+      const queue = "wide";
+      const warnings: Error[] = [];
+      const onWarning = (warning: Error) => warnings.push(warning);
+      process.on("warning", onWarning);
+      try {
+        await workers(queue, 1, "async", 64);
+        // Almost no events: the outcomes come from the reconciler's reading of the jobs'
+        // states, 20,000 outstanding at once (once 80,000 arguments to one script).
+        await using pool = executor(queue, { maxEvents: 10, window: 20_000, reconcileInterval: 1000 });
+        const futures = Array.from({ length: 20_000 }, (_, i) => pool.submit(identity, i));
+        const { notDone } = await wait(futures, { timeout: 150_000 });
+        assert.equal(notDone.size, 0);
+        for (const [i, future] of futures.entries()) assert.equal(await future.result(), i);
+        assert.deepEqual(
+          warnings.map(String).filter((text) => text.includes("check of its jobs")),
+          [],
+        );
+      } finally {
+        process.off("warning", onWarning);
+      }
+    },
+  );
+
+  it(
     "cancel races with the window and shutdown: a cancelled task never runs, the others run once",
     { timeout: 60_000 },
     async () => {
