@@ -33,6 +33,7 @@ const withdraw = jobScript<number[]>("futuresWithdraw", SCRIPT);
 export type Withdrawal = "absent" | "withdrawn" | "taken";
 
 const STATES: readonly Withdrawal[] = ["absent", "withdrawn", "taken"];
+const IDS_PER_SCRIPT = 1000;
 
 /**
  * Remove the jobs, by id under the queue's key prefix (such as "bull:NAME:"), that are still
@@ -43,6 +44,12 @@ export async function withdrawWaiting(
   prefix: string,
   jobIds: string[],
 ): Promise<Withdrawal[]> {
-  const replies = await withdraw(redis, prefix, ...jobIds);
-  return replies.map((state) => STATES[state] ?? "absent");
+  const withdrawals: Withdrawal[] = [];
+  // In parts: a whole window at once could pass more arguments than a spread takes, and would
+  // hold Redis for the length of the script.
+  for (let start = 0; start < jobIds.length; start += IDS_PER_SCRIPT) {
+    const replies = await withdraw(redis, prefix, ...jobIds.slice(start, start + IDS_PER_SCRIPT));
+    for (const state of replies) withdrawals.push(STATES[state] ?? "absent");
+  }
+  return withdrawals;
 }
