@@ -1,6 +1,6 @@
 // RC4 through the WebAssembly kernel (arcfour.wat, compiled into wasm/arcfour.wasm by the
-// build): the same results as arcfour.ts. V8 compiles the kernel's byte loop to 15 machine
-// instructions with no checks, close to OpenSSL's (bench/cpu.ts compares them); the data goes
+// build): the same results as arcfour.ts. V8 compiles the kernel's loops with no bounds checks
+// (guard pages stand in for them); bench/cpu.ts compares it with OpenSSL. The data goes
 // through the module's memory in 64 KiB chunks. The module is compiled once per thread, on first use.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
