@@ -43,14 +43,14 @@ function loadKernel(): Kernel {
 }
 
 /** Encrypt or decrypt `data` with RC4 in WebAssembly; the same contract as `arcfour`. */
-export function arcfourWasm(key: Uint8Array, data: Uint8Array, loops = 20): Uint8Array {
-  checkArcfourArguments(key, loops);
+export function arcfourWasm(key: Uint8Array, data: Uint8Array, loops = 20, into?: Uint8Array): Uint8Array {
+  checkArcfourArguments(key, loops, data, into);
   kernel ??= loadKernel();
   // The memory never grows, so one view of it stays valid.
   const heap = new Uint8Array(kernel.memory.buffer);
   heap.set(key, KEY_OFFSET);
   kernel.schedule(key.length, loops);
-  const out = new Uint8Array(data.length);
+  const out = into ?? new Uint8Array(data.length);
   for (let offset = 0; offset < data.length; offset += CHUNK) {
     const length = Math.min(CHUNK, data.length - offset);
     heap.set(data.subarray(offset, offset + length), DATA_OFFSET);
