@@ -7,37 +7,48 @@
 
 const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
-/** Encrypt or decrypt `data` (RC4 is its own inverse) with a key of 1 to 256 bytes. */
-export function arcfour(key: Uint8Array, data: Uint8Array, loops = 20): Uint8Array {
-  checkArcfourArguments(key, loops);
+/**
+ * Encrypt or decrypt `data` (RC4 is its own inverse) with a key of 1 to 256 bytes, into a new
+ * array or into `into` (as long as `data`; `data` itself encrypts in place, any other overlap
+ * is not allowed), which it returns.
+ */
+export function arcfour(key: Uint8Array, data: Uint8Array, loops = 20, into?: Uint8Array): Uint8Array {
+  checkArcfourArguments(key, loops, data, into);
   const sbox = keySchedule(key, loops);
-  // Give the output the input's alignment, so both can be read as 32-bit words at one offset.
+  // Give a new output the input's alignment, so both can be read as 32-bit words at one offset.
   const shift = data.byteOffset & 3;
-  const out = new Uint8Array(new ArrayBuffer(data.length + shift), shift, data.length);
-  const head = littleEndian ? Math.min((4 - shift) & 3, data.length) : data.length;
+  const out = into ?? new Uint8Array(new ArrayBuffer(data.length + shift), shift, data.length);
+  const aligned = littleEndian && (out.byteOffset & 3) === shift;
+  const head = aligned ? Math.min((4 - shift) & 3, data.length) : data.length;
   const words = (data.length - head) >>> 2;
   const state = { i: 0, j: 0 };
   cryptBytes(sbox, state, data, out, 0, head);
   if (words > 0) {
-    const offset = data.byteOffset + head;
     cryptWords(
       sbox,
       state,
-      new Int32Array(data.buffer, offset, words),
-      new Int32Array(out.buffer, shift + head, words),
+      new Int32Array(data.buffer, data.byteOffset + head, words),
+      new Int32Array(out.buffer, out.byteOffset + head, words),
     );
   }
   cryptBytes(sbox, state, data, out, head + words * 4, data.length);
   return out;
 }
 
-/** The checks shared by every RC4 implementation here: a RangeError for a bad key or loop count. */
-export function checkArcfourArguments(key: Uint8Array, loops: number): void {
+/** The checks shared by every RC4 implementation here: a RangeError for a bad key, loop count or destination. */
+export function checkArcfourArguments(
+  key: Uint8Array,
+  loops: number,
+  data: Uint8Array,
+  into: Uint8Array | undefined,
+): void {
   if (key.length < 1 || key.length > 256) {
     throw new RangeError(`arcfour key must be 1 to 256 bytes, got ${key.length}`);
   }
   if (!Number.isInteger(loops) || loops < 1)
     throw new RangeError(`loops must be an integer >= 1, got ${loops}`);
+  if (into !== undefined && (!(into instanceof Uint8Array) || into.length !== data.length))
+    throw new RangeError(`into must be a Uint8Array of ${data.length} bytes, like the data`);
 }
 
 function keySchedule(key: Uint8Array, loops: number): Int32Array {
