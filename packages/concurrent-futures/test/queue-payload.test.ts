@@ -92,6 +92,23 @@ describe("queue payload", () => {
     assert.deepEqual(failed.report, REPORT);
   });
 
+  it("writes an outcome as JSON.stringify would, whatever the value", () => {
+    const deep = [[[[[[["seven levels"]]]]]]];
+    for (const value of [null, 0, 1.5, "text", '\u2028 "quoted"', [1, [2]], { a: { b: [true] } }, deep]) {
+      assert.equal(encodeOutcome(true, value, LIMIT, REPORT), JSON.stringify([1, value, REPORT]));
+    }
+    assert.equal(
+      encodeOutcome(true, undefined, LIMIT, REPORT),
+      JSON.stringify([1, null, { ...REPORT, u: 1 }]),
+    );
+    // One level deeper than plain data goes in an outcome: V8 serialization, as before.
+    assert.notEqual(encodeOutcome(true, [deep], LIMIT, REPORT)[0], "[");
+    // Reports of two runners in turn: each outcome has its own.
+    const other = { ...REPORT, w: "another", p: 2 };
+    assert.equal(readOutcome(encodeOutcome(true, 1, LIMIT, other), LIMIT).report?.w, "another");
+    assert.equal(readOutcome(encodeOutcome(true, 1, LIMIT, REPORT), LIMIT).report?.w, REPORT.w);
+  });
+
   it("reads the outcomes of workers of earlier releases, which carry no report", () => {
     assert.deepEqual(readOutcome("[1]", LIMIT), { ok: true, value: undefined, report: undefined });
     assert.deepEqual(readOutcome("[1,7]", LIMIT), { ok: true, value: 7, report: undefined });

@@ -6,7 +6,7 @@
 import { deserialize, serialize } from "node:v8";
 import { plainData } from "../plain-data.ts";
 import { fromErrorRecord, toErrorRecord, type ErrorRecord } from "../remote-error.ts";
-import { readRunReport, type RunReport } from "./run-report.ts";
+import { readRunReport, type RunnerMark, type RunReport } from "./run-report.ts";
 import type { TaskAddress } from "./task-address.ts";
 
 /** A job's data in Redis: its task, its encoded arguments, whether they are a map() chunk, its signature. */
@@ -112,6 +112,12 @@ function checkArrays(value: unknown, bytes: number, what: string): void {
 }
 
 export function encodeOutcome(ok: boolean, value: unknown, maxBytes: number, report: RunReport): string {
+  // The common case written directly: checking and stringifying the report with the value took
+  // most of a no-op job's 4.5 us here. The text is what JSON.stringify of the outcome gives.
+  if (ok && (value === undefined || plainData(value, VALUE_DEPTH))) {
+    const json = `[1,${value === undefined ? "null" : JSON.stringify(value)},${reportJson(report, value === undefined)}]`;
+    if (json.length * 3 <= maxBytes) return json;
+  }
   if (!ok) return encode([0, toErrorRecord(value), report] satisfies Outcome, "the task's error", maxBytes);
   // A task that returned nothing: null in JSON, marked so that it reads back as undefined (V8's
   // encoding would keep it, at seven times the CPU). A producer of an earlier release reads null.
@@ -121,6 +127,22 @@ export function encodeOutcome(ok: boolean, value: unknown, maxBytes: number, rep
   } catch (error) {
     return encode([0, toErrorRecord(error), report] satisfies Outcome, "the task's error", maxBytes);
   }
+}
+
+/** A value's levels of plain data inside an outcome: encode() allows 8, the outcome's array takes one. */
+const VALUE_DEPTH = 7;
+
+/** The runner's part of the last report written, as JSON without its closing brace. */
+let lastMark: RunnerMark | undefined;
+let lastMarkJson = "";
+
+/** A report as JSON; its runner's part, the same in every outcome a worker writes, is made once. */
+function reportJson({ w, h, p, c, r }: RunReport, nothing: boolean): string {
+  if (lastMark?.w !== w || lastMark.h !== h || lastMark.p !== p || lastMark.c !== c) {
+    lastMark = { w, h, p, c };
+    lastMarkJson = JSON.stringify(lastMark).slice(0, -1);
+  }
+  return `${lastMarkJson},"r":${JSON.stringify(r)}${nothing ? ',"u":1' : ""}}`;
 }
 
 /** What an outcome says: the value or the rebuilt error it carries, and its checked report. */

@@ -72,7 +72,8 @@ export function addressOf(ref: TaskRef): TaskAddress {
     module = { p: info.name, v: info.version, m: inside.replace(/\.[cm]?[jt]sx?$/, "") };
     addressOfModule.set(ref.moduleUrl, module);
   }
-  return { ...module, e: ref.exportName };
+  // Written out: a spread followed by a new key took V8 about 1.7 us, for every submit.
+  return { p: module.p, v: module.v, m: module.m, e: ref.exportName };
 }
 
 export function describeAddress(address: TaskAddress): string {
