@@ -16,6 +16,7 @@
 // esbuild's version); when each file still hashes the same, and the bundle is the one made
 // then, there is nothing to do. Contents, not times: npm installs packages with old times.
 import { build, version as esbuildVersion } from "esbuild";
+import nodeAssert from "node:assert";
 import { createHash } from "node:crypto";
 import { readFile, realpath, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -49,6 +50,24 @@ const compiledModules = {
     build.onLoad({ filter: /.*/, namespace: "on-first-use" }, (args) => ({
       contents: `module.exports = function (...args) { return require(${JSON.stringify(args.path)}).apply(this, args); };`,
       resolveDir: dirname(args.path),
+      loader: "js",
+    }));
+    // undici checks its invariants with node:assert (five Node modules, about 1 ms to load),
+    // though an assertion fails only on a bug. undici gets a function that asserts as
+    // node:assert does, loading it to throw.
+    build.onResolve({ filter: /^node:assert$/ }, (args) =>
+      args.importer.includes("/node_modules/undici/")
+        ? { path: "node:assert", namespace: "assert-on-failure" }
+        : undefined,
+    );
+    // Its other functions are getters that load node:assert (a plain function: undici calls it
+    // on every request, and V8 calls a Proxy the slow way).
+    build.onLoad({ filter: /.*/, namespace: "assert-on-failure" }, () => ({
+      contents:
+        'const assert = (value, message) => { if (!value) require("node:assert")(value, message); };\n' +
+        `for (const key of ${JSON.stringify(Object.keys(nodeAssert))})\n` +
+        '  Object.defineProperty(assert, key, { get: () => require("node:assert")[key] });\n' +
+        "module.exports = assert;",
       loader: "js",
     }));
     // commander loads node:child_process (and with it node:dgram, 1-2 ms) for subcommands

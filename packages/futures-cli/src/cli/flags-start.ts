@@ -20,10 +20,6 @@ export function runsFromBundle(): boolean {
 
 /** Run the command line in process.argv, `futures flags ...`, from the bundle. */
 export async function runFlagsBundle(): Promise<void> {
-  // The download sets this V8 flag as it loads undici (see flags/http-get.ts). V8 rejects
-  // code cached under other flags, so it is set before the bundle compiles: the cache is
-  // then made and used under the same flags.
-  setFlagsFromString("--liftoff-only");
   const { exports, save } = runCached(BUNDLE, "flags", {
     __futuresDist: new URL("..", import.meta.url).href,
     __futuresLibraryDist: `${pathToFileURL(libraryDist()).href}/`,
@@ -31,8 +27,14 @@ export async function runFlagsBundle(): Promise<void> {
   // The cache holds what the run compiled: made by a download, not by help or a usage error
   // (a cache made by `futures flags --help` leaves a download 10 ms slower).
   const help = process.argv.includes("--help") || process.argv.includes("-h");
+  // The download sets V8's --liftoff-only once it has loaded undici (flags/http-get.ts), and
+  // V8 rejects code cached under other flags: the cache is made under those the next run
+  // compiles the bundle with, V8's defaults. (--liftoff-only turned the other two off; only
+  // Node 20 and 22.0 run the bundle, whose V8 flags these are.)
   process.once("exit", (code) => {
-    if (!help && code <= 1) save();
+    if (help || code > 1) return;
+    setFlagsFromString("--no-liftoff-only --wasm-tier-up --wasm-dynamic-tiering");
+    save();
   });
   await (exports as typeof import("./run-cli.ts")).runCli();
 }

@@ -20,7 +20,7 @@ import {
   writeSync,
 } from "node:fs";
 import { createRequire } from "node:module";
-import { homedir } from "node:os";
+import type * as Os from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
 import { Script, constants } from "node:vm";
 import { makeFolders } from "./make-folders.ts";
@@ -77,7 +77,8 @@ function cacheFolder(): string | undefined {
   try {
     const xdg = process.env.XDG_CACHE_HOME;
     if (xdg && isAbsolute(xdg)) return join(xdg, "futures-cli");
-    const home = homedir();
+    // HOME is what os.homedir() reads first: node:os is loaded only when it is not set.
+    const home = process.env.HOME || (createRequire(import.meta.url)("node:os") as typeof Os).homedir();
     return home && existsSync(home) ? join(home, ".cache", "futures-cli") : undefined;
   } catch {
     return undefined;

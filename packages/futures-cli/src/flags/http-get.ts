@@ -141,13 +141,14 @@ let agentClass: typeof Agent | undefined;
 
 function loadAgent(): typeof Agent {
   if (agentClass) return agentClass;
-  keepWasmOnLiftoff();
   try {
     // A literal path, which the bundle of `futures flags` follows (scripts/bundle-flags.mjs).
     agentClass = require("undici/lib/dispatcher/agent.js") as typeof Agent;
   } catch {
     agentClass = (require("undici") as typeof import("undici")).Agent;
   }
+  // After undici and the Node modules it loads: see keepWasmOnLiftoff.
+  keepWasmOnLiftoff();
   return agentClass;
 }
 
@@ -157,7 +158,10 @@ function loadAgent(): typeof Agent {
  * thread, and a process cannot exit before that job ends: 150 ms after the last download,
  * for a parser that a run of a few hundred responses never needs faster. The flag must be set
  * before the parser is compiled (at the first connection); V8 flags are per process, so it
- * also covers pool threads, and each pool process sets it as it loads undici.
+ * also covers pool threads, and each pool process sets it as it loads undici. V8 checks
+ * cached code against its flags, Node's cache of its own modules too: a Node module loaded
+ * after this is compiled from its source (node:http and the modules it loads took 80 million
+ * instructions more of a 20-flag run), so the flag comes after the modules a download loads.
  */
 function keepWasmOnLiftoff(): void {
   setFlagsFromString("--liftoff-only");

@@ -1,7 +1,5 @@
 // Delays of the DELAY listener and of delayed ERROR requests: seconds, fixed or drawn
 // uniformly from a range for each request.
-// Only a type from random.ts: it loads node:crypto, which `futures flags` (that checks
-// delays, but draws none) need not load.
 import type { Random } from "./random.ts";
 
 /** Seconds: a fixed time, or a time drawn uniformly from [min, max] for each request. */

@@ -1,6 +1,4 @@
 // A small seeded pseudo-random generator, so a seed repeats the same fault sequence.
-import { randomInt } from "node:crypto";
-
 /** A source of numbers uniform in [0, 1). */
 export type Random = () => number;
 
@@ -16,9 +14,12 @@ export function seededRandom(seed: number): Random {
   };
 }
 
-/** A seed for when none is given; printed, so a run can be repeated. */
+/**
+ * A seed for when none is given; printed, so a run can be repeated. Math.random, not
+ * node:crypto: a fault sequence needs no secret, and the server would load node:crypto for it.
+ */
 export function randomSeed(): number {
-  return randomInt(0, 2 ** 31);
+  return Math.floor(Math.random() * 2 ** 31);
 }
 
 /** One independent stream per listener, all derived from one seed. */
