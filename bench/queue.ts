@@ -1,4 +1,5 @@
-// QueueExecutor against raw BullMQ on the same redis-server, in one run, rounds interleaved:
+// QueueExecutor against raw BullMQ on the same redis-server, in one run, rounds interleaved
+// (the order turning round by round, a full collection before each run):
 // 20,000 no-op jobs with two worker processes of concurrency 64 each (raw: Queue.addBulk +
 // Worker + QueueEvents; futures: QueueExecutor.map + two QueueWorker processes on an
 // AsyncExecutor), the same map with chunksize 100 in items/s, and the median round trip of one
@@ -12,6 +13,8 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { Queue, QueueEvents } from "bullmq";
 import { QueueExecutor } from "concurrent-futures/queue";
 import { median, textTable } from "futures-cli/bench";
@@ -19,7 +22,7 @@ import { startRedis } from "@futures/test-support/redis-server";
 import { flaky, noop } from "./workers/tasks.ts";
 
 const JOBS = Number(process.argv[2] ?? 20_000);
-const ROUNDS = 3;
+const ROUNDS = 5;
 const CONCURRENCY = 64;
 const ROUND_TRIPS = 300;
 const WINDOW = 2 * 2 * CONCURRENCY; // QueueExecutor's default: twice the workers' concurrency
@@ -224,8 +227,13 @@ await rawWindowed(2000);
 await futuresMap(2000);
 await futuresMap(2000, 1, signedExecutor);
 
+// One producer process runs every contender: a full collection before each run, so that none
+// pays for the garbage of the one before it, and the order turns round by round.
+setFlagsFromString("--expose-gc");
+const collectGarbage = runInNewContext("gc") as () => void;
 for (let round = 0; round < ROUNDS; round++) {
-  for (const contender of contenders) {
+  for (const contender of [...contenders.slice(round), ...contenders.slice(0, round)]) {
+    collectGarbage();
     const before = cpuNow(contender.mode);
     contender.ms.push(await contender.run());
     const after = cpuNow(contender.mode);
