@@ -192,7 +192,9 @@ describe("QueueExecutor faults", () => {
       const onWarning = (warning: Error) => warnings.push(warning);
       process.on("warning", onWarning);
       try {
-        await workers(queue, 1, "async", 64);
+        // The worker's own lock times: no worker dies here, and 2 s locks on 64 jobs at once
+        // could lapse on a loaded machine.
+        started.push(await startWorker(redis.url, queue, "async", 64, undefined, true));
         // Almost no events: the outcomes come from the reconciler's reading of the jobs'
         // states, 20,000 outstanding at once (once 80,000 arguments to one script).
         await using pool = executor(queue, { maxEvents: 10, window: 20_000, reconcileInterval: 1000 });

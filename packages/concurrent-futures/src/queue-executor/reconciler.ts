@@ -105,19 +105,26 @@ export class Reconciler {
     const before = performance.now() - (trimmed ? 0 : interval);
     const due = [...table.remote()].filter((call) => call.sentAt !== undefined && call.sentAt <= before);
     if (due.length === 0) return false;
+    // The ids as read now, with the calls found sent: an event or a retry meanwhile may send a
+    // call again under a new id (not yet in Redis), and the old job's state must not settle it.
+    const ids = due.map((call) => call.jobId);
     let lost = false;
     for (let start = 0; start < due.length; start += STATES_PER_READ) {
-      if (await this.#readStates(due.slice(start, start + STATES_PER_READ))) lost = true;
+      if (start > 0 && !this.#options.canRun()) break;
+      const end = start + STATES_PER_READ;
+      try {
+        if (await this.#readStates(due.slice(start, end), ids.slice(start, end))) lost = true;
+      } catch (error) {
+        if (!lost) throw error;
+        break; // what the parts before found stands, and the next pass comes soon
+      }
     }
     return lost;
   }
 
   /** Read and act on the states of `due` calls' jobs in one round trip; whether events were lost. */
-  async #readStates(due: Call[]): Promise<boolean> {
+  async #readStates(due: Call[], ids: string[]): Promise<boolean> {
     const { conn, table, outcomes } = this.#options;
-    // The ids as read: an event meanwhile may have sent a call again under a new id, and the
-    // old job's state must not settle it.
-    const ids = due.map((call) => call.jobId);
     const now = performance.now();
     const confirm = new Set(ids.filter((id) => now - (this.#orphans.get(id) ?? now) >= CONFIRM_ORPHAN_MS));
     const states = await readJobStates(
