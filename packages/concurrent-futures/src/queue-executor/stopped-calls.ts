@@ -70,7 +70,7 @@ export class StoppedCalls {
     if (calls.length === 0) return;
     for (const call of calls) this.#stopping.delete(call);
     const ids = calls.map((call) => call.jobId);
-    let withdrawn: Withdrawal[];
+    let withdrawn: (Withdrawal | undefined)[];
     try {
       withdrawn = await withdrawWaiting(redis, conn.jobPrefix, ids);
     } catch {
@@ -80,7 +80,9 @@ export class StoppedCalls {
     }
     calls.forEach((call, i) => {
       if (!table.current(call, ids[i])) return; // settled meanwhile, or sent again under a new id
-      if (withdrawn[i] === "withdrawn") this.#options.withdrawn(call);
+      // A part not answered (the connection went): tried again with the next reconciliation.
+      if (withdrawn[i] === undefined) this.#stopping.add(call);
+      else if (withdrawn[i] === "withdrawn") this.#options.withdrawn(call);
       // The workers listen there for job ids to abort.
       else redis.publish(conn.keys.abort, call.jobId).catch(() => {});
     });

@@ -37,18 +37,26 @@ const IDS_PER_SCRIPT = 1000;
 
 /**
  * Remove the jobs, by id under the queue's key prefix (such as "bull:NAME:"), that are still
- * waiting for a worker; says of each what became of it.
+ * waiting for a worker; says of each what became of it, or undefined for the ids of parts not
+ * answered when a later part failed (the parts before stand). Throws if the first part fails.
  */
 export async function withdrawWaiting(
   redis: RedisClient,
   prefix: string,
   jobIds: string[],
-): Promise<Withdrawal[]> {
-  const withdrawals: Withdrawal[] = [];
+): Promise<(Withdrawal | undefined)[]> {
+  const withdrawals: (Withdrawal | undefined)[] = [];
   // In parts: a whole window at once could pass more arguments than a spread takes, and would
   // hold Redis for the length of the script.
   for (let start = 0; start < jobIds.length; start += IDS_PER_SCRIPT) {
-    const replies = await withdraw(redis, prefix, ...jobIds.slice(start, start + IDS_PER_SCRIPT));
+    let replies: number[];
+    try {
+      replies = await withdraw(redis, prefix, ...jobIds.slice(start, start + IDS_PER_SCRIPT));
+    } catch (error) {
+      if (start === 0) throw error;
+      withdrawals.length = jobIds.length; // the rest unknown: undefined
+      return withdrawals;
+    }
     for (const state of replies) withdrawals.push(STATES[state] ?? "absent");
   }
   return withdrawals;
