@@ -115,8 +115,13 @@ export function encodeOutcome(ok: boolean, value: unknown, maxBytes: number, rep
   // The common case written directly: checking and stringifying the report with the value took
   // most of a no-op job's 4.5 us here. The text is what JSON.stringify of the outcome gives.
   if (ok && (value === undefined || plainData(value, VALUE_DEPTH))) {
-    const json = `[1,${value === undefined ? "null" : JSON.stringify(value)},${reportJson(report, value === undefined)}]`;
-    if (json.length * 3 <= maxBytes) return json;
+    let json = "";
+    try {
+      json = `[1,${value === undefined ? "null" : JSON.stringify(value)},${reportJson(report, value === undefined)}]`;
+    } catch {
+      // Longer than a string can be: the path below answers with the error.
+    }
+    if (json && json.length * 3 <= maxBytes) return json;
   }
   if (!ok) return encode([0, toErrorRecord(value), report] satisfies Outcome, "the task's error", maxBytes);
   // A task that returned nothing: null in JSON, marked so that it reads back as undefined (V8's
