@@ -17,9 +17,14 @@ export function estimateMs(measuredMs: number | undefined): number {
   return measuredMs ?? UNMEASURED_MS;
 }
 
-/** The running mean after a worker reports `perCallMs` for a batch of the task. */
+/**
+ * The running mean after a worker reports `perCallMs` for a batch of the task. It follows a
+ * faster measure sooner than a slower one: a task's first calls run in a worker whose code is
+ * not compiled yet, and map() of tiny items went one chunk per round trip for a dozen of them.
+ */
 export function updateMeanMs(measuredMs: number | undefined, perCallMs: number): number {
-  return measuredMs === undefined ? perCallMs : 0.8 * measuredMs + 0.2 * perCallMs;
+  if (measuredMs === undefined) return perCallMs;
+  return perCallMs < measuredMs ? 0.5 * (measuredMs + perCallMs) : 0.8 * measuredMs + 0.2 * perCallMs;
 }
 
 /**

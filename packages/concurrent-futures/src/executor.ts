@@ -3,8 +3,8 @@ import type { MessagePort } from "node:worker_threads";
 import type { ExecutorStats } from "./call-stats.ts";
 import { Fifo } from "./fifo.ts";
 import type { Future } from "./future.ts";
+import { chunked, type Chunk } from "./map-chunks.ts";
 import { ChunkFuture, MapResults } from "./map-results.ts";
-import { builtArray } from "./plain-data.ts";
 import type { AnyFunction } from "./task.ts";
 import { checkInteger, checkOptionalInteger, checkTimeout } from "./validate.ts";
 
@@ -92,14 +92,22 @@ export abstract class Executor<Accepts = unknown> {
     checkOptionalInteger("buffersize", buffersize, 1);
     const ms = checkTimeout(timeout);
     const deadline = ms === undefined ? undefined : performance.now() + ms;
-    const chunks = chunked(items, this.submitChunk ? chunksize : 1);
+    const chunks = chunked(
+      items,
+      this.submitChunk || this.submitLazyChunk ? chunksize : 1,
+      buffersize !== undefined,
+    );
     const pending = new Fifo<Future<unknown>>();
     const submitNext = (): boolean => {
       const next = chunks.next();
       if (next.done) return false;
       const chunk = next.value;
       pending.push(
-        this.submitChunk && chunk.length > 1 ? this.submitChunk(fn, chunk) : this.submit(fn, chunk[0] as A),
+        chunk.length === 1
+          ? this.submit(fn, chunk.first())
+          : this.submitLazyChunk
+            ? this.submitLazyChunk(fn, chunk)
+            : this.submitChunk!(fn, chunk.items()),
       );
       return true;
     };
@@ -110,25 +118,10 @@ export abstract class Executor<Accepts = unknown> {
   /** Pools that can send several items in one message implement this; map() then honours chunksize. */
   protected submitChunk?<A, R>(fn: (item: A) => R, chunk: A[]): ChunkFuture<Awaited<R>>;
 
+  /** Or this, to copy the chunk's items (its items()) only when they are sent. */
+  protected submitLazyChunk?<A, R>(fn: (item: A) => R, chunk: Chunk<A>): ChunkFuture<Awaited<R>>;
+
   async [Symbol.asyncDispose](): Promise<void> {
     await this.shutdown({ wait: true });
   }
-}
-
-function* chunked<A>(items: Iterable<A>, size: number): Generator<A[]> {
-  // An array is sliced: a million items pushed one by one in a generator cost a quarter second.
-  if (Array.isArray(items)) {
-    for (let start = 0; start < items.length; start += size)
-      yield builtArray(items.slice(start, start + size));
-    return;
-  }
-  let chunk: A[] = [];
-  for (const item of items) {
-    chunk.push(item);
-    if (chunk.length === size) {
-      yield builtArray(chunk);
-      chunk = [];
-    }
-  }
-  if (chunk.length > 0) yield builtArray(chunk);
 }

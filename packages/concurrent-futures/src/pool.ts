@@ -17,6 +17,7 @@ import {
   type TransferItem,
 } from "./executor.ts";
 import { Future } from "./future.ts";
+import type { Chunk } from "./map-chunks.ts";
 import { refuseWhileImportingTask } from "./import-guard.ts";
 import type { FromWorker } from "./messages.ts";
 import { fromErrorRecord } from "./remote-error.ts";
@@ -102,12 +103,12 @@ export abstract class WorkerPool extends Executor<WrapTheFunctionWithTask> {
   ): Future<Result<F>> {
     const ref = taskRef(fn, this.constructor.name);
     checkSignal(signal);
-    return this.#enqueue(new Future<Result<F>>(), ref, args, false, signal, transfer);
+    return this.#enqueue(new Future<Result<F>>(), ref, args, signal, transfer);
   }
 
-  protected override submitChunk<A, R>(fn: (item: A) => R, chunk: A[]): ChunkFuture<Awaited<R>> {
+  protected override submitLazyChunk<A, R>(fn: (item: A) => R, chunk: Chunk<A>): ChunkFuture<Awaited<R>> {
     const ref = taskRef(fn, this.constructor.name);
-    return this.#enqueue(new ChunkFuture<Awaited<R>>(), ref, chunk, true, undefined, undefined);
+    return this.#enqueue(new ChunkFuture<Awaited<R>>(), ref, chunk, undefined, undefined);
   }
 
   async shutdown({ wait = true, cancelFutures = false }: ShutdownOptions = {}): Promise<void> {
@@ -159,8 +160,7 @@ export abstract class WorkerPool extends Executor<WrapTheFunctionWithTask> {
   #enqueue<F extends Future<any>>(
     future: F,
     ref: TaskRef,
-    args: unknown[],
-    chunk: boolean,
+    args: unknown[] | Chunk,
     signal: AbortSignal | undefined,
     transfer: readonly TransferItem[] | undefined,
   ): F {
@@ -171,7 +171,6 @@ export abstract class WorkerPool extends Executor<WrapTheFunctionWithTask> {
       future,
       key: this.#tasks.keyOf(ref),
       args,
-      chunk,
       transfer: transfer && [...transfer],
       signal,
       submittedAt: performance.now(),

@@ -3,6 +3,8 @@
 import type { CallRecord } from "./call-stats.ts";
 import type { TransferItem } from "./executor.ts";
 import type { Future } from "./future.ts";
+import { Chunk } from "./map-chunks.ts";
+import type { Call } from "./messages.ts";
 import type { WorkerInfo } from "./trace-events.ts";
 
 export interface WorkItem extends CallRecord {
@@ -11,9 +13,8 @@ export interface WorkItem extends CallRecord {
   future: Future<any>;
   /** The task's key in the pool's TaskRegistry. */
   key: number;
-  args: unknown[];
-  /** `args` are the items of a map() chunk, each run alone. */
-  chunk: boolean;
+  /** The call's arguments, or a map() chunk: its items, each run alone. */
+  args: unknown[] | Chunk;
   transfer: TransferItem[] | undefined;
   /** Its abort ends the call: cancelled while queued, its worker ended once running. */
   signal: AbortSignal | undefined;
@@ -26,4 +27,9 @@ export interface WorkItem extends CallRecord {
 /** Set a future's outcome unless it is already done (a race with abort or a break). */
 export function settle(item: WorkItem, set: () => void): void {
   if (!item.future.done()) set();
+}
+
+/** The call as a worker is sent it; a map() chunk's items are copied now, when they are sent. */
+export function toCall({ id, key, args }: WorkItem): Call {
+  return args instanceof Chunk ? [id, key, args.items(), true] : [id, key, args, false];
 }

@@ -95,8 +95,11 @@ async function callChunk(
     const results: unknown[] = builtArray([]);
     for (const item of items) {
       const result = fn(item);
-      if (isThenable(result)) awaiting();
-      results.push(isThenable(result) ? await result : result);
+      // One look at each result: a million tiny ones spent a third of this loop asking twice.
+      if (isThenable(result)) {
+        awaiting();
+        results.push(await result);
+      } else results.push(result);
     }
     return [id, 1, results];
   } catch (error) {
@@ -114,6 +117,8 @@ function returned(id: number, value: unknown): Outcome {
   return value === undefined ? [id, 1] : [id, 1, value];
 }
 
+/** As await sees it: only an object or a function can be a thenable, never a number. */
 function isThenable(value: unknown): value is PromiseLike<unknown> {
+  if (typeof value !== "object" && typeof value !== "function") return false;
   return typeof (value as { then?: unknown } | null)?.then === "function";
 }

@@ -10,18 +10,11 @@
 // sent: the first N calls it holds are running, the next one starts as one of them answers.
 import type { TransferItem } from "./executor.ts";
 import { kOnCancel } from "./future.ts";
-import {
-  SKIPPED,
-  type Call,
-  type FromWorker,
-  type InitMessage,
-  type Outcome,
-  type ToWorker,
-} from "./messages.ts";
+import { SKIPPED, type FromWorker, type InitMessage, type Outcome, type ToWorker } from "./messages.ts";
 import type { CallStats } from "./call-stats.ts";
 import { describeThrown, fromErrorRecord } from "./remote-error.ts";
 import type { TaskRegistry } from "./task-registry.ts";
-import type { WorkItem } from "./work-item.ts";
+import { toCall, type WorkItem } from "./work-item.ts";
 import { WorkerTimes } from "./worker-times.ts";
 
 /** How the pool talks to one worker, whatever it is. */
@@ -136,7 +129,7 @@ export class WorkerSlot {
         this.#defined.add(item.key);
       }
     }
-    const calls = items.map((item): Call => [item.id, item.key, item.args, item.chunk]);
+    const calls = items.map(toCall);
     const transfer = items.flatMap((item) => item.transfer ?? []);
     try {
       this.#channel.send({ t: "run", calls }, transfer);
@@ -151,7 +144,7 @@ export class WorkerSlot {
 
   #runAlone(item: WorkItem): void {
     try {
-      this.#channel.send({ t: "run", calls: [[item.id, item.key, item.args, item.chunk]] }, item.transfer);
+      this.#channel.send({ t: "run", calls: [toCall(item)] }, item.transfer);
     } catch (error) {
       const reason = new TypeError(
         `the task's arguments cannot be sent to a worker: ${describeThrown(error)}`,
