@@ -67,23 +67,30 @@ export class RollbackGuard {
   }
 
   /**
-   * A check sent after this moment: the one that waits to be sent, shared with every job taken
-   * meanwhile, or a new one sent once the check in flight (sent earlier) has its answer.
+   * A check sent after this moment: one sent now when none is in flight (so that the job is
+   * checked and decoded while it travels), else the one that waits to be sent, shared with
+   * every job taken meanwhile, sent once the check in flight (sent earlier) has its answer.
    */
   #checkAfterNow(): Promise<void> {
-    this.#queued ??= (this.#inFlight ?? Promise.resolve())
+    if (this.#queued) return this.#queued;
+    if (!this.#inFlight) return this.#send();
+    this.#queued = this.#inFlight
       .catch(() => {})
       .then(() => {
         this.#queued = undefined;
-        const check = this.#verify();
-        this.#inFlight = check;
-        const settled = (): void => {
-          if (this.#inFlight === check) this.#inFlight = undefined;
-        };
-        check.then(settled, settled);
-        return check;
+        return this.#send();
       });
     return this.#queued;
+  }
+
+  #send(): Promise<void> {
+    const check = this.#verify();
+    this.#inFlight = check;
+    const settled = (): void => {
+      if (this.#inFlight === check) this.#inFlight = undefined;
+    };
+    check.then(settled, settled);
+    return check;
   }
 
   /** Advance the generation; if it went back, note from when jobs are not run. */
