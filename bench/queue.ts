@@ -4,7 +4,7 @@
 // Worker + QueueEvents; futures: QueueExecutor.map + two QueueWorker processes on an
 // AsyncExecutor), the same map with chunksize 100 in items/s, and the median round trip of one
 // submit -> result. A second raw peer keeps a window of jobs in Redis as QueueExecutor does
-// (twice the workers' concurrency, refilled on each completion), which tells the cost of the
+// (its default window, refilled on each completion), which tells the cost of the
 // window from the cost of the rest; the CPU each process spent says where the time went. The
 // map and the round trip run again with jobs signed with a key, to tell what signing costs.
 // Last, retries: JOBS submits of a task that fails one run in ten, with retries: 3, against
