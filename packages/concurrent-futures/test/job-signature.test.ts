@@ -46,6 +46,9 @@ describe("job signatures", () => {
     assert.equal(signer.verify("job-1", { ...job, c: 1 }), false);
     assert.equal(signer.verify("job-1", { ...job, t: { ...address, e: "sub" } }), false);
     assert.equal(signer.verify("job-1", { ...job, s: job.s.slice(1) }), false);
+    // Text the decoder would skip or pad: still the same bytes, but not the signature's text.
+    for (const s of [`${job.s}==`, `${job.s}!!`, `*${job.s}`, ` ${job.s}`, `${job.s}\n`])
+      assert.equal(signer.verify("job-1", { ...job, s }), false, JSON.stringify(s));
     assert.equal(signer.verify("job-1", { ...data("[40,2]") }), false);
     assert.equal(new JobSigner(checkKey("another key of thirty bytes...")!).verify("job-1", job), false);
   });

@@ -1,6 +1,7 @@
 // Bun and Deno, installed from npm as the workspace's devDependencies: each runs the README's
 // example from the built library (as a user installs it) and the executor behaviour suite on
-// every executor (test/runtimes/suite.test.ts, under the runtime's own test runner). A runtime
+// every executor (test/runtimes/suite.test.ts, under the runtime's own test runner), and signs
+// a queue job as node:crypto's HMAC does (test/runtimes/signature-check.ts). A runtime
 // whose binary is not installed (no package for this platform) is skipped, saying so.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -52,6 +53,12 @@ for (const runtime of runtimes) {
       assert.equal(status, 0, output);
       t.diagnostic(`${runtime.name} ${runIn(runtime, ["--version"]).stdout.trim().split("\n")[0]}`);
       assert.ok(readme.includes("```\n" + stdout + "```"), `README does not show this output:\n${stdout}`);
+    });
+
+    it("signs queue jobs as node:crypto's HMAC does", () => {
+      const { status, stdout, output } = runIn(runtime, [...runtime.run, "test/runtimes/signature-check.ts"]);
+      assert.equal(status, 0, output);
+      assert.equal(stdout.trim(), "ok");
     });
 
     it("passes the executor behaviour suite on every executor", { timeout: 600_000 }, (t) => {

@@ -10,7 +10,9 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Redis } from "ioredis";
 import { BrokenQueueExecutor, QueueExecutor } from "../src/queue-executor/index.ts";
+import { RollbackGuard } from "../src/queue-executor/rollback-guard.ts";
 import { recordRun } from "./fixtures/tasks.ts";
+import { BlackholeProxy } from "./helpers/blackhole-proxy.ts";
 import { whenDone } from "./helpers/settled.ts";
 import { startWorker } from "./helpers/queue-worker.ts";
 import { startRedis, type RedisServer } from "@futures/test-support/redis-server";
@@ -65,5 +67,36 @@ describe("Redis back from an older snapshot", { timeout: 120_000 }, () => {
       assert.match(outcome.reason.message, /came back from an older snapshot/);
     }
     await executor.shutdown({ wait: false });
+  });
+});
+
+describe("a worker's check for a rollback", { timeout: 60_000 }, () => {
+  it("is one sent after the job was taken, never one already on its way", async () => {
+    // The first check's INCR runs in Redis, its reply is held; then Redis goes back (as a
+    // restart from a snapshot taken in between would leave it) and a second job is taken. The
+    // first check would let the second job run; only a check sent after it sees the rollback.
+    const proxy = new BlackholeProxy(redis.port);
+    await proxy.listen();
+    const client = new Redis(proxy.port, "127.0.0.1");
+    const admin = new Redis(redis.port, "127.0.0.1");
+    const keys = { generation: "ordering:generation", epoch: "ordering:epoch" };
+    try {
+      const guard = new RollbackGuard(client, keys);
+      await guard.start();
+      const counted = Number(await admin.get(keys.generation));
+      proxy.hold();
+      const first = guard.refusal(0);
+      while (Number(await admin.get(keys.generation)) === counted)
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      await admin.set(keys.generation, counted - 1);
+      const second = guard.refusal(0);
+      proxy.release();
+      assert.equal(await first, undefined, "the job taken before the rollback runs");
+      assert.match(String(await second), /older snapshot/);
+    } finally {
+      client.disconnect();
+      admin.disconnect();
+      await proxy.close();
+    }
   });
 });

@@ -47,6 +47,8 @@ export class JobSigner {
   verify(jobId: string, data: JobData): boolean {
     if (typeof data.s !== "string") return false;
     const given = Buffer.from(data.s, "base64url");
+    // The decoder skips what is not base64url: only the exact text of a signature passes.
+    if (given.toString("base64url") !== data.s) return false;
     const expected = this.#digest(jobId, data);
     return given.byteLength === expected.byteLength && timingSafeEqual(given, expected);
   }
