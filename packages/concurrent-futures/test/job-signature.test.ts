@@ -24,7 +24,14 @@ describe("job signatures", () => {
     const keys = ["sixteen byte key", "k".repeat(64), "k".repeat(65), "é".repeat(150)].map((key) =>
       checkKey(key)!,
     );
-    const jobs = [data("[1,2]"), data('["ünïcode ✓", 1e300]', 1), data("x".repeat(10_000)), data("")];
+    const jobs = [
+      data("[1,2]"),
+      data('["ünïcode ✓", 1e300]', 1),
+      data("x".repeat(10_000)),
+      data("y".repeat(40_000)),
+      data("é".repeat(9_000)),
+      data(""),
+    ];
     for (const key of keys) {
       const signer = new JobSigner(key);
       for (const [i, job] of jobs.entries()) {
