@@ -56,12 +56,15 @@ interface ExecutorEntry {
   cpu?: { order: number; slots: boolean };
   /**
    * A new executor; `maxWorkers` undefined means its own default, `callsPerWorker` how many
-   * calls each worker of a pool runs at once (default 1). Undefined: a plain loop.
+   * calls each worker of a pool runs at once (default 1). Undefined: a plain loop. An executor
+   * that waits to open (the queue's, for Redis) stops waiting when `signal` aborts, rejecting
+   * with its reason.
    */
   open?: (
     maxWorkers: number | undefined,
     queue: QueueSettings,
     callsPerWorker?: number,
+    signal?: AbortSignal,
   ) => Promise<SizedExecutor>;
 }
 
@@ -123,9 +126,9 @@ const TABLE = {
     inProcess: false,
     local: false,
     cpu: { order: 3, slots: true },
-    open: async (window, settings) => {
+    open: async (window, settings, _callsPerWorker, signal) => {
       await loadQueueModule("-x queue");
-      return (await import("./open-queue.ts")).openQueueExecutor(window, settings);
+      return (await import("./open-queue.ts")).openQueueExecutor(window, settings, signal);
     },
   },
 } as const satisfies Record<string, ExecutorEntry>;

@@ -33,13 +33,15 @@ export function setQueueSettings(settings: {
  * A new executor of that name; `maxWorkers` undefined means the executor's own default. For
  * `queue` it is the window of jobs in Redis (default: twice the live workers' concurrency).
  * `callsPerWorker`: calls each worker runs at once, where the executor offers it (threads).
+ * `signal`: stop waiting for the executor to open (the queue's waits for Redis) when it aborts.
  */
 export function createExecutor(
   name: PoolName,
   maxWorkers?: number,
   callsPerWorker?: number,
+  signal?: AbortSignal,
 ): Promise<SizedExecutor> {
-  return EXECUTORS[name].open!(maxWorkers, queueSettings, callsPerWorker);
+  return EXECUTORS[name].open!(maxWorkers, queueSettings, callsPerWorker, signal);
 }
 
 /**

@@ -138,10 +138,18 @@ export async function downloadMany(
       const run = { codes, request, signal: runSignal, sink, client, onRetry, poolNoun };
       if (executor === "sequential") await runSequential(run);
       else {
-        const pool = await createExecutor(executor, split.threads, split.callsPerThread);
-        const broke = await runOnExecutor(pool, run);
-        if (broke && !stopped) stopped = `the ${poolNoun} broke: ${broke.reason}`;
-        poolBroke = broke !== undefined;
+        const pool = await createExecutor(executor, split.threads, split.callsPerThread, runSignal).catch(
+          (error: unknown) => {
+            if (runSignal.aborted) return undefined; // interrupted while it opened (Redis unanswered)
+            throw error;
+          },
+        );
+        if (!pool) for (const cc of codes) sink(cancelledResult(cc));
+        else {
+          const broke = await runOnExecutor(pool, run);
+          if (broke && !stopped) stopped = `the ${poolNoun} broke: ${broke.reason}`;
+          poolBroke = broke !== undefined;
+        }
       }
     }
   } finally {

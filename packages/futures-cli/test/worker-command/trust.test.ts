@@ -306,3 +306,47 @@ describe("-x queue with no worker says so", { timeout: 120_000 }, () => {
     });
   }
 });
+
+describe("-x queue with Redis unanswered says so and stops on a signal", { timeout: 120_000 }, () => {
+  for (const [command, signal, status, args] of [
+    ["flags", "SIGINT", 130, ["-e", "--no-progress"]],
+    ["flags", "SIGTERM", 143, ["-l", "2", "--no-progress"]],
+    ["primes", "SIGINT", 130, ["2"]],
+  ] as const) {
+    it(`futures ${command}: one line naming Redis and the deadline, then ${signal} ends it`, async () => {
+      const dest = path.join(dir, `unanswered-${command}-${signal}`);
+      // A free port: nothing listens there, so Redis never answers.
+      const port = await freePort();
+      const child = own(
+        spawnCli(
+          [command, "-x", "queue", "--connection", `redis://:secret@127.0.0.1:${port}`, ...args].concat(
+            command === "flags" ? ["-d", dest] : [],
+          ),
+          undefined,
+          { FUTURES_LOCAL_PORT: String(await freePort()) },
+        ),
+      );
+      const run = finished(child, 60_000);
+      const said = await stderrUntil(
+        child,
+        new RegExp(
+          `^futures ${command}: waiting for Redis at 127\\.0\\.0\\.1:${port} \\(gives up after 30 s\\)\\n`,
+          "m",
+        ),
+        20_000,
+      );
+      child.kill(signal);
+      const exit = await run;
+      const { stdout, stderr } = exit;
+      // flags reports what it cancelled and exits with the signal's status; primes, which has
+      // started nothing, may end by the signal itself (a shell shows the same status).
+      if (command === "flags" || exit.signal === null) assert.equal(exit.code, status, stderr);
+      else assert.equal(exit.signal, signal, stderr);
+      assert.doesNotMatch(said + stderr, /secret/);
+      if (command === "flags") {
+        assert.match(stdout, /\d+ cancelled\./);
+        assert.deepEqual(readdirSync(dest), [], "nothing written, no temporary file left");
+      }
+    });
+  }
+});
