@@ -54,7 +54,7 @@ export async function openQueueExecutor(
   let onAbort = (): void => {};
   const interrupted = new Promise<never>((_, reject) => {
     onAbort = () => {
-      void executor.shutdown({ wait: false, cancelFutures: true });
+      executor.shutdown({ wait: false, cancelFutures: true }).catch(() => {});
       reject(signal!.reason);
     };
   });
