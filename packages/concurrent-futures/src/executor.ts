@@ -92,34 +92,24 @@ export abstract class Executor<Accepts = unknown> {
     checkOptionalInteger("buffersize", buffersize, 1);
     const ms = checkTimeout(timeout);
     const deadline = ms === undefined ? undefined : performance.now() + ms;
-    const chunks = chunked(
-      items,
-      this.submitChunk || this.submitLazyChunk ? chunksize : 1,
-      buffersize !== undefined,
-    );
+    const chunks = chunked(items, this.submitChunk ? chunksize : 1, buffersize !== undefined);
     const pending = new Fifo<Future<unknown>>();
     const submitNext = (): boolean => {
       const next = chunks.next();
       if (next.done) return false;
       const chunk = next.value;
-      pending.push(
-        chunk.length === 1
-          ? this.submit(fn, chunk.first())
-          : this.submitLazyChunk
-            ? this.submitLazyChunk(fn, chunk)
-            : this.submitChunk!(fn, chunk.items()),
-      );
+      pending.push(chunk.length === 1 ? this.submit(fn, chunk.first()) : this.submitChunk!(fn, chunk));
       return true;
     };
     while ((buffersize === undefined || pending.length < buffersize) && submitNext());
     return new MapResults<Awaited<R>>(pending, deadline, buffersize === undefined ? undefined : submitNext);
   }
 
-  /** Pools that can send several items in one message implement this; map() then honours chunksize. */
-  protected submitChunk?<A, R>(fn: (item: A) => R, chunk: A[]): ChunkFuture<Awaited<R>>;
-
-  /** Or this, to copy the chunk's items (its items()) only when they are sent. */
-  protected submitLazyChunk?<A, R>(fn: (item: A) => R, chunk: Chunk<A>): ChunkFuture<Awaited<R>>;
+  /**
+   * Pools that can send several items in one message implement this; map() then honours
+   * chunksize. The chunk's items (its items()) are best copied only when they are sent.
+   */
+  protected submitChunk?<A, R>(fn: (item: A) => R, chunk: Chunk<A>): ChunkFuture<Awaited<R>>;
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.shutdown({ wait: true });

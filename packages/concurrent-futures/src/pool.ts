@@ -106,7 +106,7 @@ export abstract class WorkerPool extends Executor<WrapTheFunctionWithTask> {
     return this.#enqueue(new Future<Result<F>>(), ref, args, signal, transfer);
   }
 
-  protected override submitLazyChunk<A, R>(fn: (item: A) => R, chunk: Chunk<A>): ChunkFuture<Awaited<R>> {
+  protected override submitChunk<A, R>(fn: (item: A) => R, chunk: Chunk<A>): ChunkFuture<Awaited<R>> {
     const ref = taskRef(fn, this.constructor.name);
     return this.#enqueue(new ChunkFuture<Awaited<R>>(), ref, chunk, undefined, undefined);
   }

@@ -193,8 +193,8 @@ export class QueueExecutor extends Executor<WrapTheFunctionWithTask> {
     return this.#attachment.attach(ids);
   }
 
-  protected override submitChunk<A, R>(fn: (item: A) => R, chunk: A[]): ChunkFuture<Awaited<R>> {
-    return this.#intake.enqueue(new ChunkFuture<Awaited<R>>(), fn, chunk, true, {});
+  protected override submitChunk<A, R>(fn: (item: A) => R, chunk: { items(): A[] }): ChunkFuture<Awaited<R>> {
+    return this.#intake.enqueue(new ChunkFuture<Awaited<R>>(), fn, chunk.items(), true, {});
   }
 
   async shutdown({ wait = true, cancelFutures = false }: ShutdownOptions = {}): Promise<void> {
