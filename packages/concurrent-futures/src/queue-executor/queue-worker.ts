@@ -194,6 +194,10 @@ export class QueueWorker {
     this.#worker = worker;
     this.#id = worker.id;
     worker.on("error", (error: Error) => this.#onWorkerError(error));
+    // BullMQ unlistens its connections as it closes, while ioredis may still be reconnecting to
+    // a gone Redis: "[ioredis] Unhandled error event" and a stack then went to stderr.
+    for (const client of [worker.backend.client, worker.backend.blockingClient])
+      client?.then((redis) => redis.on("error", () => {})).catch(() => {});
     await subscriber.subscribe(this.#keys.abort);
     await this.#announce();
     this.#heartbeat = setInterval(() => void this.#announce(), HEARTBEAT_MS);
