@@ -65,7 +65,11 @@ describe("queue payload", () => {
   it("keeps the size limit on either path", () => {
     assert.throws(
       () => encode(["x".repeat(1200)], "the arguments of f", 1000),
-      /above the queue's limit of 1000 bytes/,
+      /^RangeError: the arguments of f: \d+ bytes serialized, above the queue's limit of 1000 bytes/,
+    );
+    assert.throws(
+      () => decode(`[${JSON.stringify("x".repeat(1200))}]`, "the job's arguments", 1000),
+      /^RangeError: the job's arguments: about \d+ bytes, above the queue's limit of 1000 bytes \(maxPayloadBytes\): refused before decoding$/,
     );
     assert.equal(encode(["x".repeat(300)], "the arguments of f", 1000)[0], "[");
   });

@@ -57,7 +57,7 @@ export function encode(value: unknown[], what: string, maxBytes: number): string
   }
   if (bytes.byteLength > maxBytes) {
     throw new RangeError(
-      `${what} is ${bytes.byteLength} bytes serialized, above the queue's limit of ${maxBytes} bytes (maxPayloadBytes)`,
+      `${what}: ${bytes.byteLength} bytes serialized, above the queue's limit of ${maxBytes} bytes (maxPayloadBytes)`,
     );
   }
   return bytes.toString("base64");
@@ -76,7 +76,7 @@ export function decode(text: string, what: string, maxBytes: number): unknown {
   const bytes = json ? text.length : Math.floor((text.length * 3) / 4);
   if (bytes > maxBytes) {
     throw new RangeError(
-      `${what} is about ${bytes} bytes, above the queue's limit of ${maxBytes} bytes (maxPayloadBytes): refused before decoding`,
+      `${what}: about ${bytes} bytes, above the queue's limit of ${maxBytes} bytes (maxPayloadBytes): refused before decoding`,
     );
   }
   if (json) return JSON.parse(text);
