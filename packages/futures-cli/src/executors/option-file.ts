@@ -3,6 +3,15 @@
 import { readFileSync } from "node:fs";
 import { UsageError } from "../common/usage.ts";
 
+/** The usual reasons in plain words; any other keeps its system code. */
+const WHY: Record<string, string> = {
+  ENOENT: "no such file",
+  EISDIR: "it is a folder",
+  EACCES: "permission denied (EACCES)",
+  EPERM: "operation not permitted (EPERM)",
+  ENOTDIR: "a part of the path is a file, not a folder",
+};
+
 /** The bytes of `file`, named by `option` ("--key-file") in the error. */
 export function readOptionFile(option: string, file: string): Buffer {
   if (file === "") throw new UsageError(`${option} must name a file, got ''`);
@@ -10,8 +19,8 @@ export function readOptionFile(option: string, file: string): Buffer {
     return readFileSync(file);
   } catch (error) {
     const { code } = error as NodeJS.ErrnoException;
-    const why =
-      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : (code ?? "unreadable");
-    throw new UsageError(`${option} '${file}' cannot be read: ${why}`);
+    throw new UsageError(
+      `${option} '${file}' cannot be read: ${(code && WHY[code]) ?? code ?? "unreadable"}`,
+    );
   }
 }

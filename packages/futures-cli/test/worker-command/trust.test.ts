@@ -97,6 +97,7 @@ describe("queue keys and usage errors", { timeout: 120_000 }, () => {
       runCli(["arcfour", "-x", "queue", "--key-file", empty]),
       runCli(["primes", "-x", "queue"], undefined, 60_000, { FUTURES_QUEUE_KEY: SHORT_KEY }),
       runCli(["worker", "--queue", "q", "--import", "flags"], undefined, 60_000, { FUTURES_QUEUE_KEY: "" }),
+      runCli(["sha", "-x", "queue", "--key-file", path.join(empty, "key")]),
     ]);
     const expected = [
       /^futures flags: error: --key-file '.*no-such-file' cannot be read: no such file\n/,
@@ -105,6 +106,7 @@ describe("queue keys and usage errors", { timeout: 120_000 }, () => {
       /^futures arcfour: error: --key-file '.*empty-key' holds an empty key\n/,
       /^futures primes: error: FUTURES_QUEUE_KEY holds a key of 15 bytes/,
       /^futures worker: error: FUTURES_QUEUE_KEY holds an empty key\n/,
+      /^futures sha: error: --key-file '.*empty-key\/key' cannot be read: a part of the path is a file, not a folder\n/,
     ];
     for (const [i, run] of runs.entries()) {
       assert.equal(run.code, 2, run.stderr);
