@@ -8,6 +8,7 @@ import { execFile } from "node:child_process";
 import os from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { median, textTable } from "futures-cli/bench";
+import { describeExtraCaCost, measureExtraCaCost } from "./extra-ca-cost.ts";
 
 const NODE_SCRIPT = fileURLToPath(new URL("./workers/map-tiny.mjs", import.meta.url));
 const PYTHON_SCRIPT = fileURLToPath(new URL("./workers/map_tiny.py", import.meta.url));
@@ -70,5 +71,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
     cpythonMs === undefined ? "-" : `${(futuresMs / cpythonMs).toFixed(2)}x`,
   ]);
   for (const line of textTable(["case", "futures", "CPython", "futures ÷ CPython"], table)) console.log(line);
+  const extraCa = await measureExtraCaCost(runs);
+  if (extraCa) console.log(describeExtraCaCost(extraCa));
   console.log(`load average ${os.loadavg()[0]!.toFixed(1)} at the end`);
 }

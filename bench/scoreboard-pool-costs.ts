@@ -1,6 +1,7 @@
 // The scoreboard's per-call and fixed costs of the pools: one call's round trip beside piscina
 // (threads) and workerpool (processes), and a process pool's start-up and map() of tiny items
 // beside CPython's ProcessPoolExecutor. Each measured by its own benchmark, peers alternated.
+import { describeExtraCaCost, measureExtraCaCost } from "./extra-ca-cost.ts";
 import { measureProcessStartup, startupLabel } from "./process-startup.ts";
 import { measureRoundTrips, roundTripGroups } from "./round-trip.ts";
 import { notes, rows, say } from "./scoreboard-rows.ts";
@@ -34,6 +35,8 @@ export async function poolCostRows(runs: number): Promise<void> {
       goal: what === "start" ? START_GOAL : what === "100000" ? "<= 2x" : "<= 1.0x",
     });
   }
+  const extraCa = await measureExtraCaCost(Math.max(runs, 5));
+  if (extraCa) notes.push(describeExtraCaCost(extraCa));
   if (rows.some((row) => row.peerValue === "no /usr/bin/python3"))
     notes.push("/usr/bin/python3 missing: the CPython start-up and map rows have no peer.");
 }
