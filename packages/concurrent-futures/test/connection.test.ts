@@ -5,6 +5,7 @@ import {
   connectionOptions,
   describeConnection,
   redisOptions,
+  withCertificateAuthority,
   withoutPassword,
 } from "../src/queue-executor/index.ts";
 
@@ -97,6 +98,27 @@ describe("connectionOptions", () => {
       );
     }
     assert.throws(() => connectionOptions({ cluster: [] }), TypeError);
+  });
+});
+
+describe("withCertificateAuthority", () => {
+  it("adds the CA to TLS options, to a Sentinel's, to a cluster's nodes, and to a TLS profile by name", () => {
+    assert.deepEqual(withCertificateAuthority("rediss://h:1", "CA"), {
+      host: "h",
+      port: 1,
+      db: 0,
+      tls: { ca: "CA" },
+    });
+    const sentinel = withCertificateAuthority("rediss+sentinel://s:2/m", "CA") as Record<string, unknown>;
+    assert.deepEqual([sentinel.tls, sentinel.sentinelTLS], [{ ca: "CA" }, { ca: "CA" }]);
+    const cluster = withCertificateAuthority("rediss+cluster://a:3", "CA") as { redisOptions: object };
+    assert.deepEqual(cluster.redisOptions, { tls: { ca: "CA" } });
+    // ioredis 6.1 names TLS profiles: the profile stays, with the CA beside it.
+    assert.deepEqual(withCertificateAuthority({ host: "h", tls: "RedisCloudFixed" }, "CA"), {
+      host: "h",
+      tls: { profile: "RedisCloudFixed", ca: "CA" },
+    });
+    assert.throws(() => withCertificateAuthority("redis://h:1", "CA"), /needs a TLS connection/);
   });
 });
 

@@ -42,15 +42,23 @@ export function withCertificateAuthority(
   if (isCluster(options)) {
     const nodes = options.redisOptions ?? {};
     if (!nodes.tls) throw new TypeError("a certificate authority needs a TLS connection (rediss+cluster://)");
-    return { ...options, redisOptions: { ...nodes, tls: { ...nodes.tls, ca } } };
+    return { ...options, redisOptions: { ...nodes, tls: trusting(nodes.tls, ca) } };
   }
   if (!options.tls)
     throw new TypeError("a certificate authority needs a TLS connection (rediss://, rediss+sentinel://)");
   return {
     ...options,
-    tls: { ...options.tls, ca },
+    tls: trusting(options.tls, ca),
     ...(options.sentinelTLS ? { sentinelTLS: { ...options.sentinelTLS, ca } } : {}),
   };
+}
+
+/**
+ * TLS options with `ca` as their certificate authority. ioredis 6.1 also takes the name of a
+ * TLS profile (RedisCloudFixed): the profile stays, as `profile`, and `ca` replaces its own.
+ */
+function trusting(tls: NonNullable<RedisOptions["tls"]>, ca: string | Buffer): RedisOptions["tls"] {
+  return typeof tls === "string" ? { profile: tls, ca } : { ...tls, ca };
 }
 
 /** ioredis options for one server or a Sentinel master (a cluster URL is a TypeError). */
