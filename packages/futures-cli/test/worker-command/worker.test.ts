@@ -34,8 +34,9 @@ function spawnWorker(queue: string, ...options: string[]): ChildProcess {
   return worker;
 }
 
+/** The exit status, once the child's output is all read too ("exit" may come before its last lines). */
 function exited(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+  return new Promise((resolve) => child.once("close", (code) => resolve(code)));
 }
 
 describe("futures worker", { timeout: 300_000 }, () => {
@@ -358,7 +359,7 @@ describe("futures worker", { timeout: 300_000 }, () => {
     try {
       await lost;
       // Long enough for ioredis to try (and fail) to reconnect a few times.
-      await new Promise((resolve) => setTimeout(resolve, 5_000));
+      await new Promise((resolve) => setTimeout(resolve, 12_000));
       const signalled = performance.now();
       worker.kill("SIGTERM");
       assert.equal(await exit, 143);
