@@ -10,6 +10,7 @@ import type { Agent, Dispatcher, buildConnector } from "undici";
 import { DEFAULT_MAX_FILESIZE } from "./defaults.ts";
 import { FetchError, describe } from "./fetch-error.ts";
 import { whenAborted } from "./shared-abort.ts";
+import { TrackedConnector } from "./tracked-connector.ts";
 
 export { FetchError };
 
@@ -51,6 +52,8 @@ interface RawResponse {
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 /** Redirects followed before "too many redirects" (curl's --max-redirs; a flag needs one at most). */
 export const MAX_REDIRECTS = 10;
+/** How long after an exchange's deadline a connection still being made is ended: its own error comes first. */
+const CONNECTION_GRACE_MS = 1000;
 /**
  * The body of another status than 200 is never kept: up to this many bytes are read and
  * dropped, so that its connection stays usable; past it, the status is taken and the
@@ -65,9 +68,10 @@ const REQUEST_HEADERS = { accept: "*/*", "user-agent": "futures-flags" };
  * that closing one client at the end of a run leaves other runs alone.
  */
 export class HttpClient {
-  /** One undici Agent (a pool per origin) for each number of connections asked for. */
-  readonly #agents = new Map<number, Agent>();
+  /** One undici Agent (a pool per origin) for each number of connections and deadline asked for. */
+  readonly #agents = new Map<string, Agent>();
   readonly #connect: buildConnector.BuildOptions | undefined;
+  readonly #connector = new TrackedConnector();
 
   constructor(options: HttpClientOptions = {}) {
     this.#connect = options.connect;
@@ -77,7 +81,7 @@ export class HttpClient {
   async get(url: URL, options: GetOptions): Promise<HttpResponse> {
     const cap = options.maxBodySize;
     if (cap !== undefined && !(cap >= 1)) throw new RangeError(`maxBodySize must be 1 or more, got ${cap}`);
-    const agent = this.#agentFor(options.connections);
+    const agent = this.#agentFor(options.connections, options.timeout);
     let target = url;
     for (let redirects = 0; ; redirects++) {
       const { status, headers, body } = await exchange(agent, target, options);
@@ -103,22 +107,24 @@ export class HttpClient {
   close(): void {
     for (const agent of this.#agents.values()) void agent.destroy();
     this.#agents.clear();
+    this.#connector.destroyAll();
   }
 
-  #agentFor(connections: number): Agent {
+  #agentFor(connections: number, timeout: number): Agent {
     const AgentClass = loadAgent();
-    let agent = this.#agents.get(connections);
+    const key = `${connections} ${timeout}`;
+    let agent = this.#agents.get(key);
     if (!agent) {
       agent = new AgentClass({
         connections,
         pipelining: 1,
-        connect: this.#connect,
-        // The deadline of each exchange covers connecting, headers and body: no other timers.
-        connectTimeout: 0,
+        // The deadline of each exchange covers connecting, headers and body; a connection
+        // still being made when it passes is ended a little later, freeing its place.
+        connect: this.#connector.build({ ...this.#connect, timeout: timeout + CONNECTION_GRACE_MS }),
         headersTimeout: 0,
         bodyTimeout: 0,
       });
-      this.#agents.set(connections, agent);
+      this.#agents.set(key, agent);
     }
     return agent;
   }

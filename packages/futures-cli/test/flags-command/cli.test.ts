@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { readFile, writeFile } from "node:fs/promises";
 import { createServer as createHttpsServer } from "node:https";
+import { createServer as createNetServer, type Socket } from "node:net";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -181,6 +182,35 @@ describe("futures flags", () => {
     } finally {
       https.closeAllConnections();
       await new Promise((resolve) => https.close(resolve));
+    }
+  });
+
+  it("exits after its report when a server takes the connection and never answers the TLS handshake", async () => {
+    const taken = new Set<Socket>();
+    const silent = createNetServer((socket) => taken.add(socket.on("error", () => {})));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = silent.address() as { port: number };
+      const args = [
+        "-s",
+        `https://127.0.0.1:${port}/flags`,
+        "--timeout",
+        "1",
+        "-v",
+        "BR",
+        "CN",
+        "-d",
+        newDest(),
+      ];
+      // Before, the handshakes kept the process alive after the report: killed at 30 s.
+      const run = await finished(spawnFlags(args, fixture.root, env), 30_000);
+      assert.equal(run.code, 1, run.stderr);
+      assert.match(run.stdout, /^BR error: timed out after 1s$/m);
+      assert.deepEqual(finalLines(run.stdout).slice(1, 3), ["  0 flags downloaded.", "  2 errors."]);
+    } finally {
+      // Its sockets read nothing, so they never see the client go: ended here.
+      for (const socket of taken) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
     }
   });
 
