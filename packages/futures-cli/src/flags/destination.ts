@@ -9,7 +9,8 @@
 import { readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { makeFolders } from "../common/make-folders.ts";
-import { describeCode, newTempTag, OUR_TEMP_FILE, removeQuietly } from "./save-flag.ts";
+import { newTempTag, OUR_TEMP_FILE, removeQuietly } from "./save-flag.ts";
+import { describeCode } from "./system-error-words.ts";
 
 /** Names of the flags already in `dest`. */
 export async function existingFlags(dest: string): Promise<Set<string>> {
