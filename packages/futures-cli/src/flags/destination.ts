@@ -6,10 +6,11 @@
 // Its file system calls are synchronous: a handful at the start and end of a run, each a few
 // microseconds, where a thread-pool round trip each cost more, and `node:fs/promises` is not
 // loaded (about 3 ms of a 20-flag download's start).
-import { readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { lstatSync, readdirSync, unlinkSync, writeFileSync, type Stats } from "node:fs";
 import { join } from "node:path";
 import { makeFolders } from "../common/make-folders.ts";
-import { describeCode, newTempTag, OUR_TEMP_FILE, removeQuietly } from "./save-flag.ts";
+import { newTempTag, OUR_TEMP_FILE, removeQuietly } from "./save-flag.ts";
+import { describeCode } from "./system-error-words.ts";
 
 /** Names of the flags already in `dest`. */
 export async function existingFlags(dest: string): Promise<Set<string>> {
@@ -39,23 +40,37 @@ const STALE_AFTER_MS = 10 * 60_000;
 
 /**
  * Remove the temporary files of runs that are gone: a run killed with SIGKILL (or a power
- * cut) cannot clean up. Only files of our own naming whose process is dead, or that are
- * older than any save could take; never another file, never a live run's.
+ * cut) cannot clean up. Only files (and links) of our own naming whose process is dead, or
+ * that are older than any save could take; never another file, never a live run's. Returns
+ * how many it removed.
  */
 export async function sweepStaleTempFiles(dest: string, now = Date.now()): Promise<number> {
-  const stale: string[] = [];
+  let swept = 0;
   for (const name of readdirSync(dest)) {
     const owner = OUR_TEMP_FILE.exec(name)?.[1];
     if (owner === undefined) continue;
     const path = join(dest, name);
-    if (!isAlive(Number(owner))) stale.push(path);
-    else {
-      const file = statSync(path, { throwIfNoEntry: false });
-      if (file && now - file.mtimeMs > STALE_AFTER_MS) stale.push(path);
-    }
+    const entry = fileOrLink(path);
+    if (!entry) continue;
+    if (isAlive(Number(owner)) && now - entry.mtimeMs <= STALE_AFTER_MS) continue;
+    removeQuietly(path);
+    swept++;
   }
-  for (const path of stale) rmSync(path, { force: true });
-  return stale.length;
+  return swept;
+}
+
+/**
+ * The entry at `path` when it is a file or a symbolic link (its own, never its target's):
+ * the only kinds a save leaves. A folder or a special file named like one is the user's, and
+ * left alone: a folder of that name once failed every run ("error (ERR_FS_EISDIR)").
+ */
+function fileOrLink(path: string): Stats | undefined {
+  try {
+    const entry = lstatSync(path);
+    return entry.isFile() || entry.isSymbolicLink() ? entry : undefined;
+  } catch {
+    return undefined; // gone since the folder was read
+  }
 }
 
 function isAlive(pid: number): boolean {
@@ -75,9 +90,12 @@ export class DestinationError extends Error {
 /** Remove the temporary files of the run tagged `tempTag` (left by a worker that was ended). */
 export async function removeTempFiles(dest: string, tempTag: string): Promise<number> {
   const suffix = `.${tempTag}.tmp`;
-  const names = readNames(dest).filter((name) => name.startsWith(".") && name.endsWith(suffix));
-  for (const name of names) rmSync(join(dest, name), { force: true });
-  return names.length;
+  const paths = readNames(dest)
+    .filter((name) => name.startsWith(".") && name.endsWith(suffix))
+    .map((name) => join(dest, name))
+    .filter((path) => fileOrLink(path));
+  for (const path of paths) removeQuietly(path);
+  return paths.length;
 }
 
 /** The names in a folder; none when it cannot be read (a folder removed during the run has none). */

@@ -4,7 +4,9 @@
 // The signature is the check because it is the truth about the file: an HTML error page or a
 // login portal sent with 200 (and often labelled image/gif by a careless proxy) fails it,
 // while a real GIF that a plain static server labels application/octet-stream passes. The
-// Content-Type only names what came instead, in the error ("not a GIF: text/html").
+// Content-Type only names what came instead, in the error ("not a GIF: text/html"), escaped:
+// the server chose it.
+import { printable } from "../common/printable.ts";
 
 const SIGNATURES = ["GIF87a", "GIF89a"];
 
@@ -17,5 +19,5 @@ export function notGifReason(body: Buffer, contentType: string | undefined): str
   const mediaType = contentType?.split(";")[0]!.trim().toLowerCase();
   if (!mediaType) return "not a GIF: no Content-Type, and no GIF signature";
   if (mediaType === "image/gif") return "not a GIF: image/gif without the GIF87a or GIF89a signature";
-  return `not a GIF: ${mediaType.slice(0, 100)}`;
+  return `not a GIF: ${printable(mediaType, 100)}`;
 }

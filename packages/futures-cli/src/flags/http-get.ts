@@ -7,6 +7,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import { createRequire } from "node:module";
 import { setFlagsFromString } from "node:v8";
 import type { Agent, Dispatcher, buildConnector } from "undici";
+import { printable } from "../common/printable.ts";
 import { DEFAULT_MAX_FILESIZE } from "./defaults.ts";
 import { FetchError, describe } from "./fetch-error.ts";
 import { whenAborted } from "./shared-abort.ts";
@@ -173,11 +174,11 @@ function keepWasmOnLiftoff(): void {
   setFlagsFromString("--liftoff-only");
 }
 
-/** Where a redirect leads: an http(s) URL, or a FetchError. */
+/** Where a redirect leads: an http(s) URL, or a FetchError naming the target, escaped (the server chose it). */
 function redirectTarget(location: string, from: URL): URL {
   const target = URL.canParse(location, from.href) ? new URL(location, from) : undefined;
   if (target?.protocol === "http:" || target?.protocol === "https:") return target;
-  throw new FetchError(`bad redirect to '${location.slice(0, 100)}'`);
+  throw new FetchError(`bad redirect to '${printable(location, 100)}'`);
 }
 
 /** The message of a body over the cap: curl's "Maximum file size exceeded", with the numbers. */

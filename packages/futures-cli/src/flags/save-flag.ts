@@ -17,6 +17,7 @@ import {
   type Stats,
 } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { describeCode } from "./system-error-words.ts";
 
 export function flagFileName(cc: string): string {
   return `${cc.toLowerCase()}.gif`;
@@ -167,20 +168,4 @@ function describeEntry(entry: Stats): string {
   if (entry.isSymbolicLink()) return "a symbolic link";
   if (!entry.isFile()) return "a special file";
   return entry.size === 0 ? "an empty file" : `a different file of ${entry.size} bytes`;
-}
-
-/** A system error code in plain words: "disk full: no space left on the device (ENOSPC)". */
-export function describeCode(code: string): string {
-  const reasons: Record<string, string> = {
-    EACCES: "permission denied",
-    ENOENT: "the folder cannot be created there",
-    EPERM: "operation not permitted",
-    EROFS: "read-only file system",
-    ENOTDIR: "a part of the path is a file, not a folder",
-    EEXIST: "a file of that name is in the way",
-    ENOSPC: "disk full: no space left on the device",
-    EDQUOT: "disk full: over the disk quota",
-    EISDIR: "a folder is in the way",
-  };
-  return `${reasons[code] ?? "error"} (${code})`;
 }

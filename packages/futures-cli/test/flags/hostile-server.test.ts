@@ -1,6 +1,7 @@
 // `futures flags` against a hostile or broken server on 127.0.0.1: endless bodies, a huge
-// Content-Length, HTML sent with 200, a redirect loop. Each such code fails alone, with a clear
-// reason, nothing of it on disk, and the command's memory stays bounded.
+// Content-Length, HTML sent with 200, a redirect loop, terminal controls in its headers. Each
+// such code fails alone, with a clear reason, nothing of it on disk, and the command's memory
+// stays bounded.
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -34,6 +35,13 @@ const HOSTILE: Record<string, (response: import("node:http").ServerResponse) => 
   },
   // A redirect to itself.
   us: (response) => response.writeHead(302, { location: "/flags/us/us.gif" }).end(),
+  // Terminal controls in the headers: CSI (U+009B) "2J" clears a terminal's screen. Node writes
+  // a header's characters as bytes (latin1), and undici reads them back so: raw 0x9B, and the
+  // UTF-8 of U+009B (C2 9B) and of a bidi override (E2 80 AE), each arrive as U+009B or U+0080.
+  fr: (response) => response.writeHead(200, { "content-type": "text/\x9b2J" }).end("<html>"),
+  de: (response) => response.writeHead(200, { "content-type": "text/\xc2\x9b2J" }).end("<html>"),
+  jp: (response) => response.writeHead(302, { location: "x:\x9b2J" }).end(),
+  kr: (response) => response.writeHead(302, { location: "x:\xc2\x9b2J\xe2\x80\xae" }).end(),
   // A 404 whose body never ends.
   id: (response) => {
     response.writeHead(404, { "content-type": "text/html" });
@@ -134,6 +142,30 @@ describe("futures flags against a hostile server", () => {
       );
     });
   }
+
+  it("escapes the controls of a Content-Type and a Location, in the verbose lines and in --json", async () => {
+    const dest = join(root, `dest-${++dirs}`);
+    // -v with --json: the verbose lines go to stderr, the document to stdout.
+    const child = spawnFlags(["FR", "DE", "JP", "KR", "-v", "--json", "-s", baseUrl, "-d", dest], root);
+    const run = await finished(child);
+    assert.equal(run.code, 1, run.stderr);
+    const expected = {
+      DE: "not a GIF: text/\u00e2\\x9b2j",
+      FR: "not a GIF: text/\\x9b2j",
+      JP: "bad redirect to 'x:\\x9b2J'",
+      KR: "bad redirect to 'x:\u00c2\\x9b2J\u00e2\\x80\u00ae'",
+    };
+    for (const output of [run.stdout, run.stderr]) assert.doesNotMatch(output, /[\x80-\x9f\u202e]/u);
+    const verdicts = run.stderr.split("\n").filter((line) => /^[A-Z]{2} /.test(line));
+    assert.deepEqual(
+      verdicts.sort(),
+      Object.entries(expected).map(([cc, error]) => `${cc} error: ${error}`),
+    );
+    const { results } = JSON.parse(run.stdout) as { results: { cc: string; error: string }[] };
+    const errors = Object.fromEntries(results.map(({ cc, error }) => [cc, error]));
+    assert.deepEqual(errors, expected);
+    assert.deepEqual(await listDir(dest), []);
+  });
 
   it("takes --max-filesize with a suffix: a flag over it is an error, the others download", async () => {
     const dest = join(root, `dest-${++dirs}`);

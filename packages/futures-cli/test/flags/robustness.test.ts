@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdir, readFile, readlink, lstat, symlink, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import { join } from "node:path";
@@ -56,6 +56,20 @@ describe("junk in --dest", () => {
     assert.deepEqual(await listDir(outside), [], "the link was not followed out of --dest");
     assert.deepEqual(await listDir(dest), ["br.gif", "cn.gif", "id.gif", "in.gif"]);
     await assert.rejects(readlink(join(dest, "cn.gif")), { code: "EINVAL" });
+  });
+
+  it("leaves a folder named like a dead run's temporary file alone, and downloads", async () => {
+    const dest = newDest();
+    // The pid of a process that has ended: the sweep at start-up takes it for a killed run's.
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid;
+    const folder = `.bo.gif.${dead}-a-b.tmp`;
+    await mkdir(join(dest, folder), { recursive: true });
+    await writeFile(join(dest, folder, "notes.txt"), "the user's");
+    const run = await runFlagsCli(["BR", "-d", dest], fixture.root, env);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(count(run.stdout, "flag downloaded"), 1);
+    assert.deepEqual(await readFile(join(dest, "br.gif")), await dataFlag("BR"));
+    assert.deepEqual(await listDir(join(dest, folder)), ["notes.txt"]);
   });
 });
 

@@ -154,6 +154,26 @@ describe("destination and temporary files", () => {
     assert.deepEqual(await listDir(dest), [names.liveRun, names.notOurs, names.flag, names.userFile].sort());
   });
 
+  it("sweeps files and links of that naming, never a folder, never a link's target", async () => {
+    const dest = join(root, "stale-kinds");
+    const outside = join(root, "stale-kinds-target");
+    await mkdir(dest);
+    await writeFile(outside, "the user's");
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid;
+    const tag = `${dead}-lq2x1k-a1b2c3`;
+    await mkdir(join(dest, `.bo.gif.${tag}.tmp`));
+    await writeFile(join(dest, `.bo.gif.${tag}.tmp`, "inside"), "x");
+    await symlink(outside, join(dest, `.br.gif.${tag}.tmp`));
+    await writeFile(join(dest, `.cn.gif.${tag}.tmp`), "half");
+    assert.equal(await sweepStaleTempFiles(dest), 2);
+    assert.deepEqual(await listDir(dest), [`.bo.gif.${tag}.tmp`]);
+    assert.deepEqual(await listDir(join(dest, `.bo.gif.${tag}.tmp`)), ["inside"]);
+    assert.equal(await readFile(outside, "utf8"), "the user's");
+    // The end of a run removes its own temporary files the same way.
+    assert.equal(await removeTempFiles(dest, tag), 0);
+    assert.deepEqual(await listDir(dest), [`.bo.gif.${tag}.tmp`]);
+  });
+
   it("sweeps them when a run prepares its folder", async () => {
     const dest = join(root, "stale-prepare");
     await mkdir(dest);
