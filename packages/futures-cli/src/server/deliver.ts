@@ -104,11 +104,21 @@ function waitThen(
       counter.unanswered.stopped++;
     },
   );
-  res.once("close", () => {
+  onConnectionGone(res, () => {
     if (!timers.cancel(timer)) return;
     counter.waiting--;
     counter.unanswered.clientClosed++;
   });
+}
+
+/**
+ * Run `then` once the request is over: its response finished, or its connection closed first
+ * (a timer still pending tells). Watched on the request: Node emits "close" on a response only
+ * once it is the one being written, never on the pipelined ones queued behind it, while it
+ * destroys every request still unanswered with its connection.
+ */
+function onConnectionGone(res: ServerResponse, then: () => void): void {
+  res.req.once("close", then);
 }
 
 /** Promise the whole Content-Length, send half the body, then end the connection. */
@@ -145,7 +155,7 @@ function sendThrottled(
     timer = timers.after(tickMs, step, () => counter.cutShort.byStop++);
   };
   // Closed while a chunk is still to come: the client left before the end of the body.
-  res.once("close", () => {
+  onConnectionGone(res, () => {
     if (timers.cancel(timer)) counter.cutShort.byClient++;
   });
   step();
