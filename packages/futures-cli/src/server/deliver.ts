@@ -3,6 +3,7 @@
 // and counts what it cut off.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Fault } from "./fault-kinds.ts";
+import { closedOverPipelining } from "./pipelining-limit.ts";
 import { textReply, type Reply } from "./reply.ts";
 import type { StatsCounter } from "./stats.ts";
 
@@ -82,8 +83,8 @@ export function deliver(
 
 /**
  * Keep the request waiting for `ms`, then `answer` it; a client that gives up first frees its
- * timer. Counted as waiting until then, and as closed by the client or cut off by the stop when
- * one of them comes first.
+ * timer. Counted as waiting until then, and as closed by the client, dropped with a connection
+ * that pipelined too many, or cut off by the stop when one of them comes first.
  */
 function waitThen(
   res: ServerResponse,
@@ -107,7 +108,8 @@ function waitThen(
   onConnectionGone(res, () => {
     if (!timers.cancel(timer)) return;
     counter.waiting--;
-    counter.unanswered.clientClosed++;
+    if (closedOverPipelining(res.req.socket)) counter.unanswered.overPipelined++;
+    else counter.unanswered.clientClosed++;
   });
 }
 
