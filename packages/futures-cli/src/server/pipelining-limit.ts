@@ -2,7 +2,8 @@
 // Node's parser turns a whole chunk of pipelined requests into requests at once, so a client
 // that writes thousands in one go and never reads the answers would have the server hold every
 // response (and, on DELAY, a timer for each): memory grows without bound, whatever the cap on
-// connections. A connection over the bound is destroyed at once, with the requests it queued.
+// connections. A connection over the bound is destroyed at once, with the requests it queued;
+// Node still parses the rest of the read (at most 64 KiB of requests), which is dropped unhandled.
 // node:http's maxRequestsPerSocket does not do this: it answers each extra request with a 503,
 // which builds a response per request all the same.
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
@@ -10,7 +11,7 @@ import type { Socket } from "node:net";
 
 /**
  * Far more than a client pipelines in practice (browsers do not pipeline, curl no longer
- * does), far fewer than the thousands one write can carry; each held response is small.
+ * does), far fewer than the thousands of requests one write can carry.
  */
 export const MAX_REQUESTS_IN_FLIGHT = 64;
 
@@ -27,7 +28,7 @@ type Counted = Socket & { [IN_FLIGHT]?: number; [OVER_LIMIT]?: true };
 export function limitPipelining(handle: RequestListener, counts: PipeliningCounts): RequestListener {
   return (req: IncomingMessage, res: ServerResponse) => {
     const socket = req.socket as Counted;
-    // The rest of a chunk, which the parser still turns into requests after the close.
+    // The rest of the read, which the parser still turns into requests after the close.
     if (socket.destroyed) return;
     const inFlight = (socket[IN_FLIGHT] ?? 0) + 1;
     if (inFlight > MAX_REQUESTS_IN_FLIGHT) {
