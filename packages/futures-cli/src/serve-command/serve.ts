@@ -5,6 +5,7 @@ import { startFlagServer } from "../server/flag-server.ts";
 import { ListenError } from "../server/listener.ts";
 import { isLoopback } from "../server/loopback.ts";
 import { LISTENER_LABELS } from "../server/options.ts";
+import { MAX_REQUESTS_IN_FLIGHT } from "../server/pipelining-limit.ts";
 import { parseServeFlags, PORT_FLAGS, type ServeFlags } from "./serve-options.ts";
 import { cutShortText, outcomeParts, type ListenerStats } from "../server/stats.ts";
 
@@ -79,11 +80,14 @@ function summarise(stats: ListenerStats): string {
   const cutShort = cutShortText(stats);
   if (cutShort !== "") parts.push(cutShort);
   if (faults.length > 0) parts.push(`faults ${faults.join(", ")}`);
-  const { evicted, refused } = stats.connections;
+  const { evicted, refused, overPipelined } = stats.connections;
   if (evicted + refused > 0) {
     parts.push(
       `connections over the cap: ${evicted} idle closed, ${refused} refused (see --max-connections)`,
     );
+  }
+  if (overPipelined > 0) {
+    parts.push(`${overPipelined} closed for over ${MAX_REQUESTS_IN_FLIGHT} pipelined requests in flight`);
   }
   return parts.join("; ");
 }

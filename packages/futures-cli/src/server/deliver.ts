@@ -3,6 +3,7 @@
 // and counts what it cut off.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Fault } from "./fault-kinds.ts";
+import { closedOverPipelining } from "./pipelining-limit.ts";
 import { textReply, type Reply } from "./reply.ts";
 import type { StatsCounter } from "./stats.ts";
 
@@ -82,8 +83,8 @@ export function deliver(
 
 /**
  * Keep the request waiting for `ms`, then `answer` it; a client that gives up first frees its
- * timer. Counted as waiting until then, and as closed by the client or cut off by the stop when
- * one of them comes first.
+ * timer. Counted as waiting until then, and as closed by the client, dropped with a connection
+ * that pipelined too many, or cut off by the stop when one of them comes first.
  */
 function waitThen(
   res: ServerResponse,
@@ -104,11 +105,22 @@ function waitThen(
       counter.unanswered.stopped++;
     },
   );
-  res.once("close", () => {
+  onConnectionGone(res, () => {
     if (!timers.cancel(timer)) return;
     counter.waiting--;
-    counter.unanswered.clientClosed++;
+    if (closedOverPipelining(res.req.socket)) counter.unanswered.overPipelined++;
+    else counter.unanswered.clientClosed++;
   });
+}
+
+/**
+ * Run `then` once the request is over: its response finished, or its connection closed first
+ * (a timer still pending tells). Watched on the request: Node emits "close" on a response only
+ * once it is the one being written, never on the pipelined ones queued behind it, while it
+ * destroys every request still unanswered with its connection.
+ */
+function onConnectionGone(res: ServerResponse, then: () => void): void {
+  res.req.once("close", then);
 }
 
 /** Promise the whole Content-Length, send half the body, then end the connection. */
@@ -145,7 +157,7 @@ function sendThrottled(
     timer = timers.after(tickMs, step, () => counter.cutShort.byStop++);
   };
   // Closed while a chunk is still to come: the client left before the end of the body.
-  res.once("close", () => {
+  onConnectionGone(res, () => {
     if (timers.cancel(timer)) counter.cutShort.byClient++;
   });
   step();

@@ -14,6 +14,7 @@ import { indexPage } from "./index-page.ts";
 import type { ListenerLabel } from "./options.ts";
 import type { Random } from "./random.ts";
 import { bodyReply, replyForFile, textReply, type Reply } from "./reply.ts";
+import { limitPipelining } from "./pipelining-limit.ts";
 import { parseTarget } from "./request-target.ts";
 import { prefersHtml, statsJson, statsPage } from "./stats-page.ts";
 import { snapshotAll, StatsCounter } from "./stats.ts";
@@ -117,7 +118,7 @@ export class Listener {
       answer(req, res, reply, requests);
     };
 
-    this.server = createServer(handle);
+    this.server = createServer(limitPipelining(handle, counter.connections));
     // Downloaders reuse connections across a run; drop idle ones after a while, never busy ones
     // (a request fully received is not timed out: a hung one has a deadline of its own).
     this.server.keepAliveTimeout = 10_000;

@@ -4,6 +4,7 @@ import { escapeHtml } from "../common/html-escape.ts";
 import { FAULT_KINDS } from "./fault-kinds.ts";
 import { LISTENER_LABELS } from "./options.ts";
 import { htmlPage } from "./page-layout.ts";
+import { MAX_REQUESTS_IN_FLIGHT } from "./pipelining-limit.ts";
 import { cutShortText, outcomeParts, type ServerStats } from "./stats.ts";
 
 export function statsJson(stats: ServerStats): Buffer {
@@ -61,6 +62,7 @@ export function statsPage(stats: ServerStats): Buffer {
       kinds.map((kind) => number(s.faults[kind])).join("") +
       number(s.connections.evicted) +
       number(s.connections.refused) +
+      number(s.connections.overPipelined) +
       "</tr>"
     );
   });
@@ -68,8 +70,8 @@ export function statsPage(stats: ServerStats): Buffer {
 these pages nor the flags the index page shows. Reload for the latest counts.</p>
 <table>
 <thead>
-<tr><th rowspan="2">listener</th><th rowspan="2">flag requests</th><th rowspan="2" style="text-align:left">answers by status, and requests without one</th><th colspan="${kinds.length}">faults injected</th><th colspan="2">connections closed by the cap</th></tr>
-<tr>${kinds.map((kind) => `<th>${kind}</th>`).join("")}<th>idle, evicted</th><th>refused</th></tr>
+<tr><th rowspan="2">listener</th><th rowspan="2">flag requests</th><th rowspan="2" style="text-align:left">answers by status, and requests without one</th><th colspan="${kinds.length}">faults injected</th><th colspan="3">connections closed by the caps</th></tr>
+<tr>${kinds.map((kind) => `<th>${kind}</th>`).join("")}<th>idle, evicted</th><th>refused</th><th>over ${MAX_REQUESTS_IN_FLIGHT} pipelined</th></tr>
 </thead>
 <tbody>
 ${rows.join("\n")}

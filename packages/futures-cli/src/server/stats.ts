@@ -5,6 +5,7 @@
 import { zeroPerKind, type FaultKind } from "./fault-kinds.ts";
 import type { CapCounts } from "./connection-cap.ts";
 import type { ListenerLabel } from "./options.ts";
+import type { PipeliningCounts } from "./pipelining-limit.ts";
 
 export type { FaultKind };
 
@@ -18,6 +19,8 @@ export interface Unanswered {
   clientClosed: number;
   /** The server stopped while it waited. */
   stopped: number;
+  /** The server closed its connection, which had too many pipelined requests in flight. */
+  overPipelined: number;
 }
 
 /** Answers that started but never reached their end (truncated ones are counted as faults). */
@@ -41,8 +44,11 @@ export interface ListenerStats {
   cutShort: CutShort;
   /** Faults injected, by kind; a request gets at most one. */
   faults: Record<FaultKind, number>;
-  /** Connections closed by the cap on open connections (see FlagServerOptions.maxConnections). */
-  connections: CapCounts;
+  /**
+   * Connections closed by the cap on open connections (see FlagServerOptions.maxConnections),
+   * and for too many pipelined requests in flight.
+   */
+  connections: CapCounts & PipeliningCounts;
 }
 
 /** One entry per started listener. */
@@ -51,10 +57,10 @@ export type ServerStats = Partial<Record<ListenerLabel, ListenerStats>>;
 export class StatsCounter {
   requests = 0;
   waiting = 0;
-  readonly unanswered: Unanswered = { reset: 0, dropped: 0, clientClosed: 0, stopped: 0 };
+  readonly unanswered: Unanswered = { reset: 0, dropped: 0, clientClosed: 0, stopped: 0, overPipelined: 0 };
   readonly cutShort: CutShort = { byClient: 0, byStop: 0 };
   readonly faults = zeroPerKind();
-  readonly connections: CapCounts = { evicted: 0, refused: 0 };
+  readonly connections: CapCounts & PipeliningCounts = { evicted: 0, refused: 0, overPipelined: 0 };
   readonly #statuses = new Map<number, number>();
 
   countStatus(status: number): void {
@@ -90,6 +96,7 @@ const UNANSWERED_WORDS: Record<keyof Unanswered, string> = {
   dropped: "dropped after hanging",
   clientClosed: "closed by the client first",
   stopped: "cut off by the stop",
+  overPipelined: "dropped with a connection that pipelined too many",
 };
 
 /**

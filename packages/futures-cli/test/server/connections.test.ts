@@ -46,7 +46,7 @@ describe("connection cap", () => {
 
       const answer = await fetchRaw(`${server.urls.LOCAL}/br/br.gif`, { agent: false });
       assert.equal(answer.status, 200);
-      assert.deepEqual(server.stats().LOCAL!.connections, { evicted: 16, refused: 0 });
+      assert.deepEqual(server.stats().LOCAL!.connections, { evicted: 16, refused: 0, overPipelined: 0 });
     } finally {
       for (const { socket } of sockets) socket.destroy();
     }
@@ -75,7 +75,7 @@ describe("connection cap", () => {
       ]);
       assert.match(outcome, /^refused \((ECONNRESET|EPIPE|socket hang up)\)$/);
       const stats = server.stats().ERROR!;
-      assert.deepEqual(stats.connections, { evicted: 0, refused: 1 });
+      assert.deepEqual(stats.connections, { evicted: 0, refused: 1, overPipelined: 0 });
       assert.equal(stats.faults.hang, 3);
     } finally {
       await server.close();

@@ -132,7 +132,7 @@ describe("/stats", () => {
     assert.equal(
       header,
       "<th>status</th><th>delay</th><th>reset</th><th>hang</th><th>truncate</th><th>throttle</th>" +
-        "<th>idle, evicted</th><th>refused</th>",
+        "<th>idle, evicted</th><th>refused</th><th>over 64 pipelined</th>",
     );
     const rows = html.match(/<tr><th>(LOCAL|DELAY|ERROR)<\/th>.*<\/tr>/g) ?? [];
     assert.equal(rows.length, 2);

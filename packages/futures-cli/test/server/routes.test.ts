@@ -205,9 +205,9 @@ describe("stats", () => {
     assert.equal(answer.headers["cache-control"], "no-store");
     const stats = JSON.parse(answer.body.toString());
     const noFaults = { delay: 0, status: 0, reset: 0, hang: 0, truncate: 0, throttle: 0 };
-    const connections = { evicted: 0, refused: 0 };
+    const connections = { evicted: 0, refused: 0, overPipelined: 0 };
     const answered = {
-      unanswered: { reset: 0, dropped: 0, clientClosed: 0, stopped: 0 },
+      unanswered: { reset: 0, dropped: 0, clientClosed: 0, stopped: 0, overPipelined: 0 },
       waiting: 0,
       cutShort: { byClient: 0, byStop: 0 },
     };
