@@ -35,9 +35,23 @@ export function resolveServer(text: string, env: NodeJS.ProcessEnv = process.env
     return { label, url: `http://127.0.0.1:${port}/flags`, local: { label: local, host: "127.0.0.1", port } };
   }
   if (/^https?:\/\//i.test(text) && URL.canParse(text)) {
-    return { label: "URL", url: new URL(text).href.replace(/\/+$/, "") };
+    const url = new URL(text);
+    // Never sent (undici takes no credentials from a URL) and never printed.
+    if (url.username || url.password)
+      throw new RangeError(
+        `--server: a user name or password in the URL is not supported, got '${hidden(text)}'`,
+      );
+    return { label: "URL", url: url.href.replace(/\/+$/, "") };
   }
   throw new RangeError(
-    `--server must be one of ${SERVER_CHOICES.join(", ")} or an http(s) URL, got '${text}'`,
+    `--server must be one of ${SERVER_CHOICES.join(", ")} or an http(s) URL, got '${hidden(text)}'`,
   );
+}
+
+/**
+ * `text` with all from "//" to its last "@" shown as "***": a password never shows, even one
+ * holding "/", "#" or "@" that leaves the URL unparsable.
+ */
+function hidden(text: string): string {
+  return text.replace(/\/\/.*@/s, "//***@");
 }

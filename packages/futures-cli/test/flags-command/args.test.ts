@@ -87,6 +87,14 @@ describe("server choice", () => {
     assert.throws(() => resolveServer("NOWHERE", {}), /--server must be one of DELAY, ERROR, LOCAL, REMOTE/);
     assert.throws(() => resolveServer("ftp://example.test/flags", {}), RangeError);
     assert.throws(() => resolveServer("LOCAL", { FUTURES_LOCAL_PORT: "70000" }), /FUTURES_LOCAL_PORT/);
+    assert.throws(
+      () => resolveServer("https://me:pw@example.test/flags", {}),
+      /^RangeError: --server: a user name or password in the URL is not supported, got 'https:\/\/\*\*\*@example\.test\/flags'$/,
+    );
+    assert.throws(
+      () => resolveServer("http://me:p/w@x@example.test", {}),
+      /got 'http:\/\/\*\*\*@example\.test'$/,
+    );
   });
 });
 

@@ -239,6 +239,10 @@ describe("futures flags", () => {
       ["-l", "0"],
       ["-m", "x"],
       ["-s", "NOWHERE"],
+      // A password in -s is refused, and never shown, parsable or not.
+      ["-s", "http://user:s3cret-pw@127.0.0.1:1/flags"],
+      ["-s", "ftp://user:s3cret-pw@127.0.0.1/flags"],
+      ["-s", "http://user:s3cret/pw@127.0.0.1/flags"],
       ["-x", "fibers"],
       ["--timeout", "0"],
       ["--retries", "-1"],
@@ -262,6 +266,7 @@ describe("futures flags", () => {
         assert.match(run.stderr, /^(futures flags: )?error: /, args.join(" "));
         assert.ok(run.stderr.trimEnd().split("\n").length <= 3, run.stderr);
         assert.doesNotMatch(run.stderr, /^\s+at /m, args.join(" "));
+        assert.doesNotMatch(run.stderr, /s3cret/, run.stderr);
       }),
     );
   });
