@@ -156,20 +156,27 @@ export async function startRedisCluster(): Promise<RedisCluster> {
     },
     async failOver(key, { kill = false } = {}) {
       const from = await cluster.masterOf(key);
-      const all = await clusterNodes(from);
-      const master = all.find((node) => node.port === from)!;
-      const replica = all.find((node) => !node.master && node.of === master.id)!;
+      // After an earlier failover, the old master turns into a replica of the new one a moment
+      // later: until it shows as one, and holds the data, there is nothing to promote.
+      let replica: { port: number } | undefined;
+      await waitFor(`a replica of ${from} in sync`, async () => {
+        const all = await clusterNodes(from);
+        const master = all.find((node) => node.port === from)!;
+        replica = all.find((node) => !node.master && node.of === master.id);
+        return (
+          replica !== undefined &&
+          (await redisCli(replica.port, "INFO", "replication")).includes("master_link_status:up")
+        );
+      });
+      const { port: promoted } = replica!;
       if (kill) {
         const index = nodes.findIndex((node) => node.port === from);
         dead.add(from);
         children[index]!.kill("SIGKILL");
         await ended(children[index]!);
-      } else await redisCli(replica.port, "CLUSTER", "FAILOVER");
-      await waitFor(
-        `replica ${replica.port} promoted`,
-        async () => (await cluster.masterOf(key)) === replica.port,
-      );
-      return replica.port;
+      } else await redisCli(promoted, "CLUSTER", "FAILOVER");
+      await waitFor(`replica ${promoted} promoted`, async () => (await cluster.masterOf(key)) === promoted);
+      return promoted;
     },
     async stop() {
       for (const child of children) child.kill("SIGKILL");
