@@ -7,17 +7,16 @@
 // writes the declarations (tsconfig.build.json); this writes the code.
 //   node scripts/bundle.mjs
 import { build } from "esbuild";
-import { rm } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { readdirSync } from "node:fs";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
 
 export async function bundleLibrary() {
   const dist = `${packageDir}dist/`;
-  // Chunks of an earlier build: their names are hashes of their contents.
-  for (const name of readdirSync(dist)) if (/^chunk-.*\.js$/.test(name)) await rm(dist + name);
-  await build({
+  const { outputFiles } = await build({
     absWorkingDir: packageDir,
     entryPoints: ["src/index.ts", "src/worker.ts", "src/worker-loop.ts", "src/queue-executor/index.ts"],
     outdir: "dist",
@@ -30,7 +29,23 @@ export async function bundleLibrary() {
     target: "node20",
     packages: "external",
     logLevel: "warning",
+    write: false,
   });
+  // Pool workers of running programs (and of tests beside a build) import these files: a file
+  // whose content is unchanged is left as it is, a changed one replaced in one step, and the
+  // chunks of an earlier build (named after their contents) removed only once nothing new
+  // refers to them. Emptying dist/ first left a moment with no chunks at all.
+  const written = new Set();
+  for (const { path, contents } of outputFiles) {
+    written.add(path);
+    const current = await readFile(path).catch(() => undefined);
+    if (current?.equals(contents)) continue;
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(`${path}.${process.pid}.tmp`, contents);
+    await rename(`${path}.${process.pid}.tmp`, path);
+  }
+  for (const name of readdirSync(dist))
+    if (/^chunk-.*\.js$/.test(name) && !written.has(dist + name)) await rm(dist + name);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await bundleLibrary();
