@@ -2,8 +2,8 @@
 // whole file before running any code, so where it names a full bundle (as some machines set
 // it machine-wide), each pool child pays it too. Timed as `node -e 0` with and without it,
 // run by run in turn; undefined when it is not set.
-import { execFile } from "node:child_process";
 import { median } from "futures-cli/bench";
+import { timeCommand } from "./flag-runs.ts";
 
 export interface ExtraCaCost {
   file: string;
@@ -11,23 +11,18 @@ export interface ExtraCaCost {
   withoutMs: number;
 }
 
-function nodeStart(env: NodeJS.ProcessEnv): Promise<number> {
-  const started = performance.now();
-  return new Promise((resolve, reject) =>
-    execFile(process.execPath, ["-e", "0"], { env, timeout: 30_000 }, (error) =>
-      error ? reject(error) : resolve(performance.now() - started),
-    ),
-  );
-}
+/** `node -e 0`, timed whole; an undefined variable is left out of the child's environment. */
+const nodeStart = async (env: NodeJS.ProcessEnv): Promise<number> =>
+  (await timeCommand(process.execPath, ["-e", "0"], env)).ms;
 
 export async function measureExtraCaCost(runs: number): Promise<ExtraCaCost | undefined> {
-  const { NODE_EXTRA_CA_CERTS: file, ...without } = process.env;
+  const file = process.env.NODE_EXTRA_CA_CERTS;
   if (!file) return undefined;
   const withTimes: number[] = [];
   const withoutTimes: number[] = [];
   for (let run = 0; run < runs; run++) {
-    withTimes.push(await nodeStart(process.env));
-    withoutTimes.push(await nodeStart(without));
+    withTimes.push(await nodeStart({}));
+    withoutTimes.push(await nodeStart({ NODE_EXTRA_CA_CERTS: undefined }));
   }
   return { file, withMs: median(withTimes), withoutMs: median(withoutTimes) };
 }
