@@ -56,7 +56,8 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  rmSync(folder, { recursive: true, force: true });
+  // A low call the worker had already taken may still append to the folder's file as it goes.
+  rmSync(folder, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
 });
 
 after(async () => {
