@@ -99,4 +99,78 @@ describe("a worker's check for a rollback", { timeout: 60_000 }, () => {
       await proxy.close();
     }
   });
+
+  it("never takes answers read out of the order Redis ran their checks in for a rollback", async () => {
+    // A check behind a take rides BullMQ's connection, the others the worker's own: an answer
+    // held on one arrives after a later check's on the other. Redis, not the order of the
+    // answers, tells whether the count went back.
+    const proxy = new BlackholeProxy(redis.port);
+    await proxy.listen();
+    const slow = new Redis(proxy.port, "127.0.0.1");
+    const own = new Redis(redis.port, "127.0.0.1");
+    const keys = { generation: "out-of-order:generation", epoch: "out-of-order:epoch" };
+    try {
+      const guard = new RollbackGuard(own, keys);
+      await guard.start();
+      await slow.ping();
+      const counted = Number(await own.get(keys.generation));
+      proxy.hold();
+      const early = guard.checkOn(slow);
+      while (Number(await own.get(keys.generation)) === counted)
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      assert.equal(await guard.refusal(0), undefined, "a later check on the worker's own connection");
+      proxy.release();
+      await early;
+      assert.equal(await guard.refusal(0), undefined, "the early answer read last is no rollback");
+      assert.equal(await guard.refusal(0, guard.checkOn(slow)), undefined);
+    } finally {
+      slow.disconnect();
+      own.disconnect();
+      await proxy.close();
+    }
+  });
+
+  it("sent behind a take sees a count that went back", async () => {
+    const own = new Redis(redis.port, "127.0.0.1");
+    const other = new Redis(redis.port, "127.0.0.1");
+    const keys = { generation: "behind-take:generation", epoch: "behind-take:epoch" };
+    try {
+      const guard = new RollbackGuard(own, keys);
+      await guard.start();
+      assert.equal(await guard.refusal(0, guard.checkOn(other)), undefined);
+      await own.decrby(keys.generation, 10);
+      assert.match(String(await guard.refusal(0, guard.checkOn(other))), /older snapshot/);
+    } finally {
+      own.disconnect();
+      other.disconnect();
+    }
+  });
+
+  it("of a job an idle worker takes goes to Redis with the take, on its connection", async () => {
+    const worker = await startWorker(redis.url, "riding", "async", 2);
+    started.push(worker);
+    const executor = new QueueExecutor({ queue: "riding", connection: redis.url });
+    const monitor = new Redis(redis.port, "127.0.0.1");
+    const lines: string[] = [];
+    try {
+      await executor.submit(recordRun, join(dir, "riding.txt"), 0, 0);
+      const feed = await monitor.monitor();
+      feed.on("monitor", (_time: string, args: string[], source: string) => {
+        if (source !== "lua") lines.push(`${source} ${args.join(" ")}`);
+      });
+      await executor.submit(recordRun, join(dir, "riding.txt"), 1, 0);
+      const check = lines.findIndex((line) => line.includes("bull:riding:futures:generation"));
+      assert.ok(check > 0, "the worker checked the generation");
+      const source = lines[check]!.split(" ")[0]!;
+      const before = lines
+        .slice(0, check)
+        .filter((line) => line.startsWith(`${source} `))
+        .at(-1);
+      assert.match(String(before), / bull:riding:wait bull:riding:active /, "right behind the take");
+      feed.disconnect();
+    } finally {
+      monitor.disconnect();
+      await executor.shutdown();
+    }
+  });
 });

@@ -35,8 +35,8 @@ export interface JobRunsOptions {
   signer: JobSigner | undefined;
   /** Who this worker is, for the report in each outcome (run-report.ts). */
   runner(): RunnerMark;
-  /** Why a job added at that time (ms) must not run (rollback-guard.ts); undefined if it may. */
-  refusal(addedAt: number): Promise<string | undefined>;
+  /** Why this job must not run (rollback-guard.ts); undefined if it may. */
+  refusal(job: Job<JobData>): Promise<string | undefined>;
   /** A job answered: ok when its task gave a result; else why it failed or was ended. */
   answered(jobId: string, ok: boolean, error: unknown): void;
   warning(message: string): void;
@@ -129,7 +129,7 @@ export class JobRuns {
     const { local } = this.#options;
     const executor = local.current;
     // The rollback check is a Redis round trip: the job is checked and decoded meanwhile.
-    const refusal = this.#options.refusal(active.job.timestamp);
+    const refusal = this.#options.refusal(active.job);
     let call: { fn: AnyFunction; args: unknown[] } | { invalid: unknown };
     try {
       call = this.#callOf(active.job);

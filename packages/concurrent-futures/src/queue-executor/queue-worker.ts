@@ -7,7 +7,6 @@
 // local-executor.ts (the pool, renewed when a task breaks it), redis-link.ts (the connection),
 // worker-registry.ts (the heartbeat that announces it to producers and to queueStatus).
 import { hostname } from "node:os";
-import { Worker } from "bullmq";
 import { describeThrown } from "../remote-error.ts";
 import { DEFAULT_PREFIX, futuresKeys, type Connection } from "./connection.ts";
 import { JobRuns } from "./job-runs.ts";
@@ -22,6 +21,7 @@ import { RollbackGuard } from "./rollback-guard.ts";
 import type { RunnerMark } from "./run-report.ts";
 import { RedisTarget, type RedisClient } from "./redis-target.ts";
 import { settledWithin, untilClosed } from "./settled-within.ts";
+import { TakingWorker } from "./taking-worker.ts";
 import { loadTasks } from "./task-modules.ts";
 import { WarningThrottle } from "./warning-throttle.ts";
 import { HEARTBEAT_MS, announceWorker, withdrawWorker, type WorkerBeat } from "./worker-registry.ts";
@@ -88,7 +88,7 @@ export class QueueWorker {
   #startedAt = 0;
   #local: LocalExecutor | undefined;
   #runs: JobRuns | undefined;
-  #worker: Worker | undefined;
+  #worker: TakingWorker | undefined;
   #link: RedisLink | undefined;
   #guard: RollbackGuard | undefined;
   #subscriber: RedisClient | undefined;
@@ -126,7 +126,7 @@ export class QueueWorker {
       maxPayloadBytes: this.#options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
       signer: this.#signer,
       runner: () => (this.#mark ??= { w: this.#id, h: hostname(), p: process.pid, c: this.concurrency }),
-      refusal: (addedAt) => this.#guard?.refusal(addedAt) ?? Promise.resolve(undefined),
+      refusal: (job) => this.#guard!.refusal(job.timestamp, this.#worker?.checkOf(job)),
       answered: (jobId, ok, error) => {
         this.#finishes.record();
         this.#options.onEvent?.(
@@ -182,22 +182,21 @@ export class QueueWorker {
     subscriber.on("message", (_channel: string, jobId: string) => {
       runs.abort(jobId, "aborted by the producer");
     });
-    const worker = new Worker(this.queueName, (job, token) => runs.process(job, token, STOPPED), {
-      connection: target.blocking(link.redis),
-      prefix: this.#prefix,
-      concurrency: this.concurrency,
-      lockDuration: this.#options.lockDuration ?? DEFAULT_LOCK_MS,
-      stalledInterval: this.#options.stalledInterval ?? 30_000,
-      maxStalledCount: 0,
-      autorun: false,
-    });
+    const worker = new TakingWorker(
+      this.queueName,
+      {
+        connection: target.blocking(link.redis),
+        prefix: this.#prefix,
+        concurrency: this.concurrency,
+        lockDuration: this.#options.lockDuration ?? DEFAULT_LOCK_MS,
+        stalledInterval: this.#options.stalledInterval ?? 30_000,
+        maxStalledCount: 0,
+      },
+      { runs, stopping: STOPPED, guard: this.#guard! },
+    );
     this.#worker = worker;
     this.#id = worker.id;
     worker.on("error", (error: Error) => this.#onWorkerError(error));
-    // BullMQ unlistens its connections as it closes, while ioredis may still be reconnecting to
-    // a gone Redis: "[ioredis] Unhandled error event" and a stack then went to stderr.
-    for (const client of [worker.backend.client, worker.backend.blockingClient])
-      client?.then((redis) => redis.on("error", () => {})).catch(() => {});
     await subscriber.subscribe(this.#keys.abort);
     await this.#announce();
     this.#heartbeat = setInterval(() => void this.#announce(), HEARTBEAT_MS);

@@ -50,6 +50,11 @@ export class Generation {
     this.key = key;
   }
 
+  /** The highest value seen. */
+  get highest(): number {
+    return this.#highest;
+  }
+
   /** Take a value Redis gave for INCR: false when it is not past the highest seen (a rollback). */
   advanced(value: number): boolean {
     if (!Number.isSafeInteger(value)) return true; // no answer: nothing learnt
