@@ -54,7 +54,16 @@ describe("job signatures", () => {
     assert.equal(signer.verify("job-1", { ...job, t: { ...address, e: "sub" } }), false);
     assert.equal(signer.verify("job-1", { ...job, s: job.s.slice(1) }), false);
     // Text the decoder would skip or pad: still the same bytes, but not the signature's text.
-    for (const s of [`${job.s}==`, `${job.s}!!`, `*${job.s}`, ` ${job.s}`, `${job.s}\n`])
+    // The last character of 32 bytes in base64url carries 2 unused bits: its neighbour decodes
+    // to the same bytes. A character outside ASCII keeps the text's length, not its bytes'.
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const neighbour = alphabet[alphabet.indexOf(job.s.at(-1)!) ^ 1]!;
+    assert.deepEqual(
+      Buffer.from(`${job.s.slice(0, -1)}${neighbour}`, "base64url"),
+      Buffer.from(job.s, "base64url"),
+    );
+    const forms = [`${job.s.slice(0, -1)}${neighbour}`, `${job.s.slice(0, -1)}Ł`];
+    for (const s of [...forms, `${job.s}==`, `${job.s}!!`, `*${job.s}`, ` ${job.s}`, `${job.s}\n`])
       assert.equal(signer.verify("job-1", { ...job, s }), false, JSON.stringify(s));
     assert.equal(signer.verify("job-1", { ...data("[40,2]") }), false);
     assert.equal(new JobSigner(checkKey("another key of thirty bytes...")!).verify("job-1", job), false);
