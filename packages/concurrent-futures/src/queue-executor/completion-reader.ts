@@ -33,6 +33,7 @@ export class CompletionReader extends QueueEvents {
   /** QueueEvents' loop: read from `id` until closed; an error waits a moment (checkConnectionError). */
   async #consume(from: string): Promise<void> {
     await this.backend.setName(this.clientName(":qe"));
+    await readAsBytes(this.backend.client);
     let id = from;
     while (!this.closing) {
       if (this.#hooks.quiet()) {
@@ -42,17 +43,17 @@ export class CompletionReader extends QueueEvents {
       const streams = await this.checkConnectionError(() => this.backend.readEvents(id, BLOCK_MS));
       const entries = streams?.[0]?.[1];
       if (!entries) continue;
-      for (const [entryId, fields] of entries) {
-        id = entryId;
-        if (fields[0] === "event" && (fields[1] === "completed" || fields[1] === "failed")) {
-          this.#hooks.read(entryId);
-          try {
-            this.#outcome(fields[1], fields);
-          } catch (error) {
-            this.emit("error", error as Error); // as QueueEvents' emit did: the loop goes on
-          }
+      for (const [entryId, fields] of entries as unknown as [Text, Text[]][]) {
+        const event = outcomeEvent(fields);
+        if (!event) continue;
+        this.#hooks.read(String(entryId));
+        try {
+          this.#outcome(event, fields);
+        } catch (error) {
+          this.emit("error", error as Error); // as QueueEvents' emit did: the loop goes on
         }
       }
+      id = String(entries.at(-1)![0]);
     }
   }
 
@@ -69,13 +70,13 @@ export class CompletionReader extends QueueEvents {
   }
 
   /** A completion or failure entry: its fields in pairs, name then value. */
-  #outcome(event: "completed" | "failed", fields: string[]): void {
+  #outcome(event: "completed" | "failed", fields: Text[]): void {
     let jobId: string | undefined;
     let value: string | undefined;
     const wanted = event === "completed" ? "returnvalue" : "failedReason";
     for (let i = 2; i + 1 < fields.length; i += 2) {
-      if (fields[i] === "jobId") jobId = fields[i + 1];
-      else if (fields[i] === wanted) value = fields[i + 1];
+      if (named(fields[i]!, "jobId")) jobId = String(fields[i + 1]);
+      else if (named(fields[i]!, wanted)) value = String(fields[i + 1]);
     }
     if (jobId === undefined) return;
     if (event === "failed") this.#hooks.failed(jobId, value ?? "");
@@ -91,4 +92,48 @@ function parseReturnValue(json: string | undefined): unknown {
   } catch {
     return json;
   }
+}
+
+/** A field of an event: bytes once the reader's connection reads them so (readAsBytes). */
+type Text = string | Buffer;
+
+/** Whether a field is this ASCII name, without decoding it. */
+function named(field: Text, name: string): boolean {
+  if (typeof field === "string") return field === name;
+  if (field.length !== name.length) return false;
+  for (let i = 0; i < field.length; i++) if (field[i] !== name.charCodeAt(i)) return false;
+  return true;
+}
+
+/** "completed" or "failed" for the entries the reader wants; undefined for every other event. */
+function outcomeEvent(fields: Text[]): "completed" | "failed" | undefined {
+  if (fields.length < 2 || !named(fields[0]!, "event")) return undefined;
+  const event = fields[1]!;
+  return named(event, "completed") ? "completed" : named(event, "failed") ? "failed" : undefined;
+}
+
+/** The methods of BullMQ's client (its ioredis proxy) that reading the stream goes through. */
+interface StreamClient {
+  xread?: (streams: { key: string; id: string }[], options: { BLOCK?: number }) => Promise<unknown>;
+  xreadBuffer?: (...args: (string | number)[]) => Promise<unknown>;
+}
+
+/**
+ * Have the reader's connection give the stream's entries as bytes. A job leaves four events;
+ * ioredis decoded every field of each into a string, which cost the producer more than
+ * settling the job's call: now only the fields of completions and failures are decoded. The
+ * read stays BullMQ's, with its watchdog on a stuck connection; a client without the hook
+ * reads strings.
+ */
+async function readAsBytes(connection: Promise<unknown>): Promise<void> {
+  const client = (await connection) as StreamClient;
+  const readBuffers = client.xreadBuffer;
+  if (typeof client.xread !== "function" || typeof readBuffers !== "function") return;
+  client.xread = (streams, options) =>
+    readBuffers(
+      ...(options.BLOCK === undefined ? [] : ["BLOCK", options.BLOCK]),
+      "STREAMS",
+      ...streams.map((stream) => stream.key),
+      ...streams.map((stream) => stream.id),
+    );
 }
