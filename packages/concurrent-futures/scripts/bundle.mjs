@@ -8,7 +8,7 @@
 //   node scripts/bundle.mjs
 import { build } from "esbuild";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -46,6 +46,11 @@ export async function bundleLibrary() {
   }
   for (const name of readdirSync(dist))
     if (/^chunk-.*\.js$/.test(name) && !written.has(dist + name)) await rm(dist + name);
+  // tsc -b leaves the declarations of a module deleted since: a pack would ship them.
+  for (const name of readdirSync(dist, { recursive: true, encoding: "utf8" })) {
+    const source = /^(.*)\.d\.ts$/.exec(name)?.[1];
+    if (source !== undefined && !existsSync(`${packageDir}src/${source}.ts`)) await rm(dist + name);
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await bundleLibrary();
