@@ -8,7 +8,8 @@
 // window from the cost of the rest; the CPU each process spent says where the time went. The
 // map and the round trip run again with jobs signed with a key, to tell what signing costs.
 // Last, retries: JOBS submits of a task that fails one run in ten, with retries: 3, against
-// the same submits of the no-op task, in jobs/s and attempts made.
+// the same submits of the no-op task, in jobs/s and attempts made; and the no-op submits signed
+// (which also gives the signed queue's workers as much work as the others before the round trips).
 // Run: npx tsx bench/queue.ts [jobs]   (needs redis-server on the PATH)
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -253,6 +254,7 @@ async function submits(fn: typeof flaky, on: QueueExecutor) {
 const retryRows = [
   { label: "QueueExecutor.submit, the no-op task", fn: noop, on: executor },
   { label: "QueueExecutor.submit, 10% of runs fail, retries: 3", fn: flaky, on: retryingExecutor },
+  { label: "QueueExecutor.submit, the no-op task, signed (key)", fn: noop, on: signedExecutor },
 ].map((row) => ({ ...row, runs: [] as Awaited<ReturnType<typeof submits>>[] }));
 for (let round = 0; round < ROUNDS; round++)
   for (const row of retryRows) row.runs.push(await submits(row.fn, row.on));
