@@ -112,9 +112,7 @@ export class RollbackGuard {
   async #verify(): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.#apply(
-          check(this.#redis, this.#generation.key, this.#epochKey, this.#generation.highest),
-        );
+        return await this.checkOn(this.#redis);
       } catch (error) {
         // A refusal (ACL, a read-only replica) cannot pass: say it at once.
         if (isRefusal(error) || attempt >= VERIFY_TRIES) {
